@@ -1,0 +1,79 @@
+# grove: make, make check, make deps, make demo, make install, make bench
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+VERSION = 0.1.0
+
+CC ?= cc
+PKGS = libgit2 libcurl libcjson inih
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS ?= -O2 -g
+WARN = -std=c11 -Wall -Wextra -Werror
+CPPFLAGS += -D_GNU_SOURCE -DGROVE_VERSION='"$(VERSION)"' -Isrc
+LDLIBS += $(PKG_LIBS) -lpthread
+ifneq ($(SANITIZE),)
+CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+BUILD = build
+SRCS = $(wildcard src/*.c src/gitops/*.c)
+LIB_SRCS = $(filter-out src/main.c,$(SRCS))
+LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+# Debian packages the build, the tests, the demo and the benchmarks need
+DEB_PACKAGES = build-essential pkg-config git libgit2-dev libcurl4-openssl-dev \
+	libcjson-dev libinih-dev libcmocka-dev bats bats-assert bats-support \
+	myrepos gita time man-db
+
+.PHONY: all deps check unit cli demo install uninstall clean bench
+
+all: grove
+
+grove: $(BUILD)/src/main.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(wildcard src/*.h src/gitops/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) \
+		$(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -q && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $(DEB_PACKAGES)
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+cli: grove
+	bats --print-output-on-failure tests/cli
+
+check: unit cli
+
+demo: grove
+	@scripts/demo.sh
+
+bench: grove
+	bench/status.sh --quick
+
+install: grove
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 grove $(DESTDIR)$(BINDIR)/grove
+	install -m 644 man/grove.1 $(DESTDIR)$(MANDIR)/man1/grove.1
+	install -m 644 man/grove-config.5 $(DESTDIR)$(MANDIR)/man5/grove-config.5
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/grove $(DESTDIR)$(MANDIR)/man1/grove.1 \
+		$(DESTDIR)$(MANDIR)/man5/grove-config.5
+
+clean:
+	rm -rf $(BUILD) grove

@@ -1,0 +1,152 @@
+#include "output.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void output_init(struct output *o, const char *action, enum output_color_mode cm, int no_progress)
+{
+	memset(o, 0, sizeof(*o));
+	o->action = action;
+	o->out = stdout;
+	o->err = stderr;
+	const char *nc = getenv("NO_COLOR");
+	if (cm == COLOR_MODE_ALWAYS)
+		o->color = 1;
+	else if (cm == COLOR_MODE_AUTO)
+		o->color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	o->progress = !no_progress && isatty(STDERR_FILENO);
+}
+
+void output_free(struct output *o)
+{
+	strlist_free(&o->failed_paths);
+	strlist_free(&o->skipped_paths);
+}
+
+const char *output_color(const struct output *o, enum output_color c)
+{
+	static const char *codes[] = { "", "\033[32m", "\033[33m", "\033[31m", "\033[1m" };
+	return o->color ? codes[c] : "";
+}
+
+const char *output_reset(const struct output *o)
+{
+	return o->color ? "\033[m" : "";
+}
+
+void output_progress_clear(struct output *o)
+{
+	if (o->progress_shown) {
+		fputs("\r\033[K", o->err);
+		fflush(o->err);
+		o->progress_shown = 0;
+	}
+}
+
+void output_progress(struct output *o, size_t finished, size_t total, const char *what)
+{
+	if (!o->progress)
+		return;
+	fprintf(o->err, "\r\033[K[%zu/%zu] %s %s", finished, total, o->action, what ? what : "");
+	fflush(o->err);
+	o->progress_shown = 1;
+}
+
+void output_block(struct output *o, const char *out, size_t out_len, const char *err,
+		  size_t err_len)
+{
+	if (!out_len && !err_len)
+		return;
+	output_progress_clear(o);
+	if (out_len) {
+		fwrite(out, 1, out_len, o->out);
+		fflush(o->out);
+	}
+	if (err_len) {
+		fwrite(err, 1, err_len, o->err);
+		fflush(o->err);
+	}
+}
+
+void output_record(struct output *o, const char *path, enum output_outcome r)
+{
+	switch (r) {
+	case OUTCOME_OK:
+		o->ok++;
+		break;
+	case OUTCOME_FAILED:
+		o->failed++;
+		strlist_push(&o->failed_paths, path);
+		break;
+	case OUTCOME_SKIPPED:
+		o->skipped++;
+		strlist_push(&o->skipped_paths, path);
+		break;
+	}
+}
+
+static void add_count(struct strbuf *sb, size_t n, const char *word)
+{
+	if (!n)
+		return;
+	if (sb->len)
+		strbuf_adds(sb, "; ");
+	strbuf_addf(sb, "%zu %s", n, word);
+}
+
+static void print_list(FILE *f, const char *action, const char *what, const struct strlist *l)
+{
+	if (!l->n)
+		return;
+	fprintf(f, "grove %s: (%s:", action, what);
+	for (size_t i = 0; i < l->n; i++)
+		fprintf(f, " %s", l->items[i]);
+	fputs(")\n", f);
+}
+
+void output_summary(struct output *o, int interrupted)
+{
+	output_progress_clear(o);
+	if (o->json) {
+		cJSON *s = cJSON_CreateObject();
+		cJSON *sum = cJSON_AddObjectToObject(s, "summary");
+		cJSON_AddStringToObject(sum, "action", o->action);
+		cJSON_AddNumberToObject(sum, "ok", (double)o->ok);
+		cJSON_AddNumberToObject(sum, "failed", (double)o->failed);
+		cJSON_AddNumberToObject(sum, "skipped", (double)o->skipped);
+		cJSON_AddBoolToObject(sum, "interrupted", interrupted);
+		char *txt = cJSON_PrintUnformatted(s);
+		fprintf(o->out, "%s\n", txt);
+		free(txt);
+		cJSON_Delete(s);
+		fflush(o->out);
+		return;
+	}
+	if (interrupted)
+		fprintf(o->err, "grove %s: interrupted\n", o->action);
+	if (!o->quiet && !o->minimal) {
+		struct strbuf sb = STRBUF_INIT;
+		add_count(&sb, o->ok, "ok");
+		add_count(&sb, o->failed, "failed");
+		add_count(&sb, o->skipped, "skipped");
+		fprintf(o->out, "grove %s: finished (%s)\n", o->action, sb.len ? sb.buf : "0 ok");
+		strbuf_free(&sb);
+	}
+	if (o->stats) {
+		if (!o->quiet && !o->minimal)
+			print_list(o->out, o->action, "skipped", &o->skipped_paths);
+		fflush(o->out);
+		print_list(o->err, o->action, "failed", &o->failed_paths);
+	}
+	fflush(o->out);
+	fflush(o->err);
+}
+
+int output_exit_code(const struct output *o, int interrupted)
+{
+	if (interrupted)
+		return 130;
+	return o->failed ? 1 : 0;
+}

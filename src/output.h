@@ -1,0 +1,43 @@
+/* output: ordered blocks, the progress line, colours, the summary line */
+#ifndef GROVE_OUTPUT_H
+#define GROVE_OUTPUT_H
+
+#include <stdio.h>
+#include "util.h"
+
+enum output_color { COLOR_NONE, COLOR_GREEN, COLOR_YELLOW, COLOR_RED, COLOR_BOLD };
+
+enum output_outcome { OUTCOME_OK, OUTCOME_FAILED, OUTCOME_SKIPPED };
+
+struct output {
+	const char *action;
+	int quiet, minimal, verbose, stats, json;
+	int color;      /* resolved from --color, NO_COLOR and the terminal */
+	int progress;   /* resolved: standard error is a terminal and --no-progress not given */
+	size_t ok, failed, skipped;
+	struct strlist failed_paths, skipped_paths;
+	int progress_shown;
+	FILE *out, *err;
+};
+
+enum output_color_mode { COLOR_MODE_AUTO, COLOR_MODE_ALWAYS, COLOR_MODE_NEVER };
+
+void output_init(struct output *o, const char *action, enum output_color_mode cm, int no_progress);
+void output_free(struct output *o);
+
+const char *output_color(const struct output *o, enum output_color c);
+const char *output_reset(const struct output *o);
+
+/* prints one repository's block: standard output text, then standard
+ * error text, after clearing the progress line */
+void output_block(struct output *o, const char *out, size_t out_len, const char *err,
+		  size_t err_len);
+void output_record(struct output *o, const char *path, enum output_outcome r);
+void output_progress(struct output *o, size_t finished, size_t total, const char *what);
+void output_progress_clear(struct output *o);
+/* the summary line (or JSON summary object) and, with -s, the lists */
+void output_summary(struct output *o, int interrupted);
+/* the exit status SPEC 5 gives for what was recorded */
+int output_exit_code(const struct output *o, int interrupted);
+
+#endif

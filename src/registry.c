@@ -1,0 +1,1303 @@
+#include "registry.h"
+#include "shell.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* a registry line longer than this is hostile or broken, never a setting */
+#define LINE_MAX_BYTES (64 * 1024)
+#define INCLUDE_DEPTH_MAX 8
+#define ERRORS_MAX 20
+
+/* every string of a loaded registry lives in one arena: DEFAULT is copied
+ * into thousands of sections by pointer, never by value */
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct kvlist {
+	struct registry_kv *items;
+	size_t n, cap;
+};
+
+struct sec {
+	const char *dir;  /* absolute folder of the file, "" for the built-in defaults */
+	const char *name;
+	const char *file;
+	int line;
+	struct kvlist kv;
+};
+
+struct registry_priv {
+	struct arena_block *arena;
+	struct sec **secs;
+	size_t nsecs, capsecs;
+	size_t *table; /* open addressing over secs, index+1, 0 empty */
+	size_t tablecap;
+	struct strlist dirs;      /* folders that have a defining file ... */
+	struct strlist dirfiles;  /* ... and that file (first loaded wins, as myrepos) */
+	struct strlist trusted;
+	int trust_loaded;
+	int trust_all;
+	char *home;
+	char *home_file_real;
+	int nerrors;
+	int trust_failed;
+};
+
+struct parse_ctx {
+	struct registry *reg;
+	const char *file; /* arena copy */
+	const char *dir;  /* arena copy */
+	int trusted;
+	const char *section;
+	struct strlist chains; /* folders whose .mrconfig a chain asks for */
+	struct strbuf *err;
+	int depth;
+};
+
+static const char builtin_defaults[] =
+	"[DEFAULT]\n"
+	"order = 10\n"
+	"lib =\n"
+	"\terror() {\n"
+	"\t\techo \"grove: $@\" >&2\n"
+	"\t\texit 1\n"
+	"\t}\n"
+	"\twarning() {\n"
+	"\t\techo \"grove (warning): $@\" >&2\n"
+	"\t}\n"
+	"\tinfo() {\n"
+	"\t\techo \"grove: $@\" >&2\n"
+	"\t}\n"
+	"\thours_since() {\n"
+	"\t\tif [ -z \"$1\" ] || [ -z \"$2\" ]; then\n"
+	"\t\t\terror \"usage: hours_since action num\"\n"
+	"\t\tfi\n"
+	"\t\tflagfile=\"$MR_REPO/.git/.mr_last$1\"\n"
+	"\t\t[ -d \"$MR_REPO/.git\" ] || flagfile=\"$MR_REPO/.mr_last$1\"\n"
+	"\t\tif [ -f \"$flagfile\" ]; then\n"
+	"\t\t\tdelta=$(( ($(date +%s) - $(stat -c %Y \"$flagfile\")) / 3600 ))\n"
+	"\t\telse\n"
+	"\t\t\tdelta=9999\n"
+	"\t\tfi\n"
+	"\t\tif [ \"$delta\" -lt \"$2\" ]; then\n"
+	"\t\t\treturn 1\n"
+	"\t\telse\n"
+	"\t\t\ttouch \"$flagfile\"\n"
+	"\t\t\treturn 0\n"
+	"\t\tfi\n"
+	"\t}\n"
+	"\tlazy() {\n"
+	"\t\tif [ -d \"$MR_REPO\" ]; then\n"
+	"\t\t\treturn 1\n"
+	"\t\telse\n"
+	"\t\t\treturn 0\n"
+	"\t\tfi\n"
+	"\t}\n";
+
+/* ---------------------------------------------------------------- arena */
+
+static char *arena_alloc(struct registry_priv *p, size_t n)
+{
+	n = (n + 7) & ~(size_t)7;
+	if (!p->arena || p->arena->used + n > p->arena->cap) {
+		size_t cap = n > 65536 ? n : 65536;
+		struct arena_block *b = xmalloc(sizeof(*b) + cap);
+		b->next = p->arena;
+		b->used = 0;
+		b->cap = cap;
+		p->arena = b;
+	}
+	char *r = p->arena->data + p->arena->used;
+	p->arena->used += n;
+	return r;
+}
+
+static const char *arena_strndup(struct registry_priv *p, const char *s, size_t n)
+{
+	char *r = arena_alloc(p, n + 1);
+	memcpy(r, s, n);
+	r[n] = '\0';
+	return r;
+}
+
+static const char *arena_strdup(struct registry_priv *p, const char *s)
+{
+	return arena_strndup(p, s, strlen(s));
+}
+
+/* ---------------------------------------------------------------- kv lists */
+
+static void kv_set(struct kvlist *l, const char *key, const char *value)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (!strcmp(l->items[i].key, key)) {
+			l->items[i].value = value;
+			return;
+		}
+	}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4;
+		l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
+	}
+	l->items[l->n].key = key;
+	l->items[l->n].value = value;
+	l->n++;
+}
+
+static const char *kv_get(const struct registry_kv *items, size_t n, const char *key)
+{
+	for (size_t i = n; i-- > 0;)
+		if (!strcmp(items[i].key, key))
+			return items[i].value;
+	return NULL;
+}
+
+static void kv_copy(struct kvlist *dst, const struct kvlist *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		kv_set(dst, src->items[i].key, src->items[i].value);
+}
+
+/* ---------------------------------------------------------------- sections */
+
+static uint64_t hash2(const char *a, const char *b)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *a; a++)
+		h = (h ^ (unsigned char)*a) * 1099511628211ULL;
+	h = (h ^ 0xff) * 1099511628211ULL;
+	for (; *b; b++)
+		h = (h ^ (unsigned char)*b) * 1099511628211ULL;
+	return h;
+}
+
+static void table_insert(struct registry_priv *p, size_t idx)
+{
+	size_t mask = p->tablecap - 1;
+	size_t h = (size_t)hash2(p->secs[idx]->dir, p->secs[idx]->name) & mask;
+	while (p->table[h])
+		h = (h + 1) & mask;
+	p->table[h] = idx + 1;
+}
+
+static struct sec *sec_find(struct registry_priv *p, const char *dir, const char *name)
+{
+	if (!p->tablecap)
+		return NULL;
+	size_t mask = p->tablecap - 1;
+	size_t h = (size_t)hash2(dir, name) & mask;
+	while (p->table[h]) {
+		struct sec *s = p->secs[p->table[h] - 1];
+		if (!strcmp(s->dir, dir) && !strcmp(s->name, name))
+			return s;
+		h = (h + 1) & mask;
+	}
+	return NULL;
+}
+
+static struct sec *sec_add(struct registry_priv *p, const char *dir, const char *name,
+			   const char *file, int line)
+{
+	if (p->nsecs == p->capsecs) {
+		p->capsecs = p->capsecs ? p->capsecs * 2 : 64;
+		p->secs = xrealloc(p->secs, p->capsecs * sizeof(*p->secs));
+	}
+	if ((p->nsecs + 1) * 2 > p->tablecap) {
+		free(p->table);
+		p->tablecap = p->tablecap ? p->tablecap * 2 : 128;
+		while ((p->nsecs + 1) * 2 > p->tablecap)
+			p->tablecap *= 2;
+		p->table = xcalloc(p->tablecap, sizeof(*p->table));
+		for (size_t i = 0; i < p->nsecs; i++)
+			table_insert(p, i);
+	}
+	struct sec *s = xcalloc(1, sizeof(*s));
+	s->dir = dir;
+	s->name = name;
+	s->file = file;
+	s->line = line;
+	p->secs[p->nsecs] = s;
+	table_insert(p, p->nsecs);
+	p->nsecs++;
+	return s;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+char *registry_expand(const char *s, const char *home)
+{
+	struct strbuf out = STRBUF_INIT;
+	if (s[0] == '~' && (s[1] == '/' || s[1] == '\0') && home) {
+		strbuf_adds(&out, home);
+		s++;
+	}
+	while (*s) {
+		if (*s != '$') {
+			strbuf_addc(&out, *s++);
+			continue;
+		}
+		const char *start = s + 1, *end;
+		int braced = *start == '{';
+		if (braced)
+			start++;
+		end = start;
+		while (isalnum((unsigned char)*end) || *end == '_')
+			end++;
+		if (end == start || (braced && *end != '}')) {
+			strbuf_addc(&out, *s++);
+			continue;
+		}
+		char *name = xstrndup(start, (size_t)(end - start));
+		const char *v = getenv(name);
+		free(name);
+		if (v)
+			strbuf_adds(&out, v);
+		s = braced ? end + 1 : end;
+	}
+	return strbuf_detach(&out);
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == '\n';
+}
+
+static int is_word(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+static int line_is_blank_or_comment(const char *l, size_t n)
+{
+	size_t i = 0;
+	while (i < n && is_space(l[i]))
+		i++;
+	return i == n || l[i] == '#';
+}
+
+/* `[name]` followed only by whitespace; name may not hold `]` */
+static int line_section(const char *l, size_t n, size_t *name_len)
+{
+	if (!n || l[0] != '[')
+		return 0;
+	size_t i = 1;
+	while (i < n && l[i] != ']')
+		i++;
+	if (i == n)
+		return 0;
+	*name_len = i - 1;
+	for (size_t j = i + 1; j < n; j++)
+		if (!is_space(l[j]))
+			return 0;
+	return 1;
+}
+
+/* `key = value`: returns the key length and the value offset */
+static int line_key(const char *l, size_t n, size_t *key_len, size_t *val_off)
+{
+	size_t i = 0;
+	while (i < n && is_word(l[i]))
+		i++;
+	if (!i)
+		return 0;
+	*key_len = i;
+	while (i < n && is_space(l[i]))
+		i++;
+	if (i == n || l[i] != '=')
+		return 0;
+	i++;
+	while (i < n && is_space(l[i]))
+		i++;
+	*val_off = i;
+	return 1;
+}
+
+/* a continuation line: one whitespace character, then at least one more */
+static int line_continues(const char *l, size_t n)
+{
+	return n >= 2 && is_space(l[0]);
+}
+
+struct lines {
+	const char **start;
+	size_t *len;
+	size_t n;
+};
+
+static void lines_split(const char *buf, size_t len, struct lines *ls)
+{
+	size_t cap = 16;
+	ls->start = xmalloc(cap * sizeof(*ls->start));
+	ls->len = xmalloc(cap * sizeof(*ls->len));
+	ls->n = 0;
+	size_t i = 0;
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - buf) : len;
+		if (ls->n == cap) {
+			cap *= 2;
+			ls->start = xrealloc(ls->start, cap * sizeof(*ls->start));
+			ls->len = xrealloc(ls->len, cap * sizeof(*ls->len));
+		}
+		ls->start[ls->n] = buf + i;
+		ls->len[ls->n] = e - i;
+		ls->n++;
+		i = e + 1;
+	}
+}
+
+static void lines_free(struct lines *ls)
+{
+	free(ls->start);
+	free(ls->len);
+}
+
+/* ---------------------------------------------------------------- trust */
+
+static char *real_or_abs(const char *path)
+{
+	char *r = realpath(path, NULL);
+	return r ? r : path_absolute(NULL, path);
+}
+
+static void trust_load(struct registry_priv *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+	p->trust_loaded = 1;
+	if (!p->home)
+		return;
+	char *tf = xasprintf("%s/.mrtrust", p->home);
+	if (file_read_all(tf, &sb) == 0) {
+		char *save = NULL;
+		for (char *l = strtok_r(sb.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			char *path = starts_with(l, "~/") ? xasprintf("%s/%s", p->home, l + 2) : xstrdup(l);
+			strlist_push_owned(&p->trusted, real_or_abs(path));
+			free(path);
+		}
+	}
+	free(tf);
+	strbuf_free(&sb);
+}
+
+static int file_is_trusted(struct registry_priv *p, const char *real)
+{
+	if (p->home_file_real && !strcmp(real, p->home_file_real))
+		return 1;
+	if (p->trust_all)
+		return 1;
+	if (!p->trust_loaded)
+		trust_load(p);
+	return strlist_has(&p->trusted, real);
+}
+
+static int trusted_repo_name(const char *s)
+{
+	if (!*s || s[0] == '/' || strstr(s, ".."))
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.+/", *s))
+			return 0;
+	return 1;
+}
+
+static int trusted_url(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.+:@/", *s))
+			return 0;
+	return 1;
+}
+
+/* myrepos' templates `git clone $url $repo` and `git clone --bare $url $repo` */
+static int trusted_checkout(const char *cmd)
+{
+	char *copy = xstrdup(cmd), *save = NULL;
+	char *w[8];
+	size_t n = 0;
+	int ok = 0;
+	for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) {
+		if (n == 8)
+			goto out;
+		size_t l = strlen(t);
+		if (l >= 2 && (t[0] == '\'' || t[0] == '"') && t[l - 1] == t[0]) {
+			t[l - 1] = '\0';
+			t++;
+		}
+		w[n++] = t;
+	}
+	if (n < 3 || strcmp(w[0], "git") || strcmp(w[1], "clone"))
+		goto out;
+	size_t u = 2;
+	if (!strcmp(w[2], "--bare"))
+		u = 3;
+	if (n < u + 1 || n > u + 2 || !trusted_url(w[u]))
+		goto out;
+	if (n == u + 2) {
+		ok = trusted_repo_name(w[u + 1]);
+	} else {
+		const char *e = w[u] + strlen(w[u]);
+		while (e > w[u] && e[-1] == '/')
+			e--;
+		const char *b = e;
+		while (b > w[u] && b[-1] != '/')
+			b--;
+		char *name = xstrndup(b, (size_t)(e - b));
+		ok = *name && trusted_repo_name(name);
+		free(name);
+	}
+out:
+	free(copy);
+	return ok;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+static void report(struct parse_ctx *c, int line, const char *incl, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void report(struct parse_ctx *c, int line, const char *incl, const char *fmt, ...)
+{
+	struct registry_priv *p = c->reg->priv;
+	va_list ap;
+	p->nerrors++;
+	if (p->nerrors > ERRORS_MAX)
+		return;
+	strbuf_adds(c->err, "grove: ");
+	va_start(ap, fmt);
+	strbuf_vaddf(c->err, fmt, ap);
+	va_end(ap);
+	strbuf_addf(c->err, " at %s line %d", c->file, line);
+	if (incl)
+		strbuf_addf(c->err, ", included line: %s", incl);
+	strbuf_addc(c->err, '\n');
+}
+
+static void report_trust(struct parse_ctx *c, int line, const char *what)
+{
+	struct registry_priv *p = c->reg->priv;
+	p->nerrors++;
+	p->trust_failed = 1;
+	if (p->nerrors > ERRORS_MAX)
+		return;
+	strbuf_addf(c->err, "grove: %s in untrusted %s line %d\n", what, c->file, line);
+}
+
+static void start_section(struct parse_ctx *c, const char *name, int line)
+{
+	struct registry_priv *p = c->reg->priv;
+	c->section = name;
+	if (!strcmp(name, "ALIAS") || sec_find(p, c->dir, name))
+		return;
+	struct sec *s = sec_add(p, c->dir, name, c->file, line);
+	struct sec *def = sec_find(p, c->dir, "DEFAULT");
+	if (def && strcmp(name, "DEFAULT"))
+		kv_copy(&s->kv, &def->kv);
+}
+
+static int parse_lines(struct parse_ctx *c, const char *buf, size_t len, int incl_line);
+
+static void handle_include(struct parse_ctx *c, const char *cmd, int line)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct shell_cmd sc = SHELL_CMD_INIT;
+	int status = 0;
+	if (c->depth >= INCLUDE_DEPTH_MAX) {
+		report(c, line, NULL, "include nested more than %d deep", INCLUDE_DEPTH_MAX);
+		return;
+	}
+	sc.code = cmd;
+	if (shell_run(&sc, &out, NULL, &status) < 0) {
+		report(c, line, NULL, "cannot run include command");
+	} else {
+		if (status)
+			fprintf(stderr, "grove: include command exited nonzero (%d) at %s line %d\n",
+				shell_exit_code(status), c->file, line);
+		c->depth++;
+		parse_lines(c, out.buf, out.len, line);
+		c->depth--;
+	}
+	strbuf_free(&out);
+}
+
+static void handle_chain(struct parse_ctx *c, const char *value)
+{
+	struct registry_priv *p = c->reg->priv;
+	if (!*c->dir || !strcmp(c->section, "DEFAULT"))
+		return;
+	char *expanded = xstrdup(c->section);
+	char *chaindir = path_absolute(c->dir, expanded);
+	char *cfg = xasprintf("%s/.mrconfig", chaindir);
+	struct shell_cmd sc = SHELL_CMD_INIT;
+	int status = 1;
+	if (access(cfg, F_OK) == 0) {
+		sc.code = value;
+		if (shell_run(&sc, NULL, NULL, &status) == 0 && status == 0)
+			strlist_push(&c->chains, chaindir);
+	}
+	(void)p;
+	free(cfg);
+	free(chaindir);
+	free(expanded);
+}
+
+static int untrusted_setting_ok(struct parse_ctx *c, const char *key, const char *value, int line)
+{
+	struct strbuf what = STRBUF_INIT;
+	int ok = 1;
+	if (!strcmp(key, "checkout")) {
+		if (!trusted_checkout(value)) {
+			strbuf_addf(&what, "illegal checkout command \"%s\"", value);
+			ok = 0;
+		}
+	} else if (strcmp(key, "order") && strcmp(value, "true") && strcmp(value, "false")) {
+		strbuf_addf(&what, "illegal setting \"%s=%s\"", key, value);
+		ok = 0;
+	}
+	if (!ok)
+		report_trust(c, line, what.buf);
+	strbuf_free(&what);
+	return ok;
+}
+
+static void handle_key(struct parse_ctx *c, const char *key, const char *value, int line,
+		       const char *incl)
+{
+	struct registry *reg = c->reg;
+	struct registry_priv *p = reg->priv;
+	size_t kl = strlen(key);
+
+	if (!strcmp(key, "include")) {
+		handle_include(c, value, line);
+		return;
+	}
+	if (!strcmp(key, "jobs")) {
+		long j;
+		if (parse_int(value, 1, 4096, &j))
+			report(c, line, incl, "jobs must be a number from 1 to 4096, not \"%s\"", value);
+		else
+			reg->jobs = j;
+		return;
+	}
+	if (!c->section) {
+		report(c, line, incl, "parameter (%s) not in section", key);
+		return;
+	}
+	if (!strcmp(c->section, "ALIAS")) {
+		strlist_push(&reg->alias_names, key);
+		strlist_push(&reg->alias_actions, value);
+		return;
+	}
+	struct sec *s = sec_find(p, c->dir, c->section);
+	const char *old;
+	if (kl > 8 && !strcmp(key + kl - 8, "_prepend")) {
+		const char *k = arena_strndup(p, key, kl - 8);
+		old = kv_get(s->kv.items, s->kv.n, k);
+		char *v = xasprintf("%s\n%s", value, old ? old : "");
+		kv_set(&s->kv, k, arena_strdup(p, v));
+		free(v);
+		return;
+	}
+	if (!strcmp(key, "lib") || (kl > 7 && !strcmp(key + kl - 7, "_append"))) {
+		const char *k = !strcmp(key, "lib") ? "lib" : arena_strndup(p, key, kl - 7);
+		old = kv_get(s->kv.items, s->kv.n, k);
+		struct strbuf v = STRBUF_INIT;
+		strbuf_addf(&v, "%s\n%s\n", old ? old : "", value);
+		kv_set(&s->kv, arena_strdup(p, k), arena_strdup(p, v.buf));
+		strbuf_free(&v);
+		return;
+	}
+	if (!strcmp(key, "order")) {
+		long o;
+		if (parse_int(value, LONG_MIN, LONG_MAX, &o))
+			report(c, line, incl, "order must be a number, not \"%s\"", value);
+	}
+	kv_set(&s->kv, arena_strdup(p, key), arena_strdup(p, value));
+	if (!strcmp(key, "chain"))
+		handle_chain(c, value);
+}
+
+static int has_cntrl(const char *l, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (iscntrl((unsigned char)l[k]))
+			return 1;
+	return 0;
+}
+
+static int parse_lines(struct parse_ctx *c, const char *buf, size_t len, int incl_line)
+{
+	struct registry_priv *p = c->reg->priv;
+	struct lines ls;
+	struct strbuf val = STRBUF_INIT;
+	lines_split(buf, len, &ls);
+
+	for (size_t i = 0; i < ls.n; i++) {
+		const char *l = ls.start[i];
+		size_t n = ls.len[i];
+		int line = incl_line ? incl_line : (int)i + 1;
+		char *incl = incl_line ? xstrndup(l, n) : NULL;
+		size_t a, b;
+
+		if (memchr(l, '\0', n)) {
+			report(c, line, NULL, "parse error (NUL byte)");
+		} else if (n > LINE_MAX_BYTES) {
+			report(c, line, NULL, "parse error (line longer than %d bytes)", LINE_MAX_BYTES);
+		} else if (line_is_blank_or_comment(l, n)) {
+			/* nothing */
+		} else if (!c->trusted && has_cntrl(l, n)) {
+			report_trust(c, line, "illegal control character");
+		} else if (line_section(l, n, &a)) {
+			char *raw = xstrndup(l + 1, a);
+			if (!c->trusted && (!trusted_repo_name(raw) || !strcmp(raw, "ALIAS") ||
+					    !strcmp(raw, "DEFAULT"))) {
+				char *what = xasprintf("illegal section \"[%s]\"", raw);
+				report_trust(c, line, what);
+				free(what);
+				free(raw);
+				free(incl);
+				break;
+			}
+			char *name = c->trusted ? registry_expand(raw, p->home) : xstrdup(raw);
+			start_section(c, arena_strdup(p, name), line);
+			free(name);
+			free(raw);
+		} else if (line_key(l, n, &a, &b)) {
+			char *key = xstrndup(l, a);
+			strbuf_reset(&val);
+			strbuf_add(&val, l + b, n - b);
+			while (i + 1 < ls.n && line_continues(ls.start[i + 1], ls.len[i + 1])) {
+				i++;
+				strbuf_addc(&val, '\n');
+				strbuf_add(&val, ls.start[i] + 1, ls.len[i] - 1);
+			}
+			if (memchr(val.buf, '\0', val.len))
+				report(c, line, NULL, "parse error (NUL byte)");
+			else if (c->trusted || untrusted_setting_ok(c, key, val.buf, line))
+				handle_key(c, key, val.buf, line, incl);
+			free(key);
+		} else {
+			report(c, line, incl, "parse error");
+		}
+		free(incl);
+	}
+	strbuf_free(&val);
+	lines_free(&ls);
+	return 0;
+}
+
+static const char *dir_file(struct registry_priv *p, const char *dir)
+{
+	for (size_t i = 0; i < p->dirs.n; i++)
+		if (!strcmp(p->dirs.items[i], dir))
+			return p->dirfiles.items[i];
+	return NULL;
+}
+
+/* myrepos copies the [DEFAULT] of the nearest parent folder into a file's
+ * folder the first time that folder is seen */
+static void inherit_defaults(struct registry_priv *p, const char *dir)
+{
+	if (sec_find(p, dir, "DEFAULT"))
+		return;
+	char *parent = xstrdup(dir);
+	for (;;) {
+		struct sec *def;
+		if (!strcmp(parent, "/")) {
+			def = sec_find(p, "", "DEFAULT");
+		} else {
+			char *up = path_dirname(parent);
+			free(parent);
+			parent = up;
+			def = sec_find(p, parent, "DEFAULT");
+		}
+		if (def) {
+			struct sec *s = sec_add(p, arena_strdup(p, dir), "DEFAULT", def->file, 0);
+			kv_copy(&s->kv, &def->kv);
+			break;
+		}
+		if (!strcmp(parent, "/"))
+			break;
+	}
+	free(parent);
+}
+
+static int load_text(struct registry *reg, const char *file, const char *dir, const char *buf,
+		     size_t len, int trusted, struct strbuf *err)
+{
+	struct registry_priv *p = reg->priv;
+	struct parse_ctx c = { 0 };
+	int before = p->nerrors;
+	c.reg = reg;
+	c.file = arena_strdup(p, file);
+	c.dir = arena_strdup(p, dir);
+	c.trusted = trusted;
+	c.err = err;
+	if (*dir && !dir_file(p, dir)) {
+		strlist_push(&p->dirs, dir);
+		strlist_push(&p->dirfiles, file);
+	}
+	if (*dir)
+		inherit_defaults(p, c.dir);
+	parse_lines(&c, buf, len, 0);
+	int rc = p->nerrors > before ? (p->trust_failed ? REGISTRY_ETRUST : REGISTRY_EPARSE) : 0;
+	for (size_t i = 0; i < c.chains.n && rc == 0; i++) {
+		char *cfg = xasprintf("%s/.mrconfig", c.chains.items[i]);
+		struct strbuf sb = STRBUF_INIT;
+		char *real = real_or_abs(cfg);
+		if (!strlist_has(&reg->files, real)) {
+			strlist_push(&reg->files, real);
+			int e = file_read_all(cfg, &sb);
+			if (e < 0) {
+				strbuf_addf(err, "grove: cannot read %s: %s\n", cfg, strerror(-e));
+				rc = REGISTRY_EIO;
+			} else {
+				rc = load_text(reg, cfg, c.chains.items[i], sb.buf, sb.len,
+					       file_is_trusted(p, real), err);
+			}
+		}
+		free(real);
+		free(cfg);
+		strbuf_free(&sb);
+	}
+	strlist_free(&c.chains);
+	return rc;
+}
+
+int registry_load_buffer(struct registry *reg, const char *path, const char *buf, size_t len,
+			 int trusted, struct strbuf *err)
+{
+	char *abs = path_absolute(NULL, path);
+	char *dir = path_dirname(abs);
+	strlist_push(&reg->files, abs);
+	int rc = load_text(reg, abs, dir, buf, len, trusted, err);
+	free(dir);
+	free(abs);
+	return rc;
+}
+
+static int load_file(struct registry *reg, const char *path, struct strbuf *err)
+{
+	struct registry_priv *p = reg->priv;
+	struct strbuf sb = STRBUF_INIT;
+	char *real = real_or_abs(path);
+	char *dir = path_dirname(real);
+	int rc = 0;
+
+	if (strlist_has(&reg->files, real))
+		goto out;
+	strlist_push(&reg->files, real);
+	int e = file_read_all(path, &sb);
+	if (e == -ENOENT) {
+		/* a missing file still gives its folder the parent's defaults */
+		inherit_defaults(p, dir);
+		goto out;
+	}
+	if (e < 0) {
+		strbuf_addf(err, "grove: cannot read %s: %s\n", path, strerror(-e));
+		rc = REGISTRY_EIO;
+		goto out;
+	}
+	rc = load_text(reg, path[0] == '/' ? path : real, dir, sb.buf, sb.len,
+		       file_is_trusted(p, real), err);
+out:
+	free(dir);
+	free(real);
+	strbuf_free(&sb);
+	return rc;
+}
+
+static char *find_nearest(const char *cwd)
+{
+	char *dir = xstrdup(cwd);
+	for (;;) {
+		char *cfg = xasprintf("%s/.mrconfig", strcmp(dir, "/") ? dir : "");
+		if (access(cfg, F_OK) == 0) {
+			free(dir);
+			return cfg;
+		}
+		free(cfg);
+		if (!strcmp(dir, "/"))
+			break;
+		char *up = path_dirname(dir);
+		free(dir);
+		dir = up;
+	}
+	free(dir);
+	return NULL;
+}
+
+void registry_init(struct registry *reg)
+{
+	memset(reg, 0, sizeof(*reg));
+	reg->priv = xcalloc(1, sizeof(*reg->priv));
+	struct strbuf err = STRBUF_INIT;
+	load_text(reg, "(built-in defaults)", "", builtin_defaults, sizeof(builtin_defaults) - 1, 1,
+		  &err);
+	strbuf_free(&err);
+}
+
+void registry_free(struct registry *reg)
+{
+	struct registry_priv *p = reg->priv;
+	for (size_t i = 0; i < reg->nrepos; i++) {
+		free(reg->repos[i].path);
+	}
+	free(reg->repos);
+	strlist_free(&reg->files);
+	strlist_free(&reg->alias_names);
+	strlist_free(&reg->alias_actions);
+	free(reg->main_file);
+	if (p) {
+		for (size_t i = 0; i < p->nsecs; i++) {
+			free(p->secs[i]->kv.items);
+			free(p->secs[i]);
+		}
+		free(p->secs);
+		free(p->table);
+		while (p->arena) {
+			struct arena_block *b = p->arena;
+			p->arena = b->next;
+			free(b);
+		}
+		strlist_free(&p->dirs);
+		strlist_free(&p->dirfiles);
+		strlist_free(&p->trusted);
+		free(p->home);
+		free(p->home_file_real);
+		free(p);
+	}
+	memset(reg, 0, sizeof(*reg));
+}
+
+static int repo_cmp(const void *a, const void *b)
+{
+	const struct registry_repo *x = a, *y = b;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	return strcmp(x->file, y->file);
+}
+
+int registry_finish(struct registry *reg, struct strbuf *err)
+{
+	struct registry_priv *p = reg->priv;
+	(void)err;
+	for (size_t i = 0; i < reg->nrepos; i++)
+		free(reg->repos[i].path);
+	free(reg->repos);
+	reg->repos = xcalloc(p->nsecs, sizeof(*reg->repos));
+	reg->nrepos = 0;
+	for (size_t i = 0; i < p->nsecs; i++) {
+		struct sec *s = p->secs[i];
+		if (!*s->dir || !strcmp(s->name, "DEFAULT"))
+			continue;
+		struct registry_repo *r = &reg->repos[reg->nrepos++];
+		r->path = path_absolute(s->dir, s->name);
+		r->section = s->name;
+		r->file = dir_file(p, s->dir);
+		if (!r->file)
+			r->file = s->file;
+		r->line = s->line;
+		r->kv = s->kv.items;
+		r->nkv = s->kv.n;
+		const char *o = kv_get(r->kv, r->nkv, "order");
+		if (!o || parse_int(o, LONG_MIN, LONG_MAX, &r->order))
+			r->order = 10;
+	}
+	qsort(reg->repos, reg->nrepos, sizeof(*reg->repos), repo_cmp);
+	return 0;
+}
+
+int registry_load(struct registry *reg, const struct registry_opts *o, struct strbuf *err)
+{
+	struct registry_priv *p = reg->priv;
+	int rc;
+	char *nearest = NULL;
+
+	p->trust_all = o->trust_all;
+	free(p->home);
+	p->home = o->home ? xstrdup(o->home) : NULL;
+	free(p->home_file_real);
+	p->home_file_real = real_or_abs(o->home_file);
+
+	rc = load_file(reg, o->home_file, err);
+	if (rc)
+		goto out;
+	const char *main_file = o->config_file;
+	if (!main_file)
+		main_file = nearest = find_nearest(o->cwd);
+	if (!main_file)
+		main_file = o->home_file;
+	reg->main_file = path_absolute(o->cwd, main_file);
+	rc = load_file(reg, main_file, err);
+	if (rc)
+		goto out;
+	rc = registry_finish(reg, err);
+out:
+	if (rc == REGISTRY_ETRUST)
+		strbuf_adds(err, "(To trust this file, list it in ~/.mrtrust.)\n");
+	if (p->nerrors > ERRORS_MAX)
+		strbuf_addf(err, "grove: %d more errors not shown\n", p->nerrors - ERRORS_MAX);
+	free(nearest);
+	return rc;
+}
+
+const char *registry_repo_get(const struct registry_repo *repo, const char *key)
+{
+	return kv_get(repo->kv, repo->nkv, key);
+}
+
+const char *registry_default_get(const struct registry *reg, const char *file, const char *key)
+{
+	char *dir = path_dirname(file);
+	struct sec *s = sec_find(reg->priv, dir, "DEFAULT");
+	if (!s)
+		s = sec_find(reg->priv, "", "DEFAULT");
+	free(dir);
+	return s ? kv_get(s->kv.items, s->kv.n, key) : NULL;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+enum el_kind { EL_OTHER, EL_SECTION, EL_KEY };
+
+struct el {
+	enum el_kind kind;
+	size_t start, end; /* bytes, the newline included */
+	int blank;
+	int line;
+	char *name;        /* section: absolute path or DEFAULT/ALIAS; key: the key */
+};
+
+struct els {
+	struct el *v;
+	size_t n;
+};
+
+static void els_free(struct els *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->v[i].name);
+	free(e->v);
+}
+
+static char *section_identity(const char *raw, const char *file_dir)
+{
+	char *exp = registry_expand(raw, getenv("HOME"));
+	if (!strcmp(exp, "DEFAULT") || !strcmp(exp, "ALIAS"))
+		return exp;
+	char *abs = path_absolute(file_dir, exp);
+	free(exp);
+	return abs;
+}
+
+static int els_parse(const char *text, size_t len, const char *file, struct els *out,
+		     struct strbuf *err)
+{
+	struct lines ls;
+	char *file_dir = path_dirname(file);
+	int rc = 0;
+	lines_split(text, len, &ls);
+	out->v = xcalloc(ls.n + 1, sizeof(*out->v));
+	out->n = 0;
+	for (size_t i = 0; i < ls.n; i++) {
+		struct el *e = &out->v[out->n++];
+		const char *l = ls.start[i];
+		size_t n = ls.len[i], a, b;
+		e->start = (size_t)(l - text);
+		e->line = (int)i + 1;
+		if (memchr(l, '\0', n) || n > LINE_MAX_BYTES) {
+			strbuf_addf(err, "grove: parse error at %s line %zu\n", file, i + 1);
+			rc = REGISTRY_EPARSE;
+			break;
+		} else if (line_is_blank_or_comment(l, n)) {
+			e->kind = EL_OTHER;
+			size_t k = 0;
+			while (k < n && is_space(l[k]))
+				k++;
+			e->blank = k == n;
+		} else if (line_section(l, n, &a)) {
+			char *raw = xstrndup(l + 1, a);
+			e->kind = EL_SECTION;
+			e->name = section_identity(raw, file_dir);
+			free(raw);
+		} else if (line_key(l, n, &a, &b)) {
+			e->kind = EL_KEY;
+			e->name = xstrndup(l, a);
+			while (i + 1 < ls.n && line_continues(ls.start[i + 1], ls.len[i + 1]))
+				i++;
+		} else {
+			strbuf_addf(err, "grove: parse error at %s line %zu\n", file, i + 1);
+			rc = REGISTRY_EPARSE;
+			break;
+		}
+		const char *last = ls.start[i] + ls.len[i];
+		e->end = (size_t)(last - text) + (last < text + len ? 1 : 0);
+	}
+	lines_free(&ls);
+	free(file_dir);
+	return rc;
+}
+
+static int target_match(const struct el *e, const struct registry_target *t)
+{
+	if (e->kind != EL_SECTION)
+		return 0;
+	if (t->abs_path)
+		return !strcmp(e->name, t->abs_path);
+	return !strcmp(e->name, t->special);
+}
+
+static void format_kv(struct strbuf *sb, const char *key, const char *value)
+{
+	strbuf_addf(sb, "%s = ", key);
+	for (const char *v = value; *v; v++) {
+		strbuf_addc(sb, *v);
+		if (*v == '\n')
+			strbuf_addc(sb, '\t');
+	}
+	strbuf_addc(sb, '\n');
+}
+
+char *registry_section_name(const char *file_dir, const char *abs_path)
+{
+	if (path_is_within(abs_path, file_dir) && strcmp(abs_path, file_dir)) {
+		size_t n = strlen(file_dir);
+		return xstrdup(abs_path + n + (n == 1 ? 0 : 1));
+	}
+	return xstrdup(abs_path);
+}
+
+static void add_with_newline(struct strbuf *out, const char *text, size_t len)
+{
+	strbuf_add(out, text, len);
+	if (len && text[len - 1] != '\n')
+		strbuf_addc(out, '\n');
+}
+
+int registry_text_set(const char *text, size_t len, const char *file,
+		      const struct registry_target *t, const char *key, const char *value,
+		      struct strbuf *out, struct strbuf *err)
+{
+	struct els e = { 0 };
+	struct strbuf line = STRBUF_INIT;
+	int rc = els_parse(text, len, file, &e, err);
+	ssize_t last_header = -1, last_key_in_last = -1, key_el = -1;
+	int in = 0;
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < e.n; i++) {
+		if (e.v[i].kind == EL_SECTION) {
+			in = target_match(&e.v[i], t);
+			if (in) {
+				last_header = (ssize_t)i;
+				last_key_in_last = -1;
+			}
+		} else if (in && e.v[i].kind == EL_KEY) {
+			last_key_in_last = (ssize_t)i;
+			if (!strcmp(e.v[i].name, key))
+				key_el = (ssize_t)i;
+		}
+	}
+	if (value)
+		format_kv(&line, key, value);
+	if (key_el >= 0) {
+		struct el *k = &e.v[key_el];
+		strbuf_add(out, text, k->start);
+		strbuf_add(out, line.buf, line.len);
+		strbuf_add(out, text + k->end, len - k->end);
+	} else if (!value) {
+		strbuf_add(out, text, len);
+	} else if (last_header >= 0) {
+		struct el *after = &e.v[last_key_in_last >= 0 ? last_key_in_last : last_header];
+		add_with_newline(out, text, after->end);
+		strbuf_add(out, line.buf, line.len);
+		strbuf_add(out, text + after->end, len - after->end);
+	} else {
+		char *dir = path_dirname(file);
+		char *name = t->abs_path ? registry_section_name(dir, t->abs_path) : xstrdup(t->special);
+		add_with_newline(out, text, len);
+		if (len)
+			strbuf_addc(out, '\n');
+		strbuf_addf(out, "[%s]\n", name);
+		strbuf_add(out, line.buf, line.len);
+		free(name);
+		free(dir);
+	}
+out:
+	strbuf_free(&line);
+	els_free(&e);
+	return rc;
+}
+
+int registry_text_remove(const char *text, size_t len, const char *file,
+			 const struct registry_target *t, int *removed,
+			 struct strbuf *out, struct strbuf *err)
+{
+	struct els e = { 0 };
+	int rc = els_parse(text, len, file, &e, err);
+	char *drop = NULL;
+	*removed = 0;
+	if (rc)
+		goto out;
+	drop = xcalloc(e.n + 1, 1);
+	for (size_t i = 0; i < e.n; i++) {
+		if (!target_match(&e.v[i], t))
+			continue;
+		size_t last = i;
+		for (size_t j = i + 1; j < e.n && e.v[j].kind != EL_SECTION; j++)
+			if (e.v[j].kind == EL_KEY)
+				last = j;
+		size_t end = last + 1;
+		while (end < e.n && e.v[end].kind == EL_OTHER && e.v[end].blank)
+			end++;
+		size_t start = i;
+		if (end == e.n)
+			while (start > 0 && e.v[start - 1].kind == EL_OTHER && e.v[start - 1].blank &&
+			       !drop[start - 1])
+				start--;
+		for (size_t j = start; j < end; j++)
+			drop[j] = 1;
+		(*removed)++;
+		i = last;
+	}
+	for (size_t i = 0; i < e.n; i++)
+		if (!drop[i])
+			strbuf_add(out, text + e.v[i].start, e.v[i].end - e.v[i].start);
+out:
+	free(drop);
+	els_free(&e);
+	return rc;
+}
+
+/* the lock lives on the file itself; a writer that renamed a new file into
+ * place leaves waiters holding the old inode, so they look again */
+static int lock_open(const char *file, int *fd_out, struct strbuf *err)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		struct stat a, b;
+		int fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			strbuf_addf(err, "grove: cannot open '%s': %s\n", file, strerror(errno));
+			return REGISTRY_EIO;
+		}
+		while (flock(fd, LOCK_EX) < 0) {
+			if (errno != EINTR) {
+				strbuf_addf(err, "grove: cannot lock '%s': %s\n", file, strerror(errno));
+				close(fd);
+				return REGISTRY_EIO;
+			}
+		}
+		if (fstat(fd, &a) == 0 && stat(file, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev) {
+			*fd_out = fd;
+			return 0;
+		}
+		close(fd);
+	}
+	strbuf_addf(err, "grove: cannot lock '%s': it keeps being replaced\n", file);
+	return REGISTRY_EIO;
+}
+
+static int write_atomic(const char *file, int oldfd, const char *data, size_t len,
+			struct strbuf *err)
+{
+	char *dir = path_dirname(file);
+	char *tmp = xasprintf("%s/.%s.grove-XXXXXX", dir, path_basename(file));
+	struct stat st;
+	int rc = 0, fd = mkstemp(tmp);
+	if (fd < 0) {
+		strbuf_addf(err, "grove: cannot create a temporary file in '%s': %s\n", dir,
+			    strerror(errno));
+		rc = REGISTRY_EIO;
+		goto out;
+	}
+	if (fstat(oldfd, &st) == 0)
+		fchmod(fd, st.st_mode & 07777);
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			strbuf_addf(err, "grove: cannot write '%s': %s\n", tmp, strerror(errno));
+			rc = REGISTRY_EIO;
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		strbuf_addf(err, "grove: cannot write '%s': %s\n", tmp, strerror(errno));
+		rc = REGISTRY_EIO;
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, file) < 0) {
+		strbuf_addf(err, "grove: cannot replace '%s': %s\n", file, strerror(errno));
+		rc = REGISTRY_EIO;
+		goto out;
+	}
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+int registry_file_update(const char *file, registry_edit_fn fn, void *arg, struct strbuf *err)
+{
+	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT;
+	/* write through a symlinked ~/.mrconfig (dotfile managers), never over it */
+	char *real = realpath(file, NULL);
+	const char *path = real ? real : file;
+	char *dir = path_dirname(path);
+	int fd = -1;
+	int rc = lock_open(path, &fd, err);
+	if (rc)
+		goto out;
+	int e = file_read_all(path, &old);
+	if (e < 0) {
+		strbuf_addf(err, "grove: cannot read '%s': %s\n", path, strerror(-e));
+		rc = REGISTRY_EIO;
+		goto out;
+	}
+	rc = fn(old.buf, old.len, path, arg, &new, err);
+	if (rc)
+		goto out;
+	if (new.len != old.len || memcmp(new.buf ? new.buf : "", old.buf, old.len))
+		rc = write_atomic(path, fd, new.buf ? new.buf : "", new.len, err);
+out:
+	if (fd >= 0)
+		close(fd);
+	strbuf_free(&old);
+	strbuf_free(&new);
+	free(dir);
+	free(real);
+	return rc;
+}

@@ -1,0 +1,27 @@
+/* select: which registered repositories an action works on (SPEC 2) */
+#ifndef GROVE_SELECT_H
+#define GROVE_SELECT_H
+
+#include <stddef.h>
+#include "registry.h"
+
+struct select_opts {
+	const char *dir;          /* absolute working directory (or -d DIR) */
+	int all;                  /* -a */
+	int max_depth;            /* -n N; -1 when not given */
+	const struct strlist *groups; /* -g NAME..., any of them */
+};
+
+struct selection {
+	size_t *idx;     /* indexes into registry->repos, registry order */
+	size_t n;
+	int leaf;        /* nothing below dir: the deepest repository containing it */
+};
+
+int select_repos(const struct registry *reg, const struct select_opts *o, struct selection *out);
+void selection_free(struct selection *s);
+
+/* does the space-separated list hold name */
+int select_in_groups(const char *groups, const char *name);
+
+#endif

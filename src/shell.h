@@ -1,0 +1,27 @@
+/* shell: running registry shell code with /bin/sh, as myrepos runs it */
+#ifndef GROVE_SHELL_H
+#define GROVE_SHELL_H
+
+#include "util.h"
+
+struct shell_cmd {
+	const char *code;         /* the command text from the registry */
+	const char *lib;          /* `lib` lines run first, or NULL */
+	const char *cwd;          /* folder to run in, or NULL for ours */
+	const char *const *args;  /* positional parameters ("$@"), NULL-terminated, or NULL */
+	const char *const *env;   /* extra NAME=VALUE entries, NULL-terminated, or NULL */
+};
+
+#define SHELL_CMD_INIT { NULL, NULL, NULL, NULL, NULL }
+
+/* runs `set -e; LIB my_sh(){ CODE }; my_sh "$@"` under /bin/sh -c with
+ * standard input from /dev/null. Standard output goes to out (or is
+ * inherited when out is NULL), standard error to err (or is inherited).
+ * status receives the wait status. Returns 0, or -errno when it could not
+ * start. The commands `true` and `false` are answered without a shell. */
+int shell_run(const struct shell_cmd *cmd, struct strbuf *out, struct strbuf *err, int *status);
+
+/* exit code of a wait status, 128+N for a signal */
+int shell_exit_code(int status);
+
+#endif

@@ -1,0 +1,325 @@
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void die_oom(void)
+{
+	/* out of memory leaves no sane way to report per repository */
+	fputs("grove: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return strbuf_detach(&sb);
+}
+
+void strbuf_init(struct strbuf *sb)
+{
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	strbuf_grow(sb, 0);
+}
+
+void strbuf_free(struct strbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+void strbuf_grow(struct strbuf *sb, size_t extra)
+{
+	if (sb->len + extra + 1 <= sb->cap)
+		return;
+	size_t cap = sb->cap ? sb->cap : 64;
+	while (cap < sb->len + extra + 1)
+		cap *= 2;
+	sb->buf = xrealloc(sb->buf, cap);
+	if (!sb->cap)
+		sb->buf[0] = '\0';
+	sb->cap = cap;
+}
+
+void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	strbuf_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_adds(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void strbuf_addc(struct strbuf *sb, char c)
+{
+	strbuf_add(sb, &c, 1);
+}
+
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	strbuf_grow(sb, (size_t)n);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+char *strbuf_detach(struct strbuf *sb)
+{
+	if (!sb->buf)
+		strbuf_grow(sb, 0);
+	char *p = sb->buf;
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	return p;
+}
+
+void strbuf_add_shquoted(struct strbuf *sb, const char *s)
+{
+	strbuf_addc(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_adds(sb, "'\\''");
+		else
+			strbuf_addc(sb, *s);
+	}
+	strbuf_addc(sb, '\'');
+}
+
+void strlist_push_owned(struct strlist *sl, char *s)
+{
+	if (sl->n == sl->cap) {
+		sl->cap = sl->cap ? sl->cap * 2 : 8;
+		sl->items = xrealloc(sl->items, sl->cap * sizeof(*sl->items));
+	}
+	sl->items[sl->n++] = s;
+}
+
+void strlist_push(struct strlist *sl, const char *s)
+{
+	strlist_push_owned(sl, xstrdup(s));
+}
+
+int strlist_has(const struct strlist *sl, const char *s)
+{
+	for (size_t i = 0; i < sl->n; i++)
+		if (!strcmp(sl->items[i], s))
+			return 1;
+	return 0;
+}
+
+void strlist_free(struct strlist *sl)
+{
+	for (size_t i = 0; i < sl->n; i++)
+		free(sl->items[i]);
+	free(sl->items);
+	sl->items = NULL;
+	sl->n = sl->cap = 0;
+}
+
+int starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+char *path_cwd(void)
+{
+	return getcwd(NULL, 0);
+}
+
+char *path_absolute(const char *base, const char *path)
+{
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
+	char *cwd = NULL;
+
+	if (path[0] != '/') {
+		if (!base)
+			base = cwd = path_cwd();
+		if (!base)
+			base = "/";
+		strbuf_adds(&in, base);
+		strbuf_addc(&in, '/');
+	}
+	strbuf_adds(&in, path);
+
+	const char *p = in.buf;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n == 0)
+			break;
+		if (n == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = out.len ? strrchr(out.buf, '/') : NULL;
+			if (slash)
+				out.len = (size_t)(slash - out.buf);
+			if (out.buf)
+				out.buf[out.len] = '\0';
+		} else {
+			strbuf_addc(&out, '/');
+			strbuf_add(&out, p, n);
+		}
+		p += n;
+	}
+	if (!out.len)
+		strbuf_addc(&out, '/');
+	strbuf_free(&in);
+	free(cwd);
+	return strbuf_detach(&out);
+}
+
+char *path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+const char *path_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+int path_is_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+char *path_display(const char *path, const char *cwd, const char *home)
+{
+	if (cwd && path_is_within(path, cwd)) {
+		size_t n = strlen(cwd);
+		if (path[n] == '\0')
+			return xstrdup(".");
+		return xstrdup(path + n + (n == 1 ? 0 : 1));
+	}
+	if (home && home[0] && strcmp(home, "/") && path_is_within(path, home))
+		return xasprintf("~%s", path + strlen(home));
+	return xstrdup(path);
+}
+
+int file_read_all(const char *path, struct strbuf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = 0;
+	char tmp[65536];
+	for (;;) {
+		ssize_t n = read(fd, tmp, sizeof(tmp));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		strbuf_add(out, tmp, (size_t)n);
+	}
+	close(fd);
+	if (!out->buf)
+		strbuf_grow(out, 0);
+	return rc;
+}
+
+int parse_int(const char *s, long min, long max, long *out)
+{
+	char *end;
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+size_t utf8_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}

@@ -1,0 +1,75 @@
+/* util: growable strings, string lists, paths and small helpers used by every module */
+#ifndef GROVE_UTIL_H
+#define GROVE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct strbuf {
+	char *buf;   /* always NUL-terminated once initialised */
+	size_t len;
+	size_t cap;
+};
+
+#define STRBUF_INIT { NULL, 0, 0 }
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_free(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addc(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* hands the buffer to the caller (never NULL) and resets sb */
+char *strbuf_detach(struct strbuf *sb);
+/* appends s quoted for /bin/sh with single quotes */
+void strbuf_add_shquoted(struct strbuf *sb, const char *s);
+
+struct strlist {
+	char **items;
+	size_t n;
+	size_t cap;
+};
+
+#define STRLIST_INIT { NULL, 0, 0 }
+
+void strlist_push(struct strlist *sl, const char *s);
+void strlist_push_owned(struct strlist *sl, char *s);
+int strlist_has(const struct strlist *sl, const char *s);
+void strlist_free(struct strlist *sl);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int starts_with(const char *s, const char *prefix);
+
+/* lexical absolute path: joins base (or the cwd when base is NULL) and path,
+ * folds "." and ".." and repeated slashes; symlinks are not resolved */
+char *path_absolute(const char *base, const char *path);
+/* the folder part of an absolute path ("/a/b" -> "/a", "/a" -> "/") */
+char *path_dirname(const char *path);
+const char *path_basename(const char *path);
+/* is path equal to dir or below it (both absolute and normalised) */
+int path_is_within(const char *path, const char *dir);
+/* path as shown to people: relative to cwd when below it, else ~ for HOME */
+char *path_display(const char *path, const char *cwd, const char *home);
+/* real path of the working directory, or NULL */
+char *path_cwd(void);
+
+/* reads a whole file; returns 0 or -errno */
+int file_read_all(const char *path, struct strbuf *out);
+
+/* strict number parsing (strtol with an end pointer); 0 or -1 */
+int parse_int(const char *s, long min, long max, long *out);
+
+/* display width of a UTF-8 string in terminal columns (1 per code point) */
+size_t utf8_width(const char *s);
+
+#endif
