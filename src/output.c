@@ -126,7 +126,7 @@ void output_summary(struct output *o, int interrupted)
 	}
 	if (interrupted)
 		fprintf(o->err, "grove %s: interrupted\n", o->action);
-	if (!o->quiet && !o->minimal) {
+	if (!o->quiet && !o->minimal && !o->no_summary) {
 		struct strbuf sb = STRBUF_INIT;
 		add_count(&sb, o->ok, "ok");
 		add_count(&sb, o->failed, "failed");

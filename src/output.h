@@ -12,6 +12,7 @@ enum output_outcome { OUTCOME_OK, OUTCOME_FAILED, OUTCOME_SKIPPED };
 struct output {
 	const char *action;
 	int quiet, minimal, verbose, stats, json;
+	int no_summary; /* machine-readable lines only */
 	int color;      /* resolved from --color, NO_COLOR and the terminal */
 	int progress;   /* resolved: standard error is a terminal and --no-progress not given */
 	size_t ok, failed, skipped;

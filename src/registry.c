@@ -1,4 +1,5 @@
 #include "registry.h"
+#include "proc.h"
 #include "shell.h"
 
 #include <ctype.h>
@@ -526,7 +527,7 @@ static void handle_include(struct parse_ctx *c, const char *cmd, int line)
 	} else {
 		if (status)
 			fprintf(stderr, "grove: include command exited nonzero (%d) at %s line %d\n",
-				shell_exit_code(status), c->file, line);
+				proc_exit_code(status), c->file, line);
 		c->depth++;
 		parse_lines(c, out.buf, out.len, line);
 		c->depth--;
@@ -915,6 +916,7 @@ int registry_finish(struct registry *reg, struct strbuf *err)
 		if (!r->file)
 			r->file = s->file;
 		r->line = s->line;
+		r->defined_in = s->file;
 		r->kv = s->kv.items;
 		r->nkv = s->kv.n;
 		const char *o = kv_get(r->kv, r->nkv, "order");
@@ -1299,5 +1301,34 @@ out:
 	strbuf_free(&new);
 	free(dir);
 	free(real);
+	return rc;
+}
+
+int registry_apply_edits(const char *text, size_t len, const char *file, void *arg,
+			 struct strbuf *out, struct strbuf *err)
+{
+	struct registry_edits *ed = arg;
+	struct strbuf cur = STRBUF_INIT, next = STRBUF_INIT;
+	int rc = 0;
+	strbuf_add(&cur, text, len);
+	ed->removed = 0;
+	for (size_t i = 0; i < ed->n && !rc; i++) {
+		const struct registry_edit *e = &ed->v[i];
+		int removed = 0;
+		strbuf_reset(&next);
+		if (e->remove)
+			rc = registry_text_remove(cur.buf, cur.len, file, &e->target, &removed, &next, err);
+		else
+			rc = registry_text_set(cur.buf, cur.len, file, &e->target, e->key, e->value, &next,
+					       err);
+		ed->removed += removed;
+		struct strbuf t = cur;
+		cur = next;
+		next = t;
+	}
+	if (!rc)
+		strbuf_add(out, cur.buf, cur.len);
+	strbuf_free(&cur);
+	strbuf_free(&next);
 	return rc;
 }

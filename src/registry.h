@@ -14,6 +14,7 @@ struct registry_repo {
 	char *path;          /* absolute, lexically normalised */
 	const char *section; /* the name as written (after ~ and $VAR expansion) */
 	const char *file;    /* the file that defines the repository's folder (MR_CONFIG) */
+	const char *defined_in; /* the file holding its [section] header */
 	int line;            /* line of the first [section] header */
 	long order;
 	struct registry_kv *kv; /* effective keys: DEFAULT copied in, then the section's own */
@@ -86,6 +87,23 @@ typedef int (*registry_edit_fn)(const char *text, size_t len, const char *file,
 /* locks the file (flock), reads it, applies fn, and replaces it atomically
  * (temporary file in the same folder, fsync, rename); creates it if missing */
 int registry_file_update(const char *file, registry_edit_fn fn, void *arg, struct strbuf *err);
+
+/* a list of changes applied in order under one lock (registry_edit_fn) */
+struct registry_edit {
+	struct registry_target target;
+	const char *key;   /* with value: set it (NULL value removes the key) */
+	const char *value;
+	int remove;        /* remove the whole section */
+};
+
+struct registry_edits {
+	struct registry_edit *v;
+	size_t n;
+	int removed;       /* sections removed */
+};
+
+int registry_apply_edits(const char *text, size_t len, const char *file, void *edits,
+			 struct strbuf *out, struct strbuf *err);
 
 /* the section name to write for a repository into the file in file_dir */
 char *registry_section_name(const char *file_dir, const char *abs_path);

@@ -21,7 +21,4 @@ struct shell_cmd {
  * start. The commands `true` and `false` are answered without a shell. */
 int shell_run(const struct shell_cmd *cmd, struct strbuf *out, struct strbuf *err, int *status);
 
-/* exit code of a wait status, 128+N for a signal */
-int shell_exit_code(int status);
-
 #endif

@@ -1,0 +1,109 @@
+#include "cmd.h"
+#include "proc.h"
+#include "shell.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const struct cmd cmd_table[] = {
+	{ "status", cmd_status, CMD_REGISTRY | CMD_GIT, OPT_LONG | OPT_PORCELAIN | OPT_JSON | OPT_FILTERS,
+	  "[-l|--long] [--porcelain|--json] [--dirty] [--ahead] [--behind] [--diverged]",
+	  "show the state of every repository at a glance" },
+	{ "list", cmd_list, CMD_REGISTRY, OPT_JSON, "[--json]", "list the registered repositories" },
+	{ "register", cmd_register, CMD_REGISTRY | CMD_GIT, OPT_RECURSIVE, "[-r DIR]... [DIR...]",
+	  "add existing checkouts to the registry" },
+	{ "unregister", cmd_unregister, CMD_REGISTRY, 0, "[DIR...]",
+	  "remove repositories from the registry (files stay)" },
+	{ "config", cmd_config, CMD_REGISTRY, 0, "SECTION [KEY[=VALUE]]...",
+	  "read or write keys in the registry" },
+	{ "help", cmd_help, 0, 0, "[ACTION]", "show the actions, or one action's usage" },
+};
+const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+static const struct {
+	const char *alias, *action;
+} builtin_aliases[] = { { "ls", "list" }, { "st", "status" } };
+
+const struct cmd *cmd_lookup(const char *name)
+{
+	for (size_t i = 0; i < sizeof(builtin_aliases) / sizeof(builtin_aliases[0]); i++)
+		if (!strcmp(name, builtin_aliases[i].alias))
+			name = builtin_aliases[i].action;
+	for (size_t i = 0; i < cmd_table_len; i++)
+		if (!strcmp(cmd_table[i].name, name))
+			return &cmd_table[i];
+	return NULL;
+}
+
+int cmd_select(struct cmd_ctx *ctx, struct selection *sel)
+{
+	struct select_opts so = { ctx->cwd, ctx->all, ctx->max_depth, &ctx->groups };
+	select_repos(&ctx->reg, &so, sel);
+	if (!sel->n) {
+		fprintf(stderr, "grove %s: no repositories found to work on\n", ctx->action);
+		return -1;
+	}
+	return 0;
+}
+
+size_t cmd_jobs_local(const struct cmd_ctx *ctx)
+{
+	if (ctx->jobs > 0)
+		return (size_t)ctx->jobs;
+	if (ctx->reg.jobs > 0)
+		return (size_t)ctx->reg.jobs;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (size_t)n * 2 : 2;
+}
+
+static int run_test(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
+		    int *status)
+{
+	char *repo_env = xasprintf("MR_REPO=%s", r->path);
+	char *cfg_env = xasprintf("MR_CONFIG=%s", r->file);
+	char *act_env = xasprintf("MR_ACTION=%s", ctx->action);
+	char *g_repo = xasprintf("GROVE_REPO=%s", r->path);
+	char *g_cfg = xasprintf("GROVE_CONFIG_FILE=%s", r->file);
+	char *g_act = xasprintf("GROVE_ACTION=%s", ctx->action);
+	const char *env[] = { repo_env, cfg_env, act_env, g_repo, g_cfg, g_act, NULL };
+	const char *args[] = { ctx->action, NULL };
+	struct shell_cmd sc = SHELL_CMD_INIT;
+	sc.code = code;
+	sc.lib = registry_repo_get(r, "lib");
+	sc.args = args;
+	sc.env = env;
+	int rc = shell_run(&sc, NULL, NULL, status);
+	free(repo_env);
+	free(cfg_env);
+	free(act_env);
+	free(g_repo);
+	free(g_cfg);
+	free(g_act);
+	return rc;
+}
+
+int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char **msg)
+{
+	static const char *const tests[] = { "skip", "deleted" };
+	for (size_t t = 0; t < 2; t++) {
+		const char *code = registry_repo_get(r, tests[t]);
+		int status = 0;
+		if (!code || (t == 0 && ctx->force))
+			continue;
+		if (run_test(ctx, r, code, &status) < 0) {
+			*msg = xasprintf("cannot run the %s test", tests[t]);
+			return -1;
+		}
+		if (proc_exit_code(status) != 0)
+			continue;
+		struct stat st;
+		if (t == 1 && stat(r->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			*msg = xasprintf("%s should be deleted yet still exists", r->path);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}

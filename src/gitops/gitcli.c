@@ -1,0 +1,201 @@
+#include "gitops/gitcli.h"
+#include "proc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int gitcli_run(const char *dir, const char *const *argv, struct strbuf *out, struct strbuf *err)
+{
+	static const char *const env[] = { "GIT_TERMINAL_PROMPT=0", "LC_ALL=C", NULL };
+	struct proc_opts po = { argv, dir, env };
+	int status = 0;
+	int rc = proc_run(&po, out, err, &status);
+	return rc < 0 ? rc : proc_exit_code(status);
+}
+
+static int parse_count(const char *s, size_t *out)
+{
+	long v;
+	if (parse_int(s, 0, 1L << 40, &v))
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static int parse_header(const char *h, struct status_result *r, int *saw_ab)
+{
+	if (starts_with(h, "branch.oid ")) {
+		const char *v = h + 11;
+		if (!strcmp(v, "(initial)"))
+			r->unborn = 1;
+		else if (strlen(v) < sizeof(r->head))
+			strcpy(r->head, v);
+	} else if (starts_with(h, "branch.head ")) {
+		const char *v = h + 12;
+		if (strcmp(v, "(detached)"))
+			r->branch = xstrdup(v);
+	} else if (starts_with(h, "branch.upstream ")) {
+		r->upstream = xstrdup(h + 16);
+	} else if (starts_with(h, "branch.ab ")) {
+		char a[32], b[32];
+		if (sscanf(h + 10, "+%31s -%31s", a, b) != 2 || parse_count(a, &r->ahead) ||
+		    parse_count(b, &r->behind))
+			return -1;
+		*saw_ab = 1;
+	} else if (starts_with(h, "stash ")) {
+		if (parse_count(h + 6, &r->stashes))
+			return -1;
+	}
+	return 0;
+}
+
+/* the field after n spaces, or NULL */
+static const char *field(const char *s, int n)
+{
+	while (n-- > 0) {
+		s = strchr(s, ' ');
+		if (!s)
+			return NULL;
+		s++;
+	}
+	return s;
+}
+
+static char dot_to_space(char c)
+{
+	return c == '.' ? ' ' : c;
+}
+
+int gitcli_parse_status_v2(const char *buf, size_t len, struct status_result *r,
+			   struct strbuf *details)
+{
+	size_t i = 0;
+	int saw_ab = 0;
+	while (i < len) {
+		const char *rec = buf + i;
+		const char *nul = memchr(rec, '\0', len - i);
+		if (!nul)
+			return -1; /* every record ends with NUL under -z */
+		i = (size_t)(nul - buf) + 1;
+		if (rec[0] == '#' && rec[1] == ' ') {
+			if (parse_header(rec + 2, r, &saw_ab))
+				return -1;
+		} else if ((rec[0] == '1' || rec[0] == '2') && rec[1] == ' ' && strlen(rec) > 4) {
+			char x = rec[2], y = rec[3];
+			const char *path = field(rec, rec[0] == '1' ? 8 : 9);
+			if (!path)
+				return -1;
+			if (x != '.')
+				r->staged++;
+			if (y != '.')
+				r->modified++;
+			if (rec[0] == '2') {
+				const char *orig = buf + i;
+				const char *n2 = memchr(orig, '\0', len - i);
+				if (!n2)
+					return -1;
+				i = (size_t)(n2 - buf) + 1;
+				if (details)
+					strbuf_addf(details, "%c%c %s -> %s\n", dot_to_space(x),
+						    dot_to_space(y), orig, path);
+			} else if (details) {
+				strbuf_addf(details, "%c%c %s\n", dot_to_space(x), dot_to_space(y), path);
+			}
+		} else if (rec[0] == 'u' && rec[1] == ' ' && strlen(rec) > 4) {
+			const char *path = field(rec, 10);
+			if (!path)
+				return -1;
+			r->conflicted++;
+			if (details)
+				strbuf_addf(details, "%c%c %s\n", rec[2], rec[3], path);
+		} else if (rec[0] == '?' && rec[1] == ' ') {
+			r->untracked++;
+			if (details)
+				strbuf_addf(details, "?? %s\n", rec + 2);
+		} else if (rec[0] == '!' && rec[1] == ' ') {
+			/* ignored files are not asked for */
+		} else {
+			return -1;
+		}
+	}
+	if (r->upstream && !saw_ab)
+		r->upstream_gone = 1;
+	return 0;
+}
+
+static const char *operation(const char *dir)
+{
+	static const char *const probe_args[] = {
+		"git", "rev-parse", "--git-path", "rebase-merge", "--git-path", "rebase-apply",
+		"--git-path", "MERGE_HEAD", "--git-path", "CHERRY_PICK_HEAD", "--git-path",
+		"REVERT_HEAD", "--git-path", "BISECT_LOG", NULL
+	};
+	static const char *const names[] = { "rebasing", "rebasing", "merging", "cherry-picking",
+					     "reverting", "bisecting" };
+	struct strbuf out = STRBUF_INIT;
+	const char *state = NULL;
+	if (gitcli_run(dir, probe_args, &out, NULL) == 0) {
+		char *save = NULL;
+		int k = 0;
+		for (char *l = strtok_r(out.buf, "\n", &save); l && k < 6 && !state;
+		     l = strtok_r(NULL, "\n", &save), k++) {
+			char *p = l[0] == '/' ? xstrdup(l) : xasprintf("%s/%s", dir, l);
+			struct stat st;
+			if (stat(p, &st) == 0) {
+				/* rebase-apply without a rebasing marker is `git am` */
+				state = names[k];
+				if (k == 1) {
+					char *m = xasprintf("%s/applying", p);
+					if (stat(m, &st) == 0)
+						state = "applying";
+					free(m);
+				}
+			}
+			free(p);
+		}
+	}
+	strbuf_free(&out);
+	return state;
+}
+
+int gitcli_status(const char *path, const struct status_opts *o, struct status_result *r)
+{
+	static const char *const status_args[] = { "git", "status", "--porcelain=v2", "--branch",
+						   "--show-stash", "-z", NULL };
+	static const char *const log_args[] = { "git", "--no-pager", "log", "--branches", "--not",
+						"--remotes", "--simplify-by-decoration",
+						"--decorate", "--oneline", NULL };
+	static const char *const stash_args[] = { "git", "--no-pager", "stash", "list", NULL };
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	int rc = 0;
+	int code = gitcli_run(path, status_args, &out, &err);
+	if (code != 0) {
+		while (err.len && err.buf[err.len - 1] == '\n')
+			err.buf[--err.len] = '\0';
+		r->kind = STATUS_ERROR;
+		if (code < 0)
+			r->error = xasprintf("cannot run git: %s", strerror(-code));
+		else
+			r->error = xasprintf("git status failed: %s", err.len ? err.buf : "no message");
+		rc = -1;
+		goto out;
+	}
+	if (gitcli_parse_status_v2(out.buf, out.len, r, o->want_details ? &r->details : NULL)) {
+		r->kind = STATUS_ERROR;
+		r->error = xstrdup("cannot parse the output of git status");
+		rc = -1;
+		goto out;
+	}
+	r->state = operation(path);
+	if (o->want_details) {
+		gitcli_run(path, log_args, &r->details, NULL);
+		gitcli_run(path, stash_args, &r->details, NULL);
+	}
+out:
+	strbuf_free(&out);
+	strbuf_free(&err);
+	return rc;
+}

@@ -1,0 +1,21 @@
+/* gitops/gitcli: the git program, for repositories libgit2 1.5 cannot read
+ * faithfully (SPEC 3a) */
+#ifndef GROVE_GITOPS_GITCLI_H
+#define GROVE_GITOPS_GITCLI_H
+
+#include "gitops/status.h"
+#include "util.h"
+
+/* runs git with argv (argv[0] is "git"), in dir, never prompting; captures
+ * standard output and error. Returns the exit code, or -errno. */
+int gitcli_run(const char *dir, const char *const *argv, struct strbuf *out, struct strbuf *err);
+
+/* status through `git status --porcelain=v2 --branch --show-stash -z` */
+int gitcli_status(const char *path, const struct status_opts *o, struct status_result *r);
+
+/* parses porcelain v2 -z output into r (counts, branch, upstream, stashes);
+ * details, when not NULL, receives `git status -s` style lines */
+int gitcli_parse_status_v2(const char *buf, size_t len, struct status_result *r,
+			   struct strbuf *details);
+
+#endif

@@ -1,0 +1,92 @@
+#include "gitops/remote.h"
+#include "gitops/gitcli.h"
+#include "util.h"
+
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *branch_remote(git_repository *repo)
+{
+	git_reference *head = NULL;
+	git_config *cfg = NULL;
+	char *name = NULL;
+	if (git_repository_head(&head, repo) == 0 && git_reference_is_branch(head) &&
+	    git_repository_config_snapshot(&cfg, repo) == 0) {
+		char *key = xasprintf("branch.%s.remote", git_reference_shorthand(head));
+		const char *v = NULL;
+		if (git_config_get_string(&v, cfg, key) == 0 && strcmp(v, "."))
+			name = xstrdup(v);
+		free(key);
+	}
+	git_config_free(cfg);
+	git_reference_free(head);
+	git_error_clear();
+	return name;
+}
+
+static char *remote_url(git_repository *repo, const char *name)
+{
+	git_remote *remote = NULL;
+	char *url = NULL;
+	if (git_remote_lookup(&remote, repo, name) == 0 && git_remote_url(remote))
+		url = xstrdup(git_remote_url(remote));
+	git_remote_free(remote);
+	git_error_clear();
+	return url;
+}
+
+/* libgit2 1.5 cannot open some repositories (SPEC 3a): ask git */
+static int url_from_git(const char *path, char **url, char **err)
+{
+	static const char *const args[] = { "git", "ls-remote", "--get-url", NULL };
+	struct strbuf out = STRBUF_INIT, e = STRBUF_INIT;
+	int rc = gitcli_run(path, args, &out, &e);
+	while (out.len && out.buf[out.len - 1] == '\n')
+		out.buf[--out.len] = '\0';
+	while (e.len && e.buf[e.len - 1] == '\n')
+		e.buf[--e.len] = '\0';
+	if (rc != 0) {
+		*err = xasprintf("git cannot read it: %s", e.len ? e.buf : "no message");
+		rc = -1;
+	} else if (!out.len || !strcmp(out.buf, "origin")) {
+		/* with no remote, git echoes the remote name back */
+		rc = REMOTE_NONE;
+	} else {
+		*url = strbuf_detach(&out);
+	}
+	strbuf_free(&out);
+	strbuf_free(&e);
+	return rc;
+}
+
+int remote_default_url(const char *path, char **url, char **err)
+{
+	git_repository *repo = NULL;
+	git_strarray names = { 0 };
+	int rc = 0;
+	*url = NULL;
+	int e = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (e == GIT_ENOTFOUND) {
+		const git_error *ge = git_error_last();
+		if (ge && ge->message && strstr(ge->message, "safe.directory"))
+			return url_from_git(path, url, err);
+		*err = xstrdup("not a git repository");
+		return -1;
+	}
+	if (e < 0)
+		return url_from_git(path, url, err);
+	char *name = branch_remote(repo);
+	if (name)
+		*url = remote_url(repo, name);
+	if (!*url)
+		*url = remote_url(repo, "origin");
+	if (!*url && git_remote_list(&names, repo) == 0 && names.count == 1)
+		*url = remote_url(repo, names.strings[0]);
+	if (!*url)
+		rc = REMOTE_NONE;
+	free(name);
+	git_strarray_dispose(&names);
+	git_repository_free(repo);
+	return rc;
+}

@@ -1,0 +1,449 @@
+#include "gitops/status.h"
+#include "gitops/gitcli.h"
+
+#include <errno.h>
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void status_result_init(struct status_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	strbuf_init(&r->details);
+}
+
+void status_result_free(struct status_result *r)
+{
+	free(r->branch);
+	free(r->upstream);
+	free(r->error);
+	free(r->engine_reason);
+	strbuf_free(&r->details);
+	memset(r, 0, sizeof(*r));
+}
+
+int status_is_dirty(const struct status_result *r)
+{
+	return r->staged || r->modified || r->conflicted || r->untracked;
+}
+
+/* copies libgit2's message on the failing thread before anything else runs */
+static char *git_message(const char *what)
+{
+	const git_error *e = git_error_last();
+	return xasprintf("%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+}
+
+static int fail(struct status_result *r, enum status_kind kind, char *msg)
+{
+	r->kind = kind;
+	free(r->error);
+	r->error = msg;
+	return -1;
+}
+
+static const char *state_name(int st)
+{
+	switch (st) {
+	case GIT_REPOSITORY_STATE_NONE:
+		return NULL;
+	case GIT_REPOSITORY_STATE_MERGE:
+		return "merging";
+	case GIT_REPOSITORY_STATE_REVERT:
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+		return "reverting";
+	case GIT_REPOSITORY_STATE_CHERRYPICK:
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+		return "cherry-picking";
+	case GIT_REPOSITORY_STATE_BISECT:
+		return "bisecting";
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
+		return "applying";
+	default:
+		/* a plain `git rebase` shows as REBASE_INTERACTIVE in 1.5 */
+		return "rebasing";
+	}
+}
+
+static int config_true(git_config *cfg, const char *name)
+{
+	int v = 0;
+	return git_config_get_bool(&v, cfg, name) == 0 && v;
+}
+
+static int config_set(git_config *cfg, const char *name)
+{
+	git_config_entry *e = NULL;
+	int set = git_config_get_entry(&e, cfg, name) == 0;
+	git_config_entry_free(e);
+	return set;
+}
+
+/* settings that libgit2 1.5 does not honour when reading this repository */
+static const char *unfaithful_reason(git_repository *repo, git_config *cfg)
+{
+	if (config_true(cfg, "core.sparseCheckout"))
+		return "sparse checkout";
+	if (config_true(cfg, "index.sparse"))
+		return "sparse index";
+	if (config_true(cfg, "core.splitIndex"))
+		return "split index";
+	if (config_true(cfg, "index.skipHash"))
+		return "index.skipHash";
+	if (config_true(cfg, "extensions.worktreeConfig"))
+		return "extensions.worktreeConfig";
+	if (git_repository_is_shallow(repo) == 1)
+		return "shallow clone";
+	return NULL;
+}
+
+static int read_head(git_repository *repo, struct status_result *r, git_reference **head_out)
+{
+	git_reference *head = NULL;
+	int e = git_repository_head(&head, repo);
+	if (e == GIT_EUNBORNBRANCH) {
+		git_reference *sym = NULL;
+		r->unborn = 1;
+		if (git_reference_lookup(&sym, repo, "HEAD") == 0) {
+			const char *t = git_reference_symbolic_target(sym);
+			if (t)
+				r->branch = xstrdup(starts_with(t, "refs/heads/") ? t + 11 : t);
+			git_reference_free(sym);
+		}
+		return 0;
+	}
+	if (e < 0)
+		return fail(r, STATUS_ERROR, git_message("cannot read HEAD"));
+	git_oid_tostr(r->head, sizeof(r->head), git_reference_target(head));
+	if (git_repository_head_detached(repo) != 1)
+		r->branch = xstrdup(git_reference_shorthand(head));
+	*head_out = head;
+	return 0;
+}
+
+static int read_upstream(git_repository *repo, git_reference *head, struct status_result *r)
+{
+	git_reference *up = NULL;
+	git_buf name = { 0 };
+	int rc = 0;
+	if (!head || !r->branch)
+		return 0;
+	int e = git_branch_upstream(&up, head);
+	if (e == GIT_ENOTFOUND) {
+		/* no upstream configured, or its tracking ref is gone */
+		if (git_branch_upstream_name(&name, repo, git_reference_name(head)) == 0) {
+			const char *n = name.ptr;
+			r->upstream = xstrdup(starts_with(n, "refs/remotes/") ? n + 13 : n);
+			r->upstream_gone = 1;
+		}
+		git_error_clear();
+		goto out;
+	}
+	if (e < 0) {
+		rc = fail(r, STATUS_ERROR, git_message("cannot read the upstream branch"));
+		goto out;
+	}
+	r->upstream = xstrdup(git_reference_shorthand(up));
+	const git_oid *a = git_reference_target(head), *b = git_reference_target(up);
+	if (a && b && git_graph_ahead_behind(&r->ahead, &r->behind, repo, a, b) < 0)
+		rc = fail(r, STATUS_ERROR, git_message("cannot count commits ahead and behind"));
+out:
+	git_buf_dispose(&name);
+	git_reference_free(up);
+	return rc;
+}
+
+struct stash_walk {
+	struct status_result *r;
+	int details;
+};
+
+static int count_stash(size_t index, const char *message, const git_oid *id, void *payload)
+{
+	struct stash_walk *w = payload;
+	(void)id;
+	w->r->stashes++;
+	if (w->details)
+		strbuf_addf(&w->r->details, "stash@{%zu}: %s\n", index, message);
+	return 0;
+}
+
+static char code_index(unsigned s)
+{
+	if (s & GIT_STATUS_INDEX_NEW)
+		return 'A';
+	if (s & GIT_STATUS_INDEX_DELETED)
+		return 'D';
+	if (s & GIT_STATUS_INDEX_RENAMED)
+		return 'R';
+	if (s & GIT_STATUS_INDEX_TYPECHANGE)
+		return 'T';
+	if (s & GIT_STATUS_INDEX_MODIFIED)
+		return 'M';
+	return ' ';
+}
+
+static char code_workdir(unsigned s)
+{
+	if (s & GIT_STATUS_WT_DELETED)
+		return 'D';
+	if (s & GIT_STATUS_WT_TYPECHANGE)
+		return 'T';
+	if (s & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_RENAMED))
+		return 'M';
+	return ' ';
+}
+
+/* the two letters git prints for an unmerged path */
+static const char *conflict_code(git_index *idx, const char *path)
+{
+	const git_index_entry *anc = NULL, *ours = NULL, *theirs = NULL;
+	if (!idx || git_index_conflict_get(&anc, &ours, &theirs, idx, path) < 0)
+		return "UU";
+	int mask = (anc ? 1 : 0) | (ours ? 2 : 0) | (theirs ? 4 : 0);
+	static const char *codes[8] = { "UU", "DD", "AU", "UD", "UA", "DU", "AA", "UU" };
+	return codes[mask];
+}
+
+static int uses_filter(git_repository *repo, const char *path)
+{
+	const char *v = NULL;
+	if (git_attr_get(&v, repo, GIT_ATTR_CHECK_FILE_THEN_INDEX, path, "filter") < 0)
+		return 0;
+	return GIT_ATTR_IS_TRUE(v) || GIT_ATTR_HAS_VALUE(v);
+}
+
+static int status_flags(git_config *cfg)
+{
+	unsigned flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
+	const char *show = NULL;
+	git_config_entry *e = NULL;
+	if (git_config_get_entry(&e, cfg, "status.showUntrackedFiles") == 0)
+		show = e->value;
+	if (show && !strcmp(show, "no"))
+		flags &= ~(unsigned)GIT_STATUS_OPT_INCLUDE_UNTRACKED;
+	else if (show && !strcmp(show, "all"))
+		flags |= GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	git_config_entry_free(e);
+	/* writing the index drops git's untracked cache and fsmonitor data */
+	if (!config_set(cfg, "core.fsmonitor") && !config_true(cfg, "core.untrackedCache"))
+		flags |= GIT_STATUS_OPT_UPDATE_INDEX;
+	return (int)flags;
+}
+
+/* counts as `git status --porcelain=v2` does; returns 1 when a changed file
+ * goes through a filter libgit2 does not run (LFS and the like) */
+static int count_changes(git_repository *repo, git_status_list *list, struct status_result *r,
+			 int details)
+{
+	git_index *idx = NULL;
+	size_t n = git_status_list_entrycount(list);
+	int filtered = 0;
+	if (details)
+		git_repository_index(&idx, repo);
+	for (size_t i = 0; i < n && !filtered; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		unsigned s = e->status;
+		const git_diff_delta *d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
+		const char *path = d ? (d->new_file.path ? d->new_file.path : d->old_file.path) : "";
+		if (s & GIT_STATUS_CONFLICTED) {
+			r->conflicted++;
+			if (details)
+				strbuf_addf(&r->details, "%s %s\n", conflict_code(idx, path), path);
+			continue;
+		}
+		if (s == GIT_STATUS_WT_NEW) {
+			r->untracked++;
+			if (details)
+				strbuf_addf(&r->details, "?? %s\n", path);
+			continue;
+		}
+		if (s & (GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |
+			 GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE))
+			r->staged++;
+		if (s & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
+			 GIT_STATUS_WT_RENAMED)) {
+			r->modified++;
+			if ((s & GIT_STATUS_WT_MODIFIED) && uses_filter(repo, path))
+				filtered = 1;
+		}
+		if (details) {
+			char x = code_index(s), y = code_workdir(s);
+			if ((s & GIT_STATUS_INDEX_RENAMED) && e->head_to_index)
+				strbuf_addf(&r->details, "%c%c %s -> %s\n", x, y,
+					    e->head_to_index->old_file.path, path);
+			else
+				strbuf_addf(&r->details, "%c%c %s\n", x, y, path);
+		}
+	}
+	git_index_free(idx);
+	return filtered;
+}
+
+static int collect_changes(git_repository *repo, git_config *cfg, struct status_result *r,
+			   int details)
+{
+	git_status_options so;
+	git_status_list *list = NULL;
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = (unsigned)status_flags(cfg);
+	int e = git_status_list_new(&list, repo, &so);
+	if (e == GIT_ELOCKED && (so.flags & GIT_STATUS_OPT_UPDATE_INDEX)) {
+		/* someone holds index.lock: read without refreshing, as git does */
+		so.flags &= ~(unsigned)GIT_STATUS_OPT_UPDATE_INDEX;
+		e = git_status_list_new(&list, repo, &so);
+	}
+	if (e < 0)
+		return e;
+	int filtered = count_changes(repo, list, r, details);
+	git_status_list_free(list);
+	return filtered ? 1 : 0;
+}
+
+/* `git log --branches --not --remotes --simplify-by-decoration --oneline` */
+static void unpushed(git_repository *repo, struct status_result *r)
+{
+	git_revwalk *walk = NULL;
+	git_branch_iterator *it = NULL;
+	git_reference *ref = NULL;
+	git_branch_t type;
+	git_oid id;
+	if (git_revwalk_new(&walk, repo) < 0)
+		goto out;
+	git_revwalk_sorting(walk, GIT_SORT_TIME);
+	if (git_revwalk_push_glob(walk, "refs/heads/*") < 0 ||
+	    git_revwalk_hide_glob(walk, "refs/remotes/*") < 0)
+		goto out;
+	const char *head_branch = r->branch && !r->unborn ? r->branch : NULL;
+	while (git_revwalk_next(&id, walk) == 0) {
+		struct strbuf deco = STRBUF_INIT;
+		if (git_branch_iterator_new(&it, repo, GIT_BRANCH_LOCAL) < 0)
+			break;
+		while (git_branch_next(&ref, &type, it) == 0) {
+			const git_oid *t = git_reference_target(ref);
+			if (t && git_oid_equal(t, &id)) {
+				const char *name = git_reference_shorthand(ref);
+				if (deco.len)
+					strbuf_adds(&deco, ", ");
+				if (head_branch && !strcmp(name, head_branch))
+					strbuf_addf(&deco, "HEAD -> %s", name);
+				else
+					strbuf_adds(&deco, name);
+			}
+			git_reference_free(ref);
+			ref = NULL;
+		}
+		git_branch_iterator_free(it);
+		it = NULL;
+		if (deco.len) {
+			git_commit *c = NULL;
+			git_object *obj = NULL;
+			git_buf shortid = { 0 };
+			if (git_commit_lookup(&c, repo, &id) == 0 &&
+			    git_object_lookup(&obj, repo, &id, GIT_OBJECT_COMMIT) == 0 &&
+			    git_object_short_id(&shortid, obj) == 0)
+				strbuf_addf(&r->details, "%s (%s) %s\n", shortid.ptr, deco.buf,
+					    git_commit_summary(c) ? git_commit_summary(c) : "");
+			git_buf_dispose(&shortid);
+			git_object_free(obj);
+			git_commit_free(c);
+		}
+		strbuf_free(&deco);
+	}
+out:
+	git_error_clear();
+	git_branch_iterator_free(it);
+	git_revwalk_free(walk);
+}
+
+static int collect_native(git_repository *repo, const struct status_opts *o,
+			  struct status_result *r, const char **reroute)
+{
+	git_config *cfg = NULL;
+	git_reference *head = NULL;
+	int rc = 0;
+
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		rc = fail(r, STATUS_ERROR, git_message("cannot read the configuration"));
+		goto out;
+	}
+	if ((*reroute = unfaithful_reason(repo, cfg)))
+		goto out;
+	r->bare = git_repository_is_bare(repo);
+	if ((rc = read_head(repo, r, &head)) < 0 || (rc = read_upstream(repo, head, r)) < 0)
+		goto out;
+	if (!r->bare) {
+		int e = collect_changes(repo, cfg, r, o->want_details);
+		if (e == 1) {
+			*reroute = "filter attributes";
+			goto out;
+		}
+		if (e < 0) {
+			const git_error *ge = git_error_last();
+			if (ge && ge->klass == GIT_ERROR_INDEX) {
+				/* split or sparse index, or a newer index format */
+				*reroute = "index format";
+				goto out;
+			}
+			rc = fail(r, STATUS_ERROR, git_message("cannot read the status"));
+			goto out;
+		}
+	}
+	r->state = state_name(git_repository_state(repo));
+	if (o->want_details)
+		unpushed(repo, r);
+	struct stash_walk sw = { r, o->want_details };
+	git_stash_foreach(repo, count_stash, &sw);
+	git_error_clear();
+out:
+	git_reference_free(head);
+	git_config_free(cfg);
+	return rc;
+}
+
+int status_collect(const char *path, const struct status_opts *o, struct status_result *r)
+{
+	git_repository *repo = NULL;
+	const char *reroute = NULL;
+	struct stat st;
+	int rc = 0;
+
+	r->engine = "libgit2";
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return fail(r, STATUS_MISSING, xstrdup("missing"));
+		return fail(r, STATUS_ERROR, xasprintf("cannot stat: %s", strerror(errno)));
+	}
+	if (!S_ISDIR(st.st_mode))
+		return fail(r, STATUS_NOT_REPO, xstrdup("not a directory"));
+
+	int e = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (e < 0) {
+		const git_error *ge = git_error_last();
+		const char *msg = ge && ge->message ? ge->message : "";
+		if (strstr(msg, "safe.directory"))
+			reroute = "ownership check (safe.directory)";
+		else if (strstr(msg, "extension") || strstr(msg, "repository version") ||
+			 strstr(msg, "format"))
+			reroute = "repository format";
+		else if (e == GIT_ENOTFOUND)
+			return fail(r, STATUS_NOT_REPO, xstrdup("not a git repository"));
+		else
+			return fail(r, STATUS_ERROR, git_message("cannot open the repository"));
+	} else {
+		rc = collect_native(repo, o, r, &reroute);
+		git_repository_free(repo);
+	}
+	if (reroute) {
+		struct status_result fresh;
+		status_result_init(&fresh);
+		status_result_free(r);
+		*r = fresh;
+		r->engine = "git";
+		r->engine_reason = xstrdup(reroute);
+		rc = gitcli_status(path, o, r);
+	}
+	return rc;
+}

@@ -1,0 +1,46 @@
+/* gitops/status: the facts of one repository's state, in-process with
+ * libgit2, or through the git program where libgit2 1.5 is not faithful */
+#ifndef GROVE_GITOPS_STATUS_H
+#define GROVE_GITOPS_STATUS_H
+
+#include <stddef.h>
+#include "util.h"
+
+enum status_kind {
+	STATUS_OK,
+	STATUS_MISSING,    /* the registered folder does not exist */
+	STATUS_NOT_REPO,   /* it exists but is not a git repository */
+	STATUS_ERROR,      /* it is a repository that could not be read */
+};
+
+struct status_result {
+	enum status_kind kind;
+	char *branch;        /* NULL when detached */
+	int unborn;
+	int bare;
+	char head[41];       /* "" when unborn */
+	char *upstream;      /* "origin/main", NULL when none configured */
+	int upstream_gone;
+	size_t ahead, behind;
+	size_t staged, modified, conflicted, untracked, stashes;
+	const char *state;   /* operation in progress, NULL when none */
+	char *error;
+	const char *engine;  /* "libgit2" or "git" */
+	char *engine_reason; /* why git was used */
+	struct strbuf details; /* --long: short status, unpushed branches, stashes */
+};
+
+struct status_opts {
+	int want_details;
+};
+
+void status_result_init(struct status_result *r);
+void status_result_free(struct status_result *r);
+
+/* fills r for the repository at path; returns 0 when facts were read
+ * (r->kind STATUS_OK), or a negative code with r->kind and r->error set */
+int status_collect(const char *path, const struct status_opts *o, struct status_result *r);
+
+int status_is_dirty(const struct status_result *r);
+
+#endif

@@ -1,0 +1,334 @@
+/* main: options, set-up done once by the command's flags, dispatch */
+#include "cmd.h"
+#include "gitops/gitops.h"
+#include "pool.h"
+
+#include <ctype.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("grove: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nusage: grove [options] action [args]   (grove help lists the actions)\n", stderr);
+	return -1;
+}
+
+static int is_number(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static int set_jobs(struct cmd_ctx *ctx, const char *v)
+{
+	if (parse_int(v, 1, 4096, &ctx->jobs))
+		return usage_error("-j takes a number from 1 to 4096, not '%s'", v);
+	return 0;
+}
+
+static int set_color(struct cmd_ctx *ctx, const char *v)
+{
+	if (!strcmp(v, "auto"))
+		ctx->color = COLOR_MODE_AUTO;
+	else if (!strcmp(v, "always"))
+		ctx->color = COLOR_MODE_ALWAYS;
+	else if (!strcmp(v, "never"))
+		ctx->color = COLOR_MODE_NEVER;
+	else
+		return usage_error("--color takes auto, always or never, not '%s'", v);
+	return 0;
+}
+
+struct longopt {
+	const char *name;
+	int takes_value;
+	unsigned action_opt; /* 0: global */
+	int short_name;
+};
+
+static const struct longopt longopts[] = {
+	{ "directory", 1, 0, 'd' }, { "config", 1, 0, 'c' },	  { "jobs", 1, 0, 'j' },
+	{ "quiet", 0, 0, 'q' },	    { "minimal", 0, 0, 'm' },	  { "verbose", 0, 0, 'v' },
+	{ "stats", 0, 0, 's' },	    { "keep-going", 0, 0, 'k' },  { "force", 0, 0, 'f' },
+	{ "trust-all", 0, 0, 't' }, { "all", 0, 0, 'a' },	  { "group", 1, 0, 'g' },
+	{ "no-recurse", 0, 0, 'n' }, { "help", 0, 0, 'h' },	  { "color", 1, 0, '7' },
+	{ "no-progress", 0, 0, '8' }, { "version", 0, 0, '9' },
+	{ "long", 0, OPT_LONG, 'l' }, { "porcelain", 0, OPT_PORCELAIN, '5' },
+	{ "json", 0, OPT_JSON, '6' }, { "dirty", 0, OPT_FILTERS, '1' },
+	{ "ahead", 0, OPT_FILTERS, '2' }, { "behind", 0, OPT_FILTERS, '3' },
+	{ "diverged", 0, OPT_FILTERS, '4' }, { "recursive", 1, OPT_RECURSIVE, 'r' },
+};
+
+static const struct longopt *find_short(int c)
+{
+	for (size_t i = 0; i < sizeof(longopts) / sizeof(longopts[0]); i++)
+		if (longopts[i].short_name == c && isalpha(c))
+			return &longopts[i];
+	return NULL;
+}
+
+/* applies one option; *want_help / *want_version are set for -h/--version */
+static int apply(struct cmd_ctx *ctx, const struct longopt *o, const char *v, int *flags)
+{
+	switch (o->short_name) {
+	case 'd': ctx->dir_opt = v; break;
+	case 'c': ctx->config_opt = v; break;
+	case 'j': return set_jobs(ctx, v);
+	case 'q': ctx->quiet = 1; break;
+	case 'm': ctx->minimal = 1; break;
+	case 'v': ctx->verbose = 1; break;
+	case 's': ctx->stats = 1; break;
+	case 'k': break; /* always: a failing repository never stops the others */
+	case 'f': ctx->force = 1; break;
+	case 't': ctx->trust_all = 1; break;
+	case 'a': ctx->all = 1; break;
+	case 'g': strlist_push(&ctx->groups, v); break;
+	case 'n': ctx->max_depth = 0; break;
+	case 'h': *flags |= 1; break;
+	case '9': *flags |= 2; break;
+	case '7': return set_color(ctx, v);
+	case '8': ctx->no_progress = 1; break;
+	case 'l': ctx->long_format = 1; break;
+	case '5': ctx->porcelain = 1; break;
+	case '6': ctx->json = 1; break;
+	case '1': ctx->f_dirty = 1; break;
+	case '2': ctx->f_ahead = 1; break;
+	case '3': ctx->f_behind = 1; break;
+	case '4': ctx->f_diverged = 1; break;
+	case 'r': strlist_push(&ctx->recursive, v); break;
+	}
+	return 0;
+}
+
+/* action options may come before the action: checked once it is known */
+static unsigned seen_opts;
+static const char *seen_names[8 * sizeof(unsigned)];
+
+static void note_action_opt(const struct longopt *o, const char *arg)
+{
+	if (!o->action_opt)
+		return;
+	seen_opts |= o->action_opt;
+	seen_names[__builtin_ctz(o->action_opt)] = arg;
+}
+
+static int check_action_opts(const struct cmd *c)
+{
+	unsigned bad = seen_opts & ~c->opts;
+	if (!bad)
+		return 0;
+	fprintf(stderr, "grove %s: option '%s' does not apply to this action\n", c->name,
+		seen_names[__builtin_ctz(bad)]);
+	return -1;
+}
+
+/* one argument starting with '-'; *i moves past consumed values */
+static int parse_option(struct cmd_ctx *ctx, int argc, char **argv, int *i, int *flags)
+{
+	const char *a = argv[*i];
+	if (a[1] == '-') {
+		const char *name = a + 2, *eq = strchr(name, '=');
+		size_t nl = eq ? (size_t)(eq - name) : strlen(name);
+		for (size_t k = 0; k < sizeof(longopts) / sizeof(longopts[0]); k++) {
+			const struct longopt *o = &longopts[k];
+			if (strlen(o->name) != nl || strncmp(o->name, name, nl))
+				continue;
+			const char *v = NULL;
+			if (o->takes_value) {
+				if (eq)
+					v = eq + 1;
+				else if (*i + 1 < argc)
+					v = argv[++*i];
+				else
+					return usage_error("option '%s' needs a value", a);
+			} else if (eq) {
+				return usage_error("option '%s' takes no value", a);
+			}
+			if (o->short_name == 'n' && *i + 1 < argc && is_number(argv[*i + 1]))
+				ctx->max_depth = atoi(argv[++*i]);
+			else if (apply(ctx, o, v, flags))
+				return -1;
+			note_action_opt(o, a);
+			return 0;
+		}
+		return usage_error("unknown option '%s'", a);
+	}
+	for (const char *p = a + 1; *p; p++) {
+		const struct longopt *o = find_short(*p);
+		if (!o)
+			return usage_error("unknown option '%s'", a);
+		note_action_opt(o, a);
+		const char *v = NULL;
+		if (o->takes_value) {
+			if (p[1])
+				v = p + 1;
+			else if (*i + 1 < argc)
+				v = argv[++*i];
+			else
+				return usage_error("option '%s' needs a value", a);
+			if (apply(ctx, o, v, flags))
+				return -1;
+			return 0;
+		}
+		if (o->short_name == 'n') {
+			/* -n, -nN or -n N: myrepos' optional depth */
+			if (p[1] && is_number(p + 1)) {
+				ctx->max_depth = atoi(p + 1);
+				return 0;
+			}
+			if (!p[1] && *i + 1 < argc && is_number(argv[*i + 1])) {
+				ctx->max_depth = atoi(argv[++*i]);
+				return 0;
+			}
+		}
+		if (apply(ctx, o, v, flags))
+			return -1;
+	}
+	return 0;
+}
+
+static char *home_dir(void)
+{
+	const char *h = getenv("HOME");
+	if (h && *h)
+		return xstrdup(h);
+	struct passwd *pw = getpwuid(getuid());
+	return xstrdup(pw && pw->pw_dir ? pw->pw_dir : "/");
+}
+
+static int setup(struct cmd_ctx *ctx)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc = 0;
+	ctx->home = home_dir();
+	const char *gc = getenv("GROVE_CONFIG");
+	ctx->home_file = gc && *gc ? path_absolute(NULL, gc) : xasprintf("%s/.mrconfig", ctx->home);
+	char *base = ctx->dir_opt ? realpath(ctx->dir_opt, NULL) : path_cwd();
+	if (!base) {
+		fprintf(stderr, "grove: cannot use '%s' as the working directory\n",
+			ctx->dir_opt ? ctx->dir_opt : ".");
+		return -1;
+	}
+	ctx->cwd = base;
+	if (!(ctx->cmd->flags & CMD_REGISTRY))
+		return 0;
+	struct registry_opts ro = { ctx->home_file, ctx->config_opt, ctx->cwd, ctx->home,
+				    ctx->trust_all };
+	registry_init(&ctx->reg);
+	ctx->reg_loaded = 1;
+	if (registry_load(&ctx->reg, &ro, &err) < 0) {
+		fputs(err.buf, stderr);
+		rc = -1;
+	}
+	strbuf_free(&err);
+	return rc;
+}
+
+static void ctx_free(struct cmd_ctx *ctx)
+{
+	if (ctx->reg_loaded)
+		registry_free(&ctx->reg);
+	strlist_free(&ctx->groups);
+	strlist_free(&ctx->recursive);
+	strlist_free(&ctx->args);
+	free(ctx->cwd);
+	free(ctx->home);
+	free(ctx->home_file);
+}
+
+static int resolve_action(struct cmd_ctx *ctx, const char *word)
+{
+	const struct cmd *c = cmd_lookup(word);
+	if (!c) {
+		/* myrepos: a unique prefix names the action */
+		for (size_t i = 0; i < cmd_table_len; i++) {
+			if (!starts_with(cmd_table[i].name, word))
+				continue;
+			if (c) {
+				fprintf(stderr, "grove: ambiguous action \"%s\" (matches: %s, %s)\n",
+					word, c->name, cmd_table[i].name);
+				return -1;
+			}
+			c = &cmd_table[i];
+		}
+	}
+	if (!c) {
+		fprintf(stderr, "grove: unknown action \"%s\" (known actions:", word);
+		for (size_t i = 0; i < cmd_table_len; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", cmd_table[i].name);
+		fputs(")\n", stderr);
+		return -1;
+	}
+	ctx->cmd = c;
+	ctx->action = c->name;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd_ctx ctx;
+	int flags = 0, rc = EXIT_USAGE, i = 1, only_args = 0;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.max_depth = -1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (!only_args && !strcmp(a, "--")) {
+			only_args = 1;
+		} else if (!only_args && a[0] == '-' && a[1]) {
+			if (parse_option(&ctx, argc, argv, &i, &flags))
+				goto out;
+		} else if (!ctx.cmd) {
+			if (resolve_action(&ctx, a))
+				goto out;
+		} else {
+			strlist_push(&ctx.args, a);
+		}
+	}
+	if (flags & 2) {
+		printf("grove %s\n", GROVE_VERSION);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (!ctx.cmd) {
+		if (flags & 1) {
+			cmd_usage(stdout);
+			rc = EXIT_OK;
+		} else {
+			usage_error("%s", "no action given");
+		}
+		goto out;
+	}
+	if (check_action_opts(ctx.cmd))
+		goto out;
+	if (flags & 1) {
+		cmd_help_action(stdout, ctx.cmd);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (ctx.porcelain && ctx.json) {
+		usage_error("%s", "--porcelain and --json do not go together");
+		goto out;
+	}
+	if (setup(&ctx) < 0)
+		goto out;
+	if ((ctx.cmd->flags & CMD_GIT) && gitops_init() < 0) {
+		fputs("grove: cannot initialise libgit2\n", stderr);
+		goto out;
+	}
+	pool_catch_signals();
+	rc = ctx.cmd->fn(&ctx);
+	if (ctx.cmd->flags & CMD_GIT)
+		gitops_shutdown();
+out:
+	ctx_free(&ctx);
+	return rc;
+}

@@ -1,0 +1,22 @@
+/* proc: starting a program and collecting what it prints */
+#ifndef GROVE_PROC_H
+#define GROVE_PROC_H
+
+#include "util.h"
+
+struct proc_opts {
+	const char *const *argv; /* argv[0] is looked up in PATH */
+	const char *cwd;         /* NULL: ours */
+	const char *const *env;  /* extra NAME=VALUE entries, NULL-terminated, or NULL */
+};
+
+/* runs the program with standard input from /dev/null, standard output into
+ * out and standard error into err (each inherited when NULL), and waits.
+ * status receives the wait status. Returns 0, or -errno when it could not
+ * start. */
+int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, int *status);
+
+/* exit code of a wait status, 128+N for a signal */
+int proc_exit_code(int status);
+
+#endif
