@@ -1,10 +1,11 @@
 #include "registry.h"
 #include "proc.h"
 #include "shell.h"
+#include "registry_grammar.h"
+#include "trust.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,8 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* a registry line longer than this is hostile or broken, never a setting */
-#define LINE_MAX_BYTES (64 * 1024)
 #define INCLUDE_DEPTH_MAX 8
 #define ERRORS_MAX 20
 
@@ -48,11 +47,8 @@ struct registry_priv {
 	size_t tablecap;
 	struct strlist dirs;      /* folders that have a defining file ... */
 	struct strlist dirfiles;  /* ... and that file (first loaded wins, as myrepos) */
-	struct strlist trusted;
-	int trust_loaded;
-	int trust_all;
+	struct trust trust;
 	char *home;
-	char *home_file_real;
 	int nerrors;
 	int trust_failed;
 };
@@ -271,201 +267,6 @@ char *registry_expand(const char *s, const char *home)
 	return strbuf_detach(&out);
 }
 
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == '\n';
-}
-
-static int is_word(char c)
-{
-	return isalnum((unsigned char)c) || c == '_';
-}
-
-static int line_is_blank_or_comment(const char *l, size_t n)
-{
-	size_t i = 0;
-	while (i < n && is_space(l[i]))
-		i++;
-	return i == n || l[i] == '#';
-}
-
-/* `[name]` followed only by whitespace; name may not hold `]` */
-static int line_section(const char *l, size_t n, size_t *name_len)
-{
-	if (!n || l[0] != '[')
-		return 0;
-	size_t i = 1;
-	while (i < n && l[i] != ']')
-		i++;
-	if (i == n)
-		return 0;
-	*name_len = i - 1;
-	for (size_t j = i + 1; j < n; j++)
-		if (!is_space(l[j]))
-			return 0;
-	return 1;
-}
-
-/* `key = value`: returns the key length and the value offset */
-static int line_key(const char *l, size_t n, size_t *key_len, size_t *val_off)
-{
-	size_t i = 0;
-	while (i < n && is_word(l[i]))
-		i++;
-	if (!i)
-		return 0;
-	*key_len = i;
-	while (i < n && is_space(l[i]))
-		i++;
-	if (i == n || l[i] != '=')
-		return 0;
-	i++;
-	while (i < n && is_space(l[i]))
-		i++;
-	*val_off = i;
-	return 1;
-}
-
-/* a continuation line: one whitespace character, then at least one more */
-static int line_continues(const char *l, size_t n)
-{
-	return n >= 2 && is_space(l[0]);
-}
-
-struct lines {
-	const char **start;
-	size_t *len;
-	size_t n;
-};
-
-static void lines_split(const char *buf, size_t len, struct lines *ls)
-{
-	size_t cap = 16;
-	ls->start = xmalloc(cap * sizeof(*ls->start));
-	ls->len = xmalloc(cap * sizeof(*ls->len));
-	ls->n = 0;
-	size_t i = 0;
-	while (i < len) {
-		const char *nl = memchr(buf + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - buf) : len;
-		if (ls->n == cap) {
-			cap *= 2;
-			ls->start = xrealloc(ls->start, cap * sizeof(*ls->start));
-			ls->len = xrealloc(ls->len, cap * sizeof(*ls->len));
-		}
-		ls->start[ls->n] = buf + i;
-		ls->len[ls->n] = e - i;
-		ls->n++;
-		i = e + 1;
-	}
-}
-
-static void lines_free(struct lines *ls)
-{
-	free(ls->start);
-	free(ls->len);
-}
-
-/* ---------------------------------------------------------------- trust */
-
-static char *real_or_abs(const char *path)
-{
-	char *r = realpath(path, NULL);
-	return r ? r : path_absolute(NULL, path);
-}
-
-static void trust_load(struct registry_priv *p)
-{
-	struct strbuf sb = STRBUF_INIT;
-	p->trust_loaded = 1;
-	if (!p->home)
-		return;
-	char *tf = xasprintf("%s/.mrtrust", p->home);
-	if (file_read_all(tf, &sb) == 0) {
-		char *save = NULL;
-		for (char *l = strtok_r(sb.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			char *path = starts_with(l, "~/") ? xasprintf("%s/%s", p->home, l + 2) : xstrdup(l);
-			strlist_push_owned(&p->trusted, real_or_abs(path));
-			free(path);
-		}
-	}
-	free(tf);
-	strbuf_free(&sb);
-}
-
-static int file_is_trusted(struct registry_priv *p, const char *real)
-{
-	if (p->home_file_real && !strcmp(real, p->home_file_real))
-		return 1;
-	if (p->trust_all)
-		return 1;
-	if (!p->trust_loaded)
-		trust_load(p);
-	return strlist_has(&p->trusted, real);
-}
-
-static int trusted_repo_name(const char *s)
-{
-	if (!*s || s[0] == '/' || strstr(s, ".."))
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("-_.+/", *s))
-			return 0;
-	return 1;
-}
-
-static int trusted_url(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("-_.+:@/", *s))
-			return 0;
-	return 1;
-}
-
-/* myrepos' templates `git clone $url $repo` and `git clone --bare $url $repo` */
-static int trusted_checkout(const char *cmd)
-{
-	char *copy = xstrdup(cmd), *save = NULL;
-	char *w[8];
-	size_t n = 0;
-	int ok = 0;
-	for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) {
-		if (n == 8)
-			goto out;
-		size_t l = strlen(t);
-		if (l >= 2 && (t[0] == '\'' || t[0] == '"') && t[l - 1] == t[0]) {
-			t[l - 1] = '\0';
-			t++;
-		}
-		w[n++] = t;
-	}
-	if (n < 3 || strcmp(w[0], "git") || strcmp(w[1], "clone"))
-		goto out;
-	size_t u = 2;
-	if (!strcmp(w[2], "--bare"))
-		u = 3;
-	if (n < u + 1 || n > u + 2 || !trusted_url(w[u]))
-		goto out;
-	if (n == u + 2) {
-		ok = trusted_repo_name(w[u + 1]);
-	} else {
-		const char *e = w[u] + strlen(w[u]);
-		while (e > w[u] && e[-1] == '/')
-			e--;
-		const char *b = e;
-		while (b > w[u] && b[-1] != '/')
-			b--;
-		char *name = xstrndup(b, (size_t)(e - b));
-		ok = *name && trusted_repo_name(name);
-		free(name);
-	}
-out:
-	free(copy);
-	return ok;
-}
-
 /* ---------------------------------------------------------------- reading */
 
 static void report(struct parse_ctx *c, int line, const char *incl, const char *fmt, ...)
@@ -561,7 +362,7 @@ static int untrusted_setting_ok(struct parse_ctx *c, const char *key, const char
 	struct strbuf what = STRBUF_INIT;
 	int ok = 1;
 	if (!strcmp(key, "checkout")) {
-		if (!trusted_checkout(value)) {
+		if (!trust_checkout(value)) {
 			strbuf_addf(&what, "illegal checkout command \"%s\"", value);
 			ok = 0;
 		}
@@ -643,9 +444,9 @@ static int has_cntrl(const char *l, size_t n)
 static int parse_lines(struct parse_ctx *c, const char *buf, size_t len, int incl_line)
 {
 	struct registry_priv *p = c->reg->priv;
-	struct lines ls;
+	struct grammar_lines ls;
 	struct strbuf val = STRBUF_INIT;
-	lines_split(buf, len, &ls);
+	grammar_lines_split(buf, len, &ls);
 
 	for (size_t i = 0; i < ls.n; i++) {
 		const char *l = ls.start[i];
@@ -658,13 +459,13 @@ static int parse_lines(struct parse_ctx *c, const char *buf, size_t len, int inc
 			report(c, line, NULL, "parse error (NUL byte)");
 		} else if (n > LINE_MAX_BYTES) {
 			report(c, line, NULL, "parse error (line longer than %d bytes)", LINE_MAX_BYTES);
-		} else if (line_is_blank_or_comment(l, n)) {
+		} else if (grammar_line_is_blank_or_comment(l, n)) {
 			/* nothing */
 		} else if (!c->trusted && has_cntrl(l, n)) {
 			report_trust(c, line, "illegal control character");
-		} else if (line_section(l, n, &a)) {
+		} else if (grammar_line_section(l, n, &a)) {
 			char *raw = xstrndup(l + 1, a);
-			if (!c->trusted && (!trusted_repo_name(raw) || !strcmp(raw, "ALIAS") ||
+			if (!c->trusted && (!trust_repo_name(raw) || !strcmp(raw, "ALIAS") ||
 					    !strcmp(raw, "DEFAULT"))) {
 				char *what = xasprintf("illegal section \"[%s]\"", raw);
 				report_trust(c, line, what);
@@ -677,11 +478,11 @@ static int parse_lines(struct parse_ctx *c, const char *buf, size_t len, int inc
 			start_section(c, arena_strdup(p, name), line);
 			free(name);
 			free(raw);
-		} else if (line_key(l, n, &a, &b)) {
+		} else if (grammar_line_key(l, n, &a, &b)) {
 			char *key = xstrndup(l, a);
 			strbuf_reset(&val);
 			strbuf_add(&val, l + b, n - b);
-			while (i + 1 < ls.n && line_continues(ls.start[i + 1], ls.len[i + 1])) {
+			while (i + 1 < ls.n && grammar_line_continues(ls.start[i + 1], ls.len[i + 1])) {
 				i++;
 				strbuf_addc(&val, '\n');
 				strbuf_add(&val, ls.start[i] + 1, ls.len[i] - 1);
@@ -697,7 +498,7 @@ static int parse_lines(struct parse_ctx *c, const char *buf, size_t len, int inc
 		free(incl);
 	}
 	strbuf_free(&val);
-	lines_free(&ls);
+	grammar_lines_free(&ls);
 	return 0;
 }
 
@@ -759,7 +560,7 @@ static int load_text(struct registry *reg, const char *file, const char *dir, co
 	for (size_t i = 0; i < c.chains.n && rc == 0; i++) {
 		char *cfg = xasprintf("%s/.mrconfig", c.chains.items[i]);
 		struct strbuf sb = STRBUF_INIT;
-		char *real = real_or_abs(cfg);
+		char *real = path_real_or_abs(cfg);
 		if (!strlist_has(&reg->files, real)) {
 			strlist_push(&reg->files, real);
 			int e = file_read_all(cfg, &sb);
@@ -768,7 +569,7 @@ static int load_text(struct registry *reg, const char *file, const char *dir, co
 				rc = REGISTRY_EIO;
 			} else {
 				rc = load_text(reg, cfg, c.chains.items[i], sb.buf, sb.len,
-					       file_is_trusted(p, real), err);
+					       trust_file(&p->trust, real), err);
 			}
 		}
 		free(real);
@@ -795,9 +596,14 @@ static int load_file(struct registry *reg, const char *path, struct strbuf *err)
 {
 	struct registry_priv *p = reg->priv;
 	struct strbuf sb = STRBUF_INIT;
-	char *real = real_or_abs(path);
-	char *dir = path_dirname(real);
+	char *real = path_real_or_abs(path);
+	/* as myrepos: relative sections are relative to the folder the file is
+	 * named in, even when the file is a symlink to somewhere else */
+	char *named = path_absolute(NULL, path);
+	char *named_dir = path_dirname(named);
+	char *dir = path_real_or_abs(named_dir);
 	int rc = 0;
+	free(named_dir);
 
 	if (strlist_has(&reg->files, real))
 		goto out;
@@ -813,9 +619,9 @@ static int load_file(struct registry *reg, const char *path, struct strbuf *err)
 		rc = REGISTRY_EIO;
 		goto out;
 	}
-	rc = load_text(reg, path[0] == '/' ? path : real, dir, sb.buf, sb.len,
-		       file_is_trusted(p, real), err);
+	rc = load_text(reg, named, dir, sb.buf, sb.len, trust_file(&p->trust, real), err);
 out:
+	free(named);
 	free(dir);
 	free(real);
 	strbuf_free(&sb);
@@ -877,9 +683,8 @@ void registry_free(struct registry *reg)
 		}
 		strlist_free(&p->dirs);
 		strlist_free(&p->dirfiles);
-		strlist_free(&p->trusted);
+		trust_free(&p->trust);
 		free(p->home);
-		free(p->home_file_real);
 		free(p);
 	}
 	memset(reg, 0, sizeof(*reg));
@@ -933,11 +738,10 @@ int registry_load(struct registry *reg, const struct registry_opts *o, struct st
 	int rc;
 	char *nearest = NULL;
 
-	p->trust_all = o->trust_all;
 	free(p->home);
 	p->home = o->home ? xstrdup(o->home) : NULL;
-	free(p->home_file_real);
-	p->home_file_real = real_or_abs(o->home_file);
+	trust_free(&p->trust);
+	trust_init(&p->trust, o->home, o->home_file, o->trust_all);
 
 	rc = load_file(reg, o->home_file, err);
 	if (rc)
@@ -974,361 +778,4 @@ const char *registry_default_get(const struct registry *reg, const char *file, c
 		s = sec_find(reg->priv, "", "DEFAULT");
 	free(dir);
 	return s ? kv_get(s->kv.items, s->kv.n, key) : NULL;
-}
-
-/* ---------------------------------------------------------------- writing */
-
-enum el_kind { EL_OTHER, EL_SECTION, EL_KEY };
-
-struct el {
-	enum el_kind kind;
-	size_t start, end; /* bytes, the newline included */
-	int blank;
-	int line;
-	char *name;        /* section: absolute path or DEFAULT/ALIAS; key: the key */
-};
-
-struct els {
-	struct el *v;
-	size_t n;
-};
-
-static void els_free(struct els *e)
-{
-	for (size_t i = 0; i < e->n; i++)
-		free(e->v[i].name);
-	free(e->v);
-}
-
-static char *section_identity(const char *raw, const char *file_dir)
-{
-	char *exp = registry_expand(raw, getenv("HOME"));
-	if (!strcmp(exp, "DEFAULT") || !strcmp(exp, "ALIAS"))
-		return exp;
-	char *abs = path_absolute(file_dir, exp);
-	free(exp);
-	return abs;
-}
-
-static int els_parse(const char *text, size_t len, const char *file, struct els *out,
-		     struct strbuf *err)
-{
-	struct lines ls;
-	char *file_dir = path_dirname(file);
-	int rc = 0;
-	lines_split(text, len, &ls);
-	out->v = xcalloc(ls.n + 1, sizeof(*out->v));
-	out->n = 0;
-	for (size_t i = 0; i < ls.n; i++) {
-		struct el *e = &out->v[out->n++];
-		const char *l = ls.start[i];
-		size_t n = ls.len[i], a, b;
-		e->start = (size_t)(l - text);
-		e->line = (int)i + 1;
-		if (memchr(l, '\0', n) || n > LINE_MAX_BYTES) {
-			strbuf_addf(err, "grove: parse error at %s line %zu\n", file, i + 1);
-			rc = REGISTRY_EPARSE;
-			break;
-		} else if (line_is_blank_or_comment(l, n)) {
-			e->kind = EL_OTHER;
-			size_t k = 0;
-			while (k < n && is_space(l[k]))
-				k++;
-			e->blank = k == n;
-		} else if (line_section(l, n, &a)) {
-			char *raw = xstrndup(l + 1, a);
-			e->kind = EL_SECTION;
-			e->name = section_identity(raw, file_dir);
-			free(raw);
-		} else if (line_key(l, n, &a, &b)) {
-			e->kind = EL_KEY;
-			e->name = xstrndup(l, a);
-			while (i + 1 < ls.n && line_continues(ls.start[i + 1], ls.len[i + 1]))
-				i++;
-		} else {
-			strbuf_addf(err, "grove: parse error at %s line %zu\n", file, i + 1);
-			rc = REGISTRY_EPARSE;
-			break;
-		}
-		const char *last = ls.start[i] + ls.len[i];
-		e->end = (size_t)(last - text) + (last < text + len ? 1 : 0);
-	}
-	lines_free(&ls);
-	free(file_dir);
-	return rc;
-}
-
-static int target_match(const struct el *e, const struct registry_target *t)
-{
-	if (e->kind != EL_SECTION)
-		return 0;
-	if (t->abs_path)
-		return !strcmp(e->name, t->abs_path);
-	return !strcmp(e->name, t->special);
-}
-
-static void format_kv(struct strbuf *sb, const char *key, const char *value)
-{
-	strbuf_addf(sb, "%s = ", key);
-	for (const char *v = value; *v; v++) {
-		strbuf_addc(sb, *v);
-		if (*v == '\n')
-			strbuf_addc(sb, '\t');
-	}
-	strbuf_addc(sb, '\n');
-}
-
-char *registry_section_name(const char *file_dir, const char *abs_path)
-{
-	if (path_is_within(abs_path, file_dir) && strcmp(abs_path, file_dir)) {
-		size_t n = strlen(file_dir);
-		return xstrdup(abs_path + n + (n == 1 ? 0 : 1));
-	}
-	return xstrdup(abs_path);
-}
-
-static void add_with_newline(struct strbuf *out, const char *text, size_t len)
-{
-	strbuf_add(out, text, len);
-	if (len && text[len - 1] != '\n')
-		strbuf_addc(out, '\n');
-}
-
-int registry_text_set(const char *text, size_t len, const char *file,
-		      const struct registry_target *t, const char *key, const char *value,
-		      struct strbuf *out, struct strbuf *err)
-{
-	struct els e = { 0 };
-	struct strbuf line = STRBUF_INIT;
-	int rc = els_parse(text, len, file, &e, err);
-	ssize_t last_header = -1, last_key_in_last = -1, key_el = -1;
-	int in = 0;
-	if (rc)
-		goto out;
-	for (size_t i = 0; i < e.n; i++) {
-		if (e.v[i].kind == EL_SECTION) {
-			in = target_match(&e.v[i], t);
-			if (in) {
-				last_header = (ssize_t)i;
-				last_key_in_last = -1;
-			}
-		} else if (in && e.v[i].kind == EL_KEY) {
-			last_key_in_last = (ssize_t)i;
-			if (!strcmp(e.v[i].name, key))
-				key_el = (ssize_t)i;
-		}
-	}
-	if (value)
-		format_kv(&line, key, value);
-	if (key_el >= 0) {
-		struct el *k = &e.v[key_el];
-		strbuf_add(out, text, k->start);
-		strbuf_add(out, line.buf, line.len);
-		strbuf_add(out, text + k->end, len - k->end);
-	} else if (!value) {
-		strbuf_add(out, text, len);
-	} else if (last_header >= 0) {
-		struct el *after = &e.v[last_key_in_last >= 0 ? last_key_in_last : last_header];
-		add_with_newline(out, text, after->end);
-		strbuf_add(out, line.buf, line.len);
-		strbuf_add(out, text + after->end, len - after->end);
-	} else {
-		char *dir = path_dirname(file);
-		char *name = t->abs_path ? registry_section_name(dir, t->abs_path) : xstrdup(t->special);
-		add_with_newline(out, text, len);
-		if (len)
-			strbuf_addc(out, '\n');
-		strbuf_addf(out, "[%s]\n", name);
-		strbuf_add(out, line.buf, line.len);
-		free(name);
-		free(dir);
-	}
-out:
-	strbuf_free(&line);
-	els_free(&e);
-	return rc;
-}
-
-int registry_text_remove(const char *text, size_t len, const char *file,
-			 const struct registry_target *t, int *removed,
-			 struct strbuf *out, struct strbuf *err)
-{
-	struct els e = { 0 };
-	int rc = els_parse(text, len, file, &e, err);
-	char *drop = NULL;
-	*removed = 0;
-	if (rc)
-		goto out;
-	drop = xcalloc(e.n + 1, 1);
-	for (size_t i = 0; i < e.n; i++) {
-		if (!target_match(&e.v[i], t))
-			continue;
-		size_t last = i;
-		for (size_t j = i + 1; j < e.n && e.v[j].kind != EL_SECTION; j++)
-			if (e.v[j].kind == EL_KEY)
-				last = j;
-		size_t end = last + 1;
-		while (end < e.n && e.v[end].kind == EL_OTHER && e.v[end].blank)
-			end++;
-		size_t start = i;
-		if (end == e.n)
-			while (start > 0 && e.v[start - 1].kind == EL_OTHER && e.v[start - 1].blank &&
-			       !drop[start - 1])
-				start--;
-		for (size_t j = start; j < end; j++)
-			drop[j] = 1;
-		(*removed)++;
-		i = last;
-	}
-	for (size_t i = 0; i < e.n; i++)
-		if (!drop[i])
-			strbuf_add(out, text + e.v[i].start, e.v[i].end - e.v[i].start);
-out:
-	free(drop);
-	els_free(&e);
-	return rc;
-}
-
-/* the lock lives on the file itself; a writer that renamed a new file into
- * place leaves waiters holding the old inode, so they look again */
-static int lock_open(const char *file, int *fd_out, struct strbuf *err)
-{
-	for (int tries = 0; tries < 1000; tries++) {
-		struct stat a, b;
-		int fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			strbuf_addf(err, "grove: cannot open '%s': %s\n", file, strerror(errno));
-			return REGISTRY_EIO;
-		}
-		while (flock(fd, LOCK_EX) < 0) {
-			if (errno != EINTR) {
-				strbuf_addf(err, "grove: cannot lock '%s': %s\n", file, strerror(errno));
-				close(fd);
-				return REGISTRY_EIO;
-			}
-		}
-		if (fstat(fd, &a) == 0 && stat(file, &b) == 0 && a.st_ino == b.st_ino &&
-		    a.st_dev == b.st_dev) {
-			*fd_out = fd;
-			return 0;
-		}
-		close(fd);
-	}
-	strbuf_addf(err, "grove: cannot lock '%s': it keeps being replaced\n", file);
-	return REGISTRY_EIO;
-}
-
-static int write_atomic(const char *file, int oldfd, const char *data, size_t len,
-			struct strbuf *err)
-{
-	char *dir = path_dirname(file);
-	char *tmp = xasprintf("%s/.%s.grove-XXXXXX", dir, path_basename(file));
-	struct stat st;
-	int rc = 0, fd = mkstemp(tmp);
-	if (fd < 0) {
-		strbuf_addf(err, "grove: cannot create a temporary file in '%s': %s\n", dir,
-			    strerror(errno));
-		rc = REGISTRY_EIO;
-		goto out;
-	}
-	if (fstat(oldfd, &st) == 0)
-		fchmod(fd, st.st_mode & 07777);
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			strbuf_addf(err, "grove: cannot write '%s': %s\n", tmp, strerror(errno));
-			rc = REGISTRY_EIO;
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		strbuf_addf(err, "grove: cannot write '%s': %s\n", tmp, strerror(errno));
-		rc = REGISTRY_EIO;
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, file) < 0) {
-		strbuf_addf(err, "grove: cannot replace '%s': %s\n", file, strerror(errno));
-		rc = REGISTRY_EIO;
-		goto out;
-	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	free(dir);
-	return rc;
-}
-
-int registry_file_update(const char *file, registry_edit_fn fn, void *arg, struct strbuf *err)
-{
-	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT;
-	/* write through a symlinked ~/.mrconfig (dotfile managers), never over it */
-	char *real = realpath(file, NULL);
-	const char *path = real ? real : file;
-	char *dir = path_dirname(path);
-	int fd = -1;
-	int rc = lock_open(path, &fd, err);
-	if (rc)
-		goto out;
-	int e = file_read_all(path, &old);
-	if (e < 0) {
-		strbuf_addf(err, "grove: cannot read '%s': %s\n", path, strerror(-e));
-		rc = REGISTRY_EIO;
-		goto out;
-	}
-	rc = fn(old.buf, old.len, path, arg, &new, err);
-	if (rc)
-		goto out;
-	if (new.len != old.len || memcmp(new.buf ? new.buf : "", old.buf, old.len))
-		rc = write_atomic(path, fd, new.buf ? new.buf : "", new.len, err);
-out:
-	if (fd >= 0)
-		close(fd);
-	strbuf_free(&old);
-	strbuf_free(&new);
-	free(dir);
-	free(real);
-	return rc;
-}
-
-int registry_apply_edits(const char *text, size_t len, const char *file, void *arg,
-			 struct strbuf *out, struct strbuf *err)
-{
-	struct registry_edits *ed = arg;
-	struct strbuf cur = STRBUF_INIT, next = STRBUF_INIT;
-	int rc = 0;
-	strbuf_add(&cur, text, len);
-	ed->removed = 0;
-	for (size_t i = 0; i < ed->n && !rc; i++) {
-		const struct registry_edit *e = &ed->v[i];
-		int removed = 0;
-		strbuf_reset(&next);
-		if (e->remove)
-			rc = registry_text_remove(cur.buf, cur.len, file, &e->target, &removed, &next, err);
-		else
-			rc = registry_text_set(cur.buf, cur.len, file, &e->target, e->key, e->value, &next,
-					       err);
-		ed->removed += removed;
-		struct strbuf t = cur;
-		cur = next;
-		next = t;
-	}
-	if (!rc)
-		strbuf_add(out, cur.buf, cur.len);
-	strbuf_free(&cur);
-	strbuf_free(&next);
-	return rc;
 }

@@ -193,6 +193,12 @@ int starts_with(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
+char *path_real_or_abs(const char *path)
+{
+	char *r = realpath(path, NULL);
+	return r ? r : path_absolute(NULL, path);
+}
+
 char *path_cwd(void)
 {
 	return getcwd(NULL, 0);

@@ -60,6 +60,8 @@ const char *path_basename(const char *path);
 int path_is_within(const char *path, const char *dir);
 /* path as shown to people: relative to cwd when below it, else ~ for HOME */
 char *path_display(const char *path, const char *cwd, const char *home);
+/* realpath(), or the lexical absolute path when it does not resolve */
+char *path_real_or_abs(const char *path);
 /* real path of the working directory, or NULL */
 char *path_cwd(void);
 

@@ -1,0 +1,374 @@
+/* registry_write: byte-preserving edits of registry files, under a lock,
+ * replaced atomically */
+#include "registry.h"
+#include "registry_grammar.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+
+
+enum el_kind { EL_OTHER, EL_SECTION, EL_KEY };
+
+struct el {
+	enum el_kind kind;
+	size_t start, end; /* bytes, the newline included */
+	int blank;
+	int line;
+	char *name;        /* section: absolute path or DEFAULT/ALIAS; key: the key */
+};
+
+struct els {
+	struct el *v;
+	size_t n;
+};
+
+static void els_free(struct els *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->v[i].name);
+	free(e->v);
+}
+
+static char *section_identity(const char *raw, const char *file_dir)
+{
+	char *exp = registry_expand(raw, getenv("HOME"));
+	if (!strcmp(exp, "DEFAULT") || !strcmp(exp, "ALIAS"))
+		return exp;
+	char *abs = path_absolute(file_dir, exp);
+	free(exp);
+	return abs;
+}
+
+static int els_parse(const char *text, size_t len, const char *file, struct els *out,
+		     struct strbuf *err)
+{
+	struct grammar_lines ls;
+	char *named_dir = path_dirname(file);
+	char *file_dir = path_real_or_abs(named_dir);
+	int rc = 0;
+	free(named_dir);
+	grammar_lines_split(text, len, &ls);
+	out->v = xcalloc(ls.n + 1, sizeof(*out->v));
+	out->n = 0;
+	for (size_t i = 0; i < ls.n; i++) {
+		struct el *e = &out->v[out->n++];
+		const char *l = ls.start[i];
+		size_t n = ls.len[i], a, b;
+		e->start = (size_t)(l - text);
+		e->line = (int)i + 1;
+		if (memchr(l, '\0', n) || n > LINE_MAX_BYTES) {
+			strbuf_addf(err, "grove: parse error at %s line %zu\n", file, i + 1);
+			rc = REGISTRY_EPARSE;
+			break;
+		} else if (grammar_line_is_blank_or_comment(l, n)) {
+			e->kind = EL_OTHER;
+			size_t k = 0;
+			while (k < n && grammar_is_space(l[k]))
+				k++;
+			e->blank = k == n;
+		} else if (grammar_line_section(l, n, &a)) {
+			char *raw = xstrndup(l + 1, a);
+			e->kind = EL_SECTION;
+			e->name = section_identity(raw, file_dir);
+			free(raw);
+		} else if (grammar_line_key(l, n, &a, &b)) {
+			e->kind = EL_KEY;
+			e->name = xstrndup(l, a);
+			while (i + 1 < ls.n && grammar_line_continues(ls.start[i + 1], ls.len[i + 1]))
+				i++;
+		} else {
+			strbuf_addf(err, "grove: parse error at %s line %zu\n", file, i + 1);
+			rc = REGISTRY_EPARSE;
+			break;
+		}
+		const char *last = ls.start[i] + ls.len[i];
+		e->end = (size_t)(last - text) + (last < text + len ? 1 : 0);
+	}
+	grammar_lines_free(&ls);
+	free(file_dir);
+	return rc;
+}
+
+static int target_match(const struct el *e, const struct registry_target *t)
+{
+	if (e->kind != EL_SECTION)
+		return 0;
+	if (t->abs_path)
+		return !strcmp(e->name, t->abs_path);
+	return !strcmp(e->name, t->special);
+}
+
+static void format_kv(struct strbuf *sb, const char *key, const char *value)
+{
+	strbuf_addf(sb, "%s = ", key);
+	for (const char *v = value; *v; v++) {
+		strbuf_addc(sb, *v);
+		if (*v == '\n')
+			strbuf_addc(sb, '\t');
+	}
+	strbuf_addc(sb, '\n');
+}
+
+char *registry_section_name(const char *file_dir, const char *abs_path)
+{
+	if (path_is_within(abs_path, file_dir) && strcmp(abs_path, file_dir)) {
+		size_t n = strlen(file_dir);
+		return xstrdup(abs_path + n + (n == 1 ? 0 : 1));
+	}
+	return xstrdup(abs_path);
+}
+
+static void add_with_newline(struct strbuf *out, const char *text, size_t len)
+{
+	strbuf_add(out, text, len);
+	if (len && text[len - 1] != '\n')
+		strbuf_addc(out, '\n');
+}
+
+int registry_text_set(const char *text, size_t len, const char *file,
+		      const struct registry_target *t, const char *key, const char *value,
+		      struct strbuf *out, struct strbuf *err)
+{
+	struct els e = { 0 };
+	struct strbuf line = STRBUF_INIT;
+	int rc = els_parse(text, len, file, &e, err);
+	ssize_t last_header = -1, last_key_in_last = -1, key_el = -1;
+	int in = 0;
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < e.n; i++) {
+		if (e.v[i].kind == EL_SECTION) {
+			in = target_match(&e.v[i], t);
+			if (in) {
+				last_header = (ssize_t)i;
+				last_key_in_last = -1;
+			}
+		} else if (in && e.v[i].kind == EL_KEY) {
+			last_key_in_last = (ssize_t)i;
+			if (!strcmp(e.v[i].name, key))
+				key_el = (ssize_t)i;
+		}
+	}
+	if (value)
+		format_kv(&line, key, value);
+	if (key_el >= 0) {
+		struct el *k = &e.v[key_el];
+		strbuf_add(out, text, k->start);
+		strbuf_add(out, line.buf, line.len);
+		strbuf_add(out, text + k->end, len - k->end);
+	} else if (!value) {
+		strbuf_add(out, text, len);
+	} else if (last_header >= 0) {
+		struct el *after = &e.v[last_key_in_last >= 0 ? last_key_in_last : last_header];
+		add_with_newline(out, text, after->end);
+		strbuf_add(out, line.buf, line.len);
+		strbuf_add(out, text + after->end, len - after->end);
+	} else {
+		char *named_dir = path_dirname(file);
+		char *dir = path_real_or_abs(named_dir);
+		char *name = t->abs_path ? registry_section_name(dir, t->abs_path) : xstrdup(t->special);
+		free(named_dir);
+		add_with_newline(out, text, len);
+		if (len)
+			strbuf_addc(out, '\n');
+		strbuf_addf(out, "[%s]\n", name);
+		strbuf_add(out, line.buf, line.len);
+		free(name);
+		free(dir);
+	}
+out:
+	strbuf_free(&line);
+	els_free(&e);
+	return rc;
+}
+
+int registry_text_remove(const char *text, size_t len, const char *file,
+			 const struct registry_target *t, int *removed,
+			 struct strbuf *out, struct strbuf *err)
+{
+	struct els e = { 0 };
+	int rc = els_parse(text, len, file, &e, err);
+	char *drop = NULL;
+	*removed = 0;
+	if (rc)
+		goto out;
+	drop = xcalloc(e.n + 1, 1);
+	for (size_t i = 0; i < e.n; i++) {
+		if (!target_match(&e.v[i], t))
+			continue;
+		size_t last = i;
+		for (size_t j = i + 1; j < e.n && e.v[j].kind != EL_SECTION; j++)
+			if (e.v[j].kind == EL_KEY)
+				last = j;
+		size_t end = last + 1;
+		while (end < e.n && e.v[end].kind == EL_OTHER && e.v[end].blank)
+			end++;
+		size_t start = i;
+		if (end == e.n)
+			while (start > 0 && e.v[start - 1].kind == EL_OTHER && e.v[start - 1].blank &&
+			       !drop[start - 1])
+				start--;
+		for (size_t j = start; j < end; j++)
+			drop[j] = 1;
+		(*removed)++;
+		i = last;
+	}
+	for (size_t i = 0; i < e.n; i++)
+		if (!drop[i])
+			strbuf_add(out, text + e.v[i].start, e.v[i].end - e.v[i].start);
+out:
+	free(drop);
+	els_free(&e);
+	return rc;
+}
+
+/* the lock lives on the file itself; a writer that renamed a new file into
+ * place leaves waiters holding the old inode, so they look again */
+static int lock_open(const char *file, int *fd_out, struct strbuf *err)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		struct stat a, b;
+		int fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			strbuf_addf(err, "grove: cannot open '%s': %s\n", file, strerror(errno));
+			return REGISTRY_EIO;
+		}
+		while (flock(fd, LOCK_EX) < 0) {
+			if (errno != EINTR) {
+				strbuf_addf(err, "grove: cannot lock '%s': %s\n", file, strerror(errno));
+				close(fd);
+				return REGISTRY_EIO;
+			}
+		}
+		if (fstat(fd, &a) == 0 && stat(file, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev) {
+			*fd_out = fd;
+			return 0;
+		}
+		close(fd);
+	}
+	strbuf_addf(err, "grove: cannot lock '%s': it keeps being replaced\n", file);
+	return REGISTRY_EIO;
+}
+
+static int write_atomic(const char *file, int oldfd, const char *data, size_t len,
+			struct strbuf *err)
+{
+	char *dir = path_dirname(file);
+	char *tmp = xasprintf("%s/.%s.grove-XXXXXX", dir, path_basename(file));
+	struct stat st;
+	int rc = 0, fd = mkstemp(tmp);
+	if (fd < 0) {
+		strbuf_addf(err, "grove: cannot create a temporary file in '%s': %s\n", dir,
+			    strerror(errno));
+		rc = REGISTRY_EIO;
+		goto out;
+	}
+	if (fstat(oldfd, &st) == 0)
+		fchmod(fd, st.st_mode & 07777);
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			strbuf_addf(err, "grove: cannot write '%s': %s\n", tmp, strerror(errno));
+			rc = REGISTRY_EIO;
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		strbuf_addf(err, "grove: cannot write '%s': %s\n", tmp, strerror(errno));
+		rc = REGISTRY_EIO;
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, file) < 0) {
+		strbuf_addf(err, "grove: cannot replace '%s': %s\n", file, strerror(errno));
+		rc = REGISTRY_EIO;
+		goto out;
+	}
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+int registry_file_update(const char *file, registry_edit_fn fn, void *arg, struct strbuf *err)
+{
+	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT;
+	/* write through a symlinked ~/.mrconfig (dotfile managers), never over it */
+	char *real = realpath(file, NULL);
+	const char *path = real ? real : file;
+	char *dir = path_dirname(path);
+	int fd = -1;
+	int rc = lock_open(path, &fd, err);
+	if (rc)
+		goto out;
+	int e = file_read_all(path, &old);
+	if (e < 0) {
+		strbuf_addf(err, "grove: cannot read '%s': %s\n", path, strerror(-e));
+		rc = REGISTRY_EIO;
+		goto out;
+	}
+	rc = fn(old.buf, old.len, file, arg, &new, err);
+	if (rc)
+		goto out;
+	if (new.len != old.len || memcmp(new.buf ? new.buf : "", old.buf, old.len))
+		rc = write_atomic(path, fd, new.buf ? new.buf : "", new.len, err);
+out:
+	if (fd >= 0)
+		close(fd);
+	strbuf_free(&old);
+	strbuf_free(&new);
+	free(dir);
+	free(real);
+	return rc;
+}
+
+int registry_apply_edits(const char *text, size_t len, const char *file, void *arg,
+			 struct strbuf *out, struct strbuf *err)
+{
+	struct registry_edits *ed = arg;
+	struct strbuf cur = STRBUF_INIT, next = STRBUF_INIT;
+	int rc = 0;
+	strbuf_add(&cur, text, len);
+	ed->removed = 0;
+	for (size_t i = 0; i < ed->n && !rc; i++) {
+		const struct registry_edit *e = &ed->v[i];
+		int removed = 0;
+		strbuf_reset(&next);
+		if (e->remove)
+			rc = registry_text_remove(cur.buf, cur.len, file, &e->target, &removed, &next, err);
+		else
+			rc = registry_text_set(cur.buf, cur.len, file, &e->target, e->key, e->value, &next,
+					       err);
+		ed->removed += removed;
+		struct strbuf t = cur;
+		cur = next;
+		next = t;
+	}
+	if (!rc)
+		strbuf_add(out, cur.buf, cur.len);
+	strbuf_free(&cur);
+	strbuf_free(&next);
+	return rc;
+}

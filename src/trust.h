@@ -1,0 +1,25 @@
+/* trust: which registry files may run shell code (SPEC 1, as myrepos) */
+#ifndef GROVE_TRUST_H
+#define GROVE_TRUST_H
+
+#include "util.h"
+
+struct trust {
+	struct strlist listed; /* ~/.mrtrust, resolved */
+	int loaded;
+	int trust_all;         /* -t */
+	char *home;
+	char *home_file_real;  /* ~/.mrconfig or $GROVE_CONFIG: always trusted */
+};
+
+void trust_init(struct trust *t, const char *home, const char *home_file, int trust_all);
+void trust_free(struct trust *t);
+
+/* is the file at this resolved path trusted */
+int trust_file(struct trust *t, const char *real_path);
+/* a section name an untrusted file may use: [-_.+/A-Za-z0-9], no .., not absolute */
+int trust_repo_name(const char *s);
+/* a checkout an untrusted file may hold: `git clone [--bare] URL [DIR]` */
+int trust_checkout(const char *cmd);
+
+#endif

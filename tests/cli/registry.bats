@@ -1,0 +1,315 @@
+#!/usr/bin/env bats
+# SPEC 1: the registry, read and written as myrepos does
+
+setup() {
+	load helpers
+	common_setup
+}
+
+@test "register writes what mr register writes, and mr list sees the same repositories" {
+	mkcloned foo
+	mkcloned bar
+	run grove register src/foo
+	assert_success
+	assert_output "grove register: registered $HOME/src/foo in $HOME/.mrconfig"
+	cd src/bar && grove register && cd "$HOME"
+	run cat .mrconfig
+	assert_output "$(printf "[src/foo]\ncheckout = git clone '%s' 'foo'\n\n[src/bar]\ncheckout = git clone '%s' 'bar'" "$HOME/remotes/foo.git" "$HOME/remotes/bar.git")"
+	run mr -d "$HOME" list
+	assert_line "mr list: $HOME/src/bar"
+	assert_line "mr list: $HOME/src/foo"
+	run grove -a list
+	assert_output "$(printf '%s\n%s' "$HOME/src/bar" "$HOME/src/foo")"
+}
+
+@test "register of a repository myrepos already registered changes nothing else" {
+	mkcloned foo
+	(cd src/foo && mr register >/dev/null)
+	cp .mrconfig before
+	grove register src/foo
+	run cmp before .mrconfig
+	assert_success
+}
+
+@test "register -r finds every repository below a folder, not inside .git" {
+	mkcloned a
+	mkcloned b
+	mkdir -p src/deep/er && mkrepo src/deep/er/c
+	mkdir -p src/notrepo
+	run grove register -r src
+	assert_success
+	run grove -a list
+	assert_output "$(printf '%s\n' "$HOME/src/a" "$HOME/src/b" "$HOME/src/deep/er/c")"
+	run grep -c '^\[' .mrconfig
+	assert_output 3
+}
+
+@test "a repository with no remote is registered and its checkout says so" {
+	mkrepo src/local
+	run grove register src/local
+	assert_success
+	run grove config src/local checkout
+	assert_output "error 'no remote URL known'"
+	run grove -a status
+	assert_line --regexp '^src/local +main +- +clean$'
+}
+
+@test "register refuses a folder that is not a repository" {
+	mkdir -p src/plain
+	run grove register src/plain
+	assert_failure 1
+	assert_output "grove register: failed: $HOME/src/plain: not a git repository"
+	[ ! -e .mrconfig ] || [ ! -s .mrconfig ]
+}
+
+@test "20 concurrent registers of different folders lose none" {
+	for i in $(seq 1 20); do mkrepo "src/r$i"; done
+	printf '# my repositories\n\n[DEFAULT]\njobs = 4\n' >.mrconfig
+	for i in $(seq 1 20); do "$GROVE_BIN" -q register "src/r$i" & done
+	wait
+	run grep -c '^\[src/r' .mrconfig
+	assert_output 20
+	head -1 .mrconfig | grep -qx '# my repositories'
+	run grove -a list
+	[ "${#lines[@]}" -eq 20 ]
+	ls -a | grep -v grove- >/dev/null
+	run bash -c "ls -a | grep -c '\.grove-'"
+	assert_output 0
+}
+
+@test "unregister removes the section and keeps every other byte" {
+	mkcloned foo
+	mkcloned bar
+	cat >.mrconfig <<-'EOF'
+	# top comment
+	[DEFAULT]
+	order = 10
+
+	[src/foo]
+	checkout = git clone 'x' 'foo'
+	# about bar
+	[src/bar]
+	checkout =   git clone 'y' 'bar'   
+	custom_key = keep me ; and me
+	EOF
+	run grove unregister src/foo
+	assert_success
+	run cat .mrconfig
+	assert_output "$(printf "# top comment\n[DEFAULT]\norder = 10\n\n# about bar\n[src/bar]\ncheckout =   git clone 'y' 'bar'   \ncustom_key = keep me ; and me")"
+	[ -d src/foo ]
+	run grove unregister src/foo
+	assert_failure 1
+	assert_output --partial "is not registered"
+}
+
+@test "config reads and writes keys as mr config does" {
+	mkcloned foo
+	grove register src/foo
+	run grove config src/foo groups=work
+	assert_success
+	run grove config src/foo groups
+	assert_output work
+	run mr config src/foo groups
+	assert_output work
+	run grove config "$HOME/src/foo" checkout
+	assert_output "git clone '$HOME/remotes/foo.git' 'foo'"
+	run grove config DEFAULT jobs=3
+	assert_success
+	grep -q '^\[DEFAULT\]$' .mrconfig
+	run grove config src/foo nosuch
+	assert_failure 1
+	assert_output "grove config: src/foo nosuch not set"
+	run grove config src/foo groups=
+	run grove config src/foo groups
+	assert_failure 1
+	run grove config src/foo 'bad key=1'
+	assert_failure 2
+}
+
+@test "GROVE_CONFIG and -c choose the registry" {
+	mkrepo src/a
+	mkrepo src/b
+	mkdir -p alt
+	printf '[%s]\ncheckout = true\n' "$HOME/src/a" >alt/reg
+	printf '[%s]\ncheckout = true\n' "$HOME/src/b" >alt/other
+	GROVE_CONFIG=$HOME/alt/reg run grove -a list
+	assert_output "$HOME/src/a"
+	GROVE_CONFIG=$HOME/alt/reg run grove -a -t -c alt/other list
+	assert_output "$(printf '%s\n%s' "$HOME/src/a" "$HOME/src/b")"
+}
+
+@test "the nearest .mrconfig above the working directory is read" {
+	mkdir -p proj/sub
+	mkrepo proj/sub/x
+	printf '[sub/x]\nchain = true\n' >proj/.mrconfig
+	echo "$HOME/proj/.mrconfig" >.mrtrust
+	cd proj/sub
+	run grove list
+	assert_output "$HOME/proj/sub/x"
+}
+
+@test "DEFAULT is copied into the sections that follow it, in that file" {
+	mkrepo src/a
+	mkrepo src/b
+	cat >.mrconfig <<-'EOF'
+	[src/a]
+	checkout = true
+
+	[DEFAULT]
+	skip = true
+
+	[src/b]
+	checkout = true
+	EOF
+	run grove -a list
+	assert_output "$HOME/src/a"
+}
+
+@test "order sorts repositories, then the path" {
+	for r in a b c; do mkrepo src/$r; done
+	printf '[src/a]\norder = 20\n[src/b]\ncheckout = true\n[src/c]\norder = 5\n' >.mrconfig
+	run grove -a list
+	assert_output "$(printf '%s\n' "$HOME/src/c" "$HOME/src/b" "$HOME/src/a")"
+}
+
+@test "section names: absolute, relative, ~, \$VAR and \${VAR} are expanded, never by a shell" {
+	mkrepo src/a
+	mkrepo src/b
+	mkrepo src/c
+	mkrepo 'src/x$(touch pwned)'
+	export WHERE=src
+	cat >.mrconfig <<-EOF
+	[$HOME/src/a]
+	[~/src/b]
+	[\${HOME}/\$WHERE/c]
+	[src/x\$(touch pwned)]
+	EOF
+	run grove -a list
+	assert_success
+	assert_line "$HOME/src/a"
+	assert_line "$HOME/src/b"
+	assert_line "$HOME/src/c"
+	assert_line "$HOME/src/x\$(touch pwned)"
+	[ ! -e pwned ] && [ ! -e src/pwned ]
+}
+
+@test "continuation lines, # only at line start and ; inside values" {
+	mkrepo src/a
+	cat >.mrconfig <<-'EOF'
+	[src/a]
+	groups = one ; two # not a comment
+	lib =
+	  f() {
+	    echo hi
+	  }
+	  # a continued line, not a comment
+	# a real comment
+	order = 3
+	EOF
+	run grove config src/a groups
+	assert_output 'one ; two # not a comment'
+	run grove config src/a order
+	assert_output 3
+	run grove -a -g one list
+	assert_output "$HOME/src/a"
+}
+
+@test "include reads the output of a command as registry lines" {
+	mkrepo src/a
+	mkrepo src/b
+	printf '[src/b]\ncheckout = true\n' >extra
+	printf '[src/a]\ncheckout = true\ninclude = cat %s/extra\n' "$HOME" >.mrconfig
+	run grove -a list
+	assert_output "$(printf '%s\n%s' "$HOME/src/a" "$HOME/src/b")"
+}
+
+@test "an include loop stops with an error naming the file and line" {
+	printf 'include = cat %s/.mrconfig\n' "$HOME" >.mrconfig
+	run grove -a list
+	assert_failure 2
+	assert_output --partial "include nested more than 8 deep at $HOME/.mrconfig line 1"
+}
+
+@test "chain loads the .mrconfig of a registered folder, once even in a loop" {
+	mkdir -p sub && mkrepo sub/inner
+	printf '[sub]\nchain = true\n' >.mrconfig
+	printf '[inner]\ncheckout = true\n[..]\nchain = true\n' >sub/.mrconfig
+	echo "$HOME/sub/.mrconfig" >.mrtrust
+	run grove -a list
+	assert_success
+	assert_output "$(printf '%s\n%s\n%s' "$HOME" "$HOME/sub" "$HOME/sub/inner")"
+}
+
+@test "an untrusted file may not run anything: exit 2 before any work" {
+	mkdir -p proj && mkrepo proj/a
+	printf '[a]\nstatus = touch %s/ran\n' "$HOME" >proj/.mrconfig
+	cd proj
+	run grove status
+	assert_failure 2
+	assert_line "grove: illegal setting \"status=touch $HOME/ran\" in untrusted $HOME/proj/.mrconfig line 2"
+	assert_line "(To trust this file, list it in ~/.mrtrust.)"
+	[ ! -e "$HOME/ran" ]
+	echo "~/proj/.mrconfig" >"$HOME/.mrtrust"
+	run grove status
+	assert_success
+	rm "$HOME/.mrtrust"
+	run grove -t status
+	assert_success
+}
+
+@test "an untrusted file may hold safe sections, git clone checkouts, order and booleans" {
+	mkdir -p proj && mkrepo proj/a
+	printf "[a]\ncheckout = git clone 'https://example.invalid/a.git' 'a'\norder = 3\nskip = false\n" >proj/.mrconfig
+	cd proj
+	run grove list
+	assert_success
+	assert_output "$HOME/proj/a"
+	printf '[../escape]\n' >"$HOME/proj/.mrconfig"
+	run grove list
+	assert_failure 2
+	assert_output --partial 'illegal section "[../escape]"'
+	printf "[a]\ncheckout = git clone 'https://x/a.git' 'a'; touch pwned\n" >"$HOME/proj/.mrconfig"
+	run grove list
+	assert_failure 2
+	assert_output --partial 'illegal checkout command'
+}
+
+@test "bad registry files exit 2, name file and line, and change nothing" {
+	mkrepo src/a
+	check_bad() {
+		cp "$1" .mrconfig
+		local sum; sum=$(sha256sum .mrconfig)
+		run grove -a status
+		assert_failure 2
+		assert_output --partial "at $HOME/.mrconfig line $2"
+		[ "$(sha256sum .mrconfig)" = "$sum" ]
+		run grove register src/a
+		assert_failure 2
+		[ "$(sha256sum .mrconfig)" = "$sum" ]
+	}
+	printf '[src/a]\nthis is not a setting\n' >garbage;  check_bad garbage 2
+	head -c 300 /dev/urandom | tr -d '\n' | sed 's/^/\x01/' >binary; check_bad binary 1
+	printf '[src/a]\ncheckout = a\0b\n' >nul;              check_bad nul 2
+	{ printf '[src/a]\nkey = '; head -c 1048576 /dev/zero | tr '\0' x; printf '\n'; } >long; check_bad long 2
+	printf '[src/a\ncheckout = true\n' >unterminated;     check_bad unterminated 1
+	printf 'checkout = true\n' >nosection;                check_bad nosection 1
+}
+
+@test "an unreadable registry file is an error" {
+	[ "$(id -u)" != 0 ] || skip "root reads every file"
+	printf '[src/a]\n' >.mrconfig
+	chmod 000 .mrconfig
+	run grove -a list
+	assert_failure 2
+}
+
+@test "writing goes through a symlinked ~/.mrconfig to its target" {
+	mkdir -p dotfiles && mkrepo src/a
+	printf '# kept\n' >dotfiles/mrconfig
+	ln -s dotfiles/mrconfig .mrconfig
+	grove register src/a
+	[ -L .mrconfig ]
+	run cat dotfiles/mrconfig
+	assert_line '# kept'
+	assert_line '[src/a]'
+}
