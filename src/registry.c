@@ -516,26 +516,23 @@ static void inherit_defaults(struct registry_priv *p, const char *dir)
 {
 	if (sec_find(p, dir, "DEFAULT"))
 		return;
-	char *parent = xstrdup(dir);
-	for (;;) {
-		struct sec *def;
-		if (!strcmp(parent, "/")) {
-			def = sec_find(p, "", "DEFAULT");
-		} else {
-			char *up = path_dirname(parent);
-			free(parent);
-			parent = up;
-			def = sec_find(p, parent, "DEFAULT");
-		}
-		if (def) {
-			struct sec *s = sec_add(p, arena_strdup(p, dir), "DEFAULT", def->file, 0);
-			kv_copy(&s->kv, &def->kv);
+	char *cur = xstrdup(dir);
+	struct sec *def = NULL;
+	while (!def) {
+		if (!strcmp(cur, "/")) {
+			def = sec_find(p, "", "DEFAULT"); /* the built-in defaults */
 			break;
 		}
-		if (!strcmp(parent, "/"))
-			break;
+		char *up = path_dirname(cur);
+		free(cur);
+		cur = up;
+		def = sec_find(p, cur, "DEFAULT");
 	}
-	free(parent);
+	if (def) {
+		struct sec *s = sec_add(p, arena_strdup(p, dir), "DEFAULT", def->file, 0);
+		kv_copy(&s->kv, &def->kv);
+	}
+	free(cur);
 }
 
 static int load_text(struct registry *reg, const char *file, const char *dir, const char *buf,

@@ -1,0 +1,113 @@
+/* unit tests: selection (SPEC 2) */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "select.h"
+
+static struct registry reg;
+
+static int setup(void **state)
+{
+	(void)state;
+	struct strbuf err = STRBUF_INIT;
+	const char *text = "[src/a]\ngroups = work oss\n[src/b]\ngroups = oss\n[src/b/nested]\n"
+			   "[src/deep/x/y]\ngroups = work\n[other]\n";
+	registry_init(&reg);
+	int rc = registry_load_buffer(&reg, "/h/.mrconfig", text, strlen(text), 1, &err);
+	rc |= registry_finish(&reg, &err);
+	strbuf_free(&err);
+	return rc;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	registry_free(&reg);
+	return 0;
+}
+
+/* the selected paths joined with spaces */
+static char *pick(const char *dir, int all, int depth, const char *group, int *leaf)
+{
+	struct strlist groups = STRLIST_INIT;
+	struct selection sel;
+	struct strbuf sb = STRBUF_INIT;
+	if (group)
+		strlist_push(&groups, group);
+	struct select_opts o = { dir, all, depth, &groups };
+	select_repos(&reg, &o, &sel);
+	for (size_t i = 0; i < sel.n; i++)
+		strbuf_addf(&sb, "%s%s", i ? " " : "", reg.repos[sel.idx[i]].path);
+	if (leaf)
+		*leaf = sel.leaf;
+	selection_free(&sel);
+	strlist_free(&groups);
+	return strbuf_detach(&sb);
+}
+
+#define CHECK(expr, want)                          \
+	do {                                       \
+		char *got_ = (expr);               \
+		assert_string_equal(got_, (want)); \
+		free(got_);                        \
+	} while (0)
+
+static void test_at_or_below(void **state)
+{
+	(void)state;
+	CHECK(pick("/h/src", 0, -1, NULL, NULL),
+	      "/h/src/a /h/src/b /h/src/b/nested /h/src/deep/x/y");
+	CHECK(pick("/h/src/b", 0, -1, NULL, NULL), "/h/src/b /h/src/b/nested");
+	/* a sibling whose name starts the same is not below */
+	CHECK(pick("/h/oth", 0, -1, NULL, NULL), "");
+}
+
+static void test_leaf_fallback(void **state)
+{
+	(void)state;
+	int leaf = 0;
+	CHECK(pick("/h/src/b/nested/inside/folder", 0, -1, NULL, &leaf), "/h/src/b/nested");
+	assert_int_equal(leaf, 1);
+	CHECK(pick("/elsewhere", 0, -1, NULL, &leaf), "");
+}
+
+static void test_all(void **state)
+{
+	(void)state;
+	CHECK(pick("/elsewhere", 1, -1, NULL, NULL),
+	      "/h/other /h/src/a /h/src/b /h/src/b/nested /h/src/deep/x/y");
+}
+
+static void test_depth(void **state)
+{
+	(void)state;
+	CHECK(pick("/h/src/b", 0, 0, NULL, NULL), "/h/src/b");
+	CHECK(pick("/h/src", 0, 1, NULL, NULL), "/h/src/a /h/src/b");
+	CHECK(pick("/h/src", 0, 2, NULL, NULL), "/h/src/a /h/src/b /h/src/b/nested");
+}
+
+static void test_groups(void **state)
+{
+	(void)state;
+	CHECK(pick("/h", 0, -1, "work", NULL), "/h/src/a /h/src/deep/x/y");
+	CHECK(pick("/h", 1, -1, "oss", NULL), "/h/src/a /h/src/b");
+	CHECK(pick("/h", 1, -1, "wor", NULL), "");
+	assert_true(select_in_groups("a, b  c", "b"));
+	assert_false(select_in_groups("abc", "b"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_at_or_below), cmocka_unit_test(test_leaf_fallback),
+		cmocka_unit_test(test_all),	    cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_groups),
+	};
+	return cmocka_run_group_tests_name("select", tests, setup, teardown);
+}
