@@ -1,0 +1,46 @@
+# Shared by the benchmark scripts: timing, medians and the corpus cache.
+# Every figure is wall-clock milliseconds; the machine is shared and noisy,
+# so each command runs several times, interleaved, and the median counts.
+
+bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$bench_dir/.." && pwd)
+grove=$root/grove
+work=${BENCH_WORK:-$bench_dir/work}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# corpus N FILES: path of a cached corpus, built on first use
+corpus() {
+	local c=$work/corpus-$1-$2
+	if [ ! -f "$c/repos.txt" ] || [ "$(wc -l <"$c/repos.txt")" != "$1" ]; then
+		"$bench_dir/make-corpus" "$c" "$1" "$2" >&2
+	fi
+	echo "$c"
+}
+
+# median of the numbers on standard input
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+# time_runs RUNS NAME CMD: runs CMD (a string for bash -c) RUNS times,
+# appending one line "NAME MS" per run to $times
+time_runs() {
+	local runs=$1 name=$2 cmd=$3 t0 t1
+	for ((k = 0; k < runs; k++)); do
+		t0=$(now_ms)
+		bash -c "$cmd" >/dev/null 2>&1 || true
+		t1=$(now_ms)
+		echo "$name $((t1 - t0))" >>"$times"
+	done
+}
+
+# median_of NAME: the median of NAME's runs in $times
+median_of() {
+	awk -v n="$1" '$1 == n { print $2 }' "$times" | median
+}
+
+# ratio A B: A / B with one decimal
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.1f", a / b }'
+}

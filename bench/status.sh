@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# bench/status.sh [--quick] [-n N] [-f FILES] [-r RUNS]
+# grove status against mr status (serial and -j 2), gita ll and a loop of
+# `git status --porcelain=v2 --branch`, on one corpus in one run; then
+# grove's peak memory at 1,000 repositories. Prints a markdown report;
+# with -o FILE writes it there too.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+n=500 files=200 runs=5 mem_n=1000 out=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) n=100 runs=3 mem_n=200 ;;
+	-n) n=$2; shift ;;
+	-f) files=$2; shift ;;
+	-r) runs=$2; shift ;;
+	-o) out=$2; shift ;;
+	*) echo "usage: bench/status.sh [--quick] [-n N] [-f FILES] [-r RUNS] [-o FILE]" >&2; exit 2 ;;
+	esac
+	shift
+done
+for t in mr gita git /usr/bin/time; do
+	command -v "$t" >/dev/null || { echo "bench/status.sh: $t is missing (make deps)" >&2; exit 2; }
+done
+[ -x "$grove" ] || { echo "bench/status.sh: build grove first (make)" >&2; exit 2; }
+
+c=$(corpus "$n" "$files")
+home=$work/home-$n-$files
+rm -rf "$home" && mkdir -p "$home/.config"
+cp "$c/mrconfig" "$home/.mrconfig"
+export HOME=$home XDG_CONFIG_HOME=$home/.config GIT_CONFIG_NOSYSTEM=1
+unset GROVE_CONFIG
+xargs gita add <"$c/repos.txt" >/dev/null
+times=$(mktemp)
+trap 'rm -f "$times"' EXIT
+
+cd "$c/work"
+declare -A cmds=(
+	[grove]="'$grove' status"
+	[mr]="mr status"
+	[mr_j2]="mr -j 2 status"
+	[gita]="gita ll"
+	[git_loop]="while read -r p; do git -C \"\$p\" status --porcelain=v2 --branch; done <'$c/repos.txt'"
+)
+order=(grove mr mr_j2 gita git_loop)
+# warm the page cache once, then interleave the runs so noise hits all alike
+for name in "${order[@]}"; do time_runs 1 warm "${cmds[$name]}"; done
+for ((r = 0; r < runs; r++)); do
+	for name in "${order[@]}"; do time_runs 1 "$name" "${cmds[$name]}"; done
+done
+declare -A med
+for name in "${order[@]}"; do med[$name]=$(median_of "$name"); done
+best_mr=$(( med[mr] < med[mr_j2] ? med[mr] : med[mr_j2] ))
+
+# peak memory at mem_n repositories
+cm=$(corpus "$mem_n" "$files")
+cp "$cm/mrconfig" "$home/.mrconfig"
+peak_kb=$(cd "$cm/work" && /usr/bin/time -f %M "$grove" status 2>&1 >/dev/null | tail -1)
+
+report=$(cat <<EOT
+### status, $n repositories of $files files ($(date -u +%Y-%m-%d), $(nproc) CPUs)
+
+Command: \`bench/status.sh -n $n -f $files -r $runs\` (medians of $runs interleaved runs, milliseconds)
+
+| command | median ms | grove is faster by |
+| --- | ---: | ---: |
+| \`grove status\` | ${med[grove]} | 1.0x |
+| \`mr status\` | ${med[mr]} | $(ratio "${med[mr]}" "${med[grove]}")x |
+| \`mr -j 2 status\` | ${med[mr_j2]} | $(ratio "${med[mr_j2]}" "${med[grove]}")x |
+| \`gita ll\` | ${med[gita]} | $(ratio "${med[gita]}" "${med[grove]}")x |
+| loop of \`git status --porcelain=v2 --branch\` | ${med[git_loop]} | $(ratio "${med[git_loop]}" "${med[grove]}")x |
+
+- against the faster myrepos run: $(ratio "$best_mr" "${med[grove]}")x (bar: 20x)
+- against gita: $(ratio "${med[gita]}" "${med[grove]}")x (bar: 20x)
+- against the git loop: $(ratio "${med[git_loop]}" "${med[grove]}")x (bar: 4x)
+- peak memory of \`grove status\` at $mem_n repositories: $((peak_kb / 1024)) MiB (bar: 64 MiB)
+EOT
+)
+echo "$report"
+[ -z "$out" ] || echo "$report" >"$out"

@@ -1,0 +1,83 @@
+#!/usr/bin/env bats
+# help comes from the command table, and the man page documents it all
+
+setup() {
+	load helpers
+	common_setup
+}
+
+@test "--version and help" {
+	run grove --version
+	assert_success
+	assert_output --regexp '^grove [0-9]+\.[0-9]+\.[0-9]+$'
+	run grove help
+	assert_success
+	assert_line --regexp '^  status +show the state'
+	run grove
+	assert_failure 2
+	assert_output --partial 'no action given'
+}
+
+@test "every action has help, and every option in it is in man/grove.1" {
+	local man="$BATS_TEST_DIRNAME/../../man/grove.1"
+	local actions
+	actions=$(grove help | awk '/^actions:/ { on = 1; next } /^$/ { on = 0 } on { print $1 }')
+	[ -n "$actions" ]
+	for a in $actions; do
+		run grove help "$a"
+		assert_success
+		assert_line --index 0 --partial "usage: grove [options] $a"
+		run grove "$a" --help
+		assert_success
+		grep -q "^\.SS $a" "$man" || fail "action $a is not in man/grove.1"
+		for opt in $(grove help "$a" | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+			# roff writes - as \-
+			grep -qF -- "$(echo "$opt" | sed 's/-/\\-/g')" "$man" || fail "$opt of $a is not in man/grove.1"
+		done
+	done
+}
+
+@test "unknown and ambiguous actions, unknown options" {
+	run grove frobnicate
+	assert_failure 2
+	assert_output --partial 'unknown action "frobnicate" (known actions: status, list'
+	run grove st -a
+	assert_failure 1
+	assert_output --partial 'no repositories found'
+	run grove --frob status
+	assert_failure 2
+	assert_output --partial "unknown option '--frob'"
+	run grove -j nope status
+	assert_failure 2
+	run grove --color=sometimes status
+	assert_failure 2
+}
+
+@test "no repository selected is exit 1 with myrepos' message" {
+	mkrepo src/a
+	printf '[src/a]\n' >.mrconfig
+	mkdir elsewhere && cd elsewhere
+	run grove status
+	assert_failure 1
+	assert_output 'grove status: no repositories found to work on'
+}
+
+@test "the man pages render" {
+	run man -l "$BATS_TEST_DIRNAME/../../man/grove.1"
+	assert_success
+	assert_output --partial 'grove - manage many git repositories at once'
+	run man -l "$BATS_TEST_DIRNAME/../../man/grove-config.5"
+	assert_success
+}
+
+@test "make install and uninstall honour PREFIX and DESTDIR" {
+	local dest="$BATS_TEST_TMPDIR/dest"
+	run make -C "$BATS_TEST_DIRNAME/../.." install PREFIX=/opt/g DESTDIR="$dest"
+	assert_success
+	[ -x "$dest/opt/g/bin/grove" ]
+	[ -f "$dest/opt/g/share/man/man1/grove.1" ]
+	[ -f "$dest/opt/g/share/man/man5/grove-config.5" ]
+	run make -C "$BATS_TEST_DIRNAME/../.." uninstall PREFIX=/opt/g DESTDIR="$dest"
+	assert_success
+	[ ! -e "$dest/opt/g/bin/grove" ]
+}
