@@ -1,39 +1,27 @@
 #include "gitops/remote.h"
 #include "gitops/gitcli.h"
+#include "gitops/upstream.h"
 #include "util.h"
 
 #include <git2.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char *branch_remote(git_repository *repo)
+/* the remote of the checked-out branch, from the configuration */
+static char *branch_remote(git_repository *repo, git_config *cfg)
 {
 	git_reference *head = NULL;
-	git_config *cfg = NULL;
 	char *name = NULL;
-	if (git_repository_head(&head, repo) == 0 && git_reference_is_branch(head) &&
-	    git_repository_config_snapshot(&cfg, repo) == 0) {
+	if (git_repository_head(&head, repo) == 0 && git_reference_is_branch(head)) {
 		char *key = xasprintf("branch.%s.remote", git_reference_shorthand(head));
 		const char *v = NULL;
 		if (git_config_get_string(&v, cfg, key) == 0 && strcmp(v, "."))
 			name = xstrdup(v);
 		free(key);
 	}
-	git_config_free(cfg);
 	git_reference_free(head);
 	git_error_clear();
 	return name;
-}
-
-static char *remote_url(git_repository *repo, const char *name)
-{
-	git_remote *remote = NULL;
-	char *url = NULL;
-	if (git_remote_lookup(&remote, repo, name) == 0 && git_remote_url(remote))
-		url = xstrdup(git_remote_url(remote));
-	git_remote_free(remote);
-	git_error_clear();
-	return url;
 }
 
 /* libgit2 1.5 cannot open some repositories (SPEC 3a): ask git */
@@ -63,7 +51,8 @@ static int url_from_git(const char *path, char **url, char **err)
 int remote_default_url(const char *path, char **url, char **err)
 {
 	git_repository *repo = NULL;
-	git_strarray names = { 0 };
+	git_config *cfg = NULL;
+	char *name = NULL;
 	int rc = 0;
 	*url = NULL;
 	int e = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
@@ -76,17 +65,29 @@ int remote_default_url(const char *path, char **url, char **err)
 	}
 	if (e < 0)
 		return url_from_git(path, url, err);
-	char *name = branch_remote(repo);
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		*err = xasprintf("cannot read the configuration: %s",
+				 git_error_last() ? git_error_last()->message : "unknown error");
+		rc = -1;
+		goto out;
+	}
+	/* the URL as configured, as `git config remote.NAME.url` gives it to myrepos */
+	name = branch_remote(repo, cfg);
 	if (name)
-		*url = remote_url(repo, name);
+		*url = upstream_remote_url(cfg, name);
 	if (!*url)
-		*url = remote_url(repo, "origin");
-	if (!*url && git_remote_list(&names, repo) == 0 && names.count == 1)
-		*url = remote_url(repo, names.strings[0]);
+		*url = upstream_remote_url(cfg, "origin");
+	if (!*url) {
+		free(name);
+		name = upstream_only_remote(cfg);
+		if (name)
+			*url = upstream_remote_url(cfg, name);
+	}
 	if (!*url)
 		rc = REMOTE_NONE;
+out:
 	free(name);
-	git_strarray_dispose(&names);
+	git_config_free(cfg);
 	git_repository_free(repo);
 	return rc;
 }

@@ -1,5 +1,6 @@
 #include "gitops/status.h"
 #include "gitops/gitcli.h"
+#include "gitops/upstream.h"
 
 #include <errno.h>
 #include <git2.h>
@@ -122,21 +123,31 @@ static int read_head(git_repository *repo, struct status_result *r, git_referenc
 	return 0;
 }
 
-static int read_upstream(git_repository *repo, git_reference *head, struct status_result *r)
+static const char *short_ref(const char *name)
+{
+	if (starts_with(name, "refs/remotes/"))
+		return name + 13;
+	if (starts_with(name, "refs/heads/"))
+		return name + 11;
+	return name;
+}
+
+static int read_upstream(git_repository *repo, git_config *cfg, git_reference *head,
+			 struct status_result *r)
 {
 	git_reference *up = NULL;
-	git_buf name = { 0 };
+	char *name = NULL;
 	int rc = 0;
-	if (!head || !r->branch)
+	if (!r->branch)
 		return 0;
-	int e = git_branch_upstream(&up, head);
+	if (upstream_refname(cfg, r->branch, &name) < 0)
+		return fail(r, STATUS_ERROR, git_message("cannot read the upstream configuration"));
+	if (!name)
+		return 0;
+	r->upstream = xstrdup(short_ref(name));
+	int e = git_reference_lookup(&up, repo, name);
 	if (e == GIT_ENOTFOUND) {
-		/* no upstream configured, or its tracking ref is gone */
-		if (git_branch_upstream_name(&name, repo, git_reference_name(head)) == 0) {
-			const char *n = name.ptr;
-			r->upstream = xstrdup(starts_with(n, "refs/remotes/") ? n + 13 : n);
-			r->upstream_gone = 1;
-		}
+		r->upstream_gone = 1;
 		git_error_clear();
 		goto out;
 	}
@@ -144,12 +155,16 @@ static int read_upstream(git_repository *repo, git_reference *head, struct statu
 		rc = fail(r, STATUS_ERROR, git_message("cannot read the upstream branch"));
 		goto out;
 	}
-	r->upstream = xstrdup(git_reference_shorthand(up));
-	const git_oid *a = git_reference_target(head), *b = git_reference_target(up);
-	if (a && b && git_graph_ahead_behind(&r->ahead, &r->behind, repo, a, b) < 0)
+	git_oid upid;
+	if (git_reference_name_to_id(&upid, repo, name) < 0) {
+		rc = fail(r, STATUS_ERROR, git_message("cannot resolve the upstream branch"));
+		goto out;
+	}
+	const git_oid *a = head ? git_reference_target(head) : NULL;
+	if (a && git_graph_ahead_behind(&r->ahead, &r->behind, repo, a, &upid) < 0)
 		rc = fail(r, STATUS_ERROR, git_message("cannot count commits ahead and behind"));
 out:
-	git_buf_dispose(&name);
+	free(name);
 	git_reference_free(up);
 	return rc;
 }
@@ -372,7 +387,7 @@ static int collect_native(git_repository *repo, const struct status_opts *o,
 	if ((*reroute = unfaithful_reason(repo, cfg)))
 		goto out;
 	r->bare = git_repository_is_bare(repo);
-	if ((rc = read_head(repo, r, &head)) < 0 || (rc = read_upstream(repo, head, r)) < 0)
+	if ((rc = read_head(repo, r, &head)) < 0 || (rc = read_upstream(repo, cfg, head, r)) < 0)
 		goto out;
 	if (!r->bare) {
 		int e = collect_changes(repo, cfg, r, o->want_details);

@@ -313,13 +313,15 @@ assert lines[2] == {"summary": {"action": "status", "ok": 1, "failed": 1, "skipp
 }
 
 @test "a Ctrl-C stops new work, prints the summary so far and exits 130" {
+	# each repository takes 2 s (its skip test sleeps); the signal comes
+	# after 3 s: one is done, one is running and finishes, four never start
 	for i in 1 2 3 4 5 6; do
 		mkrepo "src/r$i"
-		printf '[src/r%s]\nskip = sleep 1; false\n\n' "$i" >>.mrconfig
+		printf '[src/r%s]\nskip = sleep 2; false\n\n' "$i" >>.mrconfig
 	done
 	"$GROVE_BIN" -a -j 1 status >out.txt 2>err.txt &
 	local pid=$!
-	sleep 1.5
+	sleep 3
 	kill -INT "$pid"
 	local rc=0
 	wait "$pid" || rc=$?

@@ -1,0 +1,107 @@
+#include "gitops/upstream.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *config_string(git_config *cfg, const char *fmt, const char *arg)
+{
+	char *key = xasprintf(fmt, arg);
+	const char *v = NULL;
+	char *r = NULL;
+	if (git_config_get_string(&v, cfg, key) == 0 && v)
+		r = xstrdup(v);
+	free(key);
+	git_error_clear();
+	return r;
+}
+
+struct transform {
+	const char *merge;
+	char *out;
+	int error;
+};
+
+static int try_refspec(const git_config_entry *e, void *payload)
+{
+	struct transform *t = payload;
+	git_refspec *spec = NULL;
+	git_buf buf = { 0 };
+	if (t->out || git_refspec_parse(&spec, e->value, 1) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	if (git_refspec_src_matches(spec, t->merge)) {
+		if (git_refspec_transform(&buf, spec, t->merge) == 0)
+			t->out = xstrdup(buf.ptr);
+		else
+			t->error = -1;
+	}
+	git_buf_dispose(&buf);
+	git_refspec_free(spec);
+	return 0;
+}
+
+int upstream_refname(git_config *cfg, const char *branch, char **out)
+{
+	char *remote = config_string(cfg, "branch.%s.remote", branch);
+	char *merge = config_string(cfg, "branch.%s.merge", branch);
+	int rc = 0;
+	*out = NULL;
+	if (!remote || !merge)
+		goto out;
+	if (!strcmp(remote, ".")) {
+		*out = merge;
+		merge = NULL;
+		goto out;
+	}
+	struct transform t = { merge, NULL, 0 };
+	char *key = xasprintf("remote.%s.fetch", remote);
+	int e = git_config_get_multivar_foreach(cfg, key, NULL, try_refspec, &t);
+	free(key);
+	if (e < 0 && e != GIT_ENOTFOUND)
+		rc = e;
+	else
+		git_error_clear();
+	*out = t.out;
+out:
+	free(remote);
+	free(merge);
+	return rc;
+}
+
+char *upstream_remote_url(git_config *cfg, const char *remote)
+{
+	return config_string(cfg, "remote.%s.url", remote);
+}
+
+char *upstream_only_remote(git_config *cfg)
+{
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	char *only = NULL;
+	int many = 0;
+	if (git_config_iterator_new(&it, cfg) < 0) {
+		git_error_clear();
+		return NULL;
+	}
+	while (!many && git_config_next(&e, it) == 0) {
+		size_t n = strlen(e->name);
+		if (!starts_with(e->name, "remote.") || n < 12 || strcmp(e->name + n - 4, ".url"))
+			continue;
+		char *name = xstrndup(e->name + 7, n - 11);
+		if (!only)
+			only = name;
+		else if (strcmp(only, name))
+			many = 1, free(name);
+		else
+			free(name);
+	}
+	git_config_iterator_free(it);
+	git_error_clear();
+	if (many) {
+		free(only);
+		only = NULL;
+	}
+	return only;
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# SPEC 2: which repositories an action works on
+
+setup() {
+	load helpers
+	common_setup
+	mkrepo src/a
+	mkrepo src/a/sub
+	mkrepo src/b
+	mkrepo other/c
+	cat >.mrconfig <<-'EOF'
+	[src/a]
+	groups = work
+	[src/a/sub]
+	[src/b]
+	groups = work oss
+	[other/c]
+	groups = oss
+	EOF
+}
+
+@test "the repositories at or below the working directory" {
+	cd src
+	run grove list
+	assert_output "$(printf '%s\n' "$HOME/src/a" "$HOME/src/a/sub" "$HOME/src/b")"
+}
+
+@test "inside a repository with nothing below: the deepest one that holds it" {
+	mkdir -p src/b/deep/folder && cd src/b/deep/folder
+	run grove list
+	assert_output "$HOME/src/b"
+	run grove status
+	assert_line --regexp '^~/src/b +main'
+}
+
+@test "-d acts as if run there" {
+	run grove -d other list
+	assert_output "$HOME/other/c"
+	run grove -d "$HOME/src/a" list
+	assert_output "$(printf '%s\n' "$HOME/src/a" "$HOME/src/a/sub")"
+	run grove -d /nonexistent list
+	assert_failure 2
+}
+
+@test "-n and -n N limit the depth" {
+	cd src/a
+	run grove -n list
+	assert_output "$HOME/src/a"
+	cd "$HOME"
+	run grove -n 2 list
+	assert_output "$(printf '%s\n' "$HOME/other/c" "$HOME/src/a" "$HOME/src/b")"
+	run grove --no-recurse 3 list
+	assert_line "$HOME/src/a/sub"
+}
+
+@test "-a selects everything from anywhere" {
+	mkdir -p /tmp/grove-select-$$ && cd /tmp/grove-select-$$
+	run grove -a list
+	[ "${#lines[@]}" -eq 4 ]
+	rmdir /tmp/grove-select-$$
+}
+
+@test "-g selects by group, repeated -g means any" {
+	run grove -a -g work list
+	assert_output "$(printf '%s\n' "$HOME/src/a" "$HOME/src/b")"
+	run grove -a -g oss -g work list
+	[ "${#lines[@]}" -eq 3 ]
+	run grove -a --group=nobody list
+	assert_failure 1
+	assert_output 'grove list: no repositories found to work on'
+}
+
+@test "list --json" {
+	run grove -a -g oss list --json
+	assert_success
+	echo "$output" | python3 -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+assert [r["path"].split("/")[-1] for r in rows] == ["c", "b"], rows
+assert rows[0]["groups"] == "oss" and rows[0]["order"] == 10 and rows[0]["checkout"] is None
+'
+}
