@@ -97,7 +97,8 @@ static void discover(const char *dir, struct strlist *found)
 			free(p);
 	}
 	closedir(d);
-	qsort(subdirs.items, subdirs.n, sizeof(*subdirs.items), cmp_str);
+	if (subdirs.n)
+		qsort(subdirs.items, subdirs.n, sizeof(*subdirs.items), cmp_str);
 	for (size_t i = 0; i < subdirs.n; i++)
 		discover(subdirs.items[i], found);
 	strlist_free(&subdirs);

@@ -280,10 +280,16 @@ assert lines[2] == {"summary": {"action": "status", "ok": 1, "failed": 1, "skipp
 
 @test "the progress line shows on a terminal when the table is longer than a screen" {
 	command -v script >/dev/null || skip "script(1) not installed"
-	for i in 1 2 3; do mkrepo "src/r$i"; register "src/r$i"; done
-	run script -qec "LINES=1 '$GROVE_BIN' -a status" /dev/null
-	assert_output --partial $'\r\033[K'
-	run script -qec "LINES=1 '$GROVE_BIN' -a --no-progress status" /dev/null
+	# each repository takes 0.4 s, so the line (redrawn every 0.1 s) shows
+	for i in 1 2 3; do
+		mkrepo "src/r$i"
+		printf '[src/r%s]\nskip = sleep 0.4; false\n' "$i" >>.mrconfig
+	done
+	run script -qec "LINES=1 '$GROVE_BIN' -a -j 1 status" /dev/null
+	assert_output --partial '[1/3] status src/r2'
+	run script -qec "LINES=1 '$GROVE_BIN' -a -j 1 --no-progress status" /dev/null
+	refute_output --partial $'\r\033[K'
+	run script -qec "LINES=50 '$GROVE_BIN' -a -j 1 status" /dev/null
 	refute_output --partial $'\r\033[K'
 }
 
