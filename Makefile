@@ -34,18 +34,24 @@ DEB_PACKAGES = build-essential pkg-config git libgit2-dev libcurl4-openssl-dev \
 	libcjson-dev libinih-dev libcmocka-dev bats bats-assert bats-support \
 	myrepos gita time man-db
 
-.PHONY: all deps check unit cli demo install uninstall clean bench
+.PHONY: all deps check unit cli demo install uninstall clean bench FORCE
 
 all: grove
 
-grove: $(BUILD)/src/main.o $(LIB_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# a change of compiler flags (SANITIZE=...) rebuilds everything
+FLAGS = $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)
+$(BUILD)/flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(FLAGS)' | cmp -s - $@ || echo '$(FLAGS)' >$@
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h src/gitops/*.h)
+grove: $(BUILD)/src/main.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(wildcard src/*.h src/gitops/*.h) $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) \
 		$(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -66,7 +72,7 @@ check: unit cli
 demo: grove
 	@scripts/demo.sh
 
-bench: grove
+bench:
 	bench/status.sh --quick
 
 install: grove

@@ -22,7 +22,6 @@ done
 for t in mr gita git /usr/bin/time; do
 	command -v "$t" >/dev/null || { echo "bench/status.sh: $t is missing (make deps)" >&2; exit 2; }
 done
-[ -x "$grove" ] || { echo "bench/status.sh: build grove first (make)" >&2; exit 2; }
 
 c=$(corpus "$n" "$files")
 home=$work/home-$n-$files

@@ -313,3 +313,13 @@ setup() {
 	assert_line '# kept'
 	assert_line '[src/a]'
 }
+
+@test "the annotated example registry parses" {
+	mkdir -p src/grove src/team
+	run env GROVE_CONFIG="$BATS_TEST_DIRNAME/../../config/mrconfig.example" "$GROVE_BIN" -a list
+	assert_success
+	assert_line --regexp '/config/src/grove$'
+	assert_line "$HOME/src/dotfiles"
+	run env GROVE_CONFIG="$BATS_TEST_DIRNAME/../../config/mrconfig.example" "$GROVE_BIN" -a -g work list
+	assert_output --regexp '/config/src/grove$'
+}
