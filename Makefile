@@ -32,7 +32,7 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages the build, the tests, the demo and the benchmarks need
 DEB_PACKAGES = build-essential pkg-config git libgit2-dev libcurl4-openssl-dev \
 	libcjson-dev libinih-dev libcmocka-dev bats bats-assert bats-support \
-	myrepos gita time man-db
+	myrepos gita time man-db python3 openssh-client openssh-server
 
 .PHONY: all deps check unit cli demo install uninstall clean bench FORCE
 

@@ -11,6 +11,12 @@ const struct cmd cmd_table[] = {
 	{ "status", cmd_status, CMD_REGISTRY | CMD_GIT, OPT_LONG | OPT_PORCELAIN | OPT_JSON | OPT_FILTERS,
 	  "[-l|--long] [--porcelain|--json] [--dirty] [--ahead] [--behind] [--diverged]",
 	  "show the state of every repository at a glance" },
+	{ "fetch", cmd_fetch, CMD_REGISTRY | CMD_GIT, OPT_JSON, "[--json] [--timeout SECONDS]",
+	  "fetch every remote, pruning deleted branches, with tags" },
+	{ "update", cmd_update, CMD_REGISTRY | CMD_GIT, OPT_JSON, "[--json] [--timeout SECONDS]",
+	  "clone what is missing, fetch and fast-forward the rest (never losing work)" },
+	{ "checkout", cmd_checkout, CMD_REGISTRY | CMD_GIT, OPT_JSON, "[--json] [--timeout SECONDS]",
+	  "clone every repository that is missing" },
 	{ "list", cmd_list, CMD_REGISTRY, OPT_JSON, "[--json]", "list the registered repositories" },
 	{ "register", cmd_register, CMD_REGISTRY | CMD_GIT, OPT_RECURSIVE, "[-r DIR]... [DIR...]",
 	  "add existing checkouts to the registry" },
@@ -24,7 +30,8 @@ const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
 static const struct {
 	const char *alias, *action;
-} builtin_aliases[] = { { "ls", "list" }, { "st", "status" } };
+} builtin_aliases[] = { { "ls", "list" }, { "st", "status" }, { "co", "checkout" },
+			 { "pull", "update" } };
 
 const struct cmd *cmd_lookup(const char *name)
 {

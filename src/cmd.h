@@ -51,6 +51,7 @@ struct cmd_ctx {
 	long jobs;          /* 0: not given */
 	int quiet, minimal, verbose, stats, force, trust_all, all, no_progress;
 	int max_depth;      /* -1: not given */
+	int timeout;        /* --timeout: seconds without progress before a network operation fails */
 	struct strlist groups;
 	enum output_color_mode color;
 
@@ -82,6 +83,9 @@ size_t cmd_jobs_local(const struct cmd_ctx *ctx);
 int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char **msg);
 
 int cmd_status(struct cmd_ctx *ctx);
+int cmd_fetch(struct cmd_ctx *ctx);
+int cmd_update(struct cmd_ctx *ctx);
+int cmd_checkout(struct cmd_ctx *ctx);
 int cmd_list(struct cmd_ctx *ctx);
 int cmd_register(struct cmd_ctx *ctx);
 int cmd_unregister(struct cmd_ctx *ctx);

@@ -19,6 +19,7 @@ static const char global_options[] =
 	"  -t, --trust-all       trust every registry file\n"
 	"      --color WHEN      auto, always or never\n"
 	"      --no-progress     never show the progress line\n"
+	"      --timeout SECONDS network work with no progress this long fails (120)\n"
 	"  -h, --help            show help\n"
 	"      --version         show the version\n";
 

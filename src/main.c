@@ -34,6 +34,15 @@ static int set_jobs(struct cmd_ctx *ctx, const char *v)
 	return 0;
 }
 
+static int set_timeout(struct cmd_ctx *ctx, const char *v)
+{
+	long t;
+	if (parse_int(v, 1, 86400, &t))
+		return usage_error("--timeout takes seconds from 1 to 86400, not '%s'", v);
+	ctx->timeout = (int)t;
+	return 0;
+}
+
 static int set_color(struct cmd_ctx *ctx, const char *v)
 {
 	if (!strcmp(v, "auto"))
@@ -60,7 +69,7 @@ static const struct longopt longopts[] = {
 	{ "stats", 0, 0, 's' },	    { "keep-going", 0, 0, 'k' },  { "force", 0, 0, 'f' },
 	{ "trust-all", 0, 0, 't' }, { "all", 0, 0, 'a' },	  { "group", 1, 0, 'g' },
 	{ "no-recurse", 0, 0, 'n' }, { "help", 0, 0, 'h' },	  { "color", 1, 0, '7' },
-	{ "no-progress", 0, 0, '8' }, { "version", 0, 0, '9' },
+	{ "no-progress", 0, 0, '8' }, { "version", 0, 0, '9' }, { "timeout", 1, 0, '0' },
 	{ "long", 0, OPT_LONG, 'l' }, { "porcelain", 0, OPT_PORCELAIN, '5' },
 	{ "json", 0, OPT_JSON, '6' }, { "dirty", 0, OPT_FILTERS, '1' },
 	{ "ahead", 0, OPT_FILTERS, '2' }, { "behind", 0, OPT_FILTERS, '3' },
@@ -96,6 +105,7 @@ static int apply(struct cmd_ctx *ctx, const struct longopt *o, const char *v, in
 	case '9': *flags |= 2; break;
 	case '7': return set_color(ctx, v);
 	case '8': ctx->no_progress = 1; break;
+	case '0': return set_timeout(ctx, v);
 	case 'l': ctx->long_format = 1; break;
 	case '5': ctx->porcelain = 1; break;
 	case '6': ctx->json = 1; break;
@@ -279,6 +289,7 @@ int main(int argc, char **argv)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.max_depth = -1;
+	ctx.timeout = 120;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
 		if (!only_args && !strcmp(a, "--")) {

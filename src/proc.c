@@ -67,6 +67,7 @@ int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, 
 {
 	posix_spawn_file_actions_t fa;
 	int pipes[2][2] = { { -1, -1 }, { -1, -1 } };
+	int in[2] = { -1, -1 };
 	int rfds[2] = { -1, -1 };
 	struct strbuf *dst[2] = { out, err };
 	char **env = NULL;
@@ -74,7 +75,15 @@ int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, 
 	int rc = 0;
 
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (o->input) {
+		if (pipe2(in, O_CLOEXEC) < 0) {
+			rc = -errno;
+			goto out;
+		}
+		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	} else {
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	}
 	for (int i = 0; i < 2; i++) {
 		if (!dst[i])
 			continue;
@@ -101,6 +110,22 @@ int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, 
 		rfds[i] = pipes[i][0];
 		pipes[i][0] = -1;
 	}
+	if (o->input) {
+		/* small enough for the pipe buffer: no need to interleave with reading */
+		close(in[0]);
+		in[0] = -1;
+		size_t len = strlen(o->input), off = 0;
+		while (off < len) {
+			ssize_t n = write(in[1], o->input + off, len - off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			off += (size_t)n;
+		}
+		close(in[1]);
+		in[1] = -1;
+	}
 	drain(rfds, out, err);
 	while (waitpid(pid, status, 0) < 0) {
 		if (errno != EINTR) {
@@ -109,10 +134,13 @@ int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, 
 		}
 	}
 out:
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		for (int j = 0; j < 2; j++)
 			if (pipes[i][j] >= 0)
 				close(pipes[i][j]);
+		if (in[i] >= 0)
+			close(in[i]);
+	}
 	posix_spawn_file_actions_destroy(&fa);
 	free(env);
 	return rc;

@@ -8,9 +8,10 @@ struct proc_opts {
 	const char *const *argv; /* argv[0] is looked up in PATH */
 	const char *cwd;         /* NULL: ours */
 	const char *const *env;  /* extra NAME=VALUE entries, NULL-terminated, or NULL */
+	const char *input;       /* standard input (a few KiB at most), or NULL for /dev/null */
 };
 
-/* runs the program with standard input from /dev/null, standard output into
+/* runs the program with standard input from input (or /dev/null), standard output into
  * out and standard error into err (each inherited when NULL), and waits.
  * status receives the wait status. Returns 0, or -errno when it could not
  * start. */

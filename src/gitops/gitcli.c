@@ -9,8 +9,17 @@
 
 int gitcli_run(const char *dir, const char *const *argv, struct strbuf *out, struct strbuf *err)
 {
-	static const char *const env[] = { "GIT_TERMINAL_PROMPT=0", "LC_ALL=C", NULL };
-	struct proc_opts po = { argv, dir, env };
+	return gitcli_run_input(dir, argv, NULL, out, err);
+}
+
+int gitcli_run_input(const char *dir, const char *const *argv, const char *input,
+		     struct strbuf *out, struct strbuf *err)
+{
+	/* never ask: no terminal prompt, and an empty GIT_ASKPASS keeps git from
+	 * falling back to core.askPass or SSH_ASKPASS */
+	static const char *const env[] = { "GIT_TERMINAL_PROMPT=0", "GIT_ASKPASS=", "LC_ALL=C",
+					   NULL };
+	struct proc_opts po = { .argv = argv, .cwd = dir, .env = env, .input = input };
 	int status = 0;
 	int rc = proc_run(&po, out, err, &status);
 	return rc < 0 ? rc : proc_exit_code(status);

@@ -9,6 +9,9 @@
 /* runs git with argv (argv[0] is "git"), in dir, never prompting; captures
  * standard output and error. Returns the exit code, or -errno. */
 int gitcli_run(const char *dir, const char *const *argv, struct strbuf *out, struct strbuf *err);
+/* the same, with input on standard input */
+int gitcli_run_input(const char *dir, const char *const *argv, const char *input,
+		     struct strbuf *out, struct strbuf *err);
 
 /* status through `git status --porcelain=v2 --branch --show-stash -z` */
 int gitcli_status(const char *path, const struct status_opts *o, struct status_result *r);

@@ -75,33 +75,44 @@ char *upstream_remote_url(git_config *cfg, const char *remote)
 	return config_string(cfg, "remote.%s.url", remote);
 }
 
-char *upstream_only_remote(git_config *cfg)
+void upstream_remote_names(git_config *cfg, char ***names, size_t *n)
 {
 	git_config_iterator *it = NULL;
 	git_config_entry *e;
-	char *only = NULL;
-	int many = 0;
+	struct strlist l = STRLIST_INIT;
+	*names = NULL;
+	*n = 0;
 	if (git_config_iterator_new(&it, cfg) < 0) {
 		git_error_clear();
-		return NULL;
+		return;
 	}
-	while (!many && git_config_next(&e, it) == 0) {
-		size_t n = strlen(e->name);
-		if (!starts_with(e->name, "remote.") || n < 12 || strcmp(e->name + n - 4, ".url"))
+	while (git_config_next(&e, it) == 0) {
+		size_t len = strlen(e->name);
+		if (!starts_with(e->name, "remote.") || len < 12 || strcmp(e->name + len - 4, ".url"))
 			continue;
-		char *name = xstrndup(e->name + 7, n - 11);
-		if (!only)
-			only = name;
-		else if (strcmp(only, name))
-			many = 1, free(name);
-		else
+		char *name = xstrndup(e->name + 7, len - 11);
+		if (strlist_has(&l, name))
 			free(name);
+		else
+			strlist_push_owned(&l, name);
 	}
 	git_config_iterator_free(it);
 	git_error_clear();
-	if (many) {
-		free(only);
-		only = NULL;
-	}
+	*names = l.items;
+	*n = l.n;
+}
+
+char *upstream_only_remote(git_config *cfg)
+{
+	char **names;
+	size_t n;
+	char *only = NULL;
+	upstream_remote_names(cfg, &names, &n);
+	if (n == 1)
+		only = names[0];
+	else
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
+	free(names);
 	return only;
 }

@@ -21,4 +21,7 @@ char *upstream_remote_url(git_config *cfg, const char *remote);
 /* the name of the only remote with a URL, or NULL when there are none or many */
 char *upstream_only_remote(git_config *cfg);
 
+/* the names of every remote with a URL, in configuration order */
+void upstream_remote_names(git_config *cfg, char ***names, size_t *n);
+
 #endif

@@ -40,7 +40,7 @@ setup() {
 @test "unknown and ambiguous actions, unknown options" {
 	run grove frobnicate
 	assert_failure 2
-	assert_output --partial 'unknown action "frobnicate" (known actions: status, list'
+	assert_output --partial 'unknown action "frobnicate" (known actions: status, fetch, update, checkout, list'
 	run grove st -a
 	assert_failure 1
 	assert_output --partial 'no repositories found'

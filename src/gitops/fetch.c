@@ -1,0 +1,128 @@
+#include "gitops/fetch.h"
+#include "gitops/upstream.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int on_transfer(const git_indexer_progress *stats, void *payload)
+{
+	struct net_op *op = payload;
+	if (op->progress) {
+		atomic_store(&op->progress->received_objects, stats->received_objects);
+		atomic_store(&op->progress->total_objects, stats->total_objects);
+		atomic_store(&op->progress->received_bytes, stats->received_bytes);
+	}
+	/* a non-zero answer stops the transfer; libgit2 keeps refs as they were */
+	return op->cancelled && op->cancelled() ? -1 : 0;
+}
+
+/* the callbacks share one payload: the operation */
+static int on_credentials(git_credential **out, const char *url, const char *user,
+			  unsigned int allowed, void *payload)
+{
+	struct net_op *op = payload;
+	return cred_acquire(out, url, user, allowed, &op->cred);
+}
+
+static int on_certificate(git_cert *cert, int valid, const char *host, void *payload)
+{
+	(void)cert;
+	(void)valid;
+	(void)host;
+	(void)payload;
+	return GIT_PASSTHROUGH; /* libgit2's own verdict */
+}
+
+void fetch_options(git_fetch_options *fo, struct net_op *op)
+{
+	git_fetch_options_init(fo, GIT_FETCH_OPTIONS_VERSION);
+	fo->callbacks.credentials = on_credentials;
+	fo->callbacks.certificate_check = on_certificate;
+	fo->callbacks.transfer_progress = on_transfer;
+	fo->callbacks.payload = op;
+	fo->proxy_opts.type = GIT_PROXY_AUTO;
+}
+
+char *fetch_error(const char *what, struct net_op *op)
+{
+	const git_error *e = git_error_last();
+	const char *msg = e && e->message ? e->message : "unknown error";
+	if (op->cancelled && op->cancelled())
+		return xasprintf("%s: interrupted", what);
+	if (op->cred.auth_failed && op->cred.url)
+		return xasprintf("authentication required (%s)", op->cred.url);
+	if (strstr(msg, "authentication required") || strstr(msg, "timed out"))
+		return xstrdup(msg);
+	return xasprintf("%s: %s", what, msg);
+}
+
+static int has_ref(git_remote *remote, const char *want)
+{
+	const git_remote_head **heads = NULL;
+	size_t n = 0;
+	/* the list stays available after the fetch disconnects */
+	if (git_remote_ls(&heads, &n, remote) < 0) {
+		git_error_clear();
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(heads[i]->name, want))
+			return 1;
+	return 0;
+}
+
+int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int prune,
+		 int all_tags, const char *want, int *advertised, char **err)
+{
+	git_remote *remote = NULL;
+	git_fetch_options fo;
+	int rc;
+	fetch_options(&fo, op);
+	if (prune)
+		fo.prune = GIT_FETCH_PRUNE;
+	if (all_tags)
+		fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
+	rc = git_remote_lookup(&remote, repo, name);
+	if (rc < 0) {
+		*err = fetch_error("cannot read the remote", op);
+		goto out;
+	}
+	rc = git_remote_fetch(remote, NULL, &fo, NULL);
+	if (rc == 0 && want)
+		*advertised = has_ref(remote, want);
+	if (rc < 0) {
+		char *what = xasprintf("fetch %s", name);
+		*err = fetch_error(what, op);
+		free(what);
+	}
+	cred_finish(&op->cred, rc == 0);
+out:
+	git_remote_free(remote);
+	return rc;
+}
+
+int fetch_all(git_repository *repo, struct net_op *op, char **err)
+{
+	git_config *cfg = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	int rc = 0;
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		*err = fetch_error("cannot read the configuration", op);
+		return -1;
+	}
+	upstream_remote_names(cfg, &names, &n);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = fetch_remote(repo, names[i], op, 1, 1, NULL, NULL, err);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	git_config_free(cfg);
+	return rc;
+}
+
+void net_op_free(struct net_op *op)
+{
+	cred_state_free(&op->cred);
+}

@@ -1,0 +1,28 @@
+/* gitops/update: fetch the upstream and fast-forward the current branch,
+ * never losing work (SPEC 3 update) */
+#ifndef GROVE_GITOPS_UPDATE_H
+#define GROVE_GITOPS_UPDATE_H
+
+#include <stddef.h>
+
+#include "gitops/fetch.h"
+
+enum update_outcome {
+	UPDATE_UP_TO_DATE,
+	UPDATE_UPDATED,
+	UPDATE_REFUSED, /* the repository is as it was: reason says why */
+	UPDATE_FAILED,
+};
+
+struct update_result {
+	enum update_outcome outcome;
+	char from[41], to[41];
+	size_t commits;
+	char *reason;
+};
+
+void update_result_free(struct update_result *r);
+
+int update_repo(const char *path, struct net_op *op, struct update_result *r);
+
+#endif

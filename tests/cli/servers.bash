@@ -1,0 +1,132 @@
+# Real git servers on 127.0.0.1 for the network tests, started and stopped
+# by the tests themselves. Each start_* function leaves what it started in
+# $SERVER_PIDS for stop_servers.
+
+SERVERS_DIR="$BATS_TEST_DIRNAME/../servers"
+SERVER_PIDS=()
+
+# wait_file FILE: until a server wrote its port
+wait_file() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "server did not start: no $1" >&2
+	return 1
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_daemon ROOT: git daemon serving ROOT; sets DAEMON_PORT
+start_daemon() {
+	DAEMON_PORT=$(free_port)
+	git daemon --export-all --reuseaddr --listen=127.0.0.1 --port="$DAEMON_PORT" \
+		--base-path="$1" --pid-file="$BATS_TEST_TMPDIR/daemon.pid" "$1" \
+		>"$BATS_TEST_TMPDIR/daemon.log" 2>&1 &
+	SERVER_PIDS+=($!)
+	local i
+	for ((i = 0; i < 100; i++)); do
+		git ls-remote "git://127.0.0.1:$DAEMON_PORT/$(ls "$1" | head -1)" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "git daemon did not start" >&2
+	return 1
+}
+
+# start_http ROOT USER PASSWORD: smart HTTP with basic auth; sets HTTP_PORT, HTTP_LOG
+start_http() {
+	local pf="$BATS_TEST_TMPDIR/http.port"
+	HTTP_LOG="$BATS_TEST_TMPDIR/http.log"
+	rm -f "$pf"
+	python3 "$SERVERS_DIR/http_backend.py" "$1" "$2" "$3" "$pf" "$HTTP_LOG" 2>"$BATS_TEST_TMPDIR/http.err" &
+	SERVER_PIDS+=($!)
+	wait_file "$pf"
+	HTTP_PORT=$(cat "$pf")
+}
+
+# start_stall: a server that accepts and never answers; sets STALL_PORT
+start_stall() {
+	local pf="$BATS_TEST_TMPDIR/stall.port"
+	rm -f "$pf"
+	python3 "$SERVERS_DIR/stall.py" "$pf" 60 &
+	SERVER_PIDS+=($!)
+	wait_file "$pf"
+	STALL_PORT=$(cat "$pf")
+}
+
+# start_sshd: sshd with a throw-away host key, accepting the keys in
+# $HOME/.ssh/*.pub; writes Host aliases gitbox-ed25519 and gitbox-rsa into
+# $HOME/.ssh/config and points GIT_SSH_COMMAND at it (ssh reads the
+# passwd home, not $HOME)
+start_sshd() {
+	local d="$BATS_TEST_TMPDIR/sshd" port
+	command -v /usr/sbin/sshd >/dev/null || return 1
+	mkdir -p "$d" "$HOME/.ssh" /run/sshd
+	ssh-keygen -q -t ed25519 -N '' -f "$d/host_ed25519"
+	ssh-keygen -q -t ed25519 -N '' -f "$HOME/.ssh/id_ed25519"
+	ssh-keygen -q -t rsa -b 2048 -N '' -f "$HOME/.ssh/id_rsa"
+	cat "$HOME/.ssh/id_ed25519.pub" "$HOME/.ssh/id_rsa.pub" >"$d/authorized_keys"
+	port=$(free_port)
+	cat >"$d/sshd_config" <<-EOT
+	Port $port
+	ListenAddress 127.0.0.1
+	HostKey $d/host_ed25519
+	PidFile $d/sshd.pid
+	AuthorizedKeysFile $d/authorized_keys
+	StrictModes no
+	UsePAM no
+	PasswordAuthentication no
+	KbdInteractiveAuthentication no
+	PubkeyAuthentication yes
+	PermitRootLogin prohibit-password
+	EOT
+	/usr/sbin/sshd -D -e -f "$d/sshd_config" 2>"$d/sshd.log" &
+	SERVER_PIDS+=($!)
+	echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$d/host_ed25519.pub")" >"$HOME/.ssh/known_hosts"
+	local key
+	: >"$HOME/.ssh/config"
+	for key in ed25519 rsa; do
+		cat >>"$HOME/.ssh/config" <<-EOT
+		Host gitbox-$key
+		  HostName 127.0.0.1
+		  Port $port
+		  User $(id -un)
+		  IdentityFile $HOME/.ssh/id_$key
+		  IdentitiesOnly yes
+		  IdentityAgent none
+		  UserKnownHostsFile $HOME/.ssh/known_hosts
+		  StrictHostKeyChecking yes
+		EOT
+	done
+	export GIT_SSH_COMMAND="ssh -F $HOME/.ssh/config"
+	local i
+	for ((i = 0; i < 100; i++)); do
+		ssh -F "$HOME/.ssh/config" -o BatchMode=yes gitbox-ed25519 true 2>/dev/null && return 0
+		sleep 0.1
+	done
+	cat "$d/sshd.log" >&2
+	return 1
+}
+
+stop_servers() {
+	local p
+	for p in "${SERVER_PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in "${SERVER_PIDS[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+	[ ! -f "$BATS_TEST_TMPDIR/daemon.pid" ] || kill "$(cat "$BATS_TEST_TMPDIR/daemon.pid")" 2>/dev/null || true
+	SERVER_PIDS=()
+}
+
+# fsck_all DIR...: every repository passes git fsck
+fsck_all() {
+	local r
+	for r in "$@"; do
+		git -C "$r" fsck --no-progress >/dev/null 2>&1 || { echo "fsck failed in $r" >&2; return 1; }
+	done
+}

@@ -1,0 +1,268 @@
+#!/usr/bin/env bats
+# SPEC 3 update/fetch/checkout: bring repositories up to date without ever
+# losing work; over file:// and plain paths
+
+setup() {
+	load helpers
+	load servers
+	common_setup
+}
+
+teardown() {
+	stop_servers
+	# after every test, every repository is sound
+	local r
+	for r in "$HOME"/src/*/; do
+		[ -d "$r/.git" ] || continue
+		git -C "$r" fsck --no-progress >/dev/null 2>&1 || { echo "fsck failed: $r" >&2; return 1; }
+	done
+}
+
+@test "fast-forward with unrelated dirty, staged and untracked files" {
+	mkcloned foo
+	register src/foo
+	upstream_commit foo
+	echo mine >>src/foo/a.txt
+	echo staged >src/foo/staged.txt && git -C src/foo add staged.txt
+	echo loose >src/foo/loose.txt
+	local before; before=$(git -C src/foo rev-parse HEAD)
+	run grove -a update
+	assert_success
+	assert_line "grove update: $HOME/src/foo"
+	assert_line --regexp "^updated ${before:0:7}\.\.[0-9a-f]{7} \(1 commit\)$"
+	assert_line 'grove update: 1 updated'
+	assert_line 'grove update: finished (1 ok)'
+	[ "$(git -C src/foo rev-parse HEAD)" = "$(git -C "$HOME/remotes/foo.git" rev-parse main)" ]
+	grep -q mine src/foo/a.txt
+	[ "$(git -C src/foo diff --cached --name-only)" = staged.txt ]
+	[ -f src/foo/loose.txt ] && [ -f src/foo/up.txt ]
+	run git -C src/foo status --porcelain
+	assert_output "$(printf ' M a.txt\nA  staged.txt\n?? loose.txt')"
+}
+
+@test "an incoming change to a modified file is refused and the modification survives" {
+	mkcloned foo
+	register src/foo
+	local tmp="$BATS_TEST_TMPDIR/up"
+	git clone -q "$HOME/remotes/foo.git" "$tmp"
+	echo theirs >>"$tmp/a.txt" && git -C "$tmp" commit -qam theirs && git -C "$tmp" push -q
+	printf 'my precious\nwork\n' >src/foo/a.txt
+	local sum; sum=$(sha256sum src/foo/a.txt)
+	local head; head=$(git -C src/foo rev-parse HEAD)
+	run grove -a update
+	assert_failure 1
+	assert_line 'grove update: failed: local changes would be overwritten: a.txt'
+	assert_line 'grove update: 1 refused'
+	assert_line 'grove update: finished (1 failed)'
+	[ "$(sha256sum src/foo/a.txt)" = "$sum" ]
+	[ "$(git -C src/foo rev-parse HEAD)" = "$head" ]
+	# the fetch itself happened
+	[ "$(git -C src/foo rev-parse origin/main)" = "$(git -C "$HOME/remotes/foo.git" rev-parse main)" ]
+}
+
+@test "an untracked file in the way is refused and kept" {
+	mkcloned foo
+	register src/foo
+	upstream_commit foo
+	echo "not yours" >src/foo/up.txt
+	run grove -a update
+	assert_failure 1
+	assert_line 'grove update: failed: local changes would be overwritten: up.txt'
+	[ "$(cat src/foo/up.txt)" = "not yours" ]
+}
+
+@test "diverged, detached, unborn, no upstream, merge in progress and a deleted upstream are refused" {
+	for r in div det nou gone mrg; do mkcloned $r; register src/$r; done
+	git init -q src/unborn && register src/unborn
+	local_commit src/div && upstream_commit div
+	git -C src/det checkout -q --detach
+	git -C src/nou branch -q --unset-upstream
+	git -C src/gone checkout -q -b feature
+	git -C src/gone push -q -u origin feature
+	git -C "$HOME/remotes/gone.git" branch -q -D feature
+	git -C src/mrg checkout -q -b side
+	echo side >src/mrg/a.txt && git -C src/mrg commit -qam side
+	git -C src/mrg checkout -q main
+	echo main >src/mrg/a.txt && git -C src/mrg commit -qam main
+	git -C src/mrg merge side >/dev/null 2>&1 || true
+	run grove -a update
+	assert_failure 1
+	assert_line 'grove update: failed: diverged (1 ahead, 1 behind): not updated'
+	assert_line 'grove update: failed: detached HEAD'
+	assert_line 'grove update: failed: no upstream'
+	assert_line 'grove update: failed: upstream branch feature is gone from origin'
+	assert_line 'grove update: failed: merge in progress'
+	assert_line 'grove update: failed: no commits yet'
+	assert_line 'grove update: finished (6 failed)'
+}
+
+@test "up to date, and ahead only, change nothing" {
+	mkcloned same
+	mkcloned ahead
+	register src/same src/ahead
+	local_commit src/ahead
+	run grove -a update
+	assert_success
+	assert_line 'grove update: 2 up to date'
+	run grove -a -m update
+	refute_output --partial 'src/same'
+}
+
+@test "a missing repository is cloned natively from the checkout line, and fixups run" {
+	mkcloned foo
+	rm -rf src/foo
+	cat >.mrconfig <<-EOF
+	[src/foo]
+	checkout = git clone '$HOME/remotes/foo.git' 'foo'
+	fixups = touch fixed
+	EOF
+	run grove -a update
+	assert_success
+	assert_line "cloned into $HOME/src/foo"
+	assert_line 'grove update: 1 cloned'
+	[ -f src/foo/a.txt ] && [ -f src/foo/fixed ]
+	[ "$(git -C src/foo rev-parse --abbrev-ref @{u})" = origin/main ]
+	ls -a src | grep -q grove-clone && false || true
+}
+
+@test "checkout clones what is missing with its parent folders, skips what exists" {
+	mkcloned foo
+	mkcloned bar
+	cat >.mrconfig <<-EOF
+	[deep/er/foo]
+	checkout = git clone '$HOME/remotes/foo.git' 'foo'
+
+	[src/bar]
+	checkout = git clone '$HOME/remotes/bar.git' 'bar'
+	EOF
+	run grove -a co
+	assert_success
+	assert_line 'grove checkout: 1 cloned'
+	assert_line 'grove checkout: finished (1 ok; 1 skipped)'
+	[ -f deep/er/foo/a.txt ]
+}
+
+@test "a checkout command that is not a plain clone runs in the parent folder" {
+	mkcloned foo
+	rm -rf src/foo
+	cat >.mrconfig <<-EOF
+	[src/foo]
+	checkout = git clone --quiet '$HOME/remotes/foo.git' foo && echo "ran in \$(pwd)"
+	EOF
+	run grove -a checkout
+	assert_success
+	assert_line "ran in $HOME/src"
+	[ -f src/foo/a.txt ]
+}
+
+@test "a failed clone leaves no folder behind" {
+	cat >.mrconfig <<-EOF
+	[src/nope]
+	checkout = git clone '$HOME/remotes/nope.git' 'nope'
+
+	[src/shell]
+	checkout = mkdir shell && touch shell/partial && false
+	EOF
+	run grove -a checkout
+	assert_failure 1
+	assert_line --partial 'grove checkout: failed: clone: '
+	assert_line 'grove checkout: failed: checkout command failed'
+	[ ! -e src/nope ] && [ ! -e src/shell ]
+	run bash -c "ls -A src"
+	assert_output ''
+}
+
+@test "fetch fetches every remote, prunes deleted branches and fetches tags" {
+	mkcloned foo
+	mkcloned other
+	register src/foo
+	git -C src/foo remote add other "$HOME/remotes/other.git"
+	git -C "$HOME/remotes/foo.git" branch extra main
+	git -C src/foo fetch -q origin
+	git -C "$HOME/remotes/foo.git" branch -D extra >/dev/null
+	git -C "$HOME/remotes/foo.git" tag v1 main
+	upstream_commit foo
+	local head; head=$(git -C src/foo rev-parse HEAD)
+	run grove -a fetch
+	assert_success
+	assert_line --regexp '^fetched [0-9]+ objects$'
+	git -C src/foo rev-parse -q --verify refs/remotes/other/main >/dev/null
+	! git -C src/foo rev-parse -q --verify refs/remotes/origin/extra >/dev/null
+	git -C src/foo rev-parse -q --verify refs/tags/v1 >/dev/null
+	[ "$(git -C src/foo rev-parse HEAD)" = "$head" ]
+	run grove -a fetch
+	assert_line 'grove fetch: 1 up to date'
+}
+
+@test "a remote that refuses the connection fails only that repository" {
+	mkcloned good
+	mkcloned bad
+	register src/good src/bad
+	upstream_commit good
+	git -C src/bad remote set-url origin "git://127.0.0.1:$(free_port)/bad.git"
+	run grove -a update
+	assert_failure 1
+	assert_line --regexp '^grove update: failed: fetch origin: .*127\.0\.0\.1.*$'
+	assert_line 'grove update: 1 updated'
+	assert_line 'grove update: finished (1 ok; 1 failed)'
+}
+
+@test "--json gives path, action, from, to and reason" {
+	mkcloned a
+	mkcloned b
+	register src/a src/b
+	upstream_commit a
+	git -C src/b checkout -q --detach
+	run --separate-stderr grove -a --json update
+	assert_failure 1
+	echo "$output" | python3 -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+a, b, s = rows
+assert a["action"] == "updated" and len(a["from"]) == 40 and len(a["to"]) == 40 and a["reason"] is None, a
+assert b["action"] == "refused" and b["reason"] == "detached HEAD", b
+assert s["summary"]["ok"] == 1 and s["summary"]["failed"] == 1, s
+'
+}
+
+@test "50 repositories with -j 8 give the same results and output as -j 1" {
+	local i
+	for i in $(seq -w 1 50); do
+		mkcloned "r$i"
+		register "src/r$i"
+		(( 10#$i % 3 == 0 )) && upstream_commit "r$i"
+		(( 10#$i % 7 == 0 )) && git -C "src/r$i" checkout -q --detach
+	done
+	cp -a src src.orig
+	cp -a remotes remotes.orig
+	grove -a -j 1 update >one.txt 2>&1 || true
+	rm -rf src remotes && mv src.orig src && mv remotes.orig remotes
+	grove -a -j 8 update >many.txt 2>&1 || true
+	run diff one.txt many.txt
+	assert_success
+	grep -q 'grove update: 14 updated, 29 up to date, 7 refused' one.txt
+}
+
+@test "a Ctrl-C during update stops, leaves every repository whole, prints the summary, exits 130" {
+	local i
+	start_stall
+	for i in 1 2 3 4 5 6 7 8; do
+		mkcloned "r$i"
+		register "src/r$i"
+		upstream_commit "r$i"
+	done
+	# the later ones hang on a server that never answers
+	for i in 5 6 7 8; do git -C "src/r$i" remote set-url origin "git://127.0.0.1:$STALL_PORT/r.git"; done
+	"$GROVE_BIN" -a -j 2 update >out.txt 2>err.txt &
+	local pid=$! rc=0
+	sleep 3
+	kill -INT "$pid"
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 130 ]
+	grep -q 'grove update: interrupted' err.txt
+	grep -q 'grove update: finished' out.txt
+	for i in 1 2 3 4 5 6 7 8; do
+		# the branch and the work tree agree: moved together or not at all
+		[ -z "$(git -C "src/r$i" status --porcelain --untracked-files=no)" ]
+	done
+}
