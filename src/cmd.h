@@ -29,6 +29,7 @@
 #define OPT_JSON (1u << 2)
 #define OPT_FILTERS (1u << 3)  /* --dirty --ahead --behind --diverged */
 #define OPT_RECURSIVE (1u << 4)
+#define OPT_REBASE (1u << 5)
 
 struct cmd_ctx;
 
@@ -56,7 +57,7 @@ struct cmd_ctx {
 	enum output_color_mode color;
 
 	/* action options */
-	int long_format, porcelain, json;
+	int long_format, porcelain, json, rebase;
 	int f_dirty, f_ahead, f_behind, f_diverged;
 	struct strlist recursive; /* register -r DIR */
 

@@ -34,6 +34,8 @@ static const struct {
 		       "      --ahead           only repositories ahead of their upstream\n"
 		       "      --behind          only repositories behind their upstream\n"
 		       "      --diverged        only repositories both ahead and behind\n" },
+	{ OPT_REBASE, "      --rebase          replay local commits on the upstream (in memory; any\n"
+		      "                        conflict leaves the repository as it was)\n" },
 	{ OPT_RECURSIVE, "  -r, --recursive DIR   register every repository found under DIR\n" },
 };
 

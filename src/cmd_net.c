@@ -35,8 +35,9 @@ static const char *const outcome_summary[] = { "fetched", "updated", "up to date
 struct net_job {
 	enum net_outcome outcome;
 	char from[41], to[41];
-	size_t commits;
+	size_t commits, rebased;
 	char *reason;
+	const char *engine_reason; /* the git program did the work, and why */
 	struct net_progress progress;
 	struct strbuf text; /* what hooks and shell checkouts printed */
 };
@@ -133,8 +134,10 @@ static void do_update(struct net_run *run, const struct registry_repo *r, struct
 		      struct net_job *job)
 {
 	struct update_result u;
-	(void)run;
-	update_repo(r->path, op, &u);
+	struct update_opts uo = { run->ctx->rebase, run->ctx->timeout };
+	update_repo(r->path, &uo, op, &u);
+	job->engine_reason = u.engine_reason;
+	job->rebased = u.rebased;
 	static const enum net_outcome map[] = { OUT_UP_TO_DATE, OUT_UPDATED, OUT_REFUSED,
 						OUT_FAILED };
 	job->outcome = map[u.outcome];
@@ -205,8 +208,11 @@ static void result_line(const struct net_job *job, const char *path, struct strb
 	case OUT_UPDATED:
 		short_id(a, job->from);
 		short_id(b, job->to);
-		strbuf_addf(sb, "updated %s..%s (%zu commit%s)\n", a, b, job->commits,
+		strbuf_addf(sb, "updated %s..%s (%zu commit%s", a, b, job->commits,
 			    job->commits == 1 ? "" : "s");
+		if (job->rebased)
+			strbuf_addf(sb, ", %zu local rebased", job->rebased);
+		strbuf_adds(sb, ")\n");
 		break;
 	case OUT_UP_TO_DATE:
 		strbuf_adds(sb, "already up to date\n");
@@ -260,6 +266,9 @@ static void net_done(void *arg, size_t i)
 		strbuf_add(&out, job->text.buf ? job->text.buf : "", job->text.len);
 		if (failed)
 			strbuf_addf(&err, "grove %s: failed: %s\n", c->action, job->reason);
+		if (c->verbose && job->engine_reason)
+			strbuf_addf(&err, "grove %s: %s: updated with git (%s)\n", c->action, r->path,
+				    job->engine_reason);
 		else
 			strbuf_addc(&out, '\n');
 	}

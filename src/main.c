@@ -74,6 +74,7 @@ static const struct longopt longopts[] = {
 	{ "json", 0, OPT_JSON, '6' }, { "dirty", 0, OPT_FILTERS, '1' },
 	{ "ahead", 0, OPT_FILTERS, '2' }, { "behind", 0, OPT_FILTERS, '3' },
 	{ "diverged", 0, OPT_FILTERS, '4' }, { "recursive", 1, OPT_RECURSIVE, 'r' },
+	{ "rebase", 0, OPT_REBASE, '#' },
 };
 
 static const struct longopt *find_short(int c)
@@ -114,6 +115,7 @@ static int apply(struct cmd_ctx *ctx, const struct longopt *o, const char *v, in
 	case '3': ctx->f_behind = 1; break;
 	case '4': ctx->f_diverged = 1; break;
 	case 'r': strlist_push(&ctx->recursive, v); break;
+	case '#': ctx->rebase = 1; break;
 	}
 	return 0;
 }

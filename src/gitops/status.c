@@ -1,5 +1,6 @@
 #include "gitops/status.h"
 #include "gitops/gitcli.h"
+#include "gitops/probe.h"
 #include "gitops/upstream.h"
 
 #include <errno.h>
@@ -65,38 +66,6 @@ static const char *state_name(int st)
 		/* a plain `git rebase` shows as REBASE_INTERACTIVE in 1.5 */
 		return "rebasing";
 	}
-}
-
-static int config_true(git_config *cfg, const char *name)
-{
-	int v = 0;
-	return git_config_get_bool(&v, cfg, name) == 0 && v;
-}
-
-static int config_set(git_config *cfg, const char *name)
-{
-	git_config_entry *e = NULL;
-	int set = git_config_get_entry(&e, cfg, name) == 0;
-	git_config_entry_free(e);
-	return set;
-}
-
-/* settings that libgit2 1.5 does not honour when reading this repository */
-static const char *unfaithful_reason(git_repository *repo, git_config *cfg)
-{
-	if (config_true(cfg, "core.sparseCheckout"))
-		return "sparse checkout";
-	if (config_true(cfg, "index.sparse"))
-		return "sparse index";
-	if (config_true(cfg, "core.splitIndex"))
-		return "split index";
-	if (config_true(cfg, "index.skipHash"))
-		return "index.skipHash";
-	if (config_true(cfg, "extensions.worktreeConfig"))
-		return "extensions.worktreeConfig";
-	if (git_repository_is_shallow(repo) == 1)
-		return "shallow clone";
-	return NULL;
 }
 
 static int read_head(git_repository *repo, struct status_result *r, git_reference **head_out)
@@ -221,14 +190,6 @@ static const char *conflict_code(git_index *idx, const char *path)
 	return codes[mask];
 }
 
-static int uses_filter(git_repository *repo, const char *path)
-{
-	const char *v = NULL;
-	if (git_attr_get(&v, repo, GIT_ATTR_CHECK_FILE_THEN_INDEX, path, "filter") < 0)
-		return 0;
-	return GIT_ATTR_IS_TRUE(v) || GIT_ATTR_HAS_VALUE(v);
-}
-
 static int status_flags(git_config *cfg)
 {
 	unsigned flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
@@ -242,7 +203,7 @@ static int status_flags(git_config *cfg)
 		flags |= GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
 	git_config_entry_free(e);
 	/* writing the index drops git's untracked cache and fsmonitor data */
-	if (!config_set(cfg, "core.fsmonitor") && !config_true(cfg, "core.untrackedCache"))
+	if (!probe_config_set(cfg, "core.fsmonitor") && !probe_config_true(cfg, "core.untrackedCache"))
 		flags |= GIT_STATUS_OPT_UPDATE_INDEX;
 	return (int)flags;
 }
@@ -280,7 +241,7 @@ static int count_changes(git_repository *repo, git_status_list *list, struct sta
 		if (s & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
 			 GIT_STATUS_WT_RENAMED)) {
 			r->modified++;
-			if ((s & GIT_STATUS_WT_MODIFIED) && uses_filter(repo, path))
+			if ((s & GIT_STATUS_WT_MODIFIED) && probe_filtered(repo, path))
 				filtered = 1;
 		}
 		if (details) {
@@ -384,7 +345,7 @@ static int collect_native(git_repository *repo, const struct status_opts *o,
 		rc = fail(r, STATUS_ERROR, git_message("cannot read the configuration"));
 		goto out;
 	}
-	if ((*reroute = unfaithful_reason(repo, cfg)))
+	if ((*reroute = probe_unfaithful(repo, cfg)))
 		goto out;
 	r->bare = git_repository_is_bare(repo);
 	if ((rc = read_head(repo, r, &head)) < 0 || (rc = read_upstream(repo, cfg, head, r)) < 0)
@@ -436,13 +397,8 @@ int status_collect(const char *path, const struct status_opts *o, struct status_
 
 	int e = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (e < 0) {
-		const git_error *ge = git_error_last();
-		const char *msg = ge && ge->message ? ge->message : "";
-		if (strstr(msg, "safe.directory"))
-			reroute = "ownership check (safe.directory)";
-		else if (strstr(msg, "extension") || strstr(msg, "repository version") ||
-			 strstr(msg, "format"))
-			reroute = "repository format";
+		if ((reroute = probe_open_failure()))
+			;
 		else if (e == GIT_ENOTFOUND)
 			return fail(r, STATUS_NOT_REPO, xstrdup("not a git repository"));
 		else

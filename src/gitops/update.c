@@ -1,9 +1,14 @@
 #include "gitops/update.h"
+#include "gitops/gitcli.h"
+#include "gitops/probe.h"
 #include "gitops/upstream.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* internal: libgit2 cannot do this update faithfully, the git program must */
+#define UPDATE_REROUTE (-100)
 
 void update_result_free(struct update_result *r)
 {
@@ -90,27 +95,56 @@ static int checkout_target(git_repository *repo, git_commit *target, struct upda
 	return rc;
 }
 
+/* an incoming file that goes through a filter (LFS) or new attributes
+ * would be written wrong by libgit2, which runs no filter programs */
+static int needs_filters(git_repository *repo, git_commit *from, git_commit *to)
+{
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	int found = 0;
+	if (git_commit_tree(&a, from) < 0 || git_commit_tree(&b, to) < 0 ||
+	    git_diff_tree_to_tree(&diff, repo, a, b, NULL) < 0) {
+		found = 1; /* unknown: let git decide */
+		goto out;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff) && !found; i++) {
+		const char *p = git_diff_get_delta(diff, i)->new_file.path;
+		const char *base = strrchr(p, '/');
+		found = !strcmp(base ? base + 1 : p, ".gitattributes") || probe_filtered(repo, p);
+	}
+out:
+	git_error_clear();
+	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	return found;
+}
+
 static int fast_forward(git_repository *repo, git_reference *head, const git_oid *to,
-			struct update_result *r)
+			const char *reflog, struct update_result *r)
 {
 	git_commit *target = NULL, *old = NULL;
 	git_reference *moved = NULL;
 	const git_oid *from = git_reference_target(head);
 	int rc = 0;
-	if (git_commit_lookup(&target, repo, to) < 0) {
-		rc = failed(r, libgit2_message("cannot read the upstream commit"));
+	if (git_commit_lookup(&target, repo, to) < 0 || git_commit_lookup(&old, repo, from) < 0) {
+		rc = failed(r, libgit2_message("cannot read the commits"));
+		goto out;
+	}
+	if (needs_filters(repo, old, target)) {
+		r->engine_reason = "filter attributes";
+		rc = UPDATE_REROUTE;
 		goto out;
 	}
 	if ((rc = checkout_target(repo, target, r)) < 0)
 		goto out;
 	/* compare and swap: the branch moves only from where we found it */
 	int e = git_reference_create_matching(&moved, repo, git_reference_name(head), to, 1, from,
-					      "pull: Fast-forward");
+					      reflog);
 	if (e < 0) {
 		char *why = libgit2_message("cannot move the branch");
 		/* put the work tree back where the branch still is */
-		if (git_commit_lookup(&old, repo, from) == 0)
-			checkout_target(repo, old, r);
+		checkout_target(repo, old, r);
 		update_result_free(r);
 		rc = failed(r, why);
 		goto out;
@@ -120,6 +154,101 @@ out:
 	git_reference_free(moved);
 	git_commit_free(target);
 	git_commit_free(old);
+	return rc;
+}
+
+static char *first_conflict(git_index *idx)
+{
+	git_index_conflict_iterator *it = NULL;
+	const git_index_entry *a, *o, *t;
+	char *path = NULL;
+	if (git_index_conflict_iterator_new(&it, idx) == 0 &&
+	    git_index_conflict_next(&a, &o, &t, it) == 0)
+		path = xstrdup(o ? o->path : t ? t->path : a ? a->path : "?");
+	git_index_conflict_iterator_free(it);
+	return path ? path : xstrdup("?");
+}
+
+/* the committer as git chooses it: GIT_COMMITTER_NAME/EMAIL, then
+ * user.name/email (libgit2 1.5 reads only the configuration) */
+static int committer(git_repository *repo, git_signature **out)
+{
+	const char *name = getenv("GIT_COMMITTER_NAME"), *email = getenv("GIT_COMMITTER_EMAIL");
+	git_signature *cfg = NULL;
+	if (!(name && *name && email && *email) && git_signature_default(&cfg, repo) < 0) {
+		git_error_clear();
+		return -1;
+	}
+	int rc = git_signature_now(out, name && *name ? name : cfg->name,
+				   email && *email ? email : cfg->email);
+	git_signature_free(cfg);
+	return rc;
+}
+
+/* replays the local commits on the upstream in memory: nothing on disk
+ * changes unless every one applies cleanly, and then only as a fast-forward
+ * to the result would */
+static int rebase_onto(git_repository *repo, git_reference *head, const git_oid *up,
+		       struct update_result *r)
+{
+	git_annotated_commit *branch = NULL, *upstream = NULL;
+	git_rebase *rb = NULL;
+	git_rebase_operation *step;
+	git_rebase_options ro;
+	git_signature *me = NULL;
+	git_oid last;
+	int rc = 0, e;
+
+	git_rebase_options_init(&ro, GIT_REBASE_OPTIONS_VERSION);
+	ro.inmemory = 1;
+	if (committer(repo, &me) < 0) {
+		rc = refuse(r, xstrdup("cannot rebase: no committer identity (user.name, user.email)"));
+		goto out;
+	}
+	if (git_annotated_commit_from_ref(&branch, repo, head) < 0 ||
+	    git_annotated_commit_lookup(&upstream, repo, up) < 0 ||
+	    git_rebase_init(&rb, repo, branch, upstream, NULL, &ro) < 0) {
+		rc = failed(r, libgit2_message("cannot start the rebase"));
+		goto out;
+	}
+	git_oid_cpy(&last, up);
+	while ((e = git_rebase_next(&step, rb)) == 0) {
+		git_index *idx = NULL;
+		if (git_rebase_inmemory_index(&idx, rb) == 0 && git_index_has_conflicts(idx)) {
+			char *path = first_conflict(idx);
+			git_index_free(idx);
+			rc = refuse(r, xasprintf("rebase would conflict in %s: not updated", path));
+			free(path);
+			goto out;
+		}
+		git_index_free(idx);
+		e = git_rebase_commit(&last, rb, NULL, me, NULL, NULL);
+		if (e == GIT_EAPPLIED) {
+			git_error_clear();
+			continue; /* already upstream */
+		}
+		if (e < 0) {
+			rc = failed(r, libgit2_message("cannot replay a commit"));
+			goto out;
+		}
+		r->rebased++;
+	}
+	if (e != GIT_ITEROVER) {
+		rc = failed(r, libgit2_message("cannot rebase"));
+		goto out;
+	}
+	git_error_clear();
+	rc = fast_forward(repo, head, &last, "pull --rebase", r);
+	if (rc == 0)
+		git_oid_tostr(r->to, sizeof(r->to), &last);
+out:
+	/* in memory: abandoning it leaves the repository as it was */
+	if (rb)
+		git_rebase_abort(rb);
+	git_rebase_free(rb);
+	git_signature_free(me);
+	git_annotated_commit_free(branch);
+	git_annotated_commit_free(upstream);
 	return rc;
 }
 
@@ -138,7 +267,8 @@ static int check_preconditions(git_repository *repo, git_reference **head, struc
 	return 0;
 }
 
-static int update_open(git_repository *repo, struct net_op *op, struct update_result *r)
+static int update_open(git_repository *repo, const struct update_opts *uo, struct net_op *op,
+		       struct update_result *r)
 {
 	git_config *cfg = NULL;
 	git_reference *head = NULL;
@@ -199,12 +329,14 @@ static int update_open(git_repository *repo, struct net_op *op, struct update_re
 	if (!behind) {
 		r->outcome = UPDATE_UP_TO_DATE;
 		strcpy(r->to, r->from);
-	} else if (ahead) {
-		rc = refuse(r, xasprintf("diverged (%zu ahead, %zu behind): not updated", ahead, behind));
 	} else if (op->cancelled && op->cancelled()) {
 		rc = failed(r, xstrdup("interrupted"));
+	} else if (ahead && uo->rebase) {
+		rc = rebase_onto(repo, head, &up, r);
+	} else if (ahead) {
+		rc = refuse(r, xasprintf("diverged (%zu ahead, %zu behind): not updated", ahead, behind));
 	} else {
-		rc = fast_forward(repo, head, &up, r);
+		rc = fast_forward(repo, head, &up, "pull: Fast-forward", r);
 	}
 out:
 	free(upname);
@@ -214,13 +346,104 @@ out:
 	return rc;
 }
 
-int update_repo(const char *path, struct net_op *op, struct update_result *r)
+static void trim(struct strbuf *sb)
+{
+	while (sb->len && (sb->buf[sb->len - 1] == '\n' || sb->buf[sb->len - 1] == ' '))
+		sb->buf[--sb->len] = '\0';
+}
+
+static int rev_parse(const char *path, const char *rev, char out[41])
+{
+	const char *argv[] = { "git", "rev-parse", "--verify", "-q", rev, NULL };
+	struct strbuf sb = STRBUF_INIT;
+	int rc = gitcli_run(path, argv, &sb, NULL) == 0 && sb.len >= 40 ? 0 : -1;
+	if (rc == 0)
+		memcpy(out, sb.buf, 40), out[40] = '\0';
+	strbuf_free(&sb);
+	return rc;
+}
+
+/* SPEC 3a: `git pull --ff-only` (or --rebase) where libgit2 is not faithful;
+ * never prompting, and giving up on a stalled server as grove does */
+static int update_with_git(const char *path, const struct update_opts *uo, struct update_result *r)
+{
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	char *low = xasprintf("http.lowSpeedTime=%d", uo->timeout > 0 ? uo->timeout : 120);
+	const char *ssh = getenv("GIT_SSH_COMMAND") ? NULL : "core.sshCommand=ssh -o BatchMode=yes";
+	const char *argv[12];
+	int n = 0, rc = 0;
+	argv[n++] = "git";
+	if (ssh) {
+		argv[n++] = "-c";
+		argv[n++] = ssh;
+	}
+	argv[n++] = "-c";
+	argv[n++] = "http.lowSpeedLimit=1";
+	argv[n++] = "-c";
+	argv[n++] = low;
+	argv[n++] = "pull";
+	argv[n++] = uo->rebase ? "--rebase" : "--ff-only";
+	argv[n++] = "--quiet";
+	argv[n] = NULL;
+	if (rev_parse(path, "HEAD", r->from) < 0) {
+		rc = failed(r, xstrdup("git cannot read HEAD"));
+		goto out;
+	}
+	int code = gitcli_run(path, argv, &out, &err);
+	trim(&err);
+	if (code != 0) {
+		const char *last = strrchr(err.buf ? err.buf : "", '\n');
+		rc = failed(r, xasprintf("git pull: %s", last ? last + 1 : err.len ? err.buf : "failed"));
+		goto out;
+	}
+	rev_parse(path, "HEAD", r->to);
+	if (!strcmp(r->from, r->to)) {
+		r->outcome = UPDATE_UP_TO_DATE;
+	} else {
+		char *range = xasprintf("%s..%s", r->from, r->to);
+		const char *count[] = { "git", "rev-list", "--count", range, NULL };
+		struct strbuf c = STRBUF_INIT;
+		long v = 0;
+		if (gitcli_run(path, count, &c, NULL) == 0) {
+			trim(&c);
+			parse_int(c.buf, 0, 1L << 40, &v);
+		}
+		r->commits = (size_t)v;
+		r->outcome = UPDATE_UPDATED;
+		strbuf_free(&c);
+		free(range);
+	}
+out:
+	free(low);
+	strbuf_free(&err);
+	strbuf_free(&out);
+	return rc;
+}
+
+int update_repo(const char *path, const struct update_opts *uo, struct net_op *op,
+		struct update_result *r)
 {
 	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	int rc;
 	memset(r, 0, sizeof(*r));
-	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
-		return failed(r, libgit2_message("cannot open the repository"));
-	int rc = update_open(repo, op, r);
+	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		if (!(r->engine_reason = probe_open_failure()))
+			return failed(r, libgit2_message("cannot open the repository"));
+		return update_with_git(path, uo, r);
+	}
+	if (git_repository_config_snapshot(&cfg, repo) == 0)
+		r->engine_reason = probe_unfaithful(repo, cfg);
+	git_config_free(cfg);
+	rc = r->engine_reason ? UPDATE_REROUTE : update_open(repo, uo, op, r);
 	git_repository_free(repo);
+	if (rc == UPDATE_REROUTE) {
+		/* start again from nothing: the git program does all of it */
+		const char *why = r->engine_reason;
+		update_result_free(r);
+		memset(r, 0, sizeof(*r));
+		r->engine_reason = why;
+		rc = update_with_git(path, uo, r);
+	}
 	return rc;
 }

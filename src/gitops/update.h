@@ -17,12 +17,20 @@ enum update_outcome {
 struct update_result {
 	enum update_outcome outcome;
 	char from[41], to[41];
-	size_t commits;
+	size_t commits;     /* commits the branch moved by */
+	size_t rebased;     /* local commits replayed (--rebase) */
 	char *reason;
+	const char *engine_reason; /* why the git program did the work, or NULL */
+};
+
+struct update_opts {
+	int rebase;  /* replay local commits on the upstream instead of refusing */
+	int timeout; /* for the git program: seconds of no progress */
 };
 
 void update_result_free(struct update_result *r);
 
-int update_repo(const char *path, struct net_op *op, struct update_result *r);
+int update_repo(const char *path, const struct update_opts *uo, struct net_op *op,
+		struct update_result *r);
 
 #endif

@@ -13,6 +13,7 @@ setup() {
 
 teardown() {
 	stop_servers
+	fsck_all src/*/
 }
 
 updated_to_upstream() {
@@ -121,4 +122,12 @@ updated_to_upstream() {
 	run timeout 30 "$GROVE_BIN" -a --timeout 2 update
 	assert_failure 1
 	assert_line 'grove update: failed: timed out'
+}
+
+@test "the progress line on a terminal shows the repository being fetched" {
+	start_stall
+	git -C src/foo remote set-url origin "git://127.0.0.1:$STALL_PORT/foo.git"
+	run script -qec "'$GROVE_BIN' -a --timeout 2 update" /dev/null
+	assert_output --partial '[0/1] update src/foo'
+	assert_output --partial 'timed out'
 }

@@ -266,3 +266,63 @@ assert s["summary"]["ok"] == 1 and s["summary"]["failed"] == 1, s
 		[ -z "$(git -C "src/r$i" status --porcelain --untracked-files=no)" ]
 	done
 }
+
+@test "--rebase replays local commits on the upstream" {
+	mkcloned foo
+	register src/foo
+	local_commit src/foo mine.txt
+	local_commit src/foo mine2.txt
+	upstream_commit foo
+	echo dirty >>src/foo/a.txt
+	run grove -a update --rebase
+	assert_success
+	assert_line --regexp '^updated [0-9a-f]{7}\.\.[0-9a-f]{7} \(1 commit, 2 local rebased\)$'
+	[ "$(git -C src/foo rev-parse HEAD~2)" = "$(git -C "$HOME/remotes/foo.git" rev-parse main)" ]
+	[ -f src/foo/mine.txt ] && [ -f src/foo/mine2.txt ] && [ -f src/foo/up.txt ]
+	grep -q dirty src/foo/a.txt
+	run git -C src/foo status --porcelain
+	assert_output ' M a.txt'
+	[ "$(git -C src/foo log -1 --format=%s)" = local ]
+}
+
+@test "--rebase stops on a conflict and leaves the repository as it was" {
+	mkcloned foo
+	register src/foo
+	local tmp="$BATS_TEST_TMPDIR/up"
+	git clone -q "$HOME/remotes/foo.git" "$tmp"
+	echo theirs >"$tmp/a.txt" && git -C "$tmp" commit -qam theirs && git -C "$tmp" push -q
+	echo ours >src/foo/a.txt && git -C src/foo commit -qam ours
+	local head; head=$(git -C src/foo rev-parse HEAD)
+	run grove -a update --rebase
+	assert_failure 1
+	assert_line 'grove update: failed: rebase would conflict in a.txt: not updated'
+	[ "$(git -C src/foo rev-parse HEAD)" = "$head" ]
+	[ "$(cat src/foo/a.txt)" = ours ]
+	[ -z "$(git -C src/foo status --porcelain)" ]
+	[ ! -d src/foo/.git/rebase-merge ] && [ ! -d src/foo/.git/rebase-apply ]
+}
+
+@test "repositories libgit2 cannot handle are updated by git pull --ff-only" {
+	mkcloned sparse
+	mkcloned lfs
+	register src/sparse src/lfs
+	git -C src/sparse sparse-checkout set --no-cone /a.txt 2>/dev/null
+	upstream_commit sparse
+	# an upstream that adds a filtered file: libgit2 would not run the filter
+	git config --global filter.upper.clean "tr a-z A-Z"
+	git config --global filter.upper.smudge "tr A-Z a-z"
+	local tmp="$BATS_TEST_TMPDIR/up"
+	git clone -q "$HOME/remotes/lfs.git" "$tmp"
+	echo '*.up filter=upper' >"$tmp/.gitattributes"
+	echo hello >"$tmp/f.up"
+	git -C "$tmp" add . && git -C "$tmp" commit -qm filtered && git -C "$tmp" push -q
+	run grove -a -v update
+	assert_success
+	assert_line --regexp "^grove update: $HOME/src/sparse: updated with git \((sparse checkout|extensions.worktreeConfig)\)$"
+	assert_line "grove update: $HOME/src/lfs: updated with git (filter attributes)"
+	assert_line 'grove update: 2 updated'
+	[ "$(git -C src/sparse rev-parse HEAD)" = "$(git -C "$HOME/remotes/sparse.git" rev-parse main)" ]
+	[ ! -e src/sparse/up.txt ]
+	# the smudge filter ran: the stored HELLO is hello in the work tree
+	[ "$(cat src/lfs/f.up)" = hello ]
+}
