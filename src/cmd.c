@@ -66,29 +66,36 @@ size_t cmd_jobs_local(const struct cmd_ctx *ctx)
 	return n > 0 ? (size_t)n * 2 : 2;
 }
 
-static int run_test(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
-		    int *status)
+void cmd_repo_env(const struct cmd_ctx *ctx, const struct registry_repo *r, char *env[7])
 {
-	char *repo_env = xasprintf("MR_REPO=%s", r->path);
-	char *cfg_env = xasprintf("MR_CONFIG=%s", r->file);
-	char *act_env = xasprintf("MR_ACTION=%s", ctx->action);
-	char *g_repo = xasprintf("GROVE_REPO=%s", r->path);
-	char *g_cfg = xasprintf("GROVE_CONFIG_FILE=%s", r->file);
-	char *g_act = xasprintf("GROVE_ACTION=%s", ctx->action);
-	const char *env[] = { repo_env, cfg_env, act_env, g_repo, g_cfg, g_act, NULL };
-	const char *args[] = { ctx->action, NULL };
+	env[0] = xasprintf("MR_REPO=%s", r->path);
+	env[1] = xasprintf("MR_CONFIG=%s", r->file);
+	env[2] = xasprintf("MR_ACTION=%s", ctx->action);
+	env[3] = xasprintf("GROVE_REPO=%s", r->path);
+	env[4] = xasprintf("GROVE_CONFIG_FILE=%s", r->file);
+	env[5] = xasprintf("GROVE_ACTION=%s", ctx->action);
+	env[6] = NULL;
+}
+
+void cmd_repo_env_free(char *env[7])
+{
+	for (int i = 0; env[i]; i++)
+		free(env[i]);
+}
+
+int cmd_repo_shell(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
+		   const char *cwd, const char *const *args, struct strbuf *out, int *status)
+{
+	char *env[7];
 	struct shell_cmd sc = SHELL_CMD_INIT;
+	cmd_repo_env(ctx, r, env);
 	sc.code = code;
 	sc.lib = registry_repo_get(r, "lib");
+	sc.cwd = cwd;
 	sc.args = args;
-	sc.env = env;
-	int rc = shell_run(&sc, NULL, NULL, status);
-	free(repo_env);
-	free(cfg_env);
-	free(act_env);
-	free(g_repo);
-	free(g_cfg);
-	free(g_act);
+	sc.env = (const char *const *)env;
+	int rc = shell_run(&sc, out, out, status);
+	cmd_repo_env_free(env);
 	return rc;
 }
 
@@ -100,7 +107,8 @@ int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char
 		int status = 0;
 		if (!code || (t == 0 && ctx->force))
 			continue;
-		if (run_test(ctx, r, code, &status) < 0) {
+		const char *args[] = { ctx->action, NULL };
+		if (cmd_repo_shell(ctx, r, code, NULL, args, NULL, &status) < 0) {
 			*msg = xasprintf("cannot run the %s test", tests[t]);
 			return -1;
 		}

@@ -80,6 +80,14 @@ const struct cmd *cmd_lookup(const char *name);
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel);
 /* worker count for local work: -j, then `jobs` from the registry, then 2 x CPUs */
 size_t cmd_jobs_local(const struct cmd_ctx *ctx);
+/* MR_REPO, MR_CONFIG, MR_ACTION and their GROVE_ names for a repository */
+void cmd_repo_env(const struct cmd_ctx *ctx, const struct registry_repo *r, char *env[7]);
+void cmd_repo_env_free(char *env[7]);
+/* runs the registry's shell code for a repository (lib first, in cwd or
+ * ours, args as "$@"), standard output and error into out (inherited when
+ * NULL); status gets the wait status. 0 or -errno. */
+int cmd_repo_shell(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
+		   const char *cwd, const char *const *args, struct strbuf *out, int *status);
 /* runs skip/deleted for a repository: 0 go on, 1 skipped, -1 failed (msg set) */
 int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char **msg);
 

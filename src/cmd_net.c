@@ -6,7 +6,6 @@
 #include "gitops/update.h"
 #include "pool.h"
 #include "proc.h"
-#include "shell.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -64,28 +63,13 @@ static void set_reason(struct net_job *job, enum net_outcome o, char *reason)
 	job->reason = reason;
 }
 
-/* runs the registry's shell code for a repository, its output kept */
+/* the registry's shell code for a repository, its output kept: 0 when it succeeded */
 static int run_hook(struct net_run *run, const struct registry_repo *r, const char *code,
 		    const char *cwd, struct net_job *job)
 {
-	const struct cmd_ctx *c = run->ctx;
-	char *env[7] = {
-		xasprintf("MR_REPO=%s", r->path),	 xasprintf("MR_CONFIG=%s", r->file),
-		xasprintf("MR_ACTION=%s", c->action),	 xasprintf("GROVE_REPO=%s", r->path),
-		xasprintf("GROVE_CONFIG_FILE=%s", r->file), xasprintf("GROVE_ACTION=%s", c->action),
-		NULL
-	};
-	struct shell_cmd sc = SHELL_CMD_INIT;
 	int status = 0;
-	sc.code = code;
-	sc.lib = registry_repo_get(r, "lib");
-	sc.cwd = cwd;
-	sc.env = (const char *const *)env;
-	int rc = shell_run(&sc, &job->text, &job->text, &status);
-	for (int i = 0; env[i]; i++)
-		free(env[i]);
-	if (rc < 0)
-		return rc;
+	if (cmd_repo_shell(run->ctx, r, code, cwd, NULL, &job->text, &status) < 0)
+		return -1;
 	return proc_exit_code(status) ? -1 : 0;
 }
 
