@@ -28,7 +28,7 @@ median() {
 # time_runs RUNS NAME CMD: runs CMD (a string for bash -c) RUNS times,
 # appending one line "NAME MS" per run to $times
 time_runs() {
-	local runs=$1 name=$2 cmd=$3 t0 t1
+	local runs=$1 name=$2 cmd=$3 t0 t1 k
 	for ((k = 0; k < runs; k++)); do
 		t0=$(now_ms)
 		bash -c "$cmd" >/dev/null 2>&1 || true

@@ -46,9 +46,14 @@ moved=()
 for ((i = 13; i <= n; i += 13)); do moved+=("${repos[i - 1]}"); done
 declare -A head base
 for r in "${moved[@]}"; do
-	head[$r]=$(git -C "$r" rev-parse HEAD)
-	git -C "$r" update-ref refs/remotes/origin/main "$(git -C "$r" merge-base HEAD refs/remotes/origin/main)"
-	base[$r]=$(git -C "$r" rev-parse refs/remotes/origin/main)
+	# from the upstream, so an interrupted earlier run does not matter: it
+	# is one commit (c1) past what the clone started from (c0)
+	c1=$(git -C "$(git -C "$r" config remote.origin.url)" rev-parse main)
+	c0=$(git -C "$r" rev-parse "$c1~1")
+	h=$(git -C "$r" rev-parse HEAD)
+	[ "$h" = "$c1" ] && h=$c0
+	head[$r]=$h
+	base[$r]=$c0
 done
 restore() {
 	local r
@@ -75,7 +80,7 @@ for ((k = 0; k < runs; k++)); do
 done
 # what a grove run does, as a check that the work was real
 restore
-summary=$("$grove" update 2>/dev/null | tail -2 | head -1)
+summary=$("$grove" update 2>/dev/null | tail -2 | head -1 || true)
 restore
 
 declare -A med
