@@ -217,13 +217,10 @@ static void json_line(const struct net_job *job, const char *path, struct strbuf
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "path", path);
 	cJSON_AddStringToObject(o, "action", outcome_json[job->outcome]);
-	cJSON_AddItemToObject(o, "from", job->from[0] ? cJSON_CreateString(job->from) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "to", job->to[0] ? cJSON_CreateString(job->to) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "reason", job->reason ? cJSON_CreateString(job->reason) : cJSON_CreateNull());
-	char *txt = cJSON_PrintUnformatted(o);
-	strbuf_addf(sb, "%s\n", txt);
-	free(txt);
-	cJSON_Delete(o);
+	output_json_str(o, "from", job->from[0] ? job->from : NULL);
+	output_json_str(o, "to", job->to[0] ? job->to : NULL);
+	output_json_str(o, "reason", job->reason);
+	output_json_line(sb, o);
 }
 
 static void net_done(void *arg, size_t i)

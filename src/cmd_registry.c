@@ -47,12 +47,12 @@ int cmd_list(struct cmd_ctx *ctx)
 		cJSON_AddNumberToObject(o, "order", (double)r->order);
 		const char *g = registry_repo_get(r, "groups");
 		const char *co = registry_repo_get(r, "checkout");
-		cJSON_AddItemToObject(o, "groups", g ? cJSON_CreateString(g) : cJSON_CreateNull());
-		cJSON_AddItemToObject(o, "checkout", co ? cJSON_CreateString(co) : cJSON_CreateNull());
-		char *txt = cJSON_PrintUnformatted(o);
-		printf("%s\n", txt);
-		free(txt);
-		cJSON_Delete(o);
+		output_json_str(o, "groups", g);
+		output_json_str(o, "checkout", co);
+		struct strbuf line = STRBUF_INIT;
+		output_json_line(&line, o);
+		fputs(line.buf, stdout);
+		strbuf_free(&line);
 	}
 out:
 	selection_free(&sel);

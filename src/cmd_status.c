@@ -218,14 +218,6 @@ static void format_porcelain(const char *path, const struct status_result *s, st
 	field(sb, s->error, 1);
 }
 
-static void json_str(cJSON *o, const char *k, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
 static void json_num(cJSON *o, const char *k, size_t v, int valid)
 {
 	if (valid)
@@ -239,10 +231,10 @@ static void format_json(const char *path, const struct status_result *s, const c
 {
 	cJSON *o = cJSON_CreateObject();
 	int ok = facts_known(s);
-	json_str(o, "path", path);
-	json_str(o, "branch", ok ? s->branch : NULL);
-	json_str(o, "head", ok && s->head[0] ? s->head : NULL);
-	json_str(o, "upstream", ok ? s->upstream : NULL);
+	output_json_str(o, "path", path);
+	output_json_str(o, "branch", ok ? s->branch : NULL);
+	output_json_str(o, "head", ok && s->head[0] ? s->head : NULL);
+	output_json_str(o, "upstream", ok ? s->upstream : NULL);
 	cJSON_AddBoolToObject(o, "upstream_gone", s->upstream_gone);
 	json_num(o, "ahead", s->ahead, ok && has_upstream(s));
 	json_num(o, "behind", s->behind, ok && has_upstream(s));
@@ -253,15 +245,11 @@ static void format_json(const char *path, const struct status_result *s, const c
 	json_num(o, "stashes", s->stashes, ok);
 	cJSON_AddBoolToObject(o, "unborn", s->unborn);
 	cJSON_AddBoolToObject(o, "bare", s->bare);
-	json_str(o, "state", s->state);
-	json_str(o, "error", s->error);
+	output_json_str(o, "state", s->state);
+	output_json_str(o, "error", s->error);
 	if (skipped)
 		cJSON_AddBoolToObject(o, "skipped", 1);
-	char *txt = cJSON_PrintUnformatted(o);
-	strbuf_adds(sb, txt);
-	strbuf_addc(sb, '\n');
-	free(txt);
-	cJSON_Delete(o);
+	output_json_line(sb, o);
 }
 
 static void status_done(void *arg, size_t i)

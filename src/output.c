@@ -144,6 +144,23 @@ void output_summary(struct output *o, int interrupted)
 	fflush(o->err);
 }
 
+void output_json_str(cJSON *o, const char *key, const char *value)
+{
+	if (value)
+		cJSON_AddStringToObject(o, key, value);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+void output_json_line(struct strbuf *sb, cJSON *o)
+{
+	char *txt = cJSON_PrintUnformatted(o);
+	strbuf_adds(sb, txt);
+	strbuf_addc(sb, '\n');
+	free(txt);
+	cJSON_Delete(o);
+}
+
 int output_exit_code(const struct output *o, int interrupted)
 {
 	if (interrupted)

@@ -38,6 +38,11 @@ void output_progress(struct output *o, size_t finished, size_t total, const char
 void output_progress_clear(struct output *o);
 /* the summary line (or JSON summary object) and, with -s, the lists */
 void output_summary(struct output *o, int interrupted);
+/* JSON lines: a string field or null, and the object as one line (freed) */
+struct cJSON;
+void output_json_str(struct cJSON *o, const char *key, const char *value);
+void output_json_line(struct strbuf *sb, struct cJSON *o);
+
 /* the exit status SPEC 5 gives for what was recorded */
 int output_exit_code(const struct output *o, int interrupted);
 
