@@ -56,14 +56,28 @@ int cmd_select(struct cmd_ctx *ctx, struct selection *sel)
 	return 0;
 }
 
-size_t cmd_jobs_local(const struct cmd_ctx *ctx)
+size_t cmd_jobs(const struct cmd_ctx *ctx, size_t fallback)
 {
 	if (ctx->jobs > 0)
 		return (size_t)ctx->jobs;
 	if (ctx->reg.jobs > 0)
 		return (size_t)ctx->reg.jobs;
+	return fallback;
+}
+
+size_t cmd_jobs_local(const struct cmd_ctx *ctx)
+{
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (size_t)n * 2 : 2;
+	return cmd_jobs(ctx, n > 0 ? (size_t)n * 2 : 2);
+}
+
+void cmd_output_init(const struct cmd_ctx *ctx, struct output *out, int no_progress)
+{
+	output_init(out, ctx->action, ctx->color, ctx->no_progress || no_progress);
+	out->quiet = ctx->quiet;
+	out->minimal = ctx->minimal;
+	out->stats = ctx->stats;
+	out->json = ctx->json;
 }
 
 void cmd_repo_env(const struct cmd_ctx *ctx, const struct registry_repo *r, char *env[7])

@@ -78,8 +78,12 @@ const struct cmd *cmd_lookup(const char *name);
 
 /* selects repositories as SPEC 2 says; prints the "no repositories" error */
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel);
-/* worker count for local work: -j, then `jobs` from the registry, then 2 x CPUs */
+/* worker count: -j, then `jobs` from the registry, then fallback */
+size_t cmd_jobs(const struct cmd_ctx *ctx, size_t fallback);
+/* the same with local work's default, 2 x CPUs */
 size_t cmd_jobs_local(const struct cmd_ctx *ctx);
+/* output for an action with the -q -m -s --json --color --no-progress options */
+void cmd_output_init(const struct cmd_ctx *ctx, struct output *out, int no_progress);
 /* MR_REPO, MR_CONFIG, MR_ACTION and their GROVE_ names for a repository */
 void cmd_repo_env(const struct cmd_ctx *ctx, const struct registry_repo *r, char *env[7]);
 void cmd_repo_env_free(char *env[7]);

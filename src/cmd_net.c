@@ -294,15 +294,6 @@ static void print_details(struct net_run *run)
 	strbuf_free(&sb);
 }
 
-static size_t jobs_network(const struct cmd_ctx *ctx)
-{
-	if (ctx->jobs > 0)
-		return (size_t)ctx->jobs;
-	if (ctx->reg.jobs > 0)
-		return (size_t)ctx->reg.jobs;
-	return 16;
-}
-
 static int net_command(struct cmd_ctx *ctx, enum net_kind kind)
 {
 	struct net_run run;
@@ -325,13 +316,9 @@ static int net_command(struct cmd_ctx *ctx, enum net_kind kind)
 			git_error_last() ? git_error_last()->message : "unknown error");
 		goto out;
 	}
-	output_init(&run.out, ctx->action, ctx->color, ctx->no_progress);
-	run.out.quiet = ctx->quiet;
-	run.out.minimal = ctx->minimal;
-	run.out.stats = ctx->stats;
-	run.out.json = ctx->json;
+	cmd_output_init(ctx, &run.out, 0);
 	run.jobs = xcalloc(run.sel.n, sizeof(*run.jobs));
-	pool_init(&pool, jobs_network(ctx));
+	pool_init(&pool, cmd_jobs(ctx, 16));
 	int prc = pool_run(pool, run.sel.n, &cb, &run);
 	print_details(&run);
 	output_summary(&run.out, prc == POOL_EINTR);

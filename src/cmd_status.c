@@ -346,11 +346,7 @@ int cmd_status(struct cmd_ctx *ctx)
 	}
 	if (cmd_select(ctx, &run.sel) < 0)
 		goto out;
-	output_init(&run.out, "status", ctx->color, ctx->no_progress || !screenful(run.sel.n));
-	run.out.quiet = ctx->quiet;
-	run.out.minimal = ctx->minimal;
-	run.out.stats = ctx->stats;
-	run.out.json = ctx->json;
+	cmd_output_init(ctx, &run.out, !screenful(run.sel.n));
 	/* the table, not a log: its summary line would break --porcelain parsers */
 	run.out.no_summary = ctx->porcelain;
 	run.path_width = path_column(&run);
