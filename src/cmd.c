@@ -8,31 +8,52 @@
 #include <unistd.h>
 
 const struct cmd cmd_table[] = {
-	{ "status", cmd_status, CMD_REGISTRY | CMD_GIT, OPT_LONG | OPT_PORCELAIN | OPT_JSON | OPT_FILTERS,
+	{ "status", cmd_status, CMD_GIT | CMD_OVERRIDABLE,
+	  OPT_LONG | OPT_PORCELAIN | OPT_JSON | OPT_FILTERS,
 	  "[-l|--long] [--porcelain|--json] [--dirty] [--ahead] [--behind] [--diverged]",
 	  "show the state of every repository at a glance" },
-	{ "fetch", cmd_fetch, CMD_REGISTRY | CMD_GIT, OPT_JSON, "[--json] [--timeout SECONDS]",
-	  "fetch every remote, pruning deleted branches, with tags" },
-	{ "update", cmd_update, CMD_REGISTRY | CMD_GIT, OPT_JSON | OPT_REBASE,
+	{ "fetch", cmd_fetch, CMD_GIT | CMD_OVERRIDABLE, OPT_JSON,
+	  "[--json] [--timeout SECONDS]", "fetch every remote, pruning deleted branches, with tags" },
+	{ "update", cmd_update, CMD_GIT | CMD_OVERRIDABLE, OPT_JSON | OPT_REBASE,
 	  "[--rebase] [--json] [--timeout SECONDS]",
 	  "clone what is missing, fetch and fast-forward the rest (never losing work)" },
-	{ "checkout", cmd_checkout, CMD_REGISTRY | CMD_GIT, OPT_JSON, "[--json] [--timeout SECONDS]",
+	{ "checkout", cmd_checkout, CMD_GIT, OPT_JSON, "[--json] [--timeout SECONDS]",
 	  "clone every repository that is missing" },
-	{ "list", cmd_list, CMD_REGISTRY, OPT_JSON, "[--json]", "list the registered repositories" },
-	{ "register", cmd_register, CMD_REGISTRY | CMD_GIT, OPT_RECURSIVE, "[-r DIR]... [DIR...]",
+	{ "diff", cmd_diff, CMD_GIT | CMD_OVERRIDABLE, OPT_CACHED | OPT_STAT,
+	  "[--cached] [--stat] [PATH...]", "show changes not yet committed (git diff) in each repository" },
+	{ "log", cmd_shell, CMD_SHELL, 0, "[GIT-LOG-ARGS...]",
+	  "git log in each repository" },
+	{ "commit", cmd_shell, CMD_SHELL | CMD_INTERACTIVE, 0, "[GIT-COMMIT-ARGS...]",
+	  "git commit -a, then git push --all, in each repository" },
+	{ "record", cmd_shell, CMD_SHELL | CMD_INTERACTIVE, 0, "[GIT-COMMIT-ARGS...]",
+	  "git commit -a in each repository" },
+	{ "push", cmd_shell, CMD_SHELL, 0, "[GIT-PUSH-ARGS...]",
+	  "git push in each repository" },
+	{ "grep", cmd_shell, CMD_SHELL, 0, "PATTERN [GIT-GREP-ARGS...]",
+	  "git grep in each repository" },
+	{ "clean", cmd_shell, CMD_SHELL, 0, "[-f] [GIT-CLEAN-ARGS...]",
+	  "show what git clean -dx would delete; -f deletes it" },
+	{ "run", cmd_shell, CMD_SHELL, 0, "COMMAND [ARGS...]",
+	  "run a command in each repository" },
+	{ "list", cmd_list, 0, OPT_JSON, "[--json]", "list the registered repositories" },
+	{ "register", cmd_register, CMD_GIT, OPT_RECURSIVE, "[-r DIR]... [DIR...]",
 	  "add existing checkouts to the registry" },
-	{ "unregister", cmd_unregister, CMD_REGISTRY, 0, "[DIR...]",
+	{ "unregister", cmd_unregister, 0, 0, "[DIR...]",
 	  "remove repositories from the registry (files stay)" },
-	{ "config", cmd_config, CMD_REGISTRY, 0, "SECTION [KEY[=VALUE]]...",
+	{ "config", cmd_config, 0, 0, "SECTION [KEY[=VALUE]]...",
 	  "read or write keys in the registry" },
 	{ "help", cmd_help, 0, 0, "[ACTION]", "show the actions, or one action's usage" },
 };
 const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
+/* an action defined only by registry keys */
+const struct cmd cmd_user_defined = { "(user-defined)", cmd_shell, CMD_SHELL, 0,
+				      "[ARGS...]", "an action defined in the registry" };
+
 static const struct {
 	const char *alias, *action;
-} builtin_aliases[] = { { "ls", "list" }, { "st", "status" }, { "co", "checkout" },
-			 { "pull", "update" } };
+} builtin_aliases[] = { { "ls", "list" },   { "st", "status" }, { "co", "checkout" },
+			 { "ci", "commit" }, { "pull", "update" } };
 
 const struct cmd *cmd_lookup(const char *name)
 {
@@ -43,6 +64,118 @@ const struct cmd *cmd_lookup(const char *name)
 		if (!strcmp(cmd_table[i].name, name))
 			return &cmd_table[i];
 	return NULL;
+}
+
+/* registry keys grove acts on itself, or that tell myrepos a repository's
+ * type: none of them names an action */
+static int is_setting_key(const char *key)
+{
+	static const char *const settings[] = { "checkout", "skip",   "deleted", "order",
+						"chain",    "include", "lib",	  "fixups",
+						"jobs",	    "groups" };
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (!strcmp(key, settings[i]))
+			return 1;
+	return starts_with(key, "pre_") || starts_with(key, "post_") || ends_with(key, "_test") ||
+	       ends_with(key, "_trusted_checkout");
+}
+
+char *cmd_action_of_key(const char *key)
+{
+	if (is_setting_key(key))
+		return NULL;
+	if (starts_with(key, "git_bare_") && key[9])
+		return xstrdup(key + 9);
+	if (starts_with(key, "git_") && key[4])
+		return xstrdup(key + 4);
+	size_t n = strlen(key);
+	if (n > 8 && ends_with(key, "_default"))
+		return xstrndup(key, n - 8);
+	return xstrdup(key);
+}
+
+void cmd_known_actions(const struct registry *reg, int builtin_keys, struct strlist *out)
+{
+	struct strlist keys = STRLIST_INIT;
+	for (size_t i = 0; i < cmd_table_len; i++)
+		strlist_push(out, cmd_table[i].name);
+	if (reg)
+		registry_keys(reg, builtin_keys, &keys);
+	for (size_t i = 0; i < keys.n; i++) {
+		char *a = cmd_action_of_key(keys.items[i]);
+		if (a && !strlist_has(out, a))
+			strlist_push_owned(out, a);
+		else
+			free(a);
+	}
+	strlist_free(&keys);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void join_sorted(struct strbuf *sb, struct strlist *l)
+{
+	qsort(l->items, l->n, sizeof(*l->items), cmp_str);
+	for (size_t i = 0; i < l->n; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", l->items[i]);
+}
+
+static const char *alias_of(const struct registry *reg, const char *word)
+{
+	for (size_t i = 0; reg && i < reg->alias_names.n; i++)
+		if (!strcmp(reg->alias_names.items[i], word))
+			return reg->alias_actions.items[i];
+	for (size_t i = 0; i < sizeof(builtin_aliases) / sizeof(builtin_aliases[0]); i++)
+		if (!strcmp(builtin_aliases[i].alias, word))
+			return builtin_aliases[i].action;
+	return NULL;
+}
+
+int cmd_resolve(const struct registry *reg, const char *word, char **action, struct strbuf *err)
+{
+	struct strlist known = STRLIST_INIT, matches = STRLIST_INIT;
+	const char *a = alias_of(reg, word);
+	int rc = 0;
+
+	cmd_known_actions(reg, 1, &known);
+	if (!a && strlist_has(&known, word))
+		a = word;
+	if (!a) {
+		/* myrepos: a unique prefix of an action or an alias (help is
+		 * not an action to myrepos, so "hel" still finds "hello") */
+		for (size_t i = 0; i < known.n; i++)
+			if (starts_with(known.items[i], word) && strcmp(known.items[i], "help"))
+				strlist_push(&matches, known.items[i]);
+		for (size_t i = 0; reg && i < reg->alias_names.n; i++)
+			if (starts_with(reg->alias_names.items[i], word) &&
+			    !strlist_has(&matches, reg->alias_names.items[i]))
+				strlist_push(&matches, reg->alias_names.items[i]);
+		for (size_t i = 0; i < sizeof(builtin_aliases) / sizeof(builtin_aliases[0]); i++)
+			if (starts_with(builtin_aliases[i].alias, word))
+				strlist_push(&matches, builtin_aliases[i].alias);
+	}
+	if (!a && matches.n == 1) {
+		a = alias_of(reg, matches.items[0]);
+		if (!a)
+			a = matches.items[0];
+	} else if (!a && !matches.n) {
+		strbuf_addf(err, "grove: unknown action \"%s\" (known actions: ", word);
+		join_sorted(err, &known);
+		strbuf_adds(err, ")\n");
+		rc = -1;
+	} else if (!a) {
+		strbuf_addf(err, "grove: ambiguous action \"%s\" (matches: ", word);
+		join_sorted(err, &matches);
+		strbuf_adds(err, ")\n");
+		rc = -1;
+	}
+	*action = rc ? NULL : xstrdup(a);
+	strlist_free(&known);
+	strlist_free(&matches);
+	return rc;
 }
 
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel)
@@ -97,20 +230,27 @@ void cmd_repo_env_free(char *env[7])
 		free(env[i]);
 }
 
+int cmd_repo_run(const struct cmd_ctx *ctx, const struct registry_repo *r, struct shell_cmd *sc,
+		 struct strbuf *out, struct strbuf *err, int *status)
+{
+	char *env[7];
+	cmd_repo_env(ctx, r, env);
+	sc->lib = registry_repo_get(r, "lib");
+	sc->env = (const char *const *)env;
+	int rc = shell_run(sc, out, err, status);
+	sc->env = NULL;
+	cmd_repo_env_free(env);
+	return rc;
+}
+
 int cmd_repo_shell(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
 		   const char *cwd, const char *const *args, struct strbuf *out, int *status)
 {
-	char *env[7];
 	struct shell_cmd sc = SHELL_CMD_INIT;
-	cmd_repo_env(ctx, r, env);
 	sc.code = code;
-	sc.lib = registry_repo_get(r, "lib");
 	sc.cwd = cwd;
 	sc.args = args;
-	sc.env = (const char *const *)env;
-	int rc = shell_run(&sc, out, out, status);
-	cmd_repo_env_free(env);
-	return rc;
+	return cmd_repo_run(ctx, r, &sc, out, out, status);
 }
 
 int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char **msg)
@@ -136,4 +276,21 @@ int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char
 		return 1;
 	}
 	return 0;
+}
+
+int cmd_overridden(const struct cmd_ctx *ctx, const char *action)
+{
+	struct select_opts so = { ctx->cwd, ctx->all, ctx->max_depth, &ctx->groups };
+	struct selection sel;
+	char *keys[3] = { xstrdup(action), xasprintf("git_%s", action),
+			  xasprintf("%s_default", action) };
+	int found = 0;
+	select_repos(&ctx->reg, &so, &sel);
+	for (size_t i = 0; i < sel.n && !found; i++)
+		for (size_t k = 0; k < 3 && !found; k++)
+			found = registry_repo_get(&ctx->reg.repos[sel.idx[i]], keys[k]) != NULL;
+	selection_free(&sel);
+	for (size_t k = 0; k < 3; k++)
+		free(keys[k]);
+	return found;
 }

@@ -20,8 +20,11 @@
 #define EXIT_INTERRUPTED 130
 
 /* what a command needs set up before it runs */
-#define CMD_REGISTRY (1u << 0) /* load the registry files */
+/* every command reads the registry first: it can define actions and aliases */
 #define CMD_GIT (1u << 1)      /* initialise libgit2 */
+#define CMD_SHELL (1u << 2)    /* runs registry shell code; the words after it are "$@" */
+#define CMD_OVERRIDABLE (1u << 3) /* a registry key for it runs that instead (SPEC 3) */
+#define CMD_INTERACTIVE (1u << 4) /* may want the terminal (an editor): one job by default */
 
 /* action-specific options; global options are accepted by every action */
 #define OPT_LONG (1u << 0)
@@ -30,6 +33,8 @@
 #define OPT_FILTERS (1u << 3)  /* --dirty --ahead --behind --diverged */
 #define OPT_RECURSIVE (1u << 4)
 #define OPT_REBASE (1u << 5)
+#define OPT_CACHED (1u << 6)
+#define OPT_STAT (1u << 7)
 
 struct cmd_ctx;
 
@@ -45,6 +50,7 @@ struct cmd {
 struct cmd_ctx {
 	const struct cmd *cmd;
 	const char *action; /* the name the command runs as */
+	char *action_owned;
 
 	/* global options (SPEC 4) */
 	const char *dir_opt;
@@ -57,7 +63,7 @@ struct cmd_ctx {
 	enum output_color_mode color;
 
 	/* action options */
-	int long_format, porcelain, json, rebase;
+	int long_format, porcelain, json, rebase, cached, stat;
 	int f_dirty, f_ahead, f_behind, f_diverged;
 	struct strlist recursive; /* register -r DIR */
 
@@ -69,12 +75,26 @@ struct cmd_ctx {
 	char *home_file;    /* $GROVE_CONFIG or ~/.mrconfig */
 	struct registry reg;
 	int reg_loaded;
+	int help_registry;  /* help: the registry could be read */
+	int reload;         /* options that change what the registry reads */
 };
 
 extern const struct cmd cmd_table[];
 extern const size_t cmd_table_len;
+extern const struct cmd cmd_user_defined;
 
+/* the table entry for an action name or built-in alias, or NULL */
 const struct cmd *cmd_lookup(const char *name);
+/* the action a registry key defines (git_log: log, build_default: build),
+ * or NULL for keys that are settings (skip, order, pre_..., ...) */
+char *cmd_action_of_key(const char *key);
+/* every action: the table's, then those the registry's keys define */
+void cmd_known_actions(const struct registry *reg, int builtin_keys, struct strlist *out);
+/* the action a command-line word names, as myrepos finds it: [ALIAS], the
+ * built-in aliases, an action, a unique prefix. 0, or -1 with the message */
+int cmd_resolve(const struct registry *reg, const char *word, char **action, struct strbuf *err);
+/* does a selected repository define its own command for a native action */
+int cmd_overridden(const struct cmd_ctx *ctx, const char *action);
 
 /* selects repositories as SPEC 2 says; prints the "no repositories" error */
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel);
@@ -90,6 +110,11 @@ void cmd_repo_env_free(char *env[7]);
 /* runs the registry's shell code for a repository (lib first, in cwd or
  * ours, args as "$@"), standard output and error into out (inherited when
  * NULL); status gets the wait status. 0 or -errno. */
+struct shell_cmd;
+/* runs sc (code, cwd, args, keep_stdin set by the caller) with the
+ * repository's lib and environment */
+int cmd_repo_run(const struct cmd_ctx *ctx, const struct registry_repo *r, struct shell_cmd *sc,
+		 struct strbuf *out, struct strbuf *err, int *status);
 int cmd_repo_shell(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
 		   const char *cwd, const char *const *args, struct strbuf *out, int *status);
 /* runs skip/deleted for a repository: 0 go on, 1 skipped, -1 failed (msg set) */
@@ -104,8 +129,11 @@ int cmd_register(struct cmd_ctx *ctx);
 int cmd_unregister(struct cmd_ctx *ctx);
 int cmd_config(struct cmd_ctx *ctx);
 int cmd_help(struct cmd_ctx *ctx);
+int cmd_shell(struct cmd_ctx *ctx);
+int cmd_diff(struct cmd_ctx *ctx);
 
-void cmd_usage(FILE *f);
-void cmd_help_action(FILE *f, const struct cmd *c);
+/* the action list; with a registry, its user-defined actions too */
+void cmd_usage(FILE *f, const struct registry *reg);
+void cmd_help_action(FILE *f, const struct cmd *c, const char *action);
 
 #endif

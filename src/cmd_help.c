@@ -1,12 +1,14 @@
 /* help: generated from the command table, never written twice */
 #include "cmd.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char global_options[] =
 	"  -d, --directory DIR   act as if run in DIR\n"
 	"  -c, --config FILE     read FILE instead of the nearest .mrconfig\n"
-	"  -j, --jobs N          run N repositories at once (default: 2 x CPUs)\n"
+	"  -j, --jobs N          run N repositories at once (default: 2 x CPUs; 16 for\n"
+	"                        network actions; 1 for commit and record)\n"
 	"  -a, --all             every registered repository, wherever you are\n"
 	"  -n, --no-recurse [N]  only the repository here, or N levels below\n"
 	"  -g, --group NAME      only repositories whose groups hold NAME (repeatable)\n"
@@ -36,22 +38,33 @@ static const struct {
 		       "      --diverged        only repositories both ahead and behind\n" },
 	{ OPT_REBASE, "      --rebase          replay local commits on the upstream (in memory; any\n"
 		      "                        conflict leaves the repository as it was)\n" },
+	{ OPT_CACHED, "      --cached          changes staged in the index, against HEAD\n" },
+	{ OPT_STAT, "      --stat            a diffstat instead of the patch\n" },
 	{ OPT_RECURSIVE, "  -r, --recursive DIR   register every repository found under DIR\n" },
 };
 
-void cmd_usage(FILE *f)
+void cmd_usage(FILE *f, const struct registry *reg)
 {
+	struct strlist known = STRLIST_INIT;
 	fputs("usage: grove [options] action [args]\n\nactions:\n", f);
 	for (size_t i = 0; i < cmd_table_len; i++)
 		fprintf(f, "  %-12s %s\n", cmd_table[i].name, cmd_table[i].summary);
+	if (reg) {
+		cmd_known_actions(reg, 0, &known);
+		if (known.n > cmd_table_len)
+			fputs("\nuser-defined actions (from the registry):\n", f);
+		for (size_t i = cmd_table_len; i < known.n; i++)
+			fprintf(f, "  %s\n", known.items[i]);
+		strlist_free(&known);
+	}
 	fputs("\noptions:\n", f);
 	fputs(global_options, f);
 	fputs("\n'grove help ACTION' shows one action; 'man grove' tells everything.\n", f);
 }
 
-void cmd_help_action(FILE *f, const struct cmd *c)
+void cmd_help_action(FILE *f, const struct cmd *c, const char *action)
 {
-	fprintf(f, "usage: grove [options] %s %s\n\n%s\n", c->name, c->usage, c->summary);
+	fprintf(f, "usage: grove [options] %s %s\n\n%s\n", action, c->usage, c->summary);
 	if (c->opts) {
 		fputs("\naction options:\n", f);
 		for (size_t i = 0; i < sizeof(action_options) / sizeof(action_options[0]); i++)
@@ -64,15 +77,24 @@ void cmd_help_action(FILE *f, const struct cmd *c)
 
 int cmd_help(struct cmd_ctx *ctx)
 {
+	const struct registry *reg = ctx->help_registry ? &ctx->reg : NULL;
+	struct strbuf err = STRBUF_INIT;
+	char *action = NULL;
+	int rc = EXIT_OK;
+
 	if (!ctx->args.n) {
-		cmd_usage(stdout);
-		return EXIT_OK;
+		cmd_usage(stdout, reg);
+		return reg ? EXIT_OK : EXIT_USAGE;
 	}
-	const struct cmd *c = cmd_lookup(ctx->args.items[0]);
-	if (!c) {
-		fprintf(stderr, "grove help: unknown action \"%s\"\n", ctx->args.items[0]);
-		return EXIT_USAGE;
+	if (cmd_resolve(reg, ctx->args.items[0], &action, &err) < 0) {
+		fputs(err.buf, stderr);
+		rc = EXIT_USAGE;
+		goto out;
 	}
-	cmd_help_action(stdout, c);
-	return EXIT_OK;
+	const struct cmd *c = cmd_lookup(action);
+	cmd_help_action(stdout, c ? c : &cmd_user_defined, action);
+out:
+	free(action);
+	strbuf_free(&err);
+	return rc;
 }

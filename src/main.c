@@ -74,7 +74,8 @@ static const struct longopt longopts[] = {
 	{ "json", 0, OPT_JSON, '6' }, { "dirty", 0, OPT_FILTERS, '1' },
 	{ "ahead", 0, OPT_FILTERS, '2' }, { "behind", 0, OPT_FILTERS, '3' },
 	{ "diverged", 0, OPT_FILTERS, '4' }, { "recursive", 1, OPT_RECURSIVE, 'r' },
-	{ "rebase", 0, OPT_REBASE, '#' },
+	{ "rebase", 0, OPT_REBASE, '#' }, { "cached", 0, OPT_CACHED, '%' },
+	{ "staged", 0, OPT_CACHED, '%' }, { "stat", 0, OPT_STAT, '=' },
 };
 
 static const struct longopt *find_short(int c)
@@ -89,8 +90,8 @@ static const struct longopt *find_short(int c)
 static int apply(struct cmd_ctx *ctx, const struct longopt *o, const char *v, int *flags)
 {
 	switch (o->short_name) {
-	case 'd': ctx->dir_opt = v; break;
-	case 'c': ctx->config_opt = v; break;
+	case 'd': ctx->dir_opt = v; ctx->reload++; break;
+	case 'c': ctx->config_opt = v; ctx->reload++; break;
 	case 'j': return set_jobs(ctx, v);
 	case 'q': ctx->quiet = 1; break;
 	case 'm': ctx->minimal = 1; break;
@@ -98,7 +99,7 @@ static int apply(struct cmd_ctx *ctx, const struct longopt *o, const char *v, in
 	case 's': ctx->stats = 1; break;
 	case 'k': break; /* always: a failing repository never stops the others */
 	case 'f': ctx->force = 1; break;
-	case 't': ctx->trust_all = 1; break;
+	case 't': ctx->trust_all = 1; ctx->reload++; break;
 	case 'a': ctx->all = 1; break;
 	case 'g': strlist_push(&ctx->groups, v); break;
 	case 'n': ctx->max_depth = 0; break;
@@ -116,6 +117,8 @@ static int apply(struct cmd_ctx *ctx, const struct longopt *o, const char *v, in
 	case '4': ctx->f_diverged = 1; break;
 	case 'r': strlist_push(&ctx->recursive, v); break;
 	case '#': ctx->rebase = 1; break;
+	case '%': ctx->cached = 1; break;
+	case '=': ctx->stat = 1; break;
 	}
 	return 0;
 }
@@ -230,8 +233,6 @@ static int setup(struct cmd_ctx *ctx)
 		return -1;
 	}
 	ctx->cwd = base;
-	if (!(ctx->cmd->flags & CMD_REGISTRY))
-		return 0;
 	struct registry_opts ro = { ctx->home_file, ctx->config_opt, ctx->cwd, ctx->home,
 				    ctx->trust_all };
 	registry_init(&ctx->reg);
@@ -251,79 +252,140 @@ static void ctx_free(struct cmd_ctx *ctx)
 	strlist_free(&ctx->groups);
 	strlist_free(&ctx->recursive);
 	strlist_free(&ctx->args);
+	free(ctx->action_owned);
 	free(ctx->cwd);
 	free(ctx->home);
 	free(ctx->home_file);
 }
 
-static int resolve_action(struct cmd_ctx *ctx, const char *word)
+static int is_help_word(const char *a)
 {
-	const struct cmd *c = cmd_lookup(word);
-	if (!c) {
-		/* myrepos: a unique prefix names the action */
-		for (size_t i = 0; i < cmd_table_len; i++) {
-			if (!starts_with(cmd_table[i].name, word))
-				continue;
-			if (c) {
-				fprintf(stderr, "grove: ambiguous action \"%s\" (matches: %s, %s)\n",
-					word, c->name, cmd_table[i].name);
+	return !strcmp(a, "-h") || !strcmp(a, "--help");
+}
+
+/* the words after a native action: options anywhere, the rest arguments */
+static int parse_native_words(struct cmd_ctx *ctx, int argc, char **argv, int *flags)
+{
+	int only_args = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!only_args && !strcmp(a, "--"))
+			only_args = 1;
+		else if (!only_args && a[0] == '-' && a[1]) {
+			if (parse_option(ctx, argc, argv, &i, flags))
 				return -1;
-			}
-			c = &cmd_table[i];
-		}
+		} else
+			strlist_push(&ctx->args, a);
 	}
-	if (!c) {
-		fprintf(stderr, "grove: unknown action \"%s\" (known actions:", word);
-		for (size_t i = 0; i < cmd_table_len; i++)
-			fprintf(stderr, "%s %s", i ? "," : "", cmd_table[i].name);
-		fputs(")\n", stderr);
+	return 0;
+}
+
+/* the words after a shell action are its "$@", as with myrepos; only a lone
+ * -h or --help after one of grove's own shell actions asks for its help */
+static void take_shell_words(struct cmd_ctx *ctx, int argc, char **argv, int *flags)
+{
+	if (argc == 1 && is_help_word(argv[0]) && ctx->cmd != &cmd_user_defined) {
+		*flags |= 1;
+		return;
+	}
+	for (int i = 0; i < argc; i++)
+		strlist_push(&ctx->args, argv[i]);
+}
+
+static void registry_unload(struct cmd_ctx *ctx)
+{
+	if (ctx->reg_loaded)
+		registry_free(&ctx->reg);
+	ctx->reg_loaded = 0;
+	free(ctx->cwd);
+	free(ctx->home);
+	free(ctx->home_file);
+	ctx->cwd = ctx->home = ctx->home_file = NULL;
+}
+
+/* finds the action a word names (the registry can define actions and
+ * aliases, so it is read first) and takes the words after it */
+static int choose_action(struct cmd_ctx *ctx, const char *word, int argc, char **argv,
+			 int *flags)
+{
+	struct strbuf err = STRBUF_INIT;
+	const struct cmd *c = cmd_lookup(word);
+	int loaded_for = 0;
+
+	if (c && c->fn == cmd_help) {
+		ctx->cmd = c;
+		ctx->action = c->name;
+		/* help lists user-defined actions; a broken registry only loses those */
+		ctx->help_registry = setup(ctx) == 0;
+		return parse_native_words(ctx, argc, argv, flags);
+	}
+	if (setup(ctx) < 0)
+		return -1;
+	if (cmd_resolve(&ctx->reg, word, &ctx->action_owned, &err) < 0) {
+		fputs(err.buf, stderr);
+		strbuf_free(&err);
 		return -1;
 	}
-	ctx->cmd = c;
-	ctx->action = c->name;
+	ctx->action = ctx->action_owned;
+	c = cmd_lookup(ctx->action);
+	if (c && (c->flags & CMD_OVERRIDABLE) && cmd_overridden(ctx, ctx->action))
+		c = NULL; /* the registry's command runs, as myrepos would */
+	ctx->cmd = c ? c : &cmd_user_defined;
+	if (ctx->cmd->flags & CMD_SHELL) {
+		take_shell_words(ctx, argc, argv, flags);
+		return 0;
+	}
+	loaded_for = ctx->reload;
+	if (parse_native_words(ctx, argc, argv, flags))
+		return -1;
+	if (ctx->reload != loaded_for) {
+		/* -d, -c or -t after the action change what is read */
+		registry_unload(ctx);
+		return setup(ctx);
+	}
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct cmd_ctx ctx;
-	int flags = 0, rc = EXIT_USAGE, i = 1, only_args = 0;
+	int flags = 0, rc = EXIT_USAGE, i = 1;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.max_depth = -1;
 	ctx.timeout = 120;
+	/* options, then the action word: what follows it depends on the action */
 	for (; i < argc; i++) {
 		const char *a = argv[i];
-		if (!only_args && !strcmp(a, "--")) {
-			only_args = 1;
-		} else if (!only_args && a[0] == '-' && a[1]) {
-			if (parse_option(&ctx, argc, argv, &i, &flags))
-				goto out;
-		} else if (!ctx.cmd) {
-			if (resolve_action(&ctx, a))
-				goto out;
-		} else {
-			strlist_push(&ctx.args, a);
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
 		}
+		if (a[0] != '-' || !a[1])
+			break;
+		if (parse_option(&ctx, argc, argv, &i, &flags))
+			goto out;
 	}
 	if (flags & 2) {
 		printf("grove %s\n", GROVE_VERSION);
 		rc = EXIT_OK;
 		goto out;
 	}
-	if (!ctx.cmd) {
+	if (i >= argc) {
 		if (flags & 1) {
-			cmd_usage(stdout);
+			cmd_usage(stdout, NULL);
 			rc = EXIT_OK;
 		} else {
 			usage_error("%s", "no action given");
 		}
 		goto out;
 	}
+	if (choose_action(&ctx, argv[i], argc - i - 1, argv + i + 1, &flags) < 0)
+		goto out;
 	if (check_action_opts(ctx.cmd))
 		goto out;
 	if (flags & 1) {
-		cmd_help_action(stdout, ctx.cmd);
+		cmd_help_action(stdout, ctx.cmd, ctx.action);
 		rc = EXIT_OK;
 		goto out;
 	}
@@ -331,8 +393,6 @@ int main(int argc, char **argv)
 		usage_error("%s", "--porcelain and --json do not go together");
 		goto out;
 	}
-	if (setup(&ctx) < 0)
-		goto out;
 	if ((ctx.cmd->flags & CMD_GIT) && gitops_init() < 0) {
 		fputs("grove: cannot initialise libgit2\n", stderr);
 		goto out;

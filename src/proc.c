@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,9 +64,24 @@ static void drain(int fds[2], struct strbuf *out, struct strbuf *err)
 	}
 }
 
+void proc_spawnattr_init(posix_spawnattr_t *attr)
+{
+	sigset_t none, deflt;
+	sigemptyset(&none);
+	sigemptyset(&deflt);
+	sigaddset(&deflt, SIGPIPE);
+	sigaddset(&deflt, SIGINT);
+	sigaddset(&deflt, SIGTERM);
+	posix_spawnattr_init(attr);
+	posix_spawnattr_setsigmask(attr, &none);
+	posix_spawnattr_setsigdefault(attr, &deflt);
+	posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+}
+
 int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, int *status)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	int pipes[2][2] = { { -1, -1 }, { -1, -1 } };
 	int in[2] = { -1, -1 };
 	int rfds[2] = { -1, -1 };
@@ -75,13 +91,14 @@ int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, 
 	int rc = 0;
 
 	posix_spawn_file_actions_init(&fa);
+	proc_spawnattr_init(&attr);
 	if (o->input) {
 		if (pipe2(in, O_CLOEXEC) < 0) {
 			rc = -errno;
 			goto out;
 		}
 		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-	} else {
+	} else if (!o->keep_stdin) {
 		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	}
 	for (int i = 0; i < 2; i++) {
@@ -97,7 +114,7 @@ int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, 
 		posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
 
 	env = build_env(o->env);
-	int e = posix_spawnp(&pid, o->argv[0], &fa, NULL, (char *const *)o->argv, env);
+	int e = posix_spawnp(&pid, o->argv[0], &fa, &attr, (char *const *)o->argv, env);
 	if (e) {
 		rc = -e;
 		goto out;
@@ -142,6 +159,7 @@ out:
 			close(in[i]);
 	}
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	free(env);
 	return rc;
 }

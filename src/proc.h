@@ -4,11 +4,14 @@
 
 #include "util.h"
 
+#include <spawn.h>
+
 struct proc_opts {
 	const char *const *argv; /* argv[0] is looked up in PATH */
 	const char *cwd;         /* NULL: ours */
 	const char *const *env;  /* extra NAME=VALUE entries, NULL-terminated, or NULL */
 	const char *input;       /* standard input (a few KiB at most), or NULL for /dev/null */
+	int keep_stdin;          /* without input: inherit standard input instead */
 };
 
 /* runs the program with standard input from input (or /dev/null), standard output into
@@ -16,6 +19,11 @@ struct proc_opts {
  * status receives the wait status. Returns 0, or -errno when it could not
  * start. */
 int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, int *status);
+
+/* spawn attributes every child needs: no blocked signals (workers block
+ * SIGINT and SIGTERM) and the default SIGPIPE, SIGINT and SIGTERM (grove
+ * ignores SIGPIPE) */
+void proc_spawnattr_init(posix_spawnattr_t *attr);
 
 /* exit code of a wait status, 128+N for a signal */
 int proc_exit_code(int status);

@@ -102,7 +102,24 @@ static const char builtin_defaults[] =
 	"\t\telse\n"
 	"\t\t\treturn 0\n"
 	"\t\tfi\n"
-	"\t}\n";
+	"\t}\n"
+	/* myrepos' own commands for the actions grove runs through the shell;
+	 * the native actions (status, fetch, update, diff) are not here, so a
+	 * registry key for one of them is always the user's */
+	"git_log = git log \"$@\"\n"
+	"git_bare_log = git log \"$@\"\n"
+	"git_commit = git commit -a \"$@\" && git push --all\n"
+	"git_record = git commit -a \"$@\"\n"
+	"git_push = git push \"$@\"\n"
+	"git_grep = git grep \"$@\" || true\n"
+	"git_clean =\n"
+	"\tif [ \"x$1\" = x-f ] ; then\n"
+	"\t\tshift\n"
+	"\t\tgit clean -dx --force \"$@\"\n"
+	"\telse\n"
+	"\t\tgit clean -dx --dry-run \"$@\"\n"
+	"\tfi\n"
+	"run = \"$@\"\n";
 
 /* ---------------------------------------------------------------- arena */
 
@@ -765,6 +782,19 @@ out:
 const char *registry_repo_get(const struct registry_repo *repo, const char *key)
 {
 	return kv_get(repo->kv, repo->nkv, key);
+}
+
+void registry_keys(const struct registry *reg, int builtin, struct strlist *out)
+{
+	const struct registry_priv *p = reg->priv;
+	for (size_t i = 0; i < p->nsecs; i++) {
+		const struct sec *s = p->secs[i];
+		if (!builtin && !*s->dir)
+			continue;
+		for (size_t k = 0; k < s->kv.n; k++)
+			if (!strlist_has(out, s->kv.items[k].key))
+				strlist_push(out, s->kv.items[k].key);
+	}
 }
 
 const char *registry_default_get(const struct registry *reg, const char *file, const char *key)

@@ -52,6 +52,7 @@ int shell_run(const struct shell_cmd *cmd, struct strbuf *out, struct strbuf *er
 	po.argv = argv;
 	po.cwd = cmd->cwd;
 	po.env = cmd->env;
+	po.keep_stdin = cmd->keep_stdin;
 	int rc = proc_run(&po, out, err, status);
 	free(argv);
 	strbuf_free(&script);

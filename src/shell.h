@@ -10,12 +10,13 @@ struct shell_cmd {
 	const char *cwd;          /* folder to run in, or NULL for ours */
 	const char *const *args;  /* positional parameters ("$@"), NULL-terminated, or NULL */
 	const char *const *env;   /* extra NAME=VALUE entries, NULL-terminated, or NULL */
+	int keep_stdin;           /* inherit standard input instead of /dev/null */
 };
 
-#define SHELL_CMD_INIT { NULL, NULL, NULL, NULL, NULL }
+#define SHELL_CMD_INIT { NULL, NULL, NULL, NULL, NULL, 0 }
 
 /* runs `set -e; LIB my_sh(){ CODE }; my_sh "$@"` under /bin/sh -c with
- * standard input from /dev/null. Standard output goes to out (or is
+ * standard input from /dev/null (ours with keep_stdin). Standard output goes to out (or is
  * inherited when out is NULL), standard error to err (or is inherited).
  * status receives the wait status. Returns 0, or -errno when it could not
  * start. The commands `true` and `false` are answered without a shell. */

@@ -199,6 +199,12 @@ int starts_with(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
+int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
 char *path_real_or_abs(const char *path)
 {
 	char *r = realpath(path, NULL);

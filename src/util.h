@@ -49,6 +49,7 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int starts_with(const char *s, const char *prefix);
+int ends_with(const char *s, const char *suffix);
 
 /* lexical absolute path: joins base (or the cwd when base is NULL) and path,
  * folds "." and ".." and repeated slashes; symlinks are not resolved */

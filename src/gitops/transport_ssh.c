@@ -1,5 +1,6 @@
 #include "gitops/transport_ssh.h"
 #include "gitops/net.h"
+#include "proc.h"
 #include "util.h"
 
 #include <errno.h>
@@ -223,10 +224,12 @@ static int spawn_ssh(struct ssh_stream *s, const struct ssh_target *t, const cha
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
 	struct strlist argv = STRLIST_INIT;
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	char *cmd = remote_command(service, t->path);
 	int rc = 0;
 
 	posix_spawn_file_actions_init(&fa);
+	proc_spawnattr_init(&attr);
 	if (pipe2(pin, O_CLOEXEC) || pipe2(pout, O_CLOEXEC) || pipe2(perr, O_CLOEXEC)) {
 		git_error_set(GIT_ERROR_OS, "cannot create pipes: %s", strerror(errno));
 		rc = -1;
@@ -237,7 +240,7 @@ static int spawn_ssh(struct ssh_stream *s, const struct ssh_target *t, const cha
 	posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
 	build_argv(&argv, t, cmd);
 	strlist_push_owned(&argv, NULL);
-	int e = posix_spawnp(&s->pid, argv.items[0], &fa, NULL, argv.items, environ);
+	int e = posix_spawnp(&s->pid, argv.items[0], &fa, &attr, argv.items, environ);
 	if (e) {
 		git_error_set(GIT_ERROR_OS, "cannot run %s: %s", argv.items[0], strerror(e));
 		s->pid = -1;
@@ -261,6 +264,7 @@ out:
 			close(perr[i]);
 	}
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	strlist_free(&argv);
 	free(cmd);
 	return rc;

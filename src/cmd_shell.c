@@ -1,0 +1,433 @@
+/* log, commit, record, push, grep, clean, run, and every action the registry
+ * defines: its shell command run in each repository, as myrepos runs it
+ * (mr's action(), hook() and record()), with output kept per repository
+ * and printed in registry order */
+#include "cmd.h"
+#include "gitops/clone.h"
+#include "pool.h"
+#include "proc.h"
+#include "shell.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* what a repository's block holds, in the order myrepos prints it */
+enum shell_part { PART_PRE, PART_CMD, PART_POST, PART_N };
+
+struct shell_job {
+	enum output_outcome outcome;
+	int header;      /* a command was found: the block has its header */
+	const char *action; /* the header's action: checkout for a missing repository */
+	int failed_part; /* the part whose code failed, or -1 */
+	struct strbuf note[PART_N];      /* -v lines, on standard output */
+	struct strbuf out[PART_N], err[PART_N]; /* what the code printed */
+	struct strbuf msg;      /* grove's own messages, for standard error */
+};
+
+struct shell_run {
+	struct cmd_ctx *ctx;
+	struct selection sel;
+	struct shell_job *jobs;
+	const char **args;
+	struct output out;
+	int stream;     /* one job on a terminal: commands use the terminal */
+	int keep_stdin; /* one job: commands may read our standard input */
+};
+
+/* what myrepos runs for the native actions in a git repository; used only
+ * when a registry overrides the action for some repositories, so the others
+ * behave as they would under mr */
+static const struct {
+	const char *action, *code;
+} git_commands[] = {
+	{ "status", "git status -s \"$@\" || true; git --no-pager log --branches --not --remotes "
+		    "--simplify-by-decoration --decorate --oneline || true; git --no-pager stash list" },
+	{ "update", "git pull \"$@\"" },
+	{ "fetch", "git fetch --all --prune --tags \"$@\"" },
+	{ "diff", "git diff \"$@\"" },
+};
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int file_says_bare(const char *config)
+{
+	FILE *f = fopen(config, "r");
+	char line[256];
+	int bare = 0;
+	if (!f)
+		return 0;
+	while (!bare && fgets(line, sizeof(line), f)) {
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		bare = !strncmp(p, "bare = true", 11);
+	}
+	fclose(f);
+	return bare;
+}
+
+/* myrepos' git_test and git_bare_test */
+static const char *repo_vcs(const char *path)
+{
+	struct stat st;
+	char *p = xasprintf("%s/.git", path);
+	const char *vcs = NULL;
+	if (stat(p, &st) == 0) {
+		vcs = "git";
+		goto out;
+	}
+	static const char *const bare_dirs[] = { "refs/heads", "refs/tags", "objects" };
+	for (size_t i = 0; i < 3; i++) {
+		free(p);
+		p = xasprintf("%s/%s", path, bare_dirs[i]);
+		if (!is_dir(p))
+			goto out;
+	}
+	free(p);
+	p = xasprintf("%s/config", path);
+	if (file_says_bare(p))
+		vcs = "git_bare";
+out:
+	free(p);
+	return vcs;
+}
+
+/* mr's findcommand: ACTION, then VCS_ACTION (where myrepos keeps its own
+ * git commands), then ACTION_default */
+static const char *find_command(const struct registry_repo *r, const char *action,
+				const char *vcs)
+{
+	const char *code = registry_repo_get(r, action);
+	if (code || !vcs)
+		goto out;
+	char *key = xasprintf("%s_%s", vcs, action);
+	code = registry_repo_get(r, key);
+	free(key);
+	for (size_t i = 0; !code && !strcmp(vcs, "git") && i < sizeof(git_commands) / sizeof(git_commands[0]); i++)
+		if (!strcmp(git_commands[i].action, action))
+			code = git_commands[i].code;
+out:
+	if (!code) {
+		char *key = xasprintf("%s_default", action);
+		code = registry_repo_get(r, key);
+		free(key);
+	}
+	return code;
+}
+
+static void job_msg(struct shell_job *job, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&job->msg, fmt, ap);
+	va_end(ap);
+}
+
+/* a -v line of grove's before the code of a part runs */
+static void job_note(const struct shell_run *run, struct shell_job *job, enum shell_part part,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (run->stream) {
+		vprintf(fmt, ap);
+		fflush(stdout);
+	} else {
+		strbuf_vaddf(&job->note[part], fmt, ap);
+	}
+	va_end(ap);
+}
+
+/* runs code in dir; the wait status, or -1 when it could not start */
+static int run_code(const struct shell_run *run, const struct registry_repo *r,
+		    struct shell_job *job, enum shell_part part, const char *name,
+		    const char *code, const char *dir, const char *const *args)
+{
+	struct shell_cmd sc = SHELL_CMD_INIT;
+	int status = 0;
+	if (run->ctx->verbose)
+		job_note(run, job, part, "grove %s: running %s >>%s<<\n", name, name, code);
+	sc.code = code;
+	sc.cwd = dir;
+	sc.args = args;
+	sc.keep_stdin = run->keep_stdin;
+	int rc = cmd_repo_run(run->ctx, r, &sc, run->stream ? NULL : &job->out[part],
+			      run->stream ? NULL : &job->err[part], &status);
+	if (rc < 0) {
+		job_msg(job, "grove %s: failed to execute: %s\n", name, strerror(-rc));
+		status = -1;
+	}
+	if (status)
+		job->failed_part = part;
+	return status;
+}
+
+/* mr's hook(): pre_ACTION, post_ACTION, fixups. 0 when absent or it succeeded */
+static int run_hook(const struct shell_run *run, const struct registry_repo *r,
+		    struct shell_job *job, enum shell_part part, const char *name, const char *dir)
+{
+	const char *code = registry_repo_get(r, name);
+	if (!code)
+		return 0;
+	int status = run_code(run, r, job, part, name, code, dir, NULL);
+	if (status > 0 && WIFSIGNALED(status))
+		job_msg(job, "grove %s: received signal %d\n", name, WTERMSIG(status));
+	return status ? -1 : 0;
+}
+
+static void start_block(const struct shell_run *run, struct shell_job *job, const char *action,
+			const char *path)
+{
+	job->header = 1;
+	job->action = action;
+	if (run->stream) {
+		printf("grove %s: %s\n", action, path);
+		fflush(stdout);
+	}
+}
+
+static enum output_outcome run_command(const struct shell_run *run, const struct registry_repo *r,
+				       struct shell_job *job, const char *action, const char *code,
+				       const char *dir)
+{
+	const struct cmd_ctx *ctx = run->ctx;
+	char *hook = xasprintf("pre_%s", action);
+	enum output_outcome res = OUTCOME_FAILED;
+
+	if (run_hook(run, r, job, PART_PRE, hook, dir) < 0)
+		goto out;
+	int status = run_code(run, r, job, PART_CMD, action, code, dir, run->args);
+	if (status < 0)
+		goto out;
+	if (WIFSIGNALED(status)) {
+		job_msg(job, "grove %s: received signal %d\n", action, WTERMSIG(status));
+		goto out;
+	}
+	if (status) {
+		if (ctx->verbose)
+			job_msg(job, "grove %s: failed (%d)\n", action, status);
+		job_msg(job, "grove %s: command failed\n", action);
+		goto out;
+	}
+	free(hook);
+	hook = xasprintf("post_%s", action);
+	if (run_hook(run, r, job, PART_POST, hook, dir) < 0)
+		goto out;
+	if ((!strcmp(action, "update") || !strcmp(action, "checkout")) &&
+	    run_hook(run, r, job, PART_POST, "fixups", r->path) < 0)
+		goto out;
+	res = OUTCOME_OK;
+out:
+	free(hook);
+	return res;
+}
+
+/* mr update of a missing repository: its checkout command, in the parent */
+static enum output_outcome run_checkout(const struct shell_run *run, const struct registry_repo *r,
+					struct shell_job *job)
+{
+	const char *code = registry_repo_get(r, "checkout");
+	char *parent = path_dirname(r->path);
+	enum output_outcome res = OUTCOME_FAILED;
+	int e;
+
+	if (!code) {
+		job_msg(job, "grove checkout: unknown repository type and no defined checkout command for %s\n",
+			r->path);
+		goto out;
+	}
+	if ((e = clone_mkdirs(parent)) < 0) {
+		job_msg(job, "grove checkout: cannot create '%s': %s\n", parent, strerror(-e));
+		goto out;
+	}
+	start_block(run, job, "checkout", r->path);
+	res = run_command(run, r, job, "checkout", code, parent);
+	if (res == OUTCOME_OK && !is_dir(r->path)) {
+		job_msg(job, "grove checkout: %s missing after checkout\n", r->path);
+		res = OUTCOME_FAILED;
+	}
+out:
+	free(parent);
+	return res;
+}
+
+static enum output_outcome run_repo(const struct shell_run *run, const struct registry_repo *r,
+				    struct shell_job *job)
+{
+	const struct cmd_ctx *ctx = run->ctx;
+	const char *action = ctx->action;
+	char *why = NULL;
+
+	switch (cmd_skip_test(ctx, r, &why)) {
+	case -1:
+		job_msg(job, "grove error: %s %s\n", r->path, why);
+		free(why);
+		return OUTCOME_FAILED;
+	case 1:
+		if (ctx->verbose)
+			job_note(run, job, PART_PRE, "grove %s: skip %s skipped\n", action, r->path);
+		return OUTCOME_SKIPPED;
+	}
+	if (!strcmp(action, "update") && !is_dir(r->path))
+		return run_checkout(run, r, job);
+
+	const char *vcs = repo_vcs(r->path);
+	const char *code = find_command(r, action, vcs);
+	if (!is_dir(r->path)) {
+		job_msg(job, "grove %s: failed to chdir to %s: %s\n", action, r->path, strerror(errno));
+		return OUTCOME_FAILED;
+	}
+	if (!code && !vcs) {
+		job_msg(job, "grove %s: unknown repository type and no defined %s command for %s\n",
+			action, action, r->path);
+		return OUTCOME_FAILED;
+	}
+	if (!code) {
+		if (!ctx->minimal)
+			job_msg(job, "grove %s: no defined action for %s repository %s, skipping\n",
+				action, vcs, r->path);
+		return OUTCOME_SKIPPED;
+	}
+	start_block(run, job, action, r->path);
+	return run_command(run, r, job, action, code, r->path);
+}
+
+static void shell_work(void *arg, size_t i)
+{
+	struct shell_run *run = arg;
+	struct shell_job *job = &run->jobs[i];
+	job->failed_part = -1;
+	job->outcome = run_repo(run, &run->ctx->reg.repos[run->sel.idx[i]], job);
+}
+
+static int part_said(const struct shell_job *job, int part)
+{
+	return job->out[part].len || job->err[part].len;
+}
+
+/* myrepos' print_results() for one part: under -m a part prints only when
+ * it said something, under -q only when it failed (on standard error) */
+static void add_part(const struct output *o, struct shell_job *job, int part, const char *header,
+		     struct strbuf *so, struct strbuf *se)
+{
+	const struct strbuf *out = &job->out[part], *err = &job->err[part];
+	if (o->quiet) {
+		if (job->failed_part != part)
+			return;
+		if (header)
+			strbuf_adds(so, header);
+		strbuf_add(se, out->buf, out->len);
+		strbuf_add(se, err->buf, err->len);
+		return;
+	}
+	if (o->minimal && !part_said(job, part))
+		return;
+	if (header)
+		strbuf_adds(so, header);
+	strbuf_add(so, job->note[part].buf, job->note[part].len);
+	strbuf_add(so, out->buf, out->len);
+	strbuf_add(se, err->buf, err->len);
+}
+
+/* myrepos' print_results() and record(), as mr -j 1 prints them: the
+ * header first, or with -m just before the command's own output */
+static void shell_done(void *arg, size_t i)
+{
+	struct shell_run *run = arg;
+	struct shell_job *job = &run->jobs[i];
+	const struct registry_repo *r = &run->ctx->reg.repos[run->sel.idx[i]];
+	struct output *o = &run->out;
+	char *header = xasprintf("grove %s: %s\n", job->action ? job->action : o->action, r->path);
+	int early = job->header && !o->quiet && !o->minimal;
+	int said = part_said(job, PART_CMD) || part_said(job, PART_POST);
+
+	if (!run->stream) {
+		if (early)
+			output_block(o, header, strlen(header), NULL, 0);
+		for (int part = 0; part < PART_N; part++) {
+			struct strbuf so = STRBUF_INIT, se = STRBUF_INIT;
+			if (part == PART_CMD && !job->header)
+				continue;
+			add_part(o, job, part, part == PART_CMD && !early ? header : NULL, &so, &se);
+			output_block(o, so.buf, so.len, se.buf, se.len);
+			strbuf_free(&so);
+			strbuf_free(&se);
+		}
+	}
+	output_block(o, NULL, 0, job->msg.buf, job->msg.len);
+	if (job->outcome == OUTCOME_FAILED ||
+	    (job->outcome == OUTCOME_OK && !o->quiet && !(o->minimal && !said)))
+		output_block(o, "\n", 1, NULL, 0);
+	output_record(o, r->path, job->outcome);
+	free(header);
+	for (int part = 0; part < PART_N; part++) {
+		strbuf_free(&job->note[part]);
+		strbuf_free(&job->out[part]);
+		strbuf_free(&job->err[part]);
+	}
+	strbuf_free(&job->msg);
+}
+
+/* one job on a terminal: in order on this thread, with the terminal */
+static int run_streaming(struct shell_run *run)
+{
+	for (size_t i = 0; i < run->sel.n; i++) {
+		if (pool_interrupted())
+			return POOL_EINTR;
+		shell_work(run, i);
+		shell_done(run, i);
+	}
+	return 0;
+}
+
+int cmd_shell(struct cmd_ctx *ctx)
+{
+	struct shell_run run;
+	struct pool *pool = NULL;
+	int rc = EXIT_FAILED, prc = 0;
+
+	memset(&run, 0, sizeof(run));
+	run.ctx = ctx;
+	if (cmd_select(ctx, &run.sel) < 0)
+		goto out;
+	size_t jobs = ctx->cmd->flags & CMD_INTERACTIVE ? cmd_jobs(ctx, 1) : cmd_jobs_local(ctx);
+	if (jobs > run.sel.n)
+		jobs = run.sel.n;
+	run.keep_stdin = jobs == 1;
+	run.stream = jobs == 1 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !ctx->quiet &&
+		     !ctx->minimal;
+	run.args = xcalloc(ctx->args.n + 1, sizeof(*run.args));
+	for (size_t i = 0; i < ctx->args.n; i++)
+		run.args[i] = ctx->args.items[i];
+	run.jobs = xcalloc(run.sel.n, sizeof(*run.jobs));
+	cmd_output_init(ctx, &run.out, 1);
+
+	if (run.stream) {
+		prc = run_streaming(&run);
+	} else {
+		static const struct pool_callbacks cb = { shell_work, shell_done, NULL };
+		if (pool_init(&pool, jobs) < 0) {
+			fprintf(stderr, "grove %s: cannot start worker threads\n", ctx->action);
+			goto out;
+		}
+		prc = pool_run(pool, run.sel.n, &cb, &run);
+	}
+	output_summary(&run.out, prc == POOL_EINTR);
+	rc = output_exit_code(&run.out, prc == POOL_EINTR);
+out:
+	pool_free(pool);
+	output_free(&run.out);
+	free(run.jobs);
+	free(run.args);
+	selection_free(&run.sel);
+	return rc;
+}
