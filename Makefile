@@ -65,7 +65,7 @@ unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
 cli: grove
-	bats --print-output-on-failure tests/cli
+	bats --print-output-on-failure tests/cli tests/compat
 
 check: unit cli
 

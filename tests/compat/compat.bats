@@ -1,0 +1,208 @@
+#!/usr/bin/env bats
+# grove against myrepos: one set of repositories and one .mrconfig that use
+# every feature grove shares with mr; each case runs `mr ARGS` and
+# `grove ARGS` on fresh copies of the same tree and compares exit status,
+# standard output and standard error, with "mr" replaced by "grove" at the
+# start of lines. What is left to differ is in KNOWN-DIFFERENCES.md, and
+# normalize_known below names the entry for each rewrite it makes.
+
+setup_file() {
+	# make deps installs myrepos; without it this suite proves nothing
+	command -v mr >/dev/null || { echo "myrepos (mr) is not installed: run make deps" >&2; return 1; }
+}
+
+setup() {
+	load ../cli/helpers
+	common_setup
+	FIXTURE="$BATS_TEST_TMPDIR/fixture"
+	build_fixture
+	cp -a "$HOME" "$FIXTURE"
+}
+
+# the tree every case starts from, built in $HOME (remote URLs name it),
+# kept in $FIXTURE and copied back before each run
+build_fixture() {
+	local f=$HOME
+	mkdir -p "$f/remotes" "$f/src"
+	# a remote and its clone, behind by nothing, with a commit to push
+	git init -q --bare "$f/remotes/shared.git"
+	git clone -q "$f/remotes/shared.git" "$f/src/pushy" 2>/dev/null
+	echo one >"$f/src/pushy/a.txt"
+	git -C "$f/src/pushy" add a.txt
+	git -C "$f/src/pushy" commit -qm first
+	git -C "$f/src/pushy" push -q origin main
+	echo two >>"$f/src/pushy/a.txt"
+	# clean, dirty, untracked, a repository with its own .mrconfig chained in
+	for r in clean dirty sub/inner; do
+		git init -q "$f/src/$r"
+		printf 'line one\nline two\nline three\n' >"$f/src/$r/file.txt"
+		git -C "$f/src/$r" add file.txt
+		git -C "$f/src/$r" commit -qm "init $r"
+	done
+	printf 'line one\nline 2\nline three\nline four\n' >"$f/src/dirty/file.txt"
+	echo junk >"$f/src/dirty/junk.tmp"
+	mkdir -p "$f/src/plain"
+	echo "not a repository" >"$f/src/plain/README"
+	cat >"$f/src/sub/.mrconfig" <<-'EOF2'
+	[inner]
+	greet = echo "inner greets $1"
+	EOF2
+	cat >"$f/.mrconfig" <<-'EOF2'
+	[ALIAS]
+	yo = hello
+	gr = greet
+
+	[DEFAULT]
+	lib =
+	    shout() {
+	        echo "$*" | tr a-z A-Z
+	    }
+	hello = echo "hello from $(basename "$MR_REPO") with $# args: $*"
+	greet_default = echo "default greeting $1"
+	fail = echo "about to fail"; false
+	env = echo "$MR_ACTION $(basename "$MR_CONFIG") $(basename "$MR_REPO") $(basename "$(pwd)")"
+	loud = shout "quiet words"
+	noisy = echo to-out; echo to-err >&2
+	git_fetch = echo "fetching $(basename "$MR_REPO")"
+	tested = echo tested
+
+	[src/clean]
+	greet = echo "clean greets $1"
+	pre_hello = echo "before hello"
+	post_hello = echo "after hello"
+
+	[src/dirty]
+	git_greet = echo "dirty git-greets $1"
+	fail = echo "dirty fails differently" >&2; exit 3
+	skip = [ "$1" = tested ]
+
+	[src/plain]
+	order = 5
+
+	[src/pushy]
+	pre_fail = echo "pre hook refuses"; false
+
+	[src/gone]
+	deleted = true
+
+	[src/sub]
+	chain = true
+	skip = true
+
+	[src/lazy]
+	skip = lazy
+	checkout = git clone -q "$HOME/remotes/shared.git" lazy
+	EOF2
+	echo "$HOME/src/sub/.mrconfig" >"$f/.mrtrust"
+}
+
+# a fresh copy of the fixture at $HOME, the same path for both tools
+reset_tree() {
+	cd /
+	rm -rf "$HOME"
+	cp -a "$FIXTURE" "$HOME"
+}
+
+# rewrites for differences KNOWN-DIFFERENCES.md lists, applied to mr's output
+normalize_known() {
+	# "Paths without a trailing slash"
+	sed -E 's#(/src/[A-Za-z/]+)/([: )]|$)#\1\2#g; s#(/src/[A-Za-z/]+)/ #\1 #g'
+}
+
+# compare ARGS...: mr and grove agree on status, stdout and stderr
+compare() {
+	local mr_rc=0 grove_rc=0
+	reset_tree
+	(cd "$HOME/${CWD:-}" && mr "$@") >"$BATS_TEST_TMPDIR/mr.out" 2>"$BATS_TEST_TMPDIR/mr.err" </dev/null || mr_rc=$?
+	reset_tree
+	(cd "$HOME/${CWD:-}" && "$GROVE_BIN" "$@") >"$BATS_TEST_TMPDIR/grove.out" 2>"$BATS_TEST_TMPDIR/grove.err" </dev/null || grove_rc=$?
+	local bad=0 stream
+	for stream in out err; do
+		sed -E 's/^mr( |:|$)/grove\1/' "$BATS_TEST_TMPDIR/mr.$stream" | normalize_known >"$BATS_TEST_TMPDIR/mr.$stream.n"
+		if ! diff -u "$BATS_TEST_TMPDIR/mr.$stream.n" "$BATS_TEST_TMPDIR/grove.$stream" >"$BATS_TEST_TMPDIR/diff.$stream"; then
+			echo "standard $stream of '$*' differs (- mr, + grove):"
+			cat "$BATS_TEST_TMPDIR/diff.$stream"
+			bad=1
+		fi
+	done
+	if [ "$mr_rc" != "$grove_rc" ]; then
+		echo "exit status of '$*': mr $mr_rc, grove $grove_rc"
+		bad=1
+	fi
+	return $bad
+}
+
+@test "compat: run, with arguments" {
+	compare run echo hi
+	compare run printf '%s|' 'two words' '$HOME' -x
+	compare run false
+}
+
+@test "compat: user-defined actions from DEFAULT and sections, git_ACTION, ACTION_default" {
+	compare hello a 'b c'
+	compare greet X
+	compare env
+	compare loud
+}
+
+@test "compat: lib, chain, order, skip, deleted, lazy" {
+	compare tested
+	compare -f tested
+	compare -d src/sub greet Y
+	compare -d src/sub -f greet Y
+}
+
+@test "compat: pre_ and post_ hooks, failing commands and hooks" {
+	compare hello
+	compare fail
+	compare -d src/pushy fail
+}
+
+@test "compat: -q, -m, -s and their mixes" {
+	compare -q hello
+	compare -q fail
+	compare -m hello
+	compare -m run true
+	# (standard error of a failing command with -m: KNOWN-DIFFERENCES.md)
+	compare -m -d src/clean fail
+	compare -q -m noisy
+	compare -s fail
+	compare -s -q fail
+}
+
+@test "compat: aliases and unique prefixes" {
+	compare yo 1
+	compare gr Z
+	compare hell
+	compare nois
+}
+
+@test "compat: log, grep, clean, record, commit, push" {
+	compare -d src/clean log --format='%s %an'
+	compare grep -n line
+	compare grep nothing-matches-this
+	compare clean
+	compare -d src/dirty clean -f
+	compare -d src/dirty record -m recorded
+	compare -d src/pushy commit -m 'commit and push'
+	compare -d src/pushy push
+}
+
+@test "compat: diff is git diff, made natively" {
+	# (a folder that is not a repository: KNOWN-DIFFERENCES.md)
+	compare -d src/clean diff
+	compare -d src/dirty diff
+	compare -d src/pushy diff
+}
+
+@test "compat: a registry override of a native action runs, as with myrepos" {
+	compare fetch
+	compare -d src/clean fetch --dry-run
+}
+
+@test "compat: selection with -d and -n, and nothing selected" {
+	compare -d src/clean run pwd
+	CWD=src/clean compare run pwd
+	CWD=src/clean compare -n run pwd
+	CWD=src/sub compare -n 1 run pwd
+}
