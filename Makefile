@@ -75,6 +75,7 @@ demo: grove
 bench:
 	bench/status.sh --quick
 	bench/update.sh --quick
+	bench/run.sh --quick
 
 install: grove
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

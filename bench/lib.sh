@@ -46,3 +46,30 @@ median_of() {
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.1f", a / b }'
 }
+
+# bench_options SCRIPT QUICK ARGS...: reads -n N, -f FILES, -r RUNS and
+# -o FILE into n, files, runs and out; --quick runs the assignments in QUICK
+bench_options() {
+	local script=$1 quick=$2
+	shift 2
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--quick) eval "$quick" ;;
+		-n) n=$2; shift ;;
+		-f) files=$2; shift ;;
+		-r) runs=$2; shift ;;
+		-o) out=$2; shift ;;
+		*) echo "usage: bench/$script [--quick] [-n N] [-f FILES] [-r RUNS] [-o FILE]" >&2; exit 2 ;;
+		esac
+		shift
+	done
+}
+
+# bench_need SCRIPT TOOL...: every tool is installed (make deps), or exit 2
+bench_need() {
+	local script=$1 t
+	shift
+	for t in "$@"; do
+		command -v "$t" >/dev/null || { echo "bench/$script: $t is missing (make deps)" >&2; exit 2; }
+	done
+}

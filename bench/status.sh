@@ -8,20 +8,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 n=500 files=200 runs=5 mem_n=1000 out=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--quick) n=100 runs=3 mem_n=200 ;;
-	-n) n=$2; shift ;;
-	-f) files=$2; shift ;;
-	-r) runs=$2; shift ;;
-	-o) out=$2; shift ;;
-	*) echo "usage: bench/status.sh [--quick] [-n N] [-f FILES] [-r RUNS] [-o FILE]" >&2; exit 2 ;;
-	esac
-	shift
-done
-for t in mr gita git /usr/bin/time; do
-	command -v "$t" >/dev/null || { echo "bench/status.sh: $t is missing (make deps)" >&2; exit 2; }
-done
+bench_options status.sh "n=100 runs=3 mem_n=200" "$@"
+bench_need status.sh mr gita git /usr/bin/time
 
 c=$(corpus "$n" "$files")
 home=$work/home-$n-$files

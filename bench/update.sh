@@ -10,20 +10,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 n=500 files=200 runs=3 out=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--quick) n=100 runs=2 ;;
-	-n) n=$2; shift ;;
-	-f) files=$2; shift ;;
-	-r) runs=$2; shift ;;
-	-o) out=$2; shift ;;
-	*) echo "usage: bench/update.sh [--quick] [-n N] [-f FILES] [-r RUNS] [-o FILE]" >&2; exit 2 ;;
-	esac
-	shift
-done
-for t in mr gita git; do
-	command -v "$t" >/dev/null || { echo "bench/update.sh: $t is missing (make deps)" >&2; exit 2; }
-done
+bench_options update.sh "n=100 runs=2" "$@"
+bench_need update.sh mr gita git
 
 c=$(corpus "$n" "$files")
 home=$work/home-update-$n-$files
