@@ -35,8 +35,13 @@ declare -A cmds=(
 	[mr_j2_run]="mr -j 2 run true"
 	[mr_probe]="mr probe"
 	[mr_j2_probe]="mr -j 2 probe"
+	# floors: what one shell per repository costs on this machine with no
+	# bookkeeping at all, started by xargs (fork and exec), and a subshell
+	# forked by one running shell (fork only)
+	[floor_exec]="xargs -d '\\n' -n 1 -P $(nproc) sh -c 'cd \"\$1\" && set -e && true' sh <'$c/repos.txt'"
+	[floor_fork]="sh -c 'while IFS= read -r d; do (cd \"\$d\" && set -e && true); done' <'$c/repos.txt'"
 )
-order=(grove_run grove_probe mr_run mr_j2_run mr_probe mr_j2_probe)
+order=(grove_run grove_probe mr_run mr_j2_run mr_probe mr_j2_probe floor_exec floor_fork)
 for name in "${order[@]}"; do time_runs 1 warm "${cmds[$name]}"; done
 for ((r = 0; r < runs; r++)); do
 	for name in "${order[@]}"; do time_runs 1 "$name" "${cmds[$name]}"; done
@@ -60,9 +65,12 @@ The user-defined action is \`probe = test -d .git && test -n "\$MR_REPO"\` in \`
 | \`grove probe\` | ${med[grove_probe]} | 1.0x |
 | \`mr probe\` | ${med[mr_probe]} | $(ratio "${med[mr_probe]}" "${med[grove_probe]}")x |
 | \`mr -j 2 probe\` | ${med[mr_j2_probe]} | $(ratio "${med[mr_j2_probe]}" "${med[grove_probe]}")x |
+| floor: \`xargs -P $(nproc)\` starting \`sh -c\` per repository | ${med[floor_exec]} | $(ratio "${med[floor_exec]}" "${med[grove_run]}")x |
+| floor: one \`sh\` forking a subshell per repository | ${med[floor_fork]} | $(ratio "${med[floor_fork]}" "${med[grove_run]}")x |
 
 - \`run true\` against the faster myrepos run: $(ratio "$best_run" "${med[grove_run]}")x (bar: 5x)
 - the user-defined action against the faster myrepos run: $(ratio "$best_probe" "${med[grove_probe]}")x (bar: 5x)
+- per repository: grove $(ratio "${med[grove_run]}" "$n") ms, \`mr run\` $(ratio "${med[mr_run]}" "$n") ms, starting a shell (floor) $(ratio "${med[floor_exec]}" "$n") ms
 EOT
 )
 echo "$report"

@@ -140,7 +140,10 @@ int cmd_resolve(const struct registry *reg, const char *word, char **action, str
 	const char *a = alias_of(reg, word);
 	int rc = 0;
 
-	cmd_known_actions(reg, 1, &known);
+	if (!a && cmd_lookup(word))
+		a = word; /* grove's own action: no need to read every key */
+	if (!a)
+		cmd_known_actions(reg, 1, &known);
 	if (!a && strlist_has(&known, word))
 		a = word;
 	if (!a) {

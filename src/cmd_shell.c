@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,18 +59,24 @@ static int is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* core.bare = true in a repository's config file (the key, the value and
+ * the section as git reads them: any case, spaces around "=") */
 static int file_says_bare(const char *config)
 {
 	FILE *f = fopen(config, "r");
-	char line[256];
-	int bare = 0;
+	char line[256], key[64], value[64];
+	int bare = 0, in_core = 0;
 	if (!f)
 		return 0;
 	while (!bare && fgets(line, sizeof(line), f)) {
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		bare = !strncmp(p, "bare = true", 11);
+		if (sscanf(line, " [%63[^]]]", key) == 1) {
+			in_core = !strcasecmp(key, "core");
+			continue;
+		}
+		if (in_core && sscanf(line, " %63[A-Za-z] = %63s", key, value) == 2 &&
+		    !strcasecmp(key, "bare"))
+			bare = !strcasecmp(value, "true") || !strcasecmp(value, "yes") ||
+			       !strcasecmp(value, "on") || !strcmp(value, "1");
 	}
 	fclose(f);
 	return bare;

@@ -354,3 +354,18 @@ line"
 	run find "$HOME" -maxdepth 1 -name ran
 	assert_output ""
 }
+
+@test "bare repositories: git_bare_ACTION, as myrepos tells them apart" {
+	git clone -q --bare src/a bare.git
+	git -C bare.git config core.bare TRUE
+	printf '[bare.git]\n[src/a]\n' >.mrconfig
+	run grove log --format=%s
+	assert_success
+	assert_line --index 1 first
+	assert_line --index 3 first
+	git -C src/a remote add origin "$HOME/bare.git"
+	run grove push -q origin main
+	assert_success
+	assert_output --partial "grove push: no defined action for git_bare repository $HOME/bare.git, skipping"
+	assert_line --index -1 "grove push: finished (1 ok; 1 skipped)"
+}
