@@ -202,6 +202,12 @@ static int register_one(struct cmd_ctx *ctx, const char *arg, struct pending **p
 		fprintf(stderr, "grove register: failed: '%s': no such folder\n", arg);
 		return -1;
 	}
+	if (strpbrk(path, "\r\n")) {
+		fprintf(stderr, "grove register: failed: %s: a folder name with a line break cannot be written to a registry file\n",
+			path);
+		free(path);
+		return -1;
+	}
 	int e = remote_default_url(path, &url, &err);
 	if (e < 0) {
 		fprintf(stderr, "grove register: failed: %s: %s\n", path, err);

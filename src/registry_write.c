@@ -138,10 +138,17 @@ int registry_text_set(const char *text, size_t len, const char *file,
 {
 	struct els e = { 0 };
 	struct strbuf line = STRBUF_INIT;
-	int rc = els_parse(text, len, file, &e, err);
+	int rc = 0;
 	ssize_t last_header = -1, last_key_in_last = -1, key_el = -1;
 	int in = 0;
-	if (rc)
+	if (t->abs_path && strpbrk(t->abs_path, "\r\n")) {
+		/* a section header is one line: the name could never be read back */
+		strbuf_addf(err, "grove: cannot write a section for a folder whose name has a line break: %s\n",
+			    t->abs_path);
+		rc = REGISTRY_EPARSE;
+		goto out;
+	}
+	if ((rc = els_parse(text, len, file, &e, err)))
 		goto out;
 	for (size_t i = 0; i < e.n; i++) {
 		if (e.v[i].kind == EL_SECTION) {

@@ -349,10 +349,20 @@ c"
 	mkdir -p odd
 	git init -q "odd/new
 line"
+	printf '[src/a]\n' >.mrconfig
+	cp .mrconfig before
 	run grove register -r odd
+	assert_failure 1
+	assert_output --partial "a folder name with a line break cannot be written to a registry file"
+	cmp .mrconfig before
+	run grove config "$HOME/odd/new
+line" hello=true
+	assert_failure
+	cmp .mrconfig before
 	run grove -d odd run touch "$HOME/ran"
-	run find "$HOME" -maxdepth 1 -name ran
-	assert_output ""
+	assert_failure 1
+	assert_output --partial "no repositories found"
+	[ ! -e "$HOME/ran" ]
 }
 
 @test "bare repositories: git_bare_ACTION, as myrepos tells them apart" {
