@@ -121,6 +121,9 @@ out:
 		pager_finish();
 	pool_free(pool);
 	output_free(&run.out);
+	/* what done() did not see: skipped, or never run after an interrupt */
+	for (size_t i = 0; run.results && i < run.sel.n; i++)
+		diff_result_free(&run.results[i]);
 	free(run.results);
 	free(run.skipped);
 	free(paths);
