@@ -35,6 +35,11 @@ const struct cmd cmd_table[] = {
 	  "show what git clean -dx would delete; -f deletes it" },
 	{ "run", cmd_shell, CMD_SHELL, 0, "COMMAND [ARGS...]",
 	  "run a command in each repository" },
+	{ "sync", cmd_sync, CMD_GIT | CMD_HTTP | CMD_OWNARGS, 0,
+	  "github [--user LOGIN|--org ORG|--mine] [--root DIR] [--protocol https|ssh] [--skip-forks] "
+	  "[--skip-archived] [--match REGEX] [--exclude REGEX] [--no-clone] [--no-update] [--dry-run] "
+	  "[--prune] [--api-url URL] [--forks-under-parent] [--json]",
+	  "clone and update every repository of a GitHub account, and register them" },
 	{ "list", cmd_list, 0, OPT_JSON, "[--json]", "list the registered repositories" },
 	{ "register", cmd_register, CMD_GIT, OPT_RECURSIVE, "[-r DIR]... [DIR...]",
 	  "add existing checkouts to the registry" },
@@ -72,7 +77,7 @@ static int is_setting_key(const char *key)
 {
 	static const char *const settings[] = { "checkout", "skip",   "deleted", "order",
 						"chain",    "include", "lib",	  "fixups",
-						"jobs",	    "groups" };
+						"jobs",	    "groups",  "grove_source" };
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
 		if (!strcmp(key, settings[i]))
 			return 1;

@@ -25,6 +25,8 @@
 #define CMD_SHELL (1u << 2)    /* runs registry shell code; the words after it are "$@" */
 #define CMD_OVERRIDABLE (1u << 3) /* a registry key for it runs that instead (SPEC 3) */
 #define CMD_INTERACTIVE (1u << 4) /* may want the terminal (an editor): one job by default */
+#define CMD_OWNARGS (1u << 5)  /* parses the words after it itself */
+#define CMD_HTTP (1u << 6)     /* initialise libcurl */
 
 /* action-specific options; global options are accepted by every action */
 #define OPT_LONG (1u << 0)
@@ -131,6 +133,7 @@ int cmd_config(struct cmd_ctx *ctx);
 int cmd_help(struct cmd_ctx *ctx);
 int cmd_shell(struct cmd_ctx *ctx);
 int cmd_diff(struct cmd_ctx *ctx);
+int cmd_sync(struct cmd_ctx *ctx);
 
 /* the action list; with a registry, its user-defined actions too */
 void cmd_usage(FILE *f, const struct registry *reg);

@@ -1,6 +1,7 @@
 /* main: options, set-up done once by the command's flags, dispatch */
 #include "cmd.h"
 #include "gitops/gitops.h"
+#include "http.h"
 #include "pool.h"
 
 #include <ctype.h>
@@ -331,7 +332,7 @@ static int choose_action(struct cmd_ctx *ctx, const char *word, int argc, char *
 	if (c && (c->flags & CMD_OVERRIDABLE) && cmd_overridden(ctx, ctx->action))
 		c = NULL; /* the registry's command runs, as myrepos would */
 	ctx->cmd = c ? c : &cmd_user_defined;
-	if (ctx->cmd->flags & CMD_SHELL) {
+	if (ctx->cmd->flags & (CMD_SHELL | CMD_OWNARGS)) {
 		take_shell_words(ctx, argc, argv, flags);
 		return 0;
 	}
@@ -397,8 +398,14 @@ int main(int argc, char **argv)
 		fputs("grove: cannot initialise libgit2\n", stderr);
 		goto out;
 	}
+	if ((ctx.cmd->flags & CMD_HTTP) && http_global_init() < 0) {
+		fputs("grove: cannot initialise libcurl\n", stderr);
+		goto out;
+	}
 	pool_catch_signals();
 	rc = ctx.cmd->fn(&ctx);
+	if (ctx.cmd->flags & CMD_HTTP)
+		http_global_cleanup();
 	if (ctx.cmd->flags & CMD_GIT)
 		gitops_shutdown();
 out:

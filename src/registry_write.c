@@ -280,17 +280,11 @@ static int write_atomic(const char *file, int oldfd, const char *data, size_t le
 	}
 	if (fstat(oldfd, &st) == 0)
 		fchmod(fd, st.st_mode & 07777);
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			strbuf_addf(err, "grove: cannot write '%s': %s\n", tmp, strerror(errno));
-			rc = REGISTRY_EIO;
-			goto out;
-		}
-		off += (size_t)n;
+	int e = write_all(fd, data, len);
+	if (e < 0) {
+		strbuf_addf(err, "grove: cannot write '%s': %s\n", tmp, strerror(-e));
+		rc = REGISTRY_EIO;
+		goto out;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		fd = -1;

@@ -295,6 +295,21 @@ char *path_display(const char *path, const char *cwd, const char *home)
 	return xstrdup(path);
 }
 
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int file_read_all(const char *path, struct strbuf *out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -67,6 +67,8 @@ char *path_real_or_abs(const char *path);
 char *path_cwd(void);
 
 /* reads a whole file; returns 0 or -errno */
+/* writes everything, retrying after signals: 0 or -errno */
+int write_all(int fd, const void *buf, size_t len);
 int file_read_all(const char *path, struct strbuf *out);
 
 /* strict number parsing (strtol with an end pointer); 0 or -1 */

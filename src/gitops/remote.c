@@ -91,3 +91,36 @@ out:
 	git_repository_free(repo);
 	return rc;
 }
+
+int remote_ensure(const char *path, const char *name, const char *url, int *added, char **err)
+{
+	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	git_remote *remote = NULL;
+	char *have = NULL;
+	int rc = -1;
+	*added = 0;
+	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_repository_config_snapshot(&cfg, repo) < 0) {
+		*err = xasprintf("cannot open the repository: %s",
+				 git_error_last() ? git_error_last()->message : "unknown error");
+		goto out;
+	}
+	if ((have = upstream_remote_url(cfg, name))) {
+		rc = 0;
+		goto out;
+	}
+	if (git_remote_create(&remote, repo, name, url) < 0) {
+		*err = xasprintf("cannot add the remote '%s': %s", name,
+				 git_error_last() ? git_error_last()->message : "unknown error");
+		goto out;
+	}
+	*added = 1;
+	rc = 0;
+out:
+	free(have);
+	git_remote_free(remote);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	return rc;
+}

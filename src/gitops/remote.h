@@ -9,4 +9,9 @@
  * remote, or a negative code with *err set (not a repository, unreadable). */
 int remote_default_url(const char *path, char **url, char **err);
 
+/* adds remote name with url unless the repository has one by that name:
+ * 0 when it is there (*added tells whether it was made now), or -1 with
+ * *err set */
+int remote_ensure(const char *path, const char *name, const char *url, int *added, char **err);
+
 #endif

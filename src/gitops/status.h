@@ -43,4 +43,10 @@ int status_collect(const char *path, const struct status_opts *o, struct status_
 
 int status_is_dirty(const struct status_result *r);
 
+/* may the clone at path go without losing anything: a clean work tree
+ * (untracked files count), no operation in progress, no stash, and every
+ * commit of every local branch on some remote-tracking branch. 0 yes; 1 no,
+ * with *why; -1 when it cannot tell, with *why */
+int status_nothing_to_lose(const char *path, char **why);
+
 #endif

@@ -47,6 +47,20 @@ start_http() {
 	HTTP_PORT=$(cat "$pf")
 }
 
+# start_github CONFIG: the GitHub API test server (tests/servers/github_api.py)
+# reading CONFIG (JSON) on every request; sets GITHUB_PORT, GITHUB_API and
+# GITHUB_LOG (one JSON line per request)
+start_github() {
+	local pf="$BATS_TEST_TMPDIR/github.port"
+	GITHUB_LOG="$BATS_TEST_TMPDIR/github.log"
+	rm -f "$pf" "$GITHUB_LOG"
+	python3 "$SERVERS_DIR/github_api.py" "$1" "$pf" "$GITHUB_LOG" 2>"$BATS_TEST_TMPDIR/github.err" &
+	SERVER_PIDS+=($!)
+	wait_file "$pf"
+	GITHUB_PORT=$(cat "$pf")
+	GITHUB_API="http://127.0.0.1:$GITHUB_PORT"
+}
+
 # start_stall: a server that accepts and never answers; sets STALL_PORT
 start_stall() {
 	local pf="$BATS_TEST_TMPDIR/stall.port"

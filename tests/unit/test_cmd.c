@@ -93,7 +93,7 @@ static void test_resolve(void **state)
 	expect("c", "grove: ambiguous action \"c\" (matches: checkout, ci, clean, co, commit, config)");
 	expect("nothing", "grove: unknown action \"nothing\" (known actions: checkout, clean, commit, "
 			  "config, deploy, diff, fetch, grep, hello, helmet, help, list, log, push, "
-			  "record, register, run, status, sync_all, unregister, update)");
+			  "record, register, run, status, sync, sync_all, unregister, update)");
 }
 
 int main(void)

@@ -1,0 +1,716 @@
+/* sync github: fill and refresh the registry from the GitHub API (SPEC 6) */
+#include "cmd.h"
+#include "github.h"
+#include "gitops/clone.h"
+#include "gitops/gitcli.h"
+#include "gitops/net.h"
+#include "gitops/remote.h"
+#include "gitops/status.h"
+#include "gitops/update.h"
+#include "http.h"
+#include "pool.h"
+#include "proc.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_API "https://api.github.com"
+
+struct sync_opts {
+	const char *user, *org, *root, *api_url, *match, *exclude;
+	int mine, ssh, skip_forks, skip_archived, no_clone, no_update, dry_run, forks_under_parent;
+	int prune;
+};
+
+enum sync_action { ACT_CLONE, ACT_UPDATE, ACT_SKIP };
+enum sync_outcome { SO_CLONED, SO_UPDATED, SO_UP_TO_DATE, SO_SKIPPED, SO_FAILED };
+static const char *const outcome_names[] = { "cloned", "updated", "up-to-date", "skipped",
+					     "failed" };
+
+struct sync_item {
+	const struct github_repo *repo;
+	char *path;       /* ROOT/HOST/OWNER/NAME, or NULL when refused */
+	const char *url;  /* clone_url or ssh_url, as the API gives it */
+	struct github_repo parent; /* a fork's parent (owner NULL when not a fork) */
+	enum sync_action action;
+	enum sync_outcome outcome;
+	char *reason;
+};
+
+struct sync_run {
+	struct cmd_ctx *ctx;
+	struct sync_opts so;
+	struct sync_item *items;
+	size_t n;
+	struct output out;
+	struct update_opts uo;
+	const struct github_opts *go;
+	struct github_stats *st;
+	const char *source;       /* grove_source of this listing, without the #ID */
+	struct registry_repo **mine; /* registered from this source before the run */
+	long long *mine_ids;
+	size_t nmine;
+};
+
+/* ---------------------------------------------------------------- options */
+
+static int need_value(const struct cmd_ctx *ctx, size_t i, const char **v)
+{
+	if (i + 1 >= ctx->args.n) {
+		fprintf(stderr, "grove sync: option '%s' needs a value\n", ctx->args.items[i]);
+		return -1;
+	}
+	*v = ctx->args.items[i + 1];
+	return 0;
+}
+
+static int parse_sync_args(struct cmd_ctx *ctx, struct sync_opts *so)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} values[] = {
+		{ "--user", offsetof(struct sync_opts, user) },
+		{ "--org", offsetof(struct sync_opts, org) },
+		{ "--root", offsetof(struct sync_opts, root) },
+		{ "--api-url", offsetof(struct sync_opts, api_url) },
+		{ "--match", offsetof(struct sync_opts, match) },
+		{ "--exclude", offsetof(struct sync_opts, exclude) },
+	};
+	static const struct {
+		const char *name;
+		size_t off;
+	} flags[] = {
+		{ "--mine", offsetof(struct sync_opts, mine) },
+		{ "--skip-forks", offsetof(struct sync_opts, skip_forks) },
+		{ "--skip-archived", offsetof(struct sync_opts, skip_archived) },
+		{ "--no-clone", offsetof(struct sync_opts, no_clone) },
+		{ "--no-update", offsetof(struct sync_opts, no_update) },
+		{ "--dry-run", offsetof(struct sync_opts, dry_run) },
+		{ "--forks-under-parent", offsetof(struct sync_opts, forks_under_parent) },
+		{ "--prune", offsetof(struct sync_opts, prune) },
+	};
+	if (!ctx->args.n || strcmp(ctx->args.items[0], "github")) {
+		fprintf(stderr, "grove sync: say which provider: grove sync github [options]\n");
+		return -1;
+	}
+	for (size_t i = 1; i < ctx->args.n; i++) {
+		const char *a = ctx->args.items[i], *v;
+		size_t k;
+		for (k = 0; k < sizeof(values) / sizeof(values[0]); k++)
+			if (!strcmp(a, values[k].name))
+				break;
+		if (k < sizeof(values) / sizeof(values[0])) {
+			if (need_value(ctx, i++, &v) < 0)
+				return -1;
+			*(const char **)((char *)so + values[k].off) = v;
+			continue;
+		}
+		for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (!strcmp(a, flags[k].name))
+				break;
+		if (k < sizeof(flags) / sizeof(flags[0])) {
+			*(int *)((char *)so + flags[k].off) = 1;
+		} else if (!strcmp(a, "--protocol")) {
+			if (need_value(ctx, i++, &v) < 0)
+				return -1;
+			if (strcmp(v, "https") && strcmp(v, "ssh")) {
+				fprintf(stderr, "grove sync: --protocol takes https or ssh, not '%s'\n", v);
+				return -1;
+			}
+			so->ssh = !strcmp(v, "ssh");
+		} else if (!strcmp(a, "--json")) {
+			ctx->json = 1;
+		} else {
+			fprintf(stderr, "grove sync: unknown option '%s'\n", a);
+			return -1;
+		}
+	}
+	if (!!so->user + !!so->org + so->mine > 1) {
+		fprintf(stderr, "grove sync: give one of --user, --org and --mine\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- token */
+
+/* GH_TOKEN, GITHUB_TOKEN, `gh auth token`, then `git credential fill` */
+static char *find_token(const char *host, const char **source)
+{
+	static const char *const envs[] = { "GH_TOKEN", "GITHUB_TOKEN" };
+	for (size_t i = 0; i < 2; i++) {
+		const char *t = getenv(envs[i]);
+		if (t && *t) {
+			*source = envs[i];
+			return xstrdup(t);
+		}
+	}
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	char *token = NULL;
+	int status = 0;
+	const char *gh[] = { "gh", "auth", "token", "--hostname", host, NULL };
+	struct proc_opts po = { gh, NULL, NULL, NULL, 0 };
+	if (proc_run(&po, &out, &err, &status) == 0 && proc_exit_code(status) == 0 && out.len) {
+		out.buf[strcspn(out.buf, "\r\n")] = '\0';
+		if (*out.buf) {
+			*source = "gh auth token";
+			token = xstrdup(out.buf);
+			goto out;
+		}
+	}
+	strbuf_reset(&out);
+	char *input = xasprintf("protocol=https\nhost=%s\n\n", host);
+	const char *fill[] = { "git", "credential", "fill", NULL };
+	if (gitcli_run_input(NULL, fill, input, &out, &err) == 0) {
+		for (char *line = strtok(out.buf, "\n"); line; line = strtok(NULL, "\n"))
+			if (!strncmp(line, "password=", 9) && line[9]) {
+				*source = "git credential";
+				token = xstrdup(line + 9);
+			}
+	}
+	free(input);
+out:
+	strbuf_free(&out);
+	strbuf_free(&err);
+	return token;
+}
+
+/* ---------------------------------------------------------------- paths */
+
+static int valid_owner(const char *s)
+{
+	if (!*s || *s == '-' || strlen(s) > 39)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
+static int valid_name(const char *s)
+{
+	if (!*s || *s == '-' || strlen(s) > 100 || !strcmp(s, ".") || !strcmp(s, "..") ||
+	    !strcasecmp(s, ".git"))
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
+			return 0;
+	return 1;
+}
+
+/* no folder between root and path (path included) may be a symlink: a
+ * clone must land under ROOT, whatever is already on disk */
+static int stays_under(const char *root, const char *path)
+{
+	size_t rl = strlen(root);
+	if (strncmp(path, root, rl) || path[rl] != '/')
+		return 0;
+	char *p = xstrdup(path);
+	int ok = 1;
+	for (char *s = p + rl + 1; ok && s;) {
+		char *slash = strchr(s, '/');
+		if (slash)
+			*slash = '\0';
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode))
+			ok = 0;
+		else if (lstat(p, &st) < 0 && errno != ENOENT)
+			ok = 0;
+		if (slash)
+			*slash = '/';
+		s = slash ? slash + 1 : NULL;
+	}
+	free(p);
+	return ok;
+}
+
+static char *api_host(const char *api_url)
+{
+	if (!strcmp(api_url, DEFAULT_API) || !strcmp(api_url, DEFAULT_API "/"))
+		return xstrdup("github.com");
+	return http_url_host(api_url);
+}
+
+/* ---------------------------------------------------------------- planning */
+
+static int compile_re(regex_t *re, const char *pat, const char *opt)
+{
+	int e = regcomp(re, pat, REG_EXTENDED | REG_NOSUB);
+	if (e) {
+		char msg[256];
+		regerror(e, re, msg, sizeof(msg));
+		fprintf(stderr, "grove sync: %s '%s': %s\n", opt, pat, msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void refuse(struct sync_item *it, char *why)
+{
+	it->action = ACT_SKIP;
+	it->outcome = SO_SKIPPED;
+	it->reason = why;
+}
+
+/* a fork's parent, for its upstream remote (as gh repo clone adds it) */
+static int fork_parent(struct sync_run *run, struct sync_item *it)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc = github_get_parent(run->go, it->repo->owner, it->repo->name, &it->parent, run->st, &err);
+	if (rc == 0 && !valid_owner(it->parent.owner)) {
+		github_repo_free(&it->parent);
+		strbuf_adds(&err, "its parent's owner is not a name GitHub allows");
+		rc = -1;
+	}
+	if (rc < 0) {
+		it->action = ACT_SKIP;
+		it->outcome = SO_FAILED;
+		it->reason = xasprintf("cannot find the parent of this fork: %s", err.buf);
+	}
+	strbuf_free(&err);
+	return rc;
+}
+
+static int plan(struct sync_run *run, const struct github_repos *repos, const char *root,
+		const char *host)
+{
+	const struct sync_opts *so = &run->so;
+	regex_t match, exclude;
+	if (so->match && compile_re(&match, so->match, "--match") < 0)
+		return -1;
+	if (so->exclude && compile_re(&exclude, so->exclude, "--exclude") < 0) {
+		if (so->match)
+			regfree(&match);
+		return -1;
+	}
+	run->items = xcalloc(repos->n ? repos->n : 1, sizeof(*run->items));
+	for (size_t i = 0; i < repos->n; i++) {
+		const struct github_repo *g = &repos->v[i];
+		struct sync_item *it = &run->items[run->n++];
+		char *full = xasprintf("%s/%s", g->owner, g->name);
+		it->repo = g;
+		it->url = so->ssh ? g->ssh_url : g->clone_url;
+		if (!valid_owner(g->owner) || !valid_name(g->name)) {
+			refuse(it, xstrdup("not a name GitHub allows: nothing is created for it"));
+		} else if (so->skip_forks && g->fork) {
+			refuse(it, xstrdup("a fork (--skip-forks)"));
+		} else if (so->skip_archived && (g->archived || g->disabled)) {
+			refuse(it, xstrdup(g->archived ? "archived (--skip-archived)"
+						      : "disabled (--skip-archived)"));
+		} else if (so->match && regexec(&match, full, 0, NULL, 0)) {
+			refuse(it, xstrdup("does not match --match"));
+		} else if (so->exclude && !regexec(&exclude, full, 0, NULL, 0)) {
+			refuse(it, xstrdup("matches --exclude"));
+		} else if (g->fork && fork_parent(run, it) < 0) {
+			/* reason set: without its parent a fork would miss its upstream */
+		} else {
+			const char *owner = run->so.forks_under_parent && it->parent.owner ? it->parent.owner
+											: g->owner;
+			it->path = xasprintf("%s/%s/%s/%s", root, host, owner, g->name);
+			if (!stays_under(root, it->path)) {
+				refuse(it, xasprintf("%s would leave %s (a symlink on the way)", it->path, root));
+				free(it->path);
+				it->path = NULL;
+			}
+		}
+		free(full);
+	}
+	/* names that differ only in case would share a folder on some disks */
+	for (size_t i = 0; i < run->n; i++)
+		for (size_t k = 0; run->items[i].path && k < i; k++)
+			if (run->items[k].path && !strcasecmp(run->items[i].path, run->items[k].path)) {
+				refuse(&run->items[i], xasprintf("differs from %s only in case",
+								  run->items[k].repo->full_name));
+				free(run->items[i].path);
+				run->items[i].path = NULL;
+				break;
+			}
+	for (size_t i = 0; i < run->n; i++) {
+		struct sync_item *it = &run->items[i];
+		struct stat st;
+		if (!it->path)
+			continue;
+		for (size_t k = 0; k < run->nmine; k++)
+			if (run->mine_ids[k] == it->repo->id && strcmp(run->mine[k]->path, it->path)) {
+				/* the same repository under a new name: one clone is enough */
+				refuse(it, xasprintf("renamed upstream: the clone stays at %s", run->mine[k]->path));
+				break;
+			}
+		if (it->action == ACT_SKIP)
+			continue;
+		int exists = lstat(it->path, &st) == 0;
+		if (exists && so->no_update)
+			refuse(it, xstrdup("exists (--no-update)"));
+		else if (!exists && so->no_clone)
+			refuse(it, xstrdup("missing (--no-clone)"));
+		else
+			it->action = exists ? ACT_UPDATE : ACT_CLONE;
+	}
+	if (so->match)
+		regfree(&match);
+	if (so->exclude)
+		regfree(&exclude);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- work */
+
+static void sync_work(void *arg, size_t i)
+{
+	struct sync_run *run = arg;
+	struct sync_item *it = &run->items[i];
+	struct net_op op = { NULL, pool_interrupted, { 0 } };
+	if (it->action == ACT_SKIP || run->so.dry_run)
+		return;
+	if (it->action == ACT_CLONE) {
+		char *err = NULL;
+		if (clone_repo(it->url, it->path, &op, &err) < 0) {
+			it->outcome = SO_FAILED;
+			it->reason = err;
+		} else {
+			it->outcome = SO_CLONED;
+		}
+	} else {
+		struct update_result u;
+		update_repo(it->path, &run->uo, &op, &u);
+		static const enum sync_outcome map[] = { SO_UP_TO_DATE, SO_UPDATED, SO_FAILED,
+							 SO_FAILED };
+		it->outcome = map[u.outcome];
+		it->reason = u.reason;
+		u.reason = NULL;
+		update_result_free(&u);
+	}
+	if (it->parent.owner && (it->outcome == SO_CLONED || it->outcome == SO_UPDATED ||
+				 it->outcome == SO_UP_TO_DATE)) {
+		char *err = NULL;
+		int added = 0;
+		const char *url = run->so.ssh ? it->parent.ssh_url : it->parent.clone_url;
+		if (remote_ensure(it->path, "upstream", url, &added, &err) < 0) {
+			it->outcome = SO_FAILED;
+			free(it->reason);
+			it->reason = err;
+		}
+	}
+	net_op_free(&op);
+}
+
+static void sync_tick(void *arg, size_t finished, size_t total, size_t current)
+{
+	struct sync_run *run = arg;
+	output_progress(&run->out, finished, total, run->items[current].repo->full_name);
+}
+
+/* a name from the server as text for a terminal: control bytes escaped */
+static char *printable(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			strbuf_addf(&sb, "\\x%02x", *p);
+		else
+			strbuf_addc(&sb, (char)*p);
+	return strbuf_detach(&sb);
+}
+
+static void sync_done(void *arg, size_t i)
+{
+	struct sync_run *run = arg;
+	struct sync_item *it = &run->items[i];
+	struct output *o = &run->out;
+	struct strbuf so = STRBUF_INIT, se = STRBUF_INIT;
+	char *name = printable(it->repo->full_name ? it->repo->full_name : it->repo->name);
+	char *reason = it->reason ? printable(it->reason) : NULL;
+	const char *what = outcome_names[it->outcome];
+
+	if (run->so.dry_run && it->action != ACT_SKIP)
+		what = it->action == ACT_CLONE ? "would clone" : "would update";
+	if (o->json) {
+		cJSON *j = cJSON_CreateObject();
+		output_json_str(j, "full_name", it->repo->full_name);
+		output_json_str(j, "path", it->path);
+		output_json_str(j, "action", what);
+		output_json_str(j, "reason", it->reason);
+		output_json_line(&so, j);
+	} else if (it->outcome == SO_FAILED) {
+		strbuf_addf(&se, "grove sync: failed: %s: %s\n", name, reason);
+	} else if (!o->quiet && !(o->minimal && it->outcome == SO_UP_TO_DATE)) {
+		strbuf_addf(&so, "grove sync: %s %s", what, name);
+		if (it->path)
+			strbuf_addf(&so, " (%s)", it->path);
+		if (reason)
+			strbuf_addf(&so, ": %s", reason);
+		if (!run->so.dry_run && it->repo->archived && it->outcome != SO_SKIPPED)
+			strbuf_adds(&so, " [archived upstream]");
+		strbuf_addc(&so, '\n');
+	}
+	output_block(o, so.buf, so.len, se.buf, se.len);
+	output_record(o, it->path ? it->path : name,
+		      it->outcome == SO_FAILED    ? OUTCOME_FAILED
+		      : it->outcome == SO_SKIPPED ? OUTCOME_SKIPPED
+						  : OUTCOME_OK);
+	strbuf_free(&so);
+	strbuf_free(&se);
+	free(name);
+	free(reason);
+}
+
+/* registers what is on disk now and not yet in the registry, one locked write */
+static int register_all(struct sync_run *run, const char *source)
+{
+	struct registry_edits ed = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	struct strlist values = STRLIST_INIT;
+	const struct registry *reg = &run->ctx->reg;
+	int rc = 0;
+
+	ed.v = xcalloc(run->n * 2 + 1, sizeof(*ed.v));
+	for (size_t i = 0; i < run->n; i++) {
+		struct sync_item *it = &run->items[i];
+		struct stat st;
+		int known = 0;
+		if (!it->path || lstat(it->path, &st) < 0)
+			continue;
+		for (size_t k = 0; k < reg->nrepos && !known; k++)
+			known = !strcmp(reg->repos[k].path, it->path);
+		if (known)
+			continue;
+		struct strbuf v = STRBUF_INIT;
+		strbuf_adds(&v, "git clone ");
+		strbuf_add_shquoted(&v, it->url);
+		strbuf_addc(&v, ' ');
+		strbuf_add_shquoted(&v, it->repo->name);
+		strlist_push_owned(&values, strbuf_detach(&v));
+		ed.v[ed.n++] = (struct registry_edit){ { it->path, NULL }, "checkout",
+						       values.items[values.n - 1], 0 };
+		/* where it came from: sync --prune removes only what it added */
+		strlist_push_owned(&values, xasprintf("%s#%lld", source, it->repo->id));
+		ed.v[ed.n++] = (struct registry_edit){ { it->path, NULL }, "grove_source",
+						       values.items[values.n - 1], 0 };
+	}
+	if (ed.n && registry_file_update(run->ctx->home_file, registry_apply_edits, &ed, &err) < 0) {
+		fputs(err.buf, stderr);
+		rc = -1;
+	}
+	free(ed.v);
+	strlist_free(&values);
+	strbuf_free(&err);
+	return rc;
+}
+
+/* the repositories an earlier sync of this source registered: grove_source = SOURCE#ID */
+static void find_mine(struct sync_run *run)
+{
+	struct registry *reg = &run->ctx->reg;
+	size_t sl = strlen(run->source);
+	run->mine = xcalloc(reg->nrepos + 1, sizeof(*run->mine));
+	run->mine_ids = xcalloc(reg->nrepos + 1, sizeof(*run->mine_ids));
+	for (size_t i = 0; i < reg->nrepos; i++) {
+		const char *v = registry_repo_get(&reg->repos[i], "grove_source");
+		char *end;
+		if (!v || strncmp(v, run->source, sl) || v[sl] != '#')
+			continue;
+		long long id = strtoll(v + sl + 1, &end, 10);
+		if (*end || end == v + sl + 1)
+			continue;
+		run->mine[run->nmine] = &reg->repos[i];
+		run->mine_ids[run->nmine++] = id;
+	}
+}
+
+static void say_pruning(struct sync_run *run, const char *path, const char *action,
+			const char *reason, enum output_outcome outcome)
+{
+	struct strbuf so = STRBUF_INIT;
+	if (run->out.json) {
+		cJSON *j = cJSON_CreateObject();
+		output_json_str(j, "full_name", NULL);
+		output_json_str(j, "path", path);
+		output_json_str(j, "action", action);
+		output_json_str(j, "reason", reason);
+		output_json_line(&so, j);
+	} else if (!run->out.quiet || outcome == OUTCOME_FAILED) {
+		strbuf_addf(&so, "grove sync: %s %s%s%s\n", action, path, reason ? ": " : "",
+			    reason ? reason : "");
+	}
+	output_block(&run->out, so.buf, so.len, NULL, 0);
+	output_record(&run->out, path, outcome);
+	strbuf_free(&so);
+}
+
+/* one clone registered from this source that the listing no longer has */
+static void prune_one(struct sync_run *run, const struct registry_repo *r)
+{
+	struct registry_edit e = { { r->path, NULL }, NULL, NULL, 1 };
+	struct registry_edits ed = { &e, 1, 0 };
+	struct strbuf err = STRBUF_INIT;
+	struct stat st;
+	char *why = NULL;
+	int missing = lstat(r->path, &st) < 0;
+
+	if (!run->so.prune) {
+		say_pruning(run, r->path, "gone upstream", "grove sync --prune removes it",
+			    OUTCOME_SKIPPED);
+	} else if (!missing && status_nothing_to_lose(r->path, &why) != 0) {
+		say_pruning(run, r->path, "not pruned", why, OUTCOME_SKIPPED);
+	} else if (run->so.dry_run) {
+		say_pruning(run, r->path, "would prune", NULL, OUTCOME_OK);
+	} else if (!missing && clone_remove_tree(r->path) < 0) {
+		say_pruning(run, r->path, "failed", "cannot remove the folder", OUTCOME_FAILED);
+	} else if (registry_file_update(r->defined_in, registry_apply_edits, &ed, &err) < 0) {
+		say_pruning(run, r->path, "failed", err.buf, OUTCOME_FAILED);
+	} else {
+		say_pruning(run, r->path, "pruned", NULL, OUTCOME_OK);
+	}
+	free(why);
+	strbuf_free(&err);
+}
+
+static void prune_gone(struct sync_run *run, const struct github_repos *listed)
+{
+	for (size_t k = 0; k < run->nmine; k++) {
+		int still = 0;
+		for (size_t i = 0; i < listed->n && !still; i++)
+			still = listed->v[i].id == run->mine_ids[k];
+		if (!still)
+			prune_one(run, run->mine[k]);
+	}
+}
+
+static void on_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "grove sync: %s\n", msg);
+}
+
+static char *cache_dir(const struct cmd_ctx *ctx)
+{
+	const char *x = getenv("XDG_CACHE_HOME");
+	char *base = x && *x == '/' ? xstrdup(x) : xasprintf("%s/.cache", ctx->home);
+	char *dir = xasprintf("%s/grove", base);
+	clone_mkdirs(base);
+	free(base);
+	return dir;
+}
+
+/* the listing path SPEC 6 gives for --mine, --user and --org */
+static char *listing_path(const struct sync_opts *so, const struct github_opts *go,
+			  struct github_stats *st, struct strbuf *err)
+{
+	if (so->org)
+		return xasprintf("/orgs/%s/repos", so->org);
+	if (so->user && go->token) {
+		char *login = github_token_login(go, st, err);
+		if (!login)
+			return NULL;
+		int own = !strcasecmp(login, so->user);
+		free(login);
+		if (own)
+			return xstrdup("/user/repos?affiliation=owner");
+	}
+	if (so->user)
+		return xasprintf("/users/%s/repos", so->user);
+	return xstrdup("/user/repos");
+}
+
+int cmd_sync(struct cmd_ctx *ctx)
+{
+	struct sync_run run;
+	struct github_repos repos = { 0 };
+	struct github_stats st = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	struct pool *pool = NULL;
+	char *token = NULL, *host = NULL, *root = NULL, *cdir = NULL, *path = NULL, *source = NULL;
+	const char *token_source = NULL;
+	int rc = EXIT_USAGE, prc = 0;
+
+	memset(&run, 0, sizeof(run));
+	run.ctx = ctx;
+	if (parse_sync_args(ctx, &run.so) < 0)
+		goto out;
+	const char *api = run.so.api_url ? run.so.api_url : DEFAULT_API;
+	if (strncmp(api, "https://", 8) && !(strncmp(api, "http://", 7) == 0 && http_is_loopback(api))) {
+		fprintf(stderr, "grove sync: --api-url must be https:// (http:// only to 127.0.0.1, ::1 or localhost): %s\n",
+			api);
+		goto out;
+	}
+	if (!(host = api_host(api)) || !valid_name(host)) {
+		fprintf(stderr, "grove sync: cannot tell the host of --api-url %s\n", api);
+		goto out;
+	}
+	const char *r = run.so.root ? run.so.root : "~/src";
+	root = !strncmp(r, "~/", 2) ? xasprintf("%s/%s", ctx->home, r + 2) : path_absolute(ctx->cwd, r);
+	token = find_token(host, &token_source);
+	if (!token && !run.so.user && !run.so.org) {
+		fprintf(stderr, "grove sync: no token (GH_TOKEN, GITHUB_TOKEN, gh auth login or a git credential for %s): give --user LOGIN or --org ORG for public repositories\n",
+			host);
+		goto out;
+	}
+	if (ctx->verbose)
+		fprintf(stderr, "grove sync: %s, token from %s\n", api, token ? token_source : "nowhere (public data only)");
+	cdir = cache_dir(ctx);
+	struct github_opts go = { api, token, cdir, 3, 0.5, on_notice, NULL };
+	rc = EXIT_FAILED;
+	if (!(path = listing_path(&run.so, &go, &st, &err)) ||
+	    github_list(&go, path, &repos, &st, &err) < 0) {
+		fprintf(stderr, "grove sync: cannot list the repositories: %s\n", err.buf);
+		fprintf(stderr, "grove sync: nothing was changed\n");
+		goto out;
+	}
+	run.go = &go;
+	run.st = &st;
+	source = xasprintf("github:%s/%s", host,
+			   run.so.org ? run.so.org : run.so.user ? run.so.user : "@mine");
+	run.source = source;
+	find_mine(&run);
+	if (plan(&run, &repos, root, host) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	struct net_config nc = { ctx->timeout, pool_interrupted };
+	if (net_init(&nc) < 0) {
+		fprintf(stderr, "grove sync: cannot set up the network\n");
+		goto out;
+	}
+	cmd_output_init(ctx, &run.out, 0);
+	run.uo.timeout = ctx->timeout;
+	static const struct pool_callbacks cb = { sync_work, sync_done, sync_tick };
+	pool_init(&pool, cmd_jobs(ctx, 16));
+	prc = pool_run(pool, run.n, &cb, &run);
+	if (!run.so.dry_run && register_all(&run, source) < 0)
+		run.out.failed++;
+	if (prc != POOL_EINTR)
+		prune_gone(&run, &repos);
+	if (ctx->verbose && !ctx->json)
+		fprintf(stderr, "grove sync: %zu requests, %zu answered 304 not modified\n", st.requests,
+			st.not_modified);
+	output_summary(&run.out, prc == POOL_EINTR);
+	rc = output_exit_code(&run.out, prc == POOL_EINTR);
+	output_free(&run.out);
+out:
+	for (size_t i = 0; i < run.n; i++) {
+		free(run.items[i].path);
+		free(run.items[i].reason);
+		github_repo_free(&run.items[i].parent);
+	}
+	free(run.items);
+	free(run.mine);
+	free(run.mine_ids);
+	pool_free(pool);
+	github_repos_free(&repos);
+	strbuf_free(&err);
+	free(token);
+	free(host);
+	free(root);
+	free(cdir);
+	free(path);
+	free(source);
+	return rc;
+}

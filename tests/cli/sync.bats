@@ -1,0 +1,254 @@
+#!/usr/bin/env bats
+# grove sync github against a GitHub API test server on 127.0.0.1
+
+setup() {
+	load helpers
+	load servers
+	common_setup
+	unset GH_TOKEN GITHUB_TOKEN
+	export XDG_CACHE_HOME="$HOME/.cache"
+	ORIGINS="$BATS_TEST_TMPDIR/origins"
+	CONFIG="$BATS_TEST_TMPDIR/github.json"
+	# no gh here: the token comes from the environment or nowhere
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\nexit 1\n' >"$BATS_TEST_TMPDIR/bin/gh"
+	chmod +x "$BATS_TEST_TMPDIR/bin/gh"
+	export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
+}
+
+teardown() {
+	stop_servers
+}
+
+# origins OWNER NAME...: bare repositories the API's clone URLs point at
+origins() {
+	local owner=$1 name seed="$BATS_TEST_TMPDIR/seed"
+	shift
+	[ -d "$seed" ] || mkrepo "$seed"
+	for name in "$@"; do
+		[ -d "$ORIGINS/$owner/$name.git" ] || git clone -q --bare "$seed" "$ORIGINS/$owner/$name.git"
+	done
+}
+
+# config JSON-FRAGMENT: the server's config with clone_base and token set
+config() {
+	printf '{"token": "s3cret-token", "token_user": "alice", "clone_base": "%s", %s}\n' "$ORIGINS" "$1" >"$CONFIG"
+}
+
+requests() {
+	wc -l <"$GITHUB_LOG"
+}
+
+@test "an organization of 250 repositories over 3 pages: cloned, registered, and a second run sends conditional requests only" {
+	local names
+	names=$(seq -f 'r%03g' 1 250 | paste -sd ' ')
+	# shellcheck disable=SC2086
+	origins acme $names
+	config '"accounts": {"acme": {"type": "Organization", "repos": 250, "names": ['"$(seq -f '"r%03g"' 1 250 | paste -sd ,)"']}}'
+	start_github "$CONFIG"
+	run grove -j 8 sync github --org acme --api-url "$GITHUB_API" --root "$HOME/src"
+	assert_success
+	assert_line --index -1 "grove sync: finished (250 ok)"
+	[ "$(requests)" -eq 3 ]
+	[ -d "$HOME/src/127.0.0.1/acme/r001/.git" ]
+	[ -d "$HOME/src/127.0.0.1/acme/r250/.git" ]
+	run grove -a list
+	[ "${#lines[@]}" -eq 250 ]
+	grep -qF "[src/127.0.0.1/acme/r001]" .mrconfig
+	grep -qF "checkout = git clone 'file://$ORIGINS/acme/r001.git' 'r001'" .mrconfig
+	# every page asked for 100, followed Link rel="next" as given
+	run python3 -c 'import json,sys; print("\n".join(json.loads(l)["path"] for l in open(sys.argv[1])))' "$GITHUB_LOG"
+	assert_line --index 0 "/orgs/acme/repos?per_page=100"
+	assert_line --index 1 "/orgs/acme/repos?per_page=100&page=2"
+	assert_line --index 2 "/orgs/acme/repos?per_page=100&page=3"
+	# nothing changed: three conditional requests, no clone
+	: >"$GITHUB_LOG"
+	run grove -v sync github --org acme --api-url "$GITHUB_API" --root "$HOME/src"
+	assert_success
+	assert_output --partial "3 requests, 3 answered 304 not modified"
+	refute_output --partial "cloned"
+	[ "$(grep -c '"if-none-match"' "$GITHUB_LOG")" -eq 3 ]
+}
+
+@test "headers: User-Agent, API version, and the token only to the API host, never on disk" {
+	origins alice a b
+	config '"accounts": {"alice": {"repos": 2, "names": ["a", "b"]}}'
+	start_github "$CONFIG"
+	GH_TOKEN=s3cret-token run grove -v sync github --mine --api-url "$GITHUB_API"
+	assert_success
+	refute_output --partial s3cret
+	run python3 - "$GITHUB_LOG" <<-'EOF2'
+	import json, sys
+	for line in open(sys.argv[1]):
+	    h = json.loads(line)["headers"]
+	    print(h.get("user-agent"), h.get("accept"), h.get("x-github-api-version"), h.get("authorization"))
+	EOF2
+	assert_output "grove/0.1.0 application/vnd.github+json 2022-11-28 Bearer s3cret-token"
+	run grep -rl s3cret "$HOME"
+	assert_output ""
+}
+
+@test "--user: public repositories only without a token; a token for the same user lists its own" {
+	origins alice pub1 pub2 priv1
+	config '"accounts": {"alice": {"repos": 3, "private": 1, "names": ["priv1", "pub1", "pub2"]}}'
+	start_github "$CONFIG"
+	run grove sync github --user alice --api-url "$GITHUB_API" --dry-run
+	assert_success
+	refute_output --partial priv1
+	assert_output --partial "would clone alice/pub1"
+	GH_TOKEN=s3cret-token run grove sync github --user alice --api-url "$GITHUB_API" --dry-run
+	assert_success
+	assert_output --partial "would clone alice/priv1"
+	grep -q '"/user/repos?affiliation=owner&per_page=100"' "$GITHUB_LOG"
+	[ ! -e "$HOME/src" ]
+	[ ! -e .mrconfig ]
+}
+
+@test "filters: forks, archived and disabled, --match and --exclude, --protocol" {
+	origins acme one two three four five
+	config '"accounts": {"acme": {"type": "Organization", "repos": 5, "forks": 1, "archived": 1, "disabled": 1, "names": ["one", "two", "three", "four", "five"]}}'
+	start_github "$CONFIG"
+	run grove sync github --org acme --api-url "$GITHUB_API" --skip-forks --skip-archived --dry-run --json
+	assert_success
+	assert_line --partial '{"full_name":"acme/one","path":null,"action":"skipped","reason":"a fork (--skip-forks)"}'
+	assert_line --partial '"full_name":"acme/two","path":null,"action":"skipped","reason":"archived (--skip-archived)"}'
+	assert_line --partial '"full_name":"acme/three","path":null,"action":"skipped","reason":"disabled (--skip-archived)"}'
+	assert_line --partial '"full_name":"acme/four","path":"'"$HOME"'/src/127.0.0.1/acme/four","action":"would clone"'
+	run grove sync github --org acme --api-url "$GITHUB_API" --match '^acme/f' --exclude 'five$' --protocol ssh
+	assert_success
+	assert_output --partial "cloned acme/four"
+	refute_output --partial "cloned acme/five"
+	[ -d src/127.0.0.1/acme/four/.git ]
+	[ ! -e src/127.0.0.1/acme/five ]
+}
+
+@test "hostile names never create a folder outside ROOT" {
+	origins evil ok Ok
+	config '"accounts": {"evil": {"type": "Organization", "repos": 8, "names": ["..", ".git", "-rf", "a/b", "x\u0007y", "Ok", "ok", "."]}}'
+	start_github "$CONFIG"
+	mkdir -p "$HOME/src/127.0.0.1"
+	ln -s /tmp "$HOME/src/127.0.0.1/evil"
+	run grove sync github --org evil --api-url "$GITHUB_API"
+	assert_output --partial "not a name GitHub allows"
+	assert_output --partial "would leave"
+	run find "$HOME" -newer "$CONFIG" -name '*rf*'
+	assert_output ""
+	[ ! -e /tmp/ok ] && [ ! -e /tmp/Ok ]
+	rm "$HOME/src/127.0.0.1/evil"
+	run grove sync github --org evil --api-url "$GITHUB_API"
+	assert_output --partial "cloned evil/Ok"
+	assert_output --partial "evil/ok: differs from evil/Ok only in case"
+	# a control character in a name is shown escaped, never sent to the terminal
+	assert_output --partial 'skipped evil/x\x07y'
+	refute_output --partial $'\a'
+
+}
+
+@test "errors: 401, 404, 5xx retried then failing, malformed and truncated JSON change nothing" {
+	origins acme one
+	start_github "$CONFIG"
+	config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["one"]}}'
+	GH_TOKEN=wrong run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_failure 1
+	assert_output --partial "401 bad credentials: the token was refused"
+	assert_output --partial "nothing was changed"
+	run grove sync github --org nobody --api-url "$GITHUB_API"
+	assert_failure 1
+	assert_output --partial "404 no such user or organization"
+	config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["one"]}}, "faults": [{"status": 502, "times": 9}]'
+	run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_failure 1
+	assert_output --partial "GitHub answered 502: trying again"
+	assert_output --partial "HTTP 502"
+	[ "$(requests)" -ge 4 ]
+	for body in malformed truncated; do
+		config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["one"]}}, "faults": [{"body": "'$body'"}]'
+		run grove sync github --org acme --api-url "$GITHUB_API"
+		assert_failure 1
+		assert_output --partial "nothing was changed"
+		[ ! -e src ] && [ ! -e .mrconfig ]
+	done
+}
+
+@test "rate limits: retry-after waits and succeeds, the user is told" {
+	origins acme one
+	config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["one"]}}, "faults": [{"status": 429, "ratelimit": true, "retry_after": 1}]'
+	start_github "$CONFIG"
+	run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_success
+	assert_output --partial "rate limit: waiting 1 seconds"
+	assert_output --partial "cloned acme/one"
+}
+
+@test "existing clones are updated as grove update does; plain http only to loopback" {
+	origins acme one
+	config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["one"]}}'
+	start_github "$CONFIG"
+	run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_success
+	local tmp="$BATS_TEST_TMPDIR/pusher"
+	git clone -q "$ORIGINS/acme/one.git" "$tmp"
+	echo more >>"$tmp/a.txt" && git -C "$tmp" commit -qam more && git -C "$tmp" push -q origin main
+	run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_success
+	assert_output --partial "updated acme/one"
+	[ "$(git -C src/127.0.0.1/acme/one rev-parse HEAD)" = "$(git -C "$tmp" rev-parse HEAD)" ]
+	run grove sync github --org acme --api-url "http://example.invalid/api/v3"
+	assert_failure 2
+	assert_output --partial "http:// only to 127.0.0.1"
+}
+
+@test "forks get an upstream remote for their parent; --forks-under-parent files them there" {
+	origins alice fk plain
+	origins upstream-owner fk
+	config '"accounts": {"alice": {"repos": 2, "forks": 1, "names": ["fk", "plain"]}}'
+	start_github "$CONFIG"
+	run grove sync github --user alice --api-url "$GITHUB_API"
+	assert_success
+	[ "$(git -C src/127.0.0.1/alice/fk remote get-url upstream)" = "file://$ORIGINS/upstream-owner/fk.git" ]
+	run git -C src/127.0.0.1/alice/plain remote get-url upstream
+	assert_failure
+	grep -q '"/repos/alice/fk"' "$GITHUB_LOG"
+	rm -rf src .mrconfig
+	run grove sync github --user alice --api-url "$GITHUB_API" --forks-under-parent
+	assert_success
+	[ -d src/127.0.0.1/upstream-owner/fk/.git ]
+	[ -d src/127.0.0.1/alice/plain/.git ]
+}
+
+@test "--prune removes only what sync registered, gone upstream, with nothing to lose; renames are reported" {
+	origins acme keep gone dirty renamed
+	config '"accounts": {"acme": {"type": "Organization", "repos": 4, "names": ["keep", "gone", "dirty", "renamed"], "ids": {"keep": 1, "gone": 2, "dirty": 3, "renamed": 4}}}'
+	start_github "$CONFIG"
+	run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_success
+	grep -q 'grove_source = github:127.0.0.1/acme#2' .mrconfig
+	# a clone registered by hand from the same organization is never pruned
+	git clone -q "$ORIGINS/acme/keep.git" src/mine
+	printf '[src/mine]\ncheckout = git clone x mine\n' >>.mrconfig
+	echo change >>src/127.0.0.1/acme/dirty/a.txt
+	origins acme new-name
+	config '"accounts": {"acme": {"type": "Organization", "repos": 2, "names": ["keep", "new-name"], "ids": {"keep": 1, "new-name": 4}}}'
+	run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_success
+	assert_output --partial "gone upstream $HOME/src/127.0.0.1/acme/gone: grove sync --prune removes it"
+	assert_output --partial "acme/new-name"
+	assert_output --partial "renamed upstream: the clone stays at $HOME/src/127.0.0.1/acme/renamed"
+	[ ! -e src/127.0.0.1/acme/new-name ]
+	run grove sync github --org acme --api-url "$GITHUB_API" --prune --dry-run
+	assert_output --partial "would prune $HOME/src/127.0.0.1/acme/gone"
+	[ -d src/127.0.0.1/acme/gone ]
+	run grove sync github --org acme --api-url "$GITHUB_API" --prune
+	assert_output --partial "pruned $HOME/src/127.0.0.1/acme/gone"
+	assert_output --partial "not pruned $HOME/src/127.0.0.1/acme/dirty: it has local changes"
+	[ ! -e src/127.0.0.1/acme/gone ]
+	[ -d src/127.0.0.1/acme/dirty ]
+	[ -d src/mine ]
+	! grep -q 'acme/gone' .mrconfig
+	grep -q 'acme/dirty' .mrconfig
+	# a failed listing prunes nothing
+	config '"accounts": {"acme": {"type": "Organization", "repos": 0}}, "faults": [{"status": 500, "times": 9}]'
+	run grove sync github --org acme --api-url "$GITHUB_API" --prune
+	assert_failure 1
+	[ -d src/127.0.0.1/acme/keep ]
+}

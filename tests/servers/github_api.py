@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""A GitHub REST API for grove's tests, on 127.0.0.1 only.
+
+usage: github_api.py CONFIG PORTFILE LOGFILE
+
+CONFIG is a JSON file, read again on every request so a test can change it
+between runs:
+  {
+    "token": "secret",               # the one token the server accepts
+    "accounts": {                     # login -> account
+      "alice": {"type": "User", "repos": 5, "private": 2, "forks": 1,
+                "archived": 1, "disabled": 0, "names": ["x", ...]},
+      "acme":  {"type": "Organization", "repos": 250}
+    },
+    "clone_base": "/path",           # clone_url is file://clone_base/OWNER/NAME.git
+    "faults": [                       # consumed one per matching request
+      {"path": "/orgs/acme/repos", "status": 500, "times": 2},
+      {"status": 403, "ratelimit": true, "retry_after": 1},
+      {"body": "malformed"}, {"body": "truncated"}, {"slow": 3}
+    ]
+  }
+Repositories are generated: NAME is names[i] when given, else "repo-NNN".
+The first `private` ones are private (served only with the token, by
+/user/repos), then `forks` forks (parent: upstream-owner/NAME), then
+`archived`, then `disabled`. Every response is built on the template
+tests/fixtures/github/minimal-repository-items.json.
+
+Pagination follows GitHub: per_page (default 30, at most 100), a Link header
+with rel="next" and rel="last" when there is more. Every response carries an
+ETag and the x-ratelimit-* headers; If-None-Match with the current ETag gets
+304 and does not count against the limit. One JSON line per request goes to
+LOGFILE (method, path, headers).
+"""
+import copy
+import hashlib
+import http.server
+import json
+import os
+import sys
+import threading
+import time
+import urllib.parse
+
+config_path, portfile, logfile = sys.argv[1:4]
+here = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(here, "..", "fixtures", "github", "minimal-repository-items.json")) as f:
+    TEMPLATE = json.load(f)[0]
+lock = threading.Lock()
+state = {"used": 0, "faults_used": {}}
+LIMIT = 5000
+
+
+def load_config():
+    with open(config_path) as f:
+        return json.load(f)
+
+
+def make_repo(cfg, login, acct, i):
+    names = acct.get("names") or []
+    name = names[i] if i < len(names) else "repo-%03d" % i
+    r = copy.deepcopy(TEMPLATE)
+    base = cfg.get("clone_base", "/nonexistent")
+    ids = acct.get("ids") or {}
+    r["id"] = ids.get(name, abs(hash((login, name))) % 10**9)
+    r["name"] = name
+    r["full_name"] = f"{login}/{name}"
+    r["owner"]["login"] = login
+    r["owner"]["type"] = acct.get("type", "User")
+    npriv = acct.get("private", 0)
+    nfork = acct.get("forks", 0)
+    narch = acct.get("archived", 0)
+    ndis = acct.get("disabled", 0)
+    r["private"] = i < npriv
+    r["visibility"] = "private" if r["private"] else "public"
+    r["fork"] = npriv <= i < npriv + nfork
+    r["archived"] = npriv + nfork <= i < npriv + nfork + narch
+    r["disabled"] = npriv + nfork + narch <= i < npriv + nfork + narch + ndis
+    r["default_branch"] = "main"
+    r["clone_url"] = f"file://{base}/{login}/{name}.git"
+    r["ssh_url"] = f"file://{base}/{login}/{name}.git"
+    r["html_url"] = f"https://github.com/{login}/{name}"
+    r["url"] = f"http://127.0.0.1/repos/{login}/{name}"
+    return r
+
+
+def repos_of(cfg, login):
+    acct = cfg["accounts"].get(login)
+    if acct is None:
+        return None
+    n = acct.get("repos", 0)
+    return [make_repo(cfg, login, acct, i) for i in range(n)]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def record(self):
+        line = {"method": self.command, "path": self.path,
+                "headers": {k.lower(): v for k, v in self.headers.items()}}
+        with lock, open(logfile, "a") as f:
+            f.write(json.dumps(line) + "\n")
+
+    def send(self, status, body=b"", headers=None, count=True):
+        with lock:
+            if count:
+                state["used"] += 1
+            used = state["used"]
+        self.send_response(status)
+        hdrs = {
+            "Content-Type": "application/json; charset=utf-8",
+            "x-ratelimit-limit": str(LIMIT),
+            "x-ratelimit-remaining": str(max(LIMIT - used, 0)),
+            "x-ratelimit-used": str(used),
+            "x-ratelimit-reset": str(int(time.time()) + 3600),
+            "x-ratelimit-resource": "core",
+        }
+        hdrs.update(headers or {})
+        if "Content-Length" not in hdrs:
+            hdrs["Content-Length"] = str(len(body))
+        for k, v in hdrs.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+    def error(self, status, message):
+        self.send(status, json.dumps({"message": message,
+                                      "documentation_url": "https://docs.github.com/rest"}).encode())
+
+    def fault(self, cfg, path):
+        """the first configured fault that applies to path, consumed"""
+        for k, fl in enumerate(cfg.get("faults", [])):
+            if "path" in fl and fl["path"] != path:
+                continue
+            key = "%d %s" % (k, json.dumps(fl, sort_keys=True))  # a new config, new faults
+            with lock:
+                used = state["faults_used"].get(key, 0)
+                if used >= fl.get("times", 1):
+                    continue
+                state["faults_used"][key] = used + 1
+            return fl
+        return None
+
+    def do_GET(self):
+        self.record()
+        cfg = load_config()
+        url = urllib.parse.urlsplit(self.path)
+        path = url.path
+        query = dict(urllib.parse.parse_qsl(url.query))
+        if not self.headers.get("User-Agent"):
+            return self.error(403, "Request forbidden by administrative rules. Please make sure your request has a User-Agent header")
+        auth = self.headers.get("Authorization")
+        authed = False
+        if auth is not None:
+            if auth != "Bearer " + cfg.get("token", ""):
+                return self.error(401, "Bad credentials")
+            authed = True
+        fl = self.fault(cfg, path)
+        if fl and "status" in fl:
+            headers = {}
+            if fl.get("ratelimit"):
+                if "retry_after" in fl:
+                    headers["retry-after"] = str(fl["retry_after"])
+                else:
+                    headers["x-ratelimit-remaining"] = "0"
+                    headers["x-ratelimit-reset"] = str(int(time.time()) + fl.get("reset_in", 1))
+                msg = "API rate limit exceeded"
+            else:
+                msg = fl.get("message", "Server Error")
+            body = json.dumps({"message": msg}).encode()
+            with lock:
+                state["used"] += 1
+            self.send_response(fl["status"])
+            for k, v in {"Content-Type": "application/json", "Content-Length": str(len(body)),
+                         "x-ratelimit-limit": str(LIMIT),
+                         "x-ratelimit-remaining": headers.pop("x-ratelimit-remaining", "4000"),
+                         "x-ratelimit-reset": headers.pop("x-ratelimit-reset", str(int(time.time()) + 3600)),
+                         **headers}.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
+            return
+
+        parts = [p for p in path.split("/") if p]
+        items = None
+        if parts == ["user"]:
+            if not authed:
+                return self.error(401, "Requires authentication")
+            return self.send(200, json.dumps({"login": cfg.get("token_user", "alice")}).encode())
+        if parts == ["user", "repos"]:
+            if not authed:
+                return self.error(401, "Requires authentication")
+            login = cfg.get("token_user", "alice")
+            items = list(repos_of(cfg, login) or [])
+            if query.get("affiliation") != "owner":
+                for org in cfg.get("token_orgs", []):
+                    items += repos_of(cfg, org) or []
+        elif len(parts) == 3 and parts[0] in ("users", "orgs") and parts[2] == "repos":
+            acct = cfg["accounts"].get(parts[1])
+            want = "Organization" if parts[0] == "orgs" else None
+            if acct is None or (want and acct.get("type") != want):
+                return self.error(404, "Not Found")
+            items = repos_of(cfg, parts[1])
+            # private repositories: only an organization member's token sees them
+            if not (authed and parts[1] in cfg.get("token_orgs", []) and parts[0] == "orgs"):
+                items = [r for r in items if not r["private"]]
+        elif len(parts) == 3 and parts[0] == "repos":
+            for r in repos_of(cfg, parts[1]) or []:
+                if r["name"] == parts[2] and (authed or not r["private"]):
+                    if r["fork"]:
+                        parent = copy.deepcopy(r)
+                        parent["owner"]["login"] = "upstream-owner"
+                        parent["full_name"] = "upstream-owner/" + r["name"]
+                        parent["clone_url"] = parent["ssh_url"] = \
+                            f"file://{cfg.get('clone_base')}/upstream-owner/{r['name']}.git"
+                        parent["fork"] = False
+                        r["parent"] = parent
+                        r["source"] = parent
+                    return self.send_json(r, fl)
+            return self.error(404, "Not Found")
+        else:
+            return self.error(404, "Not Found")
+
+        per_page = min(int(query.get("per_page", 30)), 100)
+        page = int(query.get("page", 1))
+        pages = max((len(items) + per_page - 1) // per_page, 1)
+        chunk = items[(page - 1) * per_page: page * per_page]
+        headers = {}
+        if page < pages:
+            host = self.headers.get("Host", "127.0.0.1")
+
+            def link(p):
+                q = dict(query)
+                q["page"] = str(p)
+                return f"<http://{host}{path}?{urllib.parse.urlencode(q)}>"
+            headers["Link"] = f'{link(page + 1)}; rel="next", {link(pages)}; rel="last"'
+        self.send_json(chunk, fl, headers)
+
+    def send_json(self, obj, fl, headers=None):
+        body = json.dumps(obj, indent=2).encode()
+        etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+        if self.headers.get("If-None-Match") == etag:
+            return self.send(304, b"", {"ETag": etag}, count=False)
+        headers = dict(headers or {})
+        headers["ETag"] = etag
+        if fl and fl.get("body") == "malformed":
+            body = b'[{"id": 1, "name": '
+        elif fl and fl.get("body") == "truncated":
+            headers["Content-Length"] = str(len(body))
+            self.send(200, b"", {**headers, "Content-Length": str(len(body))})
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if fl and fl.get("slow"):
+            self.send(200, b"", {**headers, "Content-Length": str(len(body))})
+            for k in range(0, len(body), 64):
+                self.wfile.write(body[k:k + 64])
+                self.wfile.flush()
+                time.sleep(fl["slow"] / max(len(body) / 64, 1))
+            return
+        self.send(200, body, headers)
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+with open(portfile + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+os.rename(portfile + ".tmp", portfile)
+server.serve_forever()
