@@ -36,10 +36,11 @@ const struct cmd cmd_table[] = {
 	{ "run", cmd_shell, CMD_SHELL, 0, "COMMAND [ARGS...]",
 	  "run a command in each repository" },
 	{ "sync", cmd_sync, CMD_GIT | CMD_HTTP | CMD_OWNARGS, 0,
-	  "github [--user LOGIN|--org ORG|--mine] [--root DIR] [--protocol https|ssh] [--skip-forks] "
+	  "[NAME] | github [--user LOGIN|--org ORG|--mine] [--root DIR] [--protocol https|ssh] [--skip-forks] "
 	  "[--skip-archived] [--match REGEX] [--exclude REGEX] [--no-clone] [--no-update] [--dry-run] "
 	  "[--prune] [--api-url URL] [--forks-under-parent] [--json]",
-	  "clone and update every repository of a GitHub account, and register them" },
+	  "clone and update every repository of a GitHub account, and register them (NAME: a "
+	  "profile of ~/.config/grove/config; none: all of them)" },
 	{ "list", cmd_list, 0, OPT_JSON, "[--json]", "list the registered repositories" },
 	{ "register", cmd_register, CMD_GIT, OPT_RECURSIVE, "[-r DIR]... [DIR...]",
 	  "add existing checkouts to the registry" },

@@ -12,6 +12,7 @@
 #include "proc.h"
 
 #include <cjson/cJSON.h>
+#include <ini.h>
 #include <ctype.h>
 #include <errno.h>
 #include <regex.h>
@@ -61,83 +62,159 @@ struct sync_run {
 
 /* ---------------------------------------------------------------- options */
 
-static int need_value(const struct cmd_ctx *ctx, size_t i, const char **v)
+/* one setting, from the command line (--KEY [VALUE]) or a profile (KEY =
+ * VALUE): value is NULL for a command-line flag. 0, or -1 with a message */
+static int sync_option(struct sync_opts *so, const char *key, const char *value, const char *where)
 {
-	if (i + 1 >= ctx->args.n) {
-		fprintf(stderr, "grove sync: option '%s' needs a value\n", ctx->args.items[i]);
-		return -1;
+	static const struct {
+		const char *name;
+		size_t off;
+		int is_flag;
+	} opts[] = {
+		{ "user", offsetof(struct sync_opts, user), 0 },
+		{ "org", offsetof(struct sync_opts, org), 0 },
+		{ "root", offsetof(struct sync_opts, root), 0 },
+		{ "api-url", offsetof(struct sync_opts, api_url), 0 },
+		{ "match", offsetof(struct sync_opts, match), 0 },
+		{ "exclude", offsetof(struct sync_opts, exclude), 0 },
+		{ "mine", offsetof(struct sync_opts, mine), 1 },
+		{ "skip-forks", offsetof(struct sync_opts, skip_forks), 1 },
+		{ "skip-archived", offsetof(struct sync_opts, skip_archived), 1 },
+		{ "no-clone", offsetof(struct sync_opts, no_clone), 1 },
+		{ "no-update", offsetof(struct sync_opts, no_update), 1 },
+		{ "dry-run", offsetof(struct sync_opts, dry_run), 1 },
+		{ "forks-under-parent", offsetof(struct sync_opts, forks_under_parent), 1 },
+		{ "prune", offsetof(struct sync_opts, prune), 1 },
+	};
+	if (!strcmp(key, "protocol")) {
+		if (!value || (strcmp(value, "https") && strcmp(value, "ssh"))) {
+			fprintf(stderr, "grove sync: %s: protocol takes https or ssh, not '%s'\n", where,
+				value ? value : "");
+			return -1;
+		}
+		so->ssh = !strcmp(value, "ssh");
+		return 0;
 	}
-	*v = ctx->args.items[i + 1];
+	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+		if (strcmp(key, opts[k].name))
+			continue;
+		if (!opts[k].is_flag) {
+			*(const char **)((char *)so + opts[k].off) = value;
+			return 0;
+		}
+		int on = !value || !strcasecmp(value, "true") || !strcasecmp(value, "yes") || !strcmp(value, "1");
+		if (value && !on && strcasecmp(value, "false") && strcasecmp(value, "no") && strcmp(value, "0")) {
+			fprintf(stderr, "grove sync: %s: %s takes true or false, not '%s'\n", where, key, value);
+			return -1;
+		}
+		*(int *)((char *)so + opts[k].off) = on;
+		return 0;
+	}
+	fprintf(stderr, "grove sync: %s: unknown setting '%s'\n", where, key);
+	return -1;
+}
+
+static int takes_value(const char *key)
+{
+	static const char *const v[] = { "user", "org", "root", "api-url", "match", "exclude", "protocol" };
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (!strcmp(key, v[i]))
+			return 1;
 	return 0;
 }
 
-static int parse_sync_args(struct cmd_ctx *ctx, struct sync_opts *so)
+/* the command line after `github` or a profile name */
+static int parse_sync_args(struct cmd_ctx *ctx, size_t from, struct sync_opts *so)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} values[] = {
-		{ "--user", offsetof(struct sync_opts, user) },
-		{ "--org", offsetof(struct sync_opts, org) },
-		{ "--root", offsetof(struct sync_opts, root) },
-		{ "--api-url", offsetof(struct sync_opts, api_url) },
-		{ "--match", offsetof(struct sync_opts, match) },
-		{ "--exclude", offsetof(struct sync_opts, exclude) },
-	};
-	static const struct {
-		const char *name;
-		size_t off;
-	} flags[] = {
-		{ "--mine", offsetof(struct sync_opts, mine) },
-		{ "--skip-forks", offsetof(struct sync_opts, skip_forks) },
-		{ "--skip-archived", offsetof(struct sync_opts, skip_archived) },
-		{ "--no-clone", offsetof(struct sync_opts, no_clone) },
-		{ "--no-update", offsetof(struct sync_opts, no_update) },
-		{ "--dry-run", offsetof(struct sync_opts, dry_run) },
-		{ "--forks-under-parent", offsetof(struct sync_opts, forks_under_parent) },
-		{ "--prune", offsetof(struct sync_opts, prune) },
-	};
-	if (!ctx->args.n || strcmp(ctx->args.items[0], "github")) {
-		fprintf(stderr, "grove sync: say which provider: grove sync github [options]\n");
-		return -1;
-	}
-	for (size_t i = 1; i < ctx->args.n; i++) {
-		const char *a = ctx->args.items[i], *v;
-		size_t k;
-		for (k = 0; k < sizeof(values) / sizeof(values[0]); k++)
-			if (!strcmp(a, values[k].name))
-				break;
-		if (k < sizeof(values) / sizeof(values[0])) {
-			if (need_value(ctx, i++, &v) < 0)
-				return -1;
-			*(const char **)((char *)so + values[k].off) = v;
+	for (size_t i = from; i < ctx->args.n; i++) {
+		const char *a = ctx->args.items[i];
+		if (!strcmp(a, "--json")) {
+			ctx->json = 1;
 			continue;
 		}
-		for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
-			if (!strcmp(a, flags[k].name))
-				break;
-		if (k < sizeof(flags) / sizeof(flags[0])) {
-			*(int *)((char *)so + flags[k].off) = 1;
-		} else if (!strcmp(a, "--protocol")) {
-			if (need_value(ctx, i++, &v) < 0)
-				return -1;
-			if (strcmp(v, "https") && strcmp(v, "ssh")) {
-				fprintf(stderr, "grove sync: --protocol takes https or ssh, not '%s'\n", v);
-				return -1;
-			}
-			so->ssh = !strcmp(v, "ssh");
-		} else if (!strcmp(a, "--json")) {
-			ctx->json = 1;
-		} else {
-			fprintf(stderr, "grove sync: unknown option '%s'\n", a);
+		if (strncmp(a, "--", 2)) {
+			fprintf(stderr, "grove sync: unexpected argument '%s'\n", a);
 			return -1;
 		}
+		const char *v = NULL;
+		if (takes_value(a + 2)) {
+			if (i + 1 >= ctx->args.n) {
+				fprintf(stderr, "grove sync: option '%s' needs a value\n", a);
+				return -1;
+			}
+			v = ctx->args.items[++i];
+		}
+		if (sync_option(so, a + 2, v, "the command line") < 0)
+			return -1;
 	}
+	return 0;
+}
+
+static int check_sync_opts(const struct sync_opts *so, const char *where)
+{
 	if (!!so->user + !!so->org + so->mine > 1) {
-		fprintf(stderr, "grove sync: give one of --user, --org and --mine\n");
+		fprintf(stderr, "grove sync: %s: give one of user, org and mine\n", where);
 		return -1;
 	}
 	return 0;
+}
+
+/* ---------------------------------------------------------------- profiles */
+
+struct sync_profile {
+	char *name;
+	struct sync_opts so;
+	struct strlist strings; /* the values so points at */
+};
+
+struct profiles {
+	const char *file;
+	struct sync_profile *v;
+	size_t n;
+	int errors;
+};
+
+static int on_ini(void *arg, const char *section, const char *key, const char *value)
+{
+	struct profiles *ps = arg;
+	char *where = xasprintf("%s [%s] %s", ps->file, section, key);
+	size_t sl = strlen(section);
+	int rc = 1;
+	if (strncmp(section, "sync \"", 6) || sl < 8 || section[sl - 1] != '"') {
+		fprintf(stderr, "grove sync: %s: sections are [sync \"NAME\"], not [%s]\n", where, section);
+		ps->errors++;
+		goto out;
+	}
+	if (!ps->n || strncmp(ps->v[ps->n - 1].name, section + 6, sl - 7) ||
+	    ps->v[ps->n - 1].name[sl - 7]) {
+		ps->v = xrealloc(ps->v, (ps->n + 1) * sizeof(*ps->v));
+		memset(&ps->v[ps->n], 0, sizeof(ps->v[ps->n]));
+		ps->v[ps->n++].name = xstrndup(section + 6, sl - 7);
+	}
+	struct sync_profile *p = &ps->v[ps->n - 1];
+	if (!strcmp(key, "provider")) {
+		if (strcmp(value, "github")) {
+			fprintf(stderr, "grove sync: %s: provider github is the one grove knows, not '%s'\n",
+				where, value);
+			ps->errors++;
+		}
+		goto out;
+	}
+	strlist_push(&p->strings, value);
+	if (sync_option(&p->so, key, p->strings.items[p->strings.n - 1], where) < 0)
+		ps->errors++;
+out:
+	free(where);
+	return rc;
+}
+
+static void profiles_free(struct profiles *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		free(ps->v[i].name);
+		strlist_free(&ps->v[i].strings);
+	}
+	free(ps->v);
 }
 
 /* ---------------------------------------------------------------- token */
@@ -620,7 +697,7 @@ static char *listing_path(const struct sync_opts *so, const struct github_opts *
 	return xstrdup("/user/repos");
 }
 
-int cmd_sync(struct cmd_ctx *ctx)
+static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 {
 	struct sync_run run;
 	struct github_repos repos = { 0 };
@@ -633,8 +710,7 @@ int cmd_sync(struct cmd_ctx *ctx)
 
 	memset(&run, 0, sizeof(run));
 	run.ctx = ctx;
-	if (parse_sync_args(ctx, &run.so) < 0)
-		goto out;
+	run.so = *opts;
 	const char *api = run.so.api_url ? run.so.api_url : DEFAULT_API;
 	if (strncmp(api, "https://", 8) && !(strncmp(api, "http://", 7) == 0 && http_is_loopback(api))) {
 		fprintf(stderr, "grove sync: --api-url must be https:// (http:// only to 127.0.0.1, ::1 or localhost): %s\n",
@@ -674,11 +750,6 @@ int cmd_sync(struct cmd_ctx *ctx)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	struct net_config nc = { ctx->timeout, pool_interrupted };
-	if (net_init(&nc) < 0) {
-		fprintf(stderr, "grove sync: cannot set up the network\n");
-		goto out;
-	}
 	cmd_output_init(ctx, &run.out, 0);
 	run.uo.timeout = ctx->timeout;
 	static const struct pool_callbacks cb = { sync_work, sync_done, sync_tick };
@@ -713,4 +784,74 @@ out:
 	free(path);
 	free(source);
 	return rc;
+}
+
+static char *settings_file(const struct cmd_ctx *ctx)
+{
+	const char *x = getenv("XDG_CONFIG_HOME");
+	return x && *x == '/' ? xasprintf("%s/grove/config", x)
+			      : xasprintf("%s/.config/grove/config", ctx->home);
+}
+
+/* grove sync [NAME] [options]: the profiles of the settings file */
+static int sync_profiles(struct cmd_ctx *ctx)
+{
+	struct profiles ps = { NULL, NULL, 0, 0 };
+	char *file = settings_file(ctx);
+	const char *want = ctx->args.n && strncmp(ctx->args.items[0], "--", 2) ? ctx->args.items[0] : NULL;
+	int rc = EXIT_USAGE, ran = 0;
+	ps.file = file;
+	int e = ini_parse(file, on_ini, &ps);
+	if (e < 0) {
+		fprintf(stderr, "grove sync: no settings file %s: use grove sync github [options], or write [sync \"NAME\"] profiles there\n",
+			file);
+		goto out;
+	}
+	if (e > 0 || ps.errors) {
+		if (e > 0)
+			fprintf(stderr, "grove sync: parse error at %s line %d\n", file, e);
+		goto out;
+	}
+	rc = EXIT_OK;
+	for (size_t i = 0; i < ps.n; i++) {
+		struct sync_opts so = ps.v[i].so;
+		char *where = xasprintf("%s [sync \"%s\"]", file, ps.v[i].name);
+		if (want && strcmp(want, ps.v[i].name)) {
+			free(where);
+			continue;
+		}
+		ran++;
+		int r = parse_sync_args(ctx, want ? 1 : 0, &so) < 0 || check_sync_opts(&so, where) < 0
+				? EXIT_USAGE
+				: (printf("grove sync: %s\n", ps.v[i].name), fflush(stdout), sync_one(ctx, &so));
+		if (r > rc)
+			rc = r;
+		free(where);
+	}
+	if (!ran && want)
+		fprintf(stderr, "grove sync: no profile [sync \"%s\"] in %s\n", want, file);
+	else if (!ran)
+		fprintf(stderr, "grove sync: no profiles in %s\n", file);
+	if (!ran)
+		rc = EXIT_USAGE;
+out:
+	profiles_free(&ps);
+	free(file);
+	return rc;
+}
+
+int cmd_sync(struct cmd_ctx *ctx)
+{
+	struct sync_opts so;
+	struct net_config nc = { ctx->timeout, pool_interrupted };
+	memset(&so, 0, sizeof(so));
+	if (net_init(&nc) < 0) {
+		fprintf(stderr, "grove sync: cannot set up the network\n");
+		return EXIT_FAILED;
+	}
+	if (!ctx->args.n || strcmp(ctx->args.items[0], "github"))
+		return sync_profiles(ctx);
+	if (parse_sync_args(ctx, 1, &so) < 0 || check_sync_opts(&so, "the command line") < 0)
+		return EXIT_USAGE;
+	return sync_one(ctx, &so);
 }

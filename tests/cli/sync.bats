@@ -252,3 +252,66 @@ requests() {
 	assert_failure 1
 	[ -d src/127.0.0.1/acme/keep ]
 }
+
+@test "profiles in \$XDG_CONFIG_HOME/grove/config: grove sync runs them all, grove sync NAME one" {
+	origins acme one
+	origins alice mine
+	config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["one"]}, "alice": {"repos": 1, "names": ["mine"]}}'
+	start_github "$CONFIG"
+	export XDG_CONFIG_HOME="$HOME/.config"
+	mkdir -p "$XDG_CONFIG_HOME/grove"
+	run grove sync
+	assert_failure 2
+	assert_output --partial "no settings file $XDG_CONFIG_HOME/grove/config"
+	cat >"$XDG_CONFIG_HOME/grove/config" <<-EOF2
+	; grove's own settings
+	[sync "work"]
+	provider = github
+	org = acme
+	api-url = $GITHUB_API
+	root = ~/work
+
+	[sync "me"]
+	provider = github
+	user = alice
+	api-url = $GITHUB_API
+	skip-forks = true
+	EOF2
+	run grove sync work --dry-run
+	assert_success
+	assert_output --partial "would clone acme/one ($HOME/work/127.0.0.1/acme/one)"
+	refute_output --partial alice
+	run grove sync
+	assert_success
+	assert_line --index 0 "grove sync: work"
+	assert_output --partial "cloned acme/one"
+	assert_output --partial "cloned alice/mine ($HOME/src/127.0.0.1/alice/mine)"
+	run grove sync nosuch
+	assert_failure 2
+	assert_output --partial 'no profile [sync "nosuch"]'
+	printf '[sync "bad"]\nprovider = github\ncolour = blue\n' >"$XDG_CONFIG_HOME/grove/config"
+	run grove sync
+	assert_failure 2
+	assert_output --partial "unknown setting 'colour'"
+	printf '[other]\nx = 1\n' >"$XDG_CONFIG_HOME/grove/config"
+	run grove sync
+	assert_failure 2
+	assert_output --partial 'sections are [sync "NAME"], not [other]'
+}
+
+@test "a redirect to another host never carries the token" {
+	origins acme one
+	start_github "$CONFIG"
+	config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["one"]}}, "faults": [{"path": "/orgs/acme/repos", "redirect": "http://localhost:'"$GITHUB_PORT"'/orgs/acme/repos?per_page=100&moved=1"}]'
+	GH_TOKEN=s3cret-token run grove sync github --org acme --api-url "$GITHUB_API" --dry-run
+	assert_success
+	assert_output --partial "would clone acme/one"
+	run python3 - "$GITHUB_LOG" <<-'EOF2'
+	import json, sys
+	for line in open(sys.argv[1]):
+	    r = json.loads(line)
+	    print(r["headers"].get("host"), r["headers"].get("authorization"))
+	EOF2
+	assert_line --index 0 "127.0.0.1:$GITHUB_PORT Bearer s3cret-token"
+	assert_line --index 1 "localhost:$GITHUB_PORT None"
+}

@@ -16,7 +16,8 @@ between runs:
     "faults": [                       # consumed one per matching request
       {"path": "/orgs/acme/repos", "status": 500, "times": 2},
       {"status": 403, "ratelimit": true, "retry_after": 1},
-      {"body": "malformed"}, {"body": "truncated"}, {"slow": 3}
+      {"body": "malformed"}, {"body": "truncated"}, {"slow": 3},
+      {"path": "/orgs/acme/repos", "redirect": "http://localhost:PORT/..."}
     ]
   }
 Repositories are generated: NAME is names[i] when given, else "repo-NNN".
@@ -159,6 +160,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.error(401, "Bad credentials")
             authed = True
         fl = self.fault(cfg, path)
+        if fl and "redirect" in fl:
+            self.send_response(301)
+            self.send_header("Location", fl["redirect"])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if fl and "status" in fl:
             headers = {}
             if fl.get("ratelimit"):
