@@ -76,6 +76,7 @@ bench:
 	bench/status.sh --quick
 	bench/update.sh --quick
 	bench/run.sh --quick
+	bench/sync.sh --quick
 
 install: grove
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

@@ -315,3 +315,18 @@ requests() {
 	assert_line --index 0 "127.0.0.1:$GITHUB_PORT Bearer s3cret-token"
 	assert_line --index 1 "localhost:$GITHUB_PORT None"
 }
+
+@test "403 without rate-limit headers is no access; 403 with the limit used up waits for the reset" {
+	origins acme one
+	start_github "$CONFIG"
+	config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["one"]}}, "faults": [{"status": 403, "message": "Resource not accessible by integration"}]'
+	run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_failure 1
+	assert_output --partial "403 forbidden: the token has no access to this"
+	assert_output --partial "nothing was changed"
+	config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["one"]}}, "faults": [{"status": 403, "ratelimit": true, "reset_in": 1}]'
+	run grove sync github --org acme --api-url "$GITHUB_API" --dry-run
+	assert_success
+	assert_output --regexp "rate limit: waiting [12] seconds"
+	assert_output --partial "would clone acme/one"
+}

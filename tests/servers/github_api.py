@@ -84,12 +84,20 @@ def make_repo(cfg, login, acct, i):
     return r
 
 
+_generated = {}
+
+
 def repos_of(cfg, login):
+    """the account's repositories, made once per configuration"""
     acct = cfg["accounts"].get(login)
     if acct is None:
         return None
-    n = acct.get("repos", 0)
-    return [make_repo(cfg, login, acct, i) for i in range(n)]
+    key = (json.dumps(cfg, sort_keys=True), login)
+    with lock:
+        if key not in _generated:
+            n = acct.get("repos", 0)
+            _generated[key] = [make_repo(cfg, login, acct, i) for i in range(n)]
+        return list(_generated[key])
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -217,6 +225,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif len(parts) == 3 and parts[0] == "repos":
             for r in repos_of(cfg, parts[1]) or []:
                 if r["name"] == parts[2] and (authed or not r["private"]):
+                    r = copy.deepcopy(r)  # the listing's copy stays as it was
                     if r["fork"]:
                         parent = copy.deepcopy(r)
                         parent["owner"]["login"] = "upstream-owner"
