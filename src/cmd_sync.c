@@ -404,8 +404,9 @@ static int plan(struct sync_run *run, const struct github_repos *repos, const ch
 	for (size_t i = 0; i < run->n; i++)
 		for (size_t k = 0; run->items[i].path && k < i; k++)
 			if (run->items[k].path && !strcasecmp(run->items[i].path, run->items[k].path)) {
-				refuse(&run->items[i], xasprintf("differs from %s only in case",
-								  run->items[k].repo->full_name));
+				refuse(&run->items[i], xasprintf("differs from %s/%s only in case",
+								  run->items[k].repo->owner,
+								  run->items[k].repo->name));
 				free(run->items[i].path);
 				run->items[i].path = NULL;
 				break;
@@ -572,7 +573,9 @@ static int register_all(struct sync_run *run, const char *source)
 		ed.v[ed.n++] = (struct registry_edit){ { it->path, NULL }, "grove_source",
 						       values.items[values.n - 1], 0 };
 	}
-	if (ed.n && registry_file_update(run->ctx->home_file, registry_apply_edits, &ed, &err) < 0) {
+	/* -c FILE chooses the file, as for register; else the home registry */
+	const char *file = run->ctx->config_opt ? reg->main_file : run->ctx->home_file;
+	if (ed.n && registry_file_update(file, registry_apply_edits, &ed, &err) < 0) {
 		fputs(err.buf, stderr);
 		rc = -1;
 	}

@@ -86,6 +86,28 @@ requests() {
 	assert_output "grove/0.1.0 application/vnd.github+json 2022-11-28 Bearer s3cret-token"
 	run grep -rl s3cret "$HOME"
 	assert_output ""
+	# the ETag cache: one file per URL, readable by the user alone
+	run find "$XDG_CACHE_HOME/grove" -type f ! -perm 600
+	assert_output ""
+	[ "$(find "$XDG_CACHE_HOME/grove" -type f | wc -l)" -eq 1 ]
+}
+
+@test "the token from gh auth token, then from a git credential helper" {
+	origins alice a
+	config '"accounts": {"alice": {"repos": 1, "names": ["a"]}}'
+	start_github "$CONFIG"
+	printf '#!/bin/sh\n[ "$*" = "auth token --hostname 127.0.0.1" ] && echo s3cret-token\n' >"$BATS_TEST_TMPDIR/bin/gh"
+	run grove -v sync github --api-url "$GITHUB_API" --dry-run
+	assert_success
+	assert_output --partial "token from gh auth token"
+	assert_output --partial "would clone alice/a"
+	printf '#!/bin/sh\nexit 1\n' >"$BATS_TEST_TMPDIR/bin/gh"
+	git config --global credential.helper '!f() { echo username=alice; echo password=s3cret-token; }; f'
+	run grove -v sync github --api-url "$GITHUB_API" --dry-run
+	assert_success
+	assert_output --partial "token from git credential"
+	[ "$(grep -c 'Bearer s3cret-token' "$GITHUB_LOG")" -eq 2 ]
+	refute_output --partial s3cret
 }
 
 @test "--user: public repositories only without a token; a token for the same user lists its own" {
