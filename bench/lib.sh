@@ -73,3 +73,16 @@ bench_need() {
 		command -v "$t" >/dev/null || { echo "bench/$script: $t is missing (make deps)" >&2; exit 2; }
 	done
 }
+
+# bench_interleaved RUNS: times every command of the global arrays order
+# (names) and cmds (name -> command) RUNS times, after one warm-up run of
+# each, interleaved so noise hits them alike; sets med[name] to the median
+bench_interleaved() {
+	local runs=$1 name r
+	for name in "${order[@]}"; do time_runs 1 warm "${cmds[$name]}"; done
+	for ((r = 0; r < runs; r++)); do
+		for name in "${order[@]}"; do time_runs 1 "$name" "${cmds[$name]}"; done
+	done
+	declare -gA med
+	for name in "${order[@]}"; do med[$name]=$(median_of "$name"); done
+}

@@ -42,12 +42,7 @@ declare -A cmds=(
 	[floor_fork]="sh -c 'while IFS= read -r d; do (cd \"\$d\" && set -e && true); done' <'$c/repos.txt'"
 )
 order=(grove_run grove_probe mr_run mr_j2_run mr_probe mr_j2_probe floor_exec floor_fork)
-for name in "${order[@]}"; do time_runs 1 warm "${cmds[$name]}"; done
-for ((r = 0; r < runs; r++)); do
-	for name in "${order[@]}"; do time_runs 1 "$name" "${cmds[$name]}"; done
-done
-declare -A med
-for name in "${order[@]}"; do med[$name]=$(median_of "$name"); done
+bench_interleaved "$runs"
 best_run=$(( med[mr_run] < med[mr_j2_run] ? med[mr_run] : med[mr_j2_run] ))
 best_probe=$(( med[mr_probe] < med[mr_j2_probe] ? med[mr_probe] : med[mr_j2_probe] ))
 

@@ -31,12 +31,7 @@ declare -A cmds=(
 )
 order=(grove mr mr_j2 gita git_loop)
 # warm the page cache once, then interleave the runs so noise hits all alike
-for name in "${order[@]}"; do time_runs 1 warm "${cmds[$name]}"; done
-for ((r = 0; r < runs; r++)); do
-	for name in "${order[@]}"; do time_runs 1 "$name" "${cmds[$name]}"; done
-done
-declare -A med
-for name in "${order[@]}"; do med[$name]=$(median_of "$name"); done
+bench_interleaved "$runs"
 best_mr=$(( med[mr] < med[mr_j2] ? med[mr] : med[mr_j2] ))
 
 # peak memory at mem_n repositories

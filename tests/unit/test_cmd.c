@@ -9,22 +9,18 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "unit_registry.h"
 
 static struct registry reg;
 
 static int setup(void **state)
 {
 	(void)state;
-	struct strbuf err = STRBUF_INIT;
 	const char *text = "[ALIAS]\nyo = hello\nsy = sync_all\n"
 			   "[DEFAULT]\nhello = echo hi\nhelmet_default = echo h\n"
 			   "[src/a]\ngit_deploy = make deploy\nsync_all = x\npre_build = true\n"
 			   "skip = false\nbuild_test = true\n";
-	registry_init(&reg);
-	int rc = registry_load_buffer(&reg, "/h/.mrconfig", text, strlen(text), 1, &err);
-	rc |= registry_finish(&reg, &err);
-	strbuf_free(&err);
-	return rc;
+	return unit_registry_load(&reg, text);
 }
 
 static int teardown(void **state)

@@ -9,20 +9,16 @@
 #include <string.h>
 
 #include "select.h"
+#include "unit_registry.h"
 
 static struct registry reg;
 
 static int setup(void **state)
 {
 	(void)state;
-	struct strbuf err = STRBUF_INIT;
 	const char *text = "[src/a]\ngroups = work oss\n[src/b]\ngroups = oss\n[src/b/nested]\n"
 			   "[src/deep/x/y]\ngroups = work\n[other]\n";
-	registry_init(&reg);
-	int rc = registry_load_buffer(&reg, "/h/.mrconfig", text, strlen(text), 1, &err);
-	rc |= registry_finish(&reg, &err);
-	strbuf_free(&err);
-	return rc;
+	return unit_registry_load(&reg, text);
 }
 
 static int teardown(void **state)
