@@ -735,7 +735,7 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 	if (ctx->verbose)
 		fprintf(stderr, "grove sync: %s, token from %s\n", api, token ? token_source : "nowhere (public data only)");
 	cdir = cache_dir(ctx);
-	struct github_opts go = { api, token, cdir, 3, 0.5, on_notice, NULL };
+	struct github_opts go = { api, token, cdir, 3, 0.5, ctx->timeout, on_notice, NULL };
 	rc = EXIT_FAILED;
 	if (!(path = listing_path(&run.so, &go, &st, &err)) ||
 	    github_list(&go, path, &repos, &st, &err) < 0) {

@@ -304,7 +304,8 @@ static int get_page(const struct github_opts *o, const char *url, struct strbuf 
 	const char *headers[] = { ua, "Accept: application/vnd.github+json",
 				  "X-GitHub-Api-Version: 2022-11-28", inm ? inm : auth, inm ? auth : NULL,
 				  NULL };
-	struct http_request rq = { url, headers, 30, 60 };
+	long t = o->timeout > 0 ? o->timeout : 60;
+	struct http_request rq = { url, headers, t, t };
 	for (;;) {
 		struct http_response r;
 		http_response_init(&r);

@@ -23,6 +23,7 @@ struct github_opts {
 	const char *cache_dir; /* ETag cache folder, or NULL for none */
 	int max_retries;       /* rate limits and server errors, each */
 	double backoff;        /* seconds before the first retry after a 5xx */
+	long timeout;          /* seconds without a byte before a request fails */
 	/* told what grove waits for (rate limits, retries); may be NULL */
 	void (*notice)(void *arg, const char *msg);
 	void *notice_arg;

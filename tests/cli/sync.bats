@@ -352,3 +352,14 @@ requests() {
 	assert_output --regexp "rate limit: waiting [12] seconds"
 	assert_output --partial "would clone acme/one"
 }
+
+@test "an API server that stops answering fails after --timeout and changes nothing" {
+	start_stall
+	SECONDS=0
+	run grove --timeout 2 sync github --org acme --api-url "http://127.0.0.1:$STALL_PORT"
+	assert_failure 1
+	assert_output --partial "cannot list the repositories"
+	assert_output --partial "nothing was changed"
+	[ "$SECONDS" -lt 20 ]
+	[ ! -e src ] && [ ! -e .mrconfig ]
+}
