@@ -297,9 +297,7 @@ static int stays_under(const char *root, const char *path)
 		if (slash)
 			*slash = '\0';
 		struct stat st;
-		if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode))
-			ok = 0;
-		else if (lstat(p, &st) < 0 && errno != ENOENT)
+		if (lstat(p, &st) == 0 ? S_ISLNK(st.st_mode) : errno != ENOENT)
 			ok = 0;
 		if (slash)
 			*slash = '/';
@@ -643,7 +641,8 @@ static void prune_one(struct sync_run *run, const struct registry_repo *r)
 	} else if (run->so.dry_run) {
 		say_pruning(run, r->path, "would prune", NULL, OUTCOME_OK);
 	} else if (!missing && clone_remove_tree(r->path) < 0) {
-		say_pruning(run, r->path, "failed", "cannot remove the folder", OUTCOME_FAILED);
+		why = xasprintf("cannot remove the folder: %s", strerror(errno));
+		say_pruning(run, r->path, "failed", why, OUTCOME_FAILED);
 	} else if (registry_file_update(r->defined_in, registry_apply_edits, &ed, &err) < 0) {
 		say_pruning(run, r->path, "failed", err.buf, OUTCOME_FAILED);
 	} else {

@@ -301,9 +301,13 @@ static int get_page(const struct github_opts *o, const char *url, struct strbuf 
 		auth = xasprintf("Authorization: Bearer %s", o->token);
 	if (have_cache)
 		inm = xasprintf("If-None-Match: %s", c.etag);
-	const char *headers[] = { ua, "Accept: application/vnd.github+json",
-				  "X-GitHub-Api-Version: 2022-11-28", inm ? inm : auth, inm ? auth : NULL,
-				  NULL };
+	const char *headers[6] = { ua, "Accept: application/vnd.github+json",
+				   "X-GitHub-Api-Version: 2022-11-28" };
+	size_t nh = 3;
+	if (inm)
+		headers[nh++] = inm;
+	if (auth)
+		headers[nh++] = auth;
 	long t = o->timeout > 0 ? o->timeout : 60;
 	struct http_request rq = { url, headers, t, t };
 	for (;;) {
