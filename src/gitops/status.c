@@ -1,4 +1,5 @@
 #include "gitops/status.h"
+#include "gitops/cachetree.h"
 #include "gitops/gitcli.h"
 #include "gitops/probe.h"
 #include "gitops/upstream.h"
@@ -208,6 +209,13 @@ static int status_flags(git_config *cfg)
 	return (int)flags;
 }
 
+/* `git add -N`: libgit2 1.5 reports the path as staged, git does not */
+static int intent_to_add(git_index *idx, const char *path)
+{
+	const git_index_entry *e = idx ? git_index_get_bypath(idx, path, 0) : NULL;
+	return e && (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD);
+}
+
 /* counts as `git status --porcelain=v2` does; returns 1 when a changed file
  * goes through a filter libgit2 does not run (LFS and the like) */
 static int count_changes(git_repository *repo, git_status_list *list, struct status_result *r,
@@ -216,8 +224,7 @@ static int count_changes(git_repository *repo, git_status_list *list, struct sta
 	git_index *idx = NULL;
 	size_t n = git_status_list_entrycount(list);
 	int filtered = 0;
-	if (details)
-		git_repository_index(&idx, repo);
+	git_repository_index(&idx, repo);
 	for (size_t i = 0; i < n && !filtered; i++) {
 		const git_status_entry *e = git_status_byindex(list, i);
 		unsigned s = e->status;
@@ -235,6 +242,8 @@ static int count_changes(git_repository *repo, git_status_list *list, struct sta
 				strbuf_addf(&r->details, "?? %s\n", path);
 			continue;
 		}
+		if ((s & GIT_STATUS_INDEX_NEW) && intent_to_add(idx, path))
+			s &= ~(unsigned)GIT_STATUS_INDEX_NEW; /* git shows `.A`: not staged */
 		if (s & (GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |
 			 GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE))
 			r->staged++;
@@ -257,13 +266,14 @@ static int count_changes(git_repository *repo, git_status_list *list, struct sta
 	return filtered;
 }
 
-static int collect_changes(git_repository *repo, git_config *cfg, struct status_result *r,
-			   int details)
+static int collect_changes(git_repository *repo, git_config *cfg, git_reference *head,
+			   struct status_result *r, int details)
 {
 	git_status_options so;
 	git_status_list *list = NULL;
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.show = cachetree_index_is_head(repo, head) ? GIT_STATUS_SHOW_WORKDIR_ONLY
+					    : GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = (unsigned)status_flags(cfg);
 	int e = git_status_list_new(&list, repo, &so);
 	if (e == GIT_ELOCKED && (so.flags & GIT_STATUS_OPT_UPDATE_INDEX)) {
@@ -351,7 +361,7 @@ static int collect_native(git_repository *repo, const struct status_opts *o,
 	if ((rc = read_head(repo, r, &head)) < 0 || (rc = read_upstream(repo, cfg, head, r)) < 0)
 		goto out;
 	if (!r->bare) {
-		int e = collect_changes(repo, cfg, r, o->want_details);
+		int e = collect_changes(repo, cfg, head, r, o->want_details);
 		if (e == 1) {
 			*reroute = "filter attributes";
 			goto out;

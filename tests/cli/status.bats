@@ -77,6 +77,38 @@ setup() {
 	assert_line --regexp '^src/foo +main +↑1 +\+4 ~2 \?2$'
 }
 
+@test "the index's cached tree: counts match git, and no tree it names is missing" {
+	mkrepo src/foo
+	register src/foo
+	cd src/foo
+	mkdir -p d/e && echo 1 >d/e/one && echo 2 >d/two && git add d && git commit -qm dirs
+	# touched but unchanged: grove's refresh invalidates parts of the cache
+	touch d/e/one d/two a.txt
+	cd "$HOME"
+	run grove_counts "$HOME/src/foo"
+	assert_output "0 0 0 0"
+	# the next status rebuilt the cache in memory and, the index being
+	# HEAD's tree, wrote it back: git's own view of it agrees
+	run grove_counts "$HOME/src/foo"
+	assert_output "0 0 0 0"
+	run git -C src/foo write-tree
+	assert_output "$(git -C src/foo rev-parse 'HEAD^{tree}')"
+	# staged changes make trees that exist only in memory: never persisted
+	echo 3 >src/foo/d/e/three && git -C src/foo add d/e/three
+	echo 4 >>src/foo/d/two && git -C src/foo add d/two
+	git -C src/foo add -N d/later 2>/dev/null || { echo x >src/foo/d/later && git -C src/foo add -N d/later; }
+	touch src/foo/a.txt
+	run grove_counts "$HOME/src/foo"
+	assert_output "$(git_counts src/foo)"
+	run grove_counts "$HOME/src/foo"
+	assert_output "$(git_counts src/foo)"
+	git -C src/foo commit -qm staged
+	run git -C src/foo fsck --strict --no-dangling
+	assert_success
+	run git -C src/foo cat-file -t 'HEAD^{tree}:d/e'
+	assert_output tree
+}
+
 @test "a merge conflict counts conflicted files and says merging" {
 	mkrepo src/foo
 	register src/foo
