@@ -6,9 +6,10 @@ MANDIR = $(PREFIX)/share/man
 VERSION = 0.1.0
 
 CC ?= cc
-PKGS = libgit2 libcurl libcjson inih
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKGS = libgit2 libcjson inih
+# libcurl is compiled against but loaded when sync needs it (src/http.c)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldl
 CFLAGS ?= -O2 -g
 WARN = -std=c11 -Wall -Wextra -Werror
 CPPFLAGS += -D_GNU_SOURCE -DGROVE_VERSION='"$(VERSION)"' -Isrc
@@ -32,7 +33,7 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages the build, the tests, the demo and the benchmarks need
 DEB_PACKAGES = build-essential pkg-config git libgit2-dev libcurl4-openssl-dev \
 	libcjson-dev libinih-dev libcmocka-dev bats bats-assert bats-support \
-	myrepos gita time man-db python3 openssh-client openssh-server
+	myrepos gita time man-db python3 openssh-client openssh-server hyperfine valgrind
 
 .PHONY: all deps check unit cli demo install uninstall clean bench FORCE
 
@@ -55,6 +56,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) \
 		$(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+
+# the benchmarks' floor: the least work that tells a dirty repository
+$(BUILD)/floor: bench/floor.c
+	@mkdir -p $(BUILD)
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $< -lpthread
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

@@ -86,3 +86,17 @@ bench_interleaved() {
 	declare -gA med
 	for name in "${order[@]}"; do med[$name]=$(median_of "$name"); done
 }
+
+# hyperfine_medians JSON: "NAME MS" lines, the median of each command's runs
+# (hyperfine --export-json), rounded to a tenth of a millisecond
+hyperfine_medians() {
+	python3 -c '
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(r["command"], "%.1f" % (r["median"] * 1000))' "$1"
+}
+
+# ratio2 A B: A / B with two decimals, for figures close to each other
+ratio2() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a / b }'
+}

@@ -21,8 +21,9 @@ struct http_response {
 	char *error;            /* why no complete answer came, or NULL */
 };
 
-/* once per process, before any thread makes a request */
-int http_global_init(void);
+/* once per process, before any thread makes a request: loads libcurl;
+ * -1 with *err (allocated) when it cannot */
+int http_global_init(char **err);
 void http_global_cleanup(void);
 
 void http_response_init(struct http_response *r);

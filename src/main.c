@@ -351,6 +351,7 @@ int main(int argc, char **argv)
 {
 	struct cmd_ctx ctx;
 	int flags = 0, rc = EXIT_USAGE, i = 1;
+	char *err = NULL;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.max_depth = -1;
@@ -398,8 +399,9 @@ int main(int argc, char **argv)
 		fputs("grove: cannot initialise libgit2\n", stderr);
 		goto out;
 	}
-	if ((ctx.cmd->flags & CMD_HTTP) && http_global_init() < 0) {
-		fputs("grove: cannot initialise libcurl\n", stderr);
+	if ((ctx.cmd->flags & CMD_HTTP) && http_global_init(&err) < 0) {
+		fprintf(stderr, "grove: %s\n", err);
+		free(err);
 		goto out;
 	}
 	pool_catch_signals();

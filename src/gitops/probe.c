@@ -1,6 +1,11 @@
 #include "gitops/probe.h"
 
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "util.h"
 
 int probe_config_true(git_config *cfg, const char *name)
 {
@@ -33,6 +38,55 @@ const char *probe_unfaithful(git_repository *repo, git_config *cfg)
 		return "extensions.worktreeConfig";
 	if (git_repository_is_shallow(repo) == 1)
 		return "shallow clone";
+	return NULL;
+}
+
+static unsigned long large_index(void)
+{
+	const char *v = getenv("GROVE_LARGE_INDEX");
+	char *end = NULL;
+	unsigned long n = v ? strtoul(v, &end, 10) : 0;
+	return v && *v && end && !*end ? n : PROBE_LARGE_INDEX;
+}
+
+/* the entry count from the index header (signature, version, count: four
+ * bytes each, network order), without reading the entries; 0 on failure */
+static unsigned long index_entries(git_repository *repo)
+{
+	unsigned char h[12];
+	char *path = xasprintf("%sindex", git_repository_path(repo));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned long n = 0;
+	free(path);
+	if (fd < 0)
+		return 0;
+	if (read(fd, h, sizeof(h)) == (ssize_t)sizeof(h) && !memcmp(h, "DIRC", 4))
+		n = (unsigned long)h[8] << 24 | (unsigned long)h[9] << 16 | (unsigned long)h[10] << 8 | h[11];
+	close(fd);
+	return n;
+}
+
+/* core.fsmonitor is a boolean (git's own daemon) or the path of a hook */
+static int fsmonitor_on(git_config *cfg)
+{
+	int v = 0;
+	if (!probe_config_set(cfg, "core.fsmonitor"))
+		return 0;
+	if (git_config_get_bool(&v, cfg, "core.fsmonitor") < 0) {
+		git_error_clear();
+		return 1;
+	}
+	return v;
+}
+
+const char *probe_faster_with_git(git_repository *repo, git_config *cfg)
+{
+	if (fsmonitor_on(cfg))
+		return "core.fsmonitor";
+	if (probe_config_true(cfg, "core.untrackedCache"))
+		return "core.untrackedCache";
+	if (!git_repository_is_bare(repo) && index_entries(repo) >= large_index())
+		return "large index";
 	return NULL;
 }
 

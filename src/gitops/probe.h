@@ -10,6 +10,15 @@
  * reason, or NULL */
 const char *probe_unfaithful(git_repository *repo, git_config *cfg);
 
+/* status only: repositories git reads faster than libgit2 1.5 can, the
+ * reason or NULL. A large index (GROVE_LARGE_INDEX entries, by default
+ * PROBE_LARGE_INDEX; measured by bench/bigrepo.sh: past it git's parallel
+ * stat pass wins over libgit2's serial one), and repositories that use
+ * core.fsmonitor or core.untrackedCache, which only git reads and which
+ * libgit2 would drop from the index it refreshes. */
+#define PROBE_LARGE_INDEX 10000
+const char *probe_faster_with_git(git_repository *repo, git_config *cfg);
+
 /* after git_repository_open_ext failed: the reason to ask git instead
  * (a repository format or ownership rule libgit2 1.5 gets wrong), or NULL
  * when it simply is not a repository or cannot be opened */

@@ -355,7 +355,7 @@ static int collect_native(git_repository *repo, const struct status_opts *o,
 		rc = fail(r, STATUS_ERROR, git_message("cannot read the configuration"));
 		goto out;
 	}
-	if ((*reroute = probe_unfaithful(repo, cfg)))
+	if ((*reroute = probe_unfaithful(repo, cfg)) || (*reroute = probe_faster_with_git(repo, cfg)))
 		goto out;
 	r->bare = git_repository_is_bare(repo);
 	if ((rc = read_head(repo, r, &head)) < 0 || (rc = read_upstream(repo, cfg, head, r)) < 0)

@@ -100,3 +100,26 @@ same_facts() {
 	assert_line --regexp '^src/foo +ERROR$'
 	assert_line --partial "grove status: failed: $HOME/src/foo: git status failed:"
 }
+
+@test "a large index, core.fsmonitor and core.untrackedCache go through git" {
+	mkcloned foo
+	mkcloned bar
+	mkcloned baz
+	register src/foo src/bar src/baz
+	echo change >>src/foo/a.txt && echo new >src/foo/new.txt
+	export GROVE_LARGE_INDEX=1
+	same_facts src/foo "large index"
+	run grove -a -v status
+	assert_line "grove status: $HOME/src/bar: read with git (large index)"
+	unset GROVE_LARGE_INDEX
+	git -C src/bar config core.untrackedCache true
+	echo change >>src/bar/a.txt
+	same_facts src/bar "core.untrackedCache"
+	printf '#!/bin/sh\nexit 1\n' >"$HOME/fsmonitor-hook" && chmod +x "$HOME/fsmonitor-hook"
+	git -C src/baz config core.fsmonitor "$HOME/fsmonitor-hook"
+	echo new >src/baz/new.txt
+	same_facts src/baz "core.fsmonitor"
+	# below the size, libgit2 reads it
+	run grove -a -v status
+	refute_line --partial "src/foo: read with git"
+}
