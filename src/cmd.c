@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 const struct cmd cmd_table[] = {
-	{ "status", cmd_status, CMD_GIT | CMD_OVERRIDABLE,
+	{ "status", cmd_status, CMD_GIT | CMD_GIT_LAZY | CMD_OVERRIDABLE,
 	  OPT_LONG | OPT_PORCELAIN | OPT_JSON | OPT_FILTERS,
 	  "[-l|--long] [--porcelain|--json] [--dirty] [--ahead] [--behind] [--diverged]",
 	  "show the state of every repository at a glance" },

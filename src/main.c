@@ -395,7 +395,8 @@ int main(int argc, char **argv)
 		usage_error("%s", "--porcelain and --json do not go together");
 		goto out;
 	}
-	if ((ctx.cmd->flags & CMD_GIT) && gitops_init() < 0) {
+	if ((ctx.cmd->flags & CMD_GIT) &&
+	    (gitops_init() < 0 || (!(ctx.cmd->flags & CMD_GIT_LAZY) && gitops_ready() < 0))) {
 		fputs("grove: cannot initialise libgit2\n", stderr);
 		goto out;
 	}

@@ -146,7 +146,16 @@ static const char *operation(const char *dir)
 					     "reverting", "bisecting" };
 	struct strbuf out = STRBUF_INIT;
 	const char *state = NULL;
-	if (gitcli_run(dir, probe_args, &out, NULL) == 0) {
+	char *dotgit = xasprintf("%s/.git", dir);
+	struct stat gst;
+	int plain = lstat(dotgit, &gst) == 0 && S_ISDIR(gst.st_mode);
+	free(dotgit);
+	/* where a .git folder holds everything the paths are known; a linked
+	 * worktree's own files are found by git (one process fewer otherwise) */
+	if (plain)
+		for (int i = 2; probe_args[i]; i += 2)
+			strbuf_addf(&out, ".git/%s\n", probe_args[i + 1]);
+	if (plain || gitcli_run(dir, probe_args, &out, NULL) == 0) {
 		char *save = NULL;
 		int k = 0;
 		for (char *l = strtok_r(out.buf, "\n", &save); l && k < 6 && !state;

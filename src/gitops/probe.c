@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -49,21 +50,35 @@ static unsigned long large_index(void)
 	return v && *v && end && !*end ? n : PROBE_LARGE_INDEX;
 }
 
-/* the entry count from the index header (signature, version, count: four
- * bytes each, network order), without reading the entries; 0 on failure */
-static unsigned long index_entries(git_repository *repo)
+/* the entry count from the header of the index at path (signature,
+ * version, count: four bytes each, network order), without reading the
+ * entries; 0 on failure */
+static unsigned long index_entries(const char *path)
 {
 	unsigned char h[12];
-	char *path = xasprintf("%sindex", git_repository_path(repo));
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	unsigned long n = 0;
-	free(path);
 	if (fd < 0)
 		return 0;
 	if (read(fd, h, sizeof(h)) == (ssize_t)sizeof(h) && !memcmp(h, "DIRC", 4))
 		n = (unsigned long)h[8] << 24 | (unsigned long)h[9] << 16 | (unsigned long)h[10] << 8 | h[11];
 	close(fd);
 	return n;
+}
+
+static int large(const char *index_path)
+{
+	return index_entries(index_path) >= large_index();
+}
+
+const char *probe_large_work_tree(const char *path)
+{
+	char *dotgit = xasprintf("%s/.git", path), *index = xasprintf("%s/.git/index", path);
+	struct stat st;
+	int yes = lstat(dotgit, &st) == 0 && S_ISDIR(st.st_mode) && large(index);
+	free(dotgit);
+	free(index);
+	return yes ? "large index" : NULL;
 }
 
 /* core.fsmonitor is a boolean (git's own daemon) or the path of a hook */
@@ -85,8 +100,13 @@ const char *probe_faster_with_git(git_repository *repo, git_config *cfg)
 		return "core.fsmonitor";
 	if (probe_config_true(cfg, "core.untrackedCache"))
 		return "core.untrackedCache";
-	if (!git_repository_is_bare(repo) && index_entries(repo) >= large_index())
-		return "large index";
+	if (!git_repository_is_bare(repo)) {
+		char *index = xasprintf("%sindex", git_repository_path(repo));
+		int yes = large(index);
+		free(index);
+		if (yes)
+			return "large index";
+	}
 	return NULL;
 }
 

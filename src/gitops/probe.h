@@ -16,8 +16,12 @@ const char *probe_unfaithful(git_repository *repo, git_config *cfg);
  * stat pass wins over libgit2's serial one), and repositories that use
  * core.fsmonitor or core.untrackedCache, which only git reads and which
  * libgit2 would drop from the index it refreshes. */
-#define PROBE_LARGE_INDEX 10000
+#define PROBE_LARGE_INDEX 5000
 const char *probe_faster_with_git(git_repository *repo, git_config *cfg);
+
+/* the large-index test alone, for a work tree whose .git is a folder,
+ * before libgit2 is even initialised: "large index" or NULL */
+const char *probe_large_work_tree(const char *path);
 
 /* after git_repository_open_ext failed: the reason to ask git instead
  * (a repository format or ownership rule libgit2 1.5 gets wrong), or NULL

@@ -1,6 +1,7 @@
 #include "gitops/status.h"
 #include "gitops/cachetree.h"
 #include "gitops/gitcli.h"
+#include "gitops/gitops.h"
 #include "gitops/probe.h"
 #include "gitops/upstream.h"
 
@@ -389,9 +390,28 @@ out:
 	return rc;
 }
 
-int status_collect(const char *path, const struct status_opts *o, struct status_result *r)
+/* the facts through libgit2; *reroute set when git must read them */
+static int collect_libgit2(const char *path, const struct status_opts *o, struct status_result *r,
+			   const char **reroute)
 {
 	git_repository *repo = NULL;
+	if (gitops_ready() < 0)
+		return fail(r, STATUS_ERROR, git_message("cannot initialise libgit2"));
+	int e = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (e < 0) {
+		if ((*reroute = probe_open_failure()))
+			return 0;
+		if (e == GIT_ENOTFOUND)
+			return fail(r, STATUS_NOT_REPO, xstrdup("not a git repository"));
+		return fail(r, STATUS_ERROR, git_message("cannot open the repository"));
+	}
+	int rc = collect_native(repo, o, r, reroute);
+	git_repository_free(repo);
+	return rc;
+}
+
+int status_collect(const char *path, const struct status_opts *o, struct status_result *r)
+{
 	const char *reroute = NULL;
 	struct stat st;
 	int rc = 0;
@@ -405,18 +425,8 @@ int status_collect(const char *path, const struct status_opts *o, struct status_
 	if (!S_ISDIR(st.st_mode))
 		return fail(r, STATUS_NOT_REPO, xstrdup("not a directory"));
 
-	int e = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
-	if (e < 0) {
-		if ((reroute = probe_open_failure()))
-			;
-		else if (e == GIT_ENOTFOUND)
-			return fail(r, STATUS_NOT_REPO, xstrdup("not a git repository"));
-		else
-			return fail(r, STATUS_ERROR, git_message("cannot open the repository"));
-	} else {
-		rc = collect_native(repo, o, r, &reroute);
-		git_repository_free(repo);
-	}
+	if (!(reroute = probe_large_work_tree(path)) && (rc = collect_libgit2(path, o, r, &reroute)) < 0)
+		return rc;
 	if (reroute) {
 		struct status_result fresh;
 		status_result_init(&fresh);

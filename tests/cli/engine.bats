@@ -123,3 +123,22 @@ same_facts() {
 	run grove -a -v status
 	refute_line --partial "src/foo: read with git"
 }
+
+@test "through git, an operation in progress is named, in a plain repository and a linked worktree" {
+	mkrepo src/foo
+	register src/foo
+	git -C src/foo checkout -qb other
+	echo theirs >src/foo/a.txt && git -C src/foo commit -qam theirs
+	git -C src/foo checkout -q main
+	echo ours >src/foo/a.txt && git -C src/foo commit -qam ours
+	git -C src/foo worktree add -q ../foo-wt -b wt other
+	register src/foo-wt
+	echo wt >src/foo-wt/a.txt && git -C src/foo-wt commit -qam wt
+	run git -C src/foo merge other
+	run git -C src/foo-wt merge main
+	export GROVE_LARGE_INDEX=1
+	run grove -a status
+	assert_line --regexp '^src/foo +main +- +!1  merging$'
+	assert_line --regexp '^src/foo-wt +wt +- +!1  merging$'
+	unset GROVE_LARGE_INDEX
+}

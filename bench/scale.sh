@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# bench/scale.sh [--quick] [-r RUNS] [-f FILES] [-o FILE]
+# grove status at 100, 1,000 and 10,000 repositories (the first N of one
+# corpus of 10,000), against bench/floor.c (the least work that tells a
+# dirty repository) with the same number of threads, mr status and gita ll.
+# mr and gita take about a minute a run at 1,000 repositories: they run
+# once at 100 and 1,000, and at 10,000 they are sampled, timed on every
+# 10th repository (1,000 of them) and multiplied by 10. Then grove's peak
+# memory at 10,000 and a run at `ulimit -n 256` with -j 64.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+n=10000 files=20 runs=5 out=
+bench_options scale.sh "n=1000 runs=3" "$@"
+bench_need scale.sh mr gita git hyperfine python3 /usr/bin/time
+make -s -C "$root" build/floor >&2
+floor=$root/build/floor
+
+c=$(corpus 10000 "$files")
+home=$work/home-scale
+rm -rf "$home" && mkdir -p "$home/.config"
+export HOME=$home XDG_CONFIG_HOME=$home/.config GIT_CONFIG_NOSYSTEM=1
+unset GROVE_CONFIG GROVE_LARGE_INDEX
+json=$(mktemp) list=$(mktemp)
+trap 'rm -f "$json" "$list"' EXIT
+
+# use LIST: the repositories of LIST become the registry of grove, mr and gita
+use() {
+	awk '{ printf "[%s]\n\n", $0 }' "$1" >"$home/.mrconfig"
+	rm -rf "$XDG_CONFIG_HOME/gita"
+	xargs gita add <"$1" >/dev/null
+}
+
+# once NAME CMD: one timed run of CMD (mr and gita), milliseconds
+once() {
+	local t0 t1
+	t0=$(now_ms)
+	bash -c "$2" >/dev/null 2>&1 || true
+	t1=$(now_ms)
+	echo $((t1 - t0))
+}
+
+declare -A grove_ms floor_ms mr_ms gita_ms
+sizes=(100 1000)
+[ "$n" -ge 10000 ] && sizes+=(10000)
+cd "$c/work"
+for size in "${sizes[@]}"; do
+	if [ "$size" -le 1000 ]; then
+		head -n "$size" "$c/repos.txt" >"$list"
+	else
+		awk 'NR % 10 == 0' "$c/repos.txt" >"$list"
+	fi
+	use "$list"
+	if [ "$size" -le 1000 ] && { [ "$n" -ge 10000 ] || [ "$size" -le 100 ]; }; then
+		mr_ms[$size]=$(once mr "mr status")
+		gita_ms[$size]=$(once gita "gita ll")
+	elif [ "$size" -gt 1000 ]; then
+		mr_ms[$size]=$(( $(once mr "mr status") * 10 ))
+		gita_ms[$size]=$(( $(once gita "gita ll") * 10 ))
+	fi
+	head -n "$size" "$c/repos.txt" >"$list"
+	awk '{ printf "[%s]\n\n", $0 }' "$list" >"$home/.mrconfig"
+	hyperfine -N -w 1 -r "$runs" --export-json "$json" \
+		-n grove "'$grove' status" -n floor "'$floor' '$list'" >/dev/null
+	while read -r name ms; do
+		case $name in grove) grove_ms[$size]=$ms ;; floor) floor_ms[$size]=$ms ;; esac
+	done < <(hyperfine_medians "$json")
+	echo "$size: grove ${grove_ms[$size]} floor ${floor_ms[$size]} mr ${mr_ms[$size]:--} gita ${gita_ms[$size]:--}" >&2
+done
+
+big=${sizes[-1]}
+peak_kb=$(/usr/bin/time -f %M "$grove" status 2>&1 >/dev/null | tail -1)
+fd_line=$(bash -c "ulimit -n 256 && '$grove' -j 64 status" 2>&1 >/dev/null | tail -1 || true)
+fd_rc=$(bash -c "ulimit -n 256 && '$grove' -j 64 status" >/dev/null 2>&1; echo $?)
+
+row() {
+	local s=$1
+	local mr=${mr_ms[$s]:-} gita=${gita_ms[$s]:-} note=
+	[ "$s" -gt 1000 ] && note=" (sampled)"
+	printf '| %s | %s | %s | %s | %s | %s |\n' "$s" "${grove_ms[$s]}" "${floor_ms[$s]}" \
+		"$(ratio2 "${grove_ms[$s]}" "${floor_ms[$s]}")" \
+		"${mr:+$mr$note ($(ratio "$mr" "${grove_ms[$s]}")x)}" \
+		"${gita:+$gita$note ($(ratio "$gita" "${grove_ms[$s]}")x)}"
+}
+report="### status from 100 to $big repositories of $files files ($(date -u +%Y-%m-%d), $(nproc) CPUs)
+
+Command: \`bench/scale.sh -n $n -f $files -r $runs\` (grove and the floor: medians of $runs runs by
+hyperfine; mr and gita: one run, \"sampled\" = 1,000 of the 10,000 repositories times 10; milliseconds)
+
+| repositories | grove status | floor | grove / floor | mr status (grove faster by) | gita ll (grove faster by) |
+| ---: | ---: | ---: | ---: | ---: | ---: |
+$(for s in "${sizes[@]}"; do row "$s"; done)
+
+- grove at $big against 1,000: $(ratio2 "${grove_ms[$big]}" "${grove_ms[1000]}")x the time for $((big / 1000))x the repositories (bar: at most 11x at 10,000)
+- grove against the floor at 1,000: $(ratio2 "${grove_ms[1000]}" "${floor_ms[1000]}")x (bar: 1.5x)
+- peak memory of \`grove status\` at $big repositories: $((peak_kb / 1024)) MiB (bar: 128 MiB)
+- \`ulimit -n 256\` and \`grove -j 64 status\` at $big repositories: exit $fd_rc, \`$fd_line\`"
+echo "$report"
+[ -z "$out" ] || echo "$report" >"$out"

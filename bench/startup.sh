@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# bench/startup.sh [--quick] [-r RUNS] [-o FILE]
+# grove's fixed costs: `grove --version` against /bin/true (a process that
+# does nothing: this machine's floor for starting any program) and
+# `git --version`; then reading a 10,000-section registry: `grove -a list`
+# (load, select all, print 10,000 paths) and `grove list` run in one folder
+# of the tree (load, select the one repository under it).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+runs=30 out= n=10000 files=20
+bench_options startup.sh "runs=10" "$@"
+bench_need startup.sh git hyperfine python3
+
+c=$(corpus "$n" "$files")
+home=$work/home-startup
+rm -rf "$home" && mkdir -p "$home"
+cp "$c/mrconfig" "$home/.mrconfig"
+export HOME=$home GIT_CONFIG_NOSYSTEM=1
+unset GROVE_CONFIG
+json=$(mktemp)
+trap 'rm -f "$json"' EXIT
+one=$(sed -n 5000p "$c/repos.txt")
+
+cd "$c/work"
+hyperfine -N -w 5 -r "$runs" --export-json "$json" \
+	-n version "'$grove' --version" -n true "/bin/true" -n git "git --version" \
+	-n list_all "'$grove' -a list" -n list_one "'$grove' -d '$one' list" >/dev/null
+declare -A m
+while read -r name ms; do m[$name]=$ms; done < <(hyperfine_medians "$json")
+[ "$("$grove" -a list | wc -l)" = "$n" ] || { echo "bench/startup.sh: grove list did not list $n repositories" >&2; exit 1; }
+
+report="### start-up and a $n-section registry ($(date -u +%Y-%m-%d), $(nproc) CPUs)
+
+Command: \`bench/startup.sh -r $runs\` (medians of $runs runs by hyperfine, milliseconds)
+
+| command | median ms |
+| --- | ---: |
+| \`/bin/true\` (starting any program here) | ${m[true]} |
+| \`git --version\` | ${m[git]} |
+| \`grove --version\` | ${m[version]} |
+| \`grove -a list\`: read $n sections, select and print all | ${m[list_all]} |
+| \`grove -d DIR list\`: read $n sections, select one | ${m[list_one]} |
+
+- \`grove --version\`: ${m[version]} ms (bar: 2 ms; this machine starts an empty program in ${m[true]} ms)
+- reading and selecting from $n sections, whole command: ${m[list_one]} ms (bar: 30 ms)"
+echo "$report"
+[ -z "$out" ] || echo "$report" >"$out"
