@@ -78,11 +78,15 @@ check: unit cli
 demo: grove
 	@scripts/demo.sh
 
-bench:
+# every benchmark at a reduced size (bench/RESULTS.md has the full runs)
+bench: grove $(BUILD)/floor
 	bench/status.sh --quick
 	bench/update.sh --quick
 	bench/run.sh --quick
 	bench/sync.sh --quick
+	bench/bigrepo.sh --quick
+	bench/scale.sh --quick
+	bench/startup.sh --quick
 
 install: grove
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

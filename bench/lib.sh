@@ -4,9 +4,10 @@
 
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$bench_dir/.." && pwd)
-grove=$root/grove
+# BENCH_GROVE=PATH measures another build (an older commit, for a "before")
+grove=${BENCH_GROVE:-$root/grove}
 # measure the optimised build, never a sanitizer build left by a test run
-make -s -C "$root" SANITIZE= grove >&2
+[ -n "${BENCH_GROVE:-}" ] || make -s -C "$root" SANITIZE= grove >&2
 work=${BENCH_WORK:-$bench_dir/work}
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }

@@ -16,7 +16,7 @@ bench_need scale.sh mr gita git hyperfine python3 /usr/bin/time
 make -s -C "$root" build/floor >&2
 floor=$root/build/floor
 
-c=$(corpus 10000 "$files")
+c=$(corpus "$n" "$files")
 home=$work/home-scale
 rm -rf "$home" && mkdir -p "$home/.config"
 export HOME=$home XDG_CONFIG_HOME=$home/.config GIT_CONFIG_NOSYSTEM=1
@@ -70,7 +70,7 @@ done
 
 big=${sizes[-1]}
 peak_kb=$(/usr/bin/time -f %M "$grove" status 2>&1 >/dev/null | tail -1)
-fd_line=$(bash -c "ulimit -n 256 && '$grove' -j 64 status" 2>&1 >/dev/null | tail -1 || true)
+fd_line=$(bash -c "ulimit -n 256 && '$grove' -j 64 status" 2>&1 | tail -1 || true)
 fd_rc=$(bash -c "ulimit -n 256 && '$grove' -j 64 status" >/dev/null 2>&1; echo $?)
 
 row() {

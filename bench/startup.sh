@@ -3,26 +3,27 @@
 # grove's fixed costs: `grove --version` against /bin/true (a process that
 # does nothing: this machine's floor for starting any program) and
 # `git --version`; then reading a 10,000-section registry: `grove -a list`
-# (load, select all, print 10,000 paths) and `grove list` run in one folder
-# of the tree (load, select the one repository under it).
+# (load, select all, print 10,000 paths) and `grove -d DIR list` (load,
+# select the hundred under one folder).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-runs=30 out= n=10000 files=20
+runs=30 out= n=10000
 bench_options startup.sh "runs=10" "$@"
 bench_need startup.sh git hyperfine python3
 
-c=$(corpus "$n" "$files")
+# the registry needs no repositories behind it: list reads and selects only
 home=$work/home-startup
-rm -rf "$home" && mkdir -p "$home"
-cp "$c/mrconfig" "$home/.mrconfig"
+rm -rf "$home" && mkdir -p "$home/tree"
+awk -v n="$n" -v t="$home/tree" 'BEGIN { for (i = 1; i <= n; i++)
+	printf "[%s/g%02d/r%05d]\ncheckout = git clone https://example.invalid/r%05d.git r%05d\n\n", t, i % 100, i, i, i }' >"$home/.mrconfig"
 export HOME=$home GIT_CONFIG_NOSYSTEM=1
 unset GROVE_CONFIG
 json=$(mktemp)
 trap 'rm -f "$json"' EXIT
-one=$(sed -n 5000p "$c/repos.txt")
-
-cd "$c/work"
+one=$home/tree/g07
+mkdir -p "$one"
+cd "$home/tree"
 hyperfine -N -w 5 -r "$runs" --export-json "$json" \
 	-n version "'$grove' --version" -n true "/bin/true" -n git "git --version" \
 	-n list_all "'$grove' -a list" -n list_one "'$grove' -d '$one' list" >/dev/null
@@ -40,7 +41,7 @@ Command: \`bench/startup.sh -r $runs\` (medians of $runs runs by hyperfine, mill
 | \`git --version\` | ${m[git]} |
 | \`grove --version\` | ${m[version]} |
 | \`grove -a list\`: read $n sections, select and print all | ${m[list_all]} |
-| \`grove -d DIR list\`: read $n sections, select one | ${m[list_one]} |
+| \`grove -d DIR list\`: read $n sections, select the 1% under DIR | ${m[list_one]} |
 
 - \`grove --version\`: ${m[version]} ms (bar: 2 ms; this machine starts an empty program in ${m[true]} ms)
 - reading and selecting from $n sections, whole command: ${m[list_one]} ms (bar: 30 ms)"

@@ -32,11 +32,20 @@ struct kvlist {
 };
 
 struct sec {
+	uint64_t hash;    /* of dir and name, for the table */
 	const char *dir;  /* absolute folder of the file, "" for the built-in defaults */
 	const char *name;
 	const char *file;
 	int line;
-	struct kvlist kv;
+	struct kvlist kv; /* its own keys; a DEFAULT section holds all of its keys */
+	/* the folder's DEFAULT as it was when the section began (myrepos copies
+	 * it then), shared by every section that began with it */
+	const struct registry_kv *base;
+	size_t nbase;
+	/* DEFAULT sections only: that shared copy, made when a section first
+	 * asks and dropped (not freed: the arena holds it) when DEFAULT changes */
+	const struct registry_kv *snap;
+	size_t nsnap;
 };
 
 struct registry_priv {
@@ -59,6 +68,8 @@ struct parse_ctx {
 	const char *dir;  /* arena copy */
 	int trusted;
 	const char *section;
+	struct sec *sec;        /* the section's record; NULL for ALIAS */
+	struct sec *def;        /* this folder's DEFAULT, once there is one */
 	struct strlist chains; /* folders whose .mrconfig a chain asks for */
 	struct strbuf *err;
 	int depth;
@@ -181,11 +192,38 @@ static const char *kv_get(const struct registry_kv *items, size_t n, const char 
 
 static void kv_copy(struct kvlist *dst, const struct kvlist *src)
 {
+	if (!dst->n && src->n) {
+		/* a new section takes its DEFAULT whole: keys already unique */
+		dst->cap = src->n + 4;
+		dst->items = xrealloc(dst->items, dst->cap * sizeof(*dst->items));
+		memcpy(dst->items, src->items, src->n * sizeof(*src->items));
+		dst->n = src->n;
+		return;
+	}
 	for (size_t i = 0; i < src->n; i++)
 		kv_set(dst, src->items[i].key, src->items[i].value);
 }
 
 /* ---------------------------------------------------------------- sections */
+
+static void sec_inherit(struct registry_priv *p, struct sec *s, struct sec *def)
+{
+	if (!def->snap && def->kv.n) {
+		size_t bytes = def->kv.n * sizeof(*def->kv.items);
+		struct registry_kv *copy = (struct registry_kv *)arena_alloc(p, bytes);
+		memcpy(copy, def->kv.items, bytes);
+		def->snap = copy;
+		def->nsnap = def->kv.n;
+	}
+	s->base = def->snap;
+	s->nbase = def->snap ? def->nsnap : 0;
+}
+
+static const char *sec_get(const struct sec *s, const char *key)
+{
+	const char *v = kv_get(s->kv.items, s->kv.n, key);
+	return v ? v : kv_get(s->base, s->nbase, key);
+}
 
 static uint64_t hash2(const char *a, const char *b)
 {
@@ -201,7 +239,7 @@ static uint64_t hash2(const char *a, const char *b)
 static void table_insert(struct registry_priv *p, size_t idx)
 {
 	size_t mask = p->tablecap - 1;
-	size_t h = (size_t)hash2(p->secs[idx]->dir, p->secs[idx]->name) & mask;
+	size_t h = (size_t)p->secs[idx]->hash & mask;
 	while (p->table[h])
 		h = (h + 1) & mask;
 	p->table[h] = idx + 1;
@@ -239,6 +277,7 @@ static struct sec *sec_add(struct registry_priv *p, const char *dir, const char 
 			table_insert(p, i);
 	}
 	struct sec *s = xcalloc(1, sizeof(*s));
+	s->hash = hash2(dir, name); /* kept: the table grows without rehashing names */
 	s->dir = dir;
 	s->name = name;
 	s->file = file;
@@ -260,7 +299,9 @@ char *registry_expand(const char *s, const char *home)
 	}
 	while (*s) {
 		if (*s != '$') {
-			strbuf_addc(&out, *s++);
+			size_t run = strcspn(s, "$");
+			strbuf_add(&out, s, run);
+			s += run;
 			continue;
 		}
 		const char *start = s + 1, *end;
@@ -320,12 +361,16 @@ static void start_section(struct parse_ctx *c, const char *name, int line)
 {
 	struct registry_priv *p = c->reg->priv;
 	c->section = name;
-	if (!strcmp(name, "ALIAS") || sec_find(p, c->dir, name))
+	c->sec = NULL;
+	if (!strcmp(name, "ALIAS") || (c->sec = sec_find(p, c->dir, name)))
 		return;
-	struct sec *s = sec_add(p, c->dir, name, c->file, line);
-	struct sec *def = sec_find(p, c->dir, "DEFAULT");
-	if (def && strcmp(name, "DEFAULT"))
-		kv_copy(&s->kv, &def->kv);
+	struct sec *s = c->sec = sec_add(p, c->dir, name, c->file, line);
+	if (!strcmp(name, "DEFAULT"))
+		return;
+	if (!c->def) /* one folder per context; looked up until it exists */
+		c->def = sec_find(p, c->dir, "DEFAULT");
+	if (c->def)
+		sec_inherit(p, s, c->def);
 }
 
 static int parse_lines(struct parse_ctx *c, const char *buf, size_t len, int incl_line);
@@ -421,11 +466,12 @@ static void handle_key(struct parse_ctx *c, const char *key, const char *value, 
 		strlist_push(&reg->alias_actions, value);
 		return;
 	}
-	struct sec *s = sec_find(p, c->dir, c->section);
+	struct sec *s = c->sec;
 	const char *old;
+	s->snap = NULL; /* a changed DEFAULT is copied afresh for later sections */
 	if (kl > 8 && !strcmp(key + kl - 8, "_prepend")) {
 		const char *k = arena_strndup(p, key, kl - 8);
-		old = kv_get(s->kv.items, s->kv.n, k);
+		old = sec_get(s, k);
 		char *v = xasprintf("%s\n%s", value, old ? old : "");
 		kv_set(&s->kv, k, arena_strdup(p, v));
 		free(v);
@@ -433,7 +479,7 @@ static void handle_key(struct parse_ctx *c, const char *key, const char *value, 
 	}
 	if (!strcmp(key, "lib") || (kl > 7 && !strcmp(key + kl - 7, "_append"))) {
 		const char *k = !strcmp(key, "lib") ? "lib" : arena_strndup(p, key, kl - 7);
-		old = kv_get(s->kv.items, s->kv.n, k);
+		old = sec_get(s, k);
 		struct strbuf v = STRBUF_INIT;
 		strbuf_addf(&v, "%s\n%s\n", old ? old : "", value);
 		kv_set(&s->kv, arena_strdup(p, k), arena_strdup(p, v.buf));
@@ -736,13 +782,21 @@ int registry_finish(struct registry *reg, struct strbuf *err)
 			r->file = s->file;
 		r->line = s->line;
 		r->defined_in = s->file;
-		r->kv = s->kv.items;
-		r->nkv = s->kv.n;
-		const char *o = kv_get(r->kv, r->nkv, "order");
+		r->own = s->kv.items;
+		r->nown = s->kv.n;
+		r->base = s->base;
+		r->nbase = s->nbase;
+		const char *o = registry_repo_get(r, "order");
 		if (!o || parse_int(o, LONG_MIN, LONG_MAX, &r->order))
 			r->order = 10;
 	}
-	qsort(reg->repos, reg->nrepos, sizeof(*reg->repos), repo_cmp);
+	/* files are mostly written in order already: checking costs n compares */
+	for (size_t i = 1; i < reg->nrepos; i++) {
+		if (repo_cmp(&reg->repos[i - 1], &reg->repos[i]) > 0) {
+			qsort(reg->repos, reg->nrepos, sizeof(*reg->repos), repo_cmp);
+			break;
+		}
+	}
 	return 0;
 }
 
@@ -781,7 +835,8 @@ out:
 
 const char *registry_repo_get(const struct registry_repo *repo, const char *key)
 {
-	return kv_get(repo->kv, repo->nkv, key);
+	const char *v = kv_get(repo->own, repo->nown, key);
+	return v ? v : kv_get(repo->base, repo->nbase, key);
 }
 
 void registry_keys(const struct registry *reg, int builtin, struct strlist *out)
@@ -794,6 +849,9 @@ void registry_keys(const struct registry *reg, int builtin, struct strlist *out)
 		for (size_t k = 0; k < s->kv.n; k++)
 			if (!strlist_has(out, s->kv.items[k].key))
 				strlist_push(out, s->kv.items[k].key);
+		for (size_t k = 0; k < s->nbase; k++)
+			if (!strlist_has(out, s->base[k].key))
+				strlist_push(out, s->base[k].key);
 	}
 }
 

@@ -17,8 +17,10 @@ struct registry_repo {
 	const char *defined_in; /* the file holding its [section] header */
 	int line;            /* line of the first [section] header */
 	long order;
-	struct registry_kv *kv; /* effective keys: DEFAULT copied in, then the section's own */
-	size_t nkv;
+	/* effective keys: the section's own, then its DEFAULT as it was when
+	 * the section began; read them with registry_repo_get */
+	const struct registry_kv *own, *base;
+	size_t nown, nbase;
 };
 
 struct registry_opts {

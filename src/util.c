@@ -216,10 +216,31 @@ char *path_cwd(void)
 	return getcwd(NULL, 0);
 }
 
+/* absolute, with no empty, "." or ".." component and no trailing slash */
+static int path_is_normal(const char *p)
+{
+	if (p[0] != '/')
+		return 0;
+	if (!p[1])
+		return 1;
+	for (const char *c = p; *c; c++) {
+		if (*c != '/')
+			continue;
+		const char *n = c + 1;
+		if (*n == '/' || !*n || (n[0] == '.' && (!n[1] || n[1] == '/')) ||
+		    (n[0] == '.' && n[1] == '.' && (!n[2] || n[2] == '/')))
+			return 0;
+	}
+	return 1;
+}
+
 char *path_absolute(const char *base, const char *path)
 {
 	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
 	char *cwd = NULL;
+
+	if (path_is_normal(path))
+		return xstrdup(path);
 
 	if (path[0] != '/') {
 		if (!base)
