@@ -1,4 +1,5 @@
 #include "registry.h"
+#include "heap.h"
 #include "proc.h"
 #include "shell.h"
 #include "registry_grammar.h"
@@ -668,6 +669,10 @@ static int load_file(struct registry *reg, const char *path, struct strbuf *err)
 	if (strlist_has(&reg->files, real))
 		goto out;
 	strlist_push(&reg->files, real);
+	struct stat st;
+	/* a section costs about six times its text in memory */
+	if (stat(path, &st) == 0)
+		heap_expect((size_t)st.st_size * 6);
 	int e = file_read_all(path, &sb);
 	if (e == -ENOENT) {
 		/* a missing file still gives its folder the parent's defaults */
