@@ -27,7 +27,7 @@
 #define CMD_INTERACTIVE (1u << 4) /* may want the terminal (an editor): one job by default */
 #define CMD_OWNARGS (1u << 5)  /* parses the words after it itself */
 #define CMD_HTTP (1u << 6)     /* initialise libcurl */
-#define CMD_GIT_LAZY (1u << 7) /* with CMD_GIT: workers initialise libgit2 when they need it */
+#define CMD_GIT_LAZY (1u << 7) /* with CMD_GIT: the command initialises libgit2 if it needs it */
 
 /* action-specific options; global options are accepted by every action */
 #define OPT_LONG (1u << 0)

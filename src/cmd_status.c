@@ -1,5 +1,6 @@
 /* status: the at-a-glance table, --long, --porcelain and --json */
 #include "cmd.h"
+#include "gitops/gitops.h"
 #include "gitops/status.h"
 #include "pool.h"
 
@@ -330,6 +331,16 @@ static int screenful(size_t n)
 	return n > (size_t)l;
 }
 
+/* libgit2 costs ~11 ms to initialise: not when git reads every repository
+ * (large ones); the first repository that needs it ends the look */
+static int libgit2_for(struct status_run *run)
+{
+	for (size_t i = 0; i < run->sel.n; i++)
+		if (status_needs_libgit2(repo_at(run, i)->path))
+			return gitops_libgit2();
+	return 0;
+}
+
 int cmd_status(struct cmd_ctx *ctx)
 {
 	struct status_run run;
@@ -351,6 +362,10 @@ int cmd_status(struct cmd_ctx *ctx)
 	run.out.no_summary = ctx->porcelain;
 	run.path_width = path_column(&run);
 	run.jobs = xcalloc(run.sel.n, sizeof(*run.jobs));
+	if (libgit2_for(&run) < 0) {
+		fputs("grove: cannot initialise libgit2\n", stderr);
+		goto out;
+	}
 	pool_init(&pool, cmd_jobs_local(ctx));
 	int prc = pool_run(pool, run.sel.n, &cb, &run);
 	output_summary(&run.out, prc == POOL_EINTR);

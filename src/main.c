@@ -396,7 +396,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if ((ctx.cmd->flags & CMD_GIT) &&
-	    (gitops_init() < 0 || (!(ctx.cmd->flags & CMD_GIT_LAZY) && gitops_ready() < 0))) {
+	    (gitops_init() < 0 || (!(ctx.cmd->flags & CMD_GIT_LAZY) && gitops_libgit2() < 0))) {
 		fputs("grove: cannot initialise libgit2\n", stderr);
 		goto out;
 	}

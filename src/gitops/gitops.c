@@ -1,12 +1,10 @@
 #include "gitops/gitops.h"
 
 #include <git2.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static int ready = -1;
+static int ready;
 
 int gitops_init(void)
 {
@@ -17,28 +15,29 @@ int gitops_init(void)
 	return 0;
 }
 
-/* options are process-wide and unsynchronised: set here, before any thread
- * can use libgit2, since every user waits on the once */
-static void init_libgit2(void)
+int gitops_libgit2(void)
 {
+	if (ready)
+		return 0;
 	if (git_libgit2_init() < 0)
-		return;
+		return -1;
 	/* hundreds of repositories on a worker pool must not exhaust descriptors */
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, 64);
 	/* git trusts the object store's own checksums and does not re-hash every
 	 * object it reads; libgit2 does by default, which cost a tenth of status */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	ready = 0;
+	ready = 1;
+	return 0;
 }
 
 int gitops_ready(void)
 {
-	pthread_once(&once, init_libgit2);
 	return ready;
 }
 
 void gitops_shutdown(void)
 {
-	if (ready == 0)
+	if (ready)
 		git_libgit2_shutdown();
+	ready = 0;
 }

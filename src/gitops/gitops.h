@@ -2,15 +2,17 @@
  *
  * git_libgit2_init costs about 11 ms on the measured machine (libgit2 1.5
  * parses every CA certificate at init), more than a whole status of a
- * small repository. gitops_init does the cheap process set-up on the main
- * thread; gitops_ready initialises libgit2 once, in whichever thread first
- * needs it (the others wait), so a status that hands every repository to
- * git never pays for it. */
+ * small repository. gitops_init does the cheap process set-up;
+ * gitops_libgit2 initialises libgit2 and sets its process-wide options,
+ * on the main thread before any worker starts (SPEC 3a). A status whose
+ * repositories all go to git skips it. */
 #ifndef GROVE_GITOPS_H
 #define GROVE_GITOPS_H
 
 int gitops_init(void);
-/* 0 once libgit2 is initialised and configured, or -1 */
+/* initialise libgit2 (once; main thread, before workers): 0 or -1 */
+int gitops_libgit2(void);
+/* has gitops_libgit2 succeeded: workers ask before using libgit2 */
 int gitops_ready(void);
 /* after every worker has been joined */
 void gitops_shutdown(void);

@@ -395,8 +395,6 @@ static int collect_libgit2(const char *path, const struct status_opts *o, struct
 			   const char **reroute)
 {
 	git_repository *repo = NULL;
-	if (gitops_ready() < 0)
-		return fail(r, STATUS_ERROR, git_message("cannot initialise libgit2"));
 	int e = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (e < 0) {
 		if ((*reroute = probe_open_failure()))
@@ -425,7 +423,11 @@ int status_collect(const char *path, const struct status_opts *o, struct status_
 	if (!S_ISDIR(st.st_mode))
 		return fail(r, STATUS_NOT_REPO, xstrdup("not a directory"));
 
-	if (!(reroute = probe_large_work_tree(path)) && (rc = collect_libgit2(path, o, r, &reroute)) < 0)
+	/* without libgit2 (every repository looked large before the workers
+	 * started) one that has shrunk since goes to git all the same */
+	if (!(reroute = probe_large_work_tree(path)) && !gitops_ready())
+		reroute = "large index";
+	if (!reroute && (rc = collect_libgit2(path, o, r, &reroute)) < 0)
 		return rc;
 	if (reroute) {
 		struct status_result fresh;
@@ -461,6 +463,11 @@ out:
 	git_revwalk_free(walk);
 	git_repository_free(repo);
 	return rc;
+}
+
+int status_needs_libgit2(const char *path)
+{
+	return !probe_large_work_tree(path);
 }
 
 int status_nothing_to_lose(const char *path, char **why)

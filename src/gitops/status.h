@@ -43,6 +43,10 @@ int status_collect(const char *path, const struct status_opts *o, struct status_
 
 int status_is_dirty(const struct status_result *r);
 
+/* will status_collect need libgit2 for path, or hand it to git whole
+ * (a large work tree), before libgit2 is even initialised */
+int status_needs_libgit2(const char *path);
+
 /* may the clone at path go without losing anything: a clean work tree
  * (untracked files count), no operation in progress, no stash, and every
  * commit of every local branch on some remote-tracking branch. 0 yes; 1 no,
