@@ -14,7 +14,7 @@ set -euo pipefail
 runs=10 out= sizes=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--quick) runs=3 sizes=(2000 10000) ;;
+	--quick) runs=2 sizes=(2000 5000) ;;
 	-r) runs=$2; shift ;;
 	-o) out=$2; shift ;;
 	[0-9]*) sizes+=("$1") ;;

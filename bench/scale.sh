@@ -11,7 +11,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 n=10000 files=20 runs=5 out=
-bench_options scale.sh "n=1000 runs=3" "$@"
+bench_options scale.sh "n=500 runs=3" "$@"
 bench_need scale.sh mr gita git hyperfine python3 /usr/bin/time
 make -s -C "$root" build/floor >&2
 floor=$root/build/floor
@@ -41,8 +41,10 @@ once() {
 }
 
 declare -A grove_ms floor_ms mr_ms gita_ms
-sizes=(100 1000)
+sizes=(100)
+[ "$n" -ge 1000 ] && sizes+=(1000)
 [ "$n" -ge 10000 ] && sizes+=(10000)
+[ "$n" = "${sizes[-1]}" ] || [ "$n" -lt 100 ] || sizes+=("$n")
 cd "$c/work"
 for size in "${sizes[@]}"; do
 	if [ "$size" -le 1000 ]; then
@@ -68,7 +70,8 @@ for size in "${sizes[@]}"; do
 	echo "$size: grove ${grove_ms[$size]} floor ${floor_ms[$size]} mr ${mr_ms[$size]:--} gita ${gita_ms[$size]:--}" >&2
 done
 
-big=${sizes[-1]}
+big=${sizes[-1]} prev=${sizes[-2]:-${sizes[-1]}} ref=${sizes[-1]}
+[ "$n" -lt 1000 ] || ref=1000
 peak_kb=$(/usr/bin/time -f %M "$grove" status 2>&1 >/dev/null | tail -1)
 fd_line=$(bash -c "ulimit -n 256 && '$grove' -j 64 status" 2>&1 | tail -1 || true)
 fd_rc=$(bash -c "ulimit -n 256 && '$grove' -j 64 status" >/dev/null 2>&1; echo $?)
@@ -91,8 +94,8 @@ hyperfine; mr and gita: one run, \"sampled\" = 1,000 of the 10,000 repositories 
 | ---: | ---: | ---: | ---: | ---: | ---: |
 $(for s in "${sizes[@]}"; do row "$s"; done)
 
-- grove at $big against 1,000: $(ratio2 "${grove_ms[$big]}" "${grove_ms[1000]}")x the time for $((big / 1000))x the repositories (bar: at most 11x at 10,000)
-- grove against the floor at 1,000: $(ratio2 "${grove_ms[1000]}" "${floor_ms[1000]}")x (bar: 1.5x)
+- grove at $big against $prev: $(ratio2 "${grove_ms[$big]}" "${grove_ms[$prev]}")x the time for $(ratio "$big" "$prev")x the repositories (bar: at most 11x from 1,000 to 10,000)
+- grove against the floor at $ref: $(ratio2 "${grove_ms[$ref]}" "${floor_ms[$ref]}")x (bar: 1.5x at 1,000)
 - peak memory of \`grove status\` at $big repositories: $((peak_kb / 1024)) MiB (bar: 128 MiB)
 - \`ulimit -n 256\` and \`grove -j 64 status\` at $big repositories: exit $fd_rc, \`$fd_line\`"
 echo "$report"

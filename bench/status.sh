@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 n=500 files=200 runs=5 mem_n=1000 out=
-bench_options status.sh "n=100 runs=3 mem_n=200" "$@"
+bench_options status.sh "n=100 runs=2 mem_n=200" "$@"
 bench_need status.sh mr gita git /usr/bin/time
 
 c=$(corpus "$n" "$files")
