@@ -57,10 +57,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(BUILD)/flags
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) \
 		$(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
 
-# the benchmarks' floor: the least work that tells a dirty repository
+# the benchmarks' floor: the least work that tells a dirty repository;
+# and what a first touch of fresh memory costs (behind src/heap.c)
 $(BUILD)/floor: bench/floor.c
 	@mkdir -p $(BUILD)
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $< -lpthread
+
+$(BUILD)/pagefault: bench/pagefault.c
+	@mkdir -p $(BUILD)
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $<
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -79,7 +84,7 @@ demo: grove
 	@scripts/demo.sh
 
 # every benchmark at a reduced size (bench/RESULTS.md has the full runs)
-bench: grove $(BUILD)/floor
+bench: grove $(BUILD)/floor $(BUILD)/pagefault
 	bench/status.sh --quick
 	bench/update.sh --quick
 	bench/run.sh --quick

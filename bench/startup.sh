@@ -4,13 +4,17 @@
 # does nothing: this machine's floor for starting any program) and
 # `git --version`; then reading a 10,000-section registry: `grove -a list`
 # (load, select all, print 10,000 paths) and `grove -d DIR list` (load,
-# select the hundred under one folder).
+# select the hundred under one folder); and what a first touch of 8 MiB of
+# fresh memory costs here, in 4 KiB pages and in huge pages
+# (bench/pagefault.c), the measurement behind src/heap.c.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 runs=30 out= n=10000
 bench_options startup.sh "runs=10" "$@"
 bench_need startup.sh git hyperfine python3
+make -s -C "$root" build/pagefault >&2
+pagefault=$root/build/pagefault
 
 # the registry needs no repositories behind it: list reads and selects only
 home=$work/home-startup
@@ -26,7 +30,8 @@ mkdir -p "$one"
 cd "$home/tree"
 hyperfine -N -w 5 -r "$runs" --export-json "$json" \
 	-n version "'$grove' --version" -n true "/bin/true" -n git "git --version" \
-	-n list_all "'$grove' -a list" -n list_one "'$grove' -d '$one' list" >/dev/null
+	-n list_all "'$grove' -a list" -n list_one "'$grove' -d '$one' list" \
+	-n touch4k "'$pagefault' 8" -n touch2m "'$pagefault' 8 huge" >/dev/null
 declare -A m
 while read -r name ms; do m[$name]=$ms; done < <(hyperfine_medians "$json")
 [ "$("$grove" -a list | wc -l)" = "$n" ] || { echo "bench/startup.sh: grove list did not list $n repositories" >&2; exit 1; }
@@ -42,6 +47,8 @@ Command: \`bench/startup.sh -r $runs\` (medians of $runs runs by hyperfine, mill
 | \`grove --version\` | ${m[version]} |
 | \`grove -a list\`: read $n sections, select and print all | ${m[list_all]} |
 | \`grove -d DIR list\`: read $n sections, select the 1% under DIR | ${m[list_one]} |
+| a program touching 8 MiB of fresh memory in 4 KiB pages | ${m[touch4k]} |
+| the same in 2 MiB transparent huge pages | ${m[touch2m]} |
 
 - \`grove --version\`: ${m[version]} ms (bar: 2 ms; this machine starts an empty program in ${m[true]} ms)
 - reading and selecting from $n sections, whole command: ${m[list_one]} ms (bar: 30 ms)"

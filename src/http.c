@@ -68,13 +68,13 @@ int http_global_init(char **err)
 	return 0;
 }
 
+/* libcurl stays loaded until exit: unloading a library whose threads or
+ * thread-local destructors may still run is unsafe (LeakSanitizer's exit
+ * scan crashed on it) */
 void http_global_cleanup(void)
 {
-	if (!curl.lib)
-		return;
-	curl.global_cleanup();
-	dlclose(curl.lib);
-	curl.lib = NULL;
+	if (curl.lib)
+		curl.global_cleanup();
 }
 
 void http_response_init(struct http_response *r)
