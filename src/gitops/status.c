@@ -243,7 +243,8 @@ static int count_changes(git_repository *repo, git_status_list *list, struct sta
 				strbuf_addf(&r->details, "?? %s\n", path);
 			continue;
 		}
-		if ((s & GIT_STATUS_INDEX_NEW) && intent_to_add(idx, path))
+		int ita = (s & GIT_STATUS_INDEX_NEW) && intent_to_add(idx, path);
+		if (ita)
 			s &= ~(unsigned)GIT_STATUS_INDEX_NEW; /* git shows `.A`: not staged */
 		if (s & (GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |
 			 GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE))
@@ -256,6 +257,8 @@ static int count_changes(git_repository *repo, git_status_list *list, struct sta
 		}
 		if (details) {
 			char x = code_index(s), y = code_workdir(s);
+			if (ita && y == 'M')
+				y = 'A'; /* libgit2 says modified, git says added */
 			if ((s & GIT_STATUS_INDEX_RENAMED) && e->head_to_index)
 				strbuf_addf(&r->details, "%c%c %s -> %s\n", x, y,
 					    e->head_to_index->old_file.path, path);

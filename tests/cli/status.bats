@@ -102,6 +102,10 @@ setup() {
 	assert_output "$(git_counts src/foo)"
 	run grove_counts "$HOME/src/foo"
 	assert_output "$(git_counts src/foo)"
+	# --long prints git's short status letters, `git add -N` included
+	run grove -a status --long
+	assert_line "     A d/later"
+	assert_line "    M  d/two"
 	git -C src/foo commit -qm staged
 	run git -C src/foo fsck --strict --no-dangling
 	assert_success
