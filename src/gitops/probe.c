@@ -100,8 +100,12 @@ const char *probe_faster_with_git(git_repository *repo, git_config *cfg)
 		return "core.fsmonitor";
 	if (probe_config_true(cfg, "core.untrackedCache"))
 		return "core.untrackedCache";
-	if (!git_repository_is_bare(repo)) {
-		char *index = xasprintf("%sindex", git_repository_path(repo));
+	/* a work tree whose .git is a folder had its index counted already
+	 * (probe_large_work_tree); linked worktrees and submodules not */
+	const char *wd = git_repository_workdir(repo), *gd = git_repository_path(repo);
+	size_t wl = wd ? strlen(wd) : 0;
+	if (wd && !(!strncmp(gd, wd, wl) && !strcmp(gd + wl, ".git/"))) {
+		char *index = xasprintf("%sindex", gd);
 		int yes = large(index);
 		free(index);
 		if (yes)
