@@ -73,8 +73,9 @@ done
 big=${sizes[-1]} prev=${sizes[-2]:-${sizes[-1]}} ref=${sizes[-1]}
 [ "$n" -lt 1000 ] || ref=1000
 peak_kb=$(/usr/bin/time -f %M "$grove" status 2>&1 >/dev/null | tail -1)
-fd_line=$(bash -c "ulimit -n 256 && '$grove' -j 64 status" 2>&1 | tail -1 || true)
-fd_rc=$(bash -c "ulimit -n 256 && '$grove' -j 64 status" >/dev/null 2>&1; echo $?)
+# one run: its last line (the summary) and its exit status
+fd_out=$(bash -c "ulimit -n 256 && '$grove' -j 64 status 2>&1 | tail -1; exit \${PIPESTATUS[0]}"; echo "rc=$?")
+fd_line=$(sed -n 1p <<<"$fd_out") fd_rc=$(sed -n 's/^rc=//p' <<<"$fd_out")
 
 row() {
 	local s=$1

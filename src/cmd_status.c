@@ -363,7 +363,7 @@ int cmd_status(struct cmd_ctx *ctx)
 	run.path_width = path_column(&run);
 	run.jobs = xcalloc(run.sel.n, sizeof(*run.jobs));
 	if (libgit2_for(&run) < 0) {
-		fputs("grove: cannot initialise libgit2\n", stderr);
+		fprintf(stderr, "grove: cannot initialise libgit2: %s\n", gitops_error());
 		goto out;
 	}
 	pool_init(&pool, cmd_jobs_local(ctx));

@@ -2,9 +2,9 @@
  *
  * On the virtual machines grove was measured on, each first touch of a
  * 4 KiB page costs about 25 us (a fault, an exit to the hypervisor):
- * touching 8 MiB of fresh memory took 57 ms, against 6 ms in 2 MiB
- * transparent huge pages (bench/RESULTS.md). Reading a 10,000-section
- * registry touches about that much. heap_expect grows the main heap in
+ * touching 8 MiB of fresh memory took 49-53 ms, against 4 ms in 2 MiB
+ * transparent huge pages (bench/pagefault.c, timed by bench/startup.sh).
+ * Reading a 10,000-section registry touches about that much. heap_expect grows the main heap in
  * large steps and asks for huge pages on it (MADV_HUGEPAGE: honoured where
  * transparent huge pages are "madvise" or "always", ignored elsewhere);
  * memory is still only committed when touched, but 2 MiB at a time, which

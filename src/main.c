@@ -397,7 +397,7 @@ int main(int argc, char **argv)
 	}
 	if ((ctx.cmd->flags & CMD_GIT) &&
 	    (gitops_init() < 0 || (!(ctx.cmd->flags & CMD_GIT_LAZY) && gitops_libgit2() < 0))) {
-		fputs("grove: cannot initialise libgit2\n", stderr);
+		fprintf(stderr, "grove: cannot initialise libgit2: %s\n", gitops_error());
 		goto out;
 	}
 	if ((ctx.cmd->flags & CMD_HTTP) && http_global_init(&err) < 0) {

@@ -30,6 +30,12 @@ int gitops_libgit2(void)
 	return 0;
 }
 
+const char *gitops_error(void)
+{
+	const git_error *e = git_error_last();
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
 int gitops_ready(void)
 {
 	return ready;

@@ -12,6 +12,8 @@
 int gitops_init(void);
 /* initialise libgit2 (once; main thread, before workers): 0 or -1 */
 int gitops_libgit2(void);
+/* why gitops_libgit2 failed, with libgit2's own message */
+const char *gitops_error(void);
 /* has gitops_libgit2 succeeded: workers ask before using libgit2 */
 int gitops_ready(void);
 /* after every worker has been joined */
