@@ -33,9 +33,10 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages the build, the tests, the demo and the benchmarks need
 DEB_PACKAGES = build-essential pkg-config git libgit2-dev libcurl4-openssl-dev \
 	libcjson-dev libinih-dev libcmocka-dev bats bats-assert bats-support \
-	myrepos gita time man-db python3 openssh-client openssh-server hyperfine valgrind
+	myrepos gita time man-db python3 openssh-client openssh-server hyperfine valgrind \
+	clang libclang-rt-14-dev
 
-.PHONY: all deps check unit cli demo install uninstall clean bench FORCE
+.PHONY: all deps check unit replay cli demo install uninstall clean bench fuzz fuzz-build FORCE
 
 all: grove
 
@@ -67,6 +68,37 @@ $(BUILD)/pagefault: bench/pagefault.c
 	@mkdir -p $(BUILD)
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $<
 
+# libFuzzer targets (tests/fuzz), built by clang with AddressSanitizer and
+# UndefinedBehaviorSanitizer in their own folder; `make fuzz` runs each for
+# FUZZ_SECONDS over its corpus in tests/fuzz/corpus
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = registry link repos status_v2 trust
+FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+ifneq ($(FUZZ),)
+CFLAGS += -fsanitize=fuzzer-no-link
+endif
+
+fuzz:
+	$(MAKE) BUILD=build/fuzzbuild CC=clang SANITIZE=address,undefined FUZZ=1 fuzz-build
+	tests/fuzz/run build/fuzzbuild/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# the same targets without libFuzzer, replayed over their corpora by make check
+REPLAY_BINS = $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJS) $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+		$(LIB_OBJS) $(LDLIBS)
+
+replay: $(REPLAY_BINS)
+	@set -e; for t in $(FUZZ_TARGETS); do $(BUILD)/tests/replay_$$t tests/fuzz/corpus/$$t/*; done
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJS) $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(LIB_OBJS) $(LDLIBS)
+
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -q && \
@@ -78,7 +110,7 @@ unit: $(UNIT_BINS)
 cli: grove
 	bats --print-output-on-failure tests/cli tests/compat
 
-check: unit cli
+check: unit replay cli
 
 demo: grove
 	@scripts/demo.sh

@@ -38,6 +38,8 @@ void github_repos_free(struct github_repos *r)
 /* appends every repository of from to to; from is left empty */
 static void repos_move(struct github_repos *to, struct github_repos *from)
 {
+	if (!from->n)
+		return; /* from->v may be NULL: memcpy from NULL is undefined even for 0 bytes */
 	if (to->n + from->n > to->cap) {
 		to->cap = to->n + from->n + 64;
 		to->v = xrealloc(to->v, to->cap * sizeof(*to->v));
@@ -63,7 +65,9 @@ static int parse_one(const cJSON *item, struct github_repo *g)
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
 	const cJSON *owner = cJSON_GetObjectItemCaseSensitive(item, "owner");
 	memset(g, 0, sizeof(*g));
-	if (!cJSON_IsObject(item) || !cJSON_IsNumber(id) || !cJSON_IsObject(owner))
+	/* converting a double outside long long's range is undefined */
+	if (!cJSON_IsObject(item) || !cJSON_IsNumber(id) || !cJSON_IsObject(owner) ||
+	    !(id->valuedouble >= 0 && id->valuedouble < 9.2e18))
 		return -1;
 	g->id = (long long)id->valuedouble;
 	g->owner = str_field(owner, "login");

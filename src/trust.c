@@ -80,7 +80,11 @@ int trust_checkout(const char *cmd)
 	char *w[8];
 	size_t n = 0;
 	int ok = 0;
-	for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) {
+	/* a shell ends a command at a line break: `git clone URL` and a second
+	 * command on the next line is two commands, whatever the words are */
+	if (strpbrk(cmd, "\n\r"))
+		goto out;
+	for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
 		if (n == 8)
 			goto out;
 		size_t l = strlen(t);

@@ -44,9 +44,11 @@ static int parse_header(const char *h, struct status_result *r, int *saw_ab)
 			strcpy(r->head, v);
 	} else if (starts_with(h, "branch.head ")) {
 		const char *v = h + 12;
-		if (strcmp(v, "(detached)"))
-			r->branch = xstrdup(v);
+		/* a repeated header replaces the first, as a later line would */
+		free(r->branch);
+		r->branch = strcmp(v, "(detached)") ? xstrdup(v) : NULL;
 	} else if (starts_with(h, "branch.upstream ")) {
+		free(r->upstream);
 		r->upstream = xstrdup(h + 16);
 	} else if (starts_with(h, "branch.ab ")) {
 		char a[32], b[32];

@@ -274,6 +274,18 @@ setup() {
 	assert_output --partial 'illegal checkout command'
 }
 
+@test "an untrusted checkout cannot hide a second command on a continuation line" {
+	# found by tests/fuzz/fuzz_trust.c: the words were checked, not the line
+	# break between them, and a shell runs each line
+	mkdir -p proj/bin && printf '#!/bin/sh\ntouch "$HOME/ran"\n' >proj/bin/evil && chmod +x proj/bin/evil
+	printf '[x]\ncheckout = git clone file:///nonexistent/a.git\n\tbin/evil\n' >proj/.mrconfig
+	cd proj
+	run grove checkout
+	assert_failure 2
+	assert_output --partial 'illegal checkout command'
+	[ ! -e "$HOME/ran" ]
+}
+
 @test "bad registry files exit 2, name file and line, and change nothing" {
 	mkrepo src/a
 	check_bad() {

@@ -1,0 +1,17 @@
+/* the `git status --porcelain=v2 --branch --show-stash -z` parser */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gitops/gitcli.h"
+#include "gitops/status.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	struct status_result r;
+	status_result_init(&r);
+	if (gitcli_parse_status_v2((const char *)data, size, &r, &r.details) == 0 &&
+	    r.details.len && r.details.buf[r.details.len - 1] != '\n')
+		abort();
+	status_result_free(&r);
+	return 0;
+}
