@@ -55,6 +55,7 @@ struct sync_run {
 	const struct github_opts *go;
 	struct github_stats *st;
 	const char *source;       /* grove_source of this listing, without the #ID */
+	const char *root;         /* ROOT: no clone lands outside it */
 	struct registry_repo **mine; /* registered from this source before the run */
 	long long *mine_ids;
 	size_t nmine;
@@ -448,7 +449,7 @@ static void sync_work(void *arg, size_t i)
 		return;
 	if (it->action == ACT_CLONE) {
 		char *err = NULL;
-		if (clone_repo(it->url, it->path, &op, &err) < 0) {
+		if (clone_repo_under(run->root, it->url, it->path, &op, &err) < 0) {
 			it->outcome = SO_FAILED;
 			it->reason = err;
 		} else {
@@ -748,6 +749,7 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 			   run.so.org ? run.so.org : run.so.user ? run.so.user : "@mine");
 	run.source = source;
 	find_mine(&run);
+	run.root = root;
 	if (plan(&run, &repos, root, host) < 0) {
 		rc = EXIT_USAGE;
 		goto out;

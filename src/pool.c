@@ -3,16 +3,22 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static volatile sig_atomic_t interrupted;
+/* set by a signal on the main thread, read by every worker: a
+ * sig_atomic_t is only safe within one thread (ThreadSanitizer found the
+ * race); a lock-free atomic is safe for both */
+static atomic_int interrupted;
 
 static void on_signal(int sig)
 {
+	int saved = errno; /* the handler may run inside any call that sets errno */
 	(void)sig;
-	interrupted = 1;
+	atomic_store(&interrupted, 1);
+	errno = saved;
 }
 
 void pool_catch_signals(void)
@@ -27,7 +33,7 @@ void pool_catch_signals(void)
 
 int pool_interrupted(void)
 {
-	return interrupted != 0;
+	return atomic_load(&interrupted) != 0;
 }
 
 struct pool {

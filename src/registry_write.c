@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,12 +314,35 @@ out:
 	return rc;
 }
 
+/* the file a chain of symlinks ends at, whether it exists or not */
+static char *link_target(const char *file)
+{
+	char *path = realpath(file, NULL);
+	if (path)
+		return path;
+	path = xstrdup(file);
+	for (int hops = 0; hops < 40; hops++) {
+		char buf[PATH_MAX];
+		ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+		if (n < 0)
+			break;
+		buf[n] = '\0';
+		char *dir = path_dirname(path);
+		char *next = buf[0] == '/' ? xstrdup(buf) : xasprintf("%s/%s", dir, buf);
+		free(dir);
+		free(path);
+		path = next;
+	}
+	return path;
+}
+
 int registry_file_update(const char *file, registry_edit_fn fn, void *arg, struct strbuf *err)
 {
 	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT;
-	/* write through a symlinked ~/.mrconfig (dotfile managers), never over it */
-	char *real = realpath(file, NULL);
-	const char *path = real ? real : file;
+	/* write through a symlinked ~/.mrconfig (dotfile managers), never over
+	 * it, even when the file it names is yet to be written */
+	char *real = link_target(file);
+	const char *path = real;
 	char *dir = path_dirname(path);
 	int fd = -1;
 	int rc = lock_open(path, &fd, err);

@@ -1,11 +1,15 @@
 #include "gitops/clone.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,44 +38,172 @@ int clone_mkdirs(const char *dir)
 	return rc;
 }
 
-int clone_repo(const char *url, const char *dest, struct net_op *op, char **err)
+/* opens dir under root one component at a time, creating what is missing,
+ * and refuses a symlink anywhere below root (O_NOFOLLOW): what is checked is
+ * what is used, with no window between the two. root itself may be a
+ * symlink: the user chose it. Returns a directory fd or -errno. */
+static int open_under(const char *root, const char *dir)
+{
+	size_t rl = strlen(root);
+	if (strncmp(dir, root, rl) || (dir[rl] && dir[rl] != '/'))
+		return -EXDEV;
+	int fd = clone_mkdirs(root);
+	if (fd < 0)
+		return fd;
+	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -errno;
+	char *rest = xstrdup(dir + rl), *save = NULL;
+	for (char *c = strtok_r(rest, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "..")) {
+			close(fd);
+			fd = -EXDEV;
+			break;
+		}
+		if (mkdirat(fd, c, 0777) < 0 && errno != EEXIST) {
+			int e = -errno;
+			close(fd);
+			fd = e;
+			break;
+		}
+		int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e = errno;
+		close(fd);
+		fd = next < 0 ? -(e == ENOTDIR ? ELOOP : e) : next;
+	}
+	free(rest);
+	return fd;
+}
+
+/* removes name in the folder parentfd holds open, wherever that folder is
+ * by now */
+static void remove_at(int parentfd, const char *name)
+{
+	char *p = xasprintf("/proc/self/fd/%d/%s", parentfd, name);
+	clone_remove_tree(p);
+	free(p);
+}
+
+/* a clone folder is locked (flock) while its clone runs: one nobody holds
+ * was left by a grove that was killed, and goes */
+static void remove_stale(int parentfd, const char *prefix)
+{
+	int dfd = dup(parentfd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	for (struct dirent *e; (e = readdir(d));) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		int fd = openat(parentfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			remove_at(parentfd, e->d_name);
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* a new folder named prefix + six random letters in parentfd, locked; its
+ * name in *name. Returns its fd or -errno */
+static int make_temp(int parentfd, const char *prefix, char **name)
+{
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	for (int tries = 0; tries < 100; tries++) {
+		unsigned char r[6];
+		char suffix[7];
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			return -EIO;
+		for (int i = 0; i < 6; i++)
+			suffix[i] = letters[r[i] % (sizeof(letters) - 1)];
+		suffix[6] = '\0';
+		*name = xasprintf("%s%s", prefix, suffix);
+		if (mkdirat(parentfd, *name, 0700) == 0) {
+			int fd = openat(parentfd, *name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+				return fd;
+			int e = fd < 0 ? errno : EBUSY;
+			if (fd >= 0)
+				close(fd);
+			free(*name);
+			*name = NULL;
+			return -e;
+		}
+		int e = errno;
+		free(*name);
+		*name = NULL;
+		if (e != EEXIST)
+			return -e;
+	}
+	return -EEXIST;
+}
+
+int clone_repo_under(const char *root, const char *url, const char *dest, struct net_op *op,
+		     char **err)
 {
 	git_clone_options co;
 	git_repository *repo = NULL;
-	char *parent = path_dirname(dest);
-	char *tmp = xasprintf("%s/.%s.grove-clone-XXXXXX", parent, path_basename(dest));
-	int rc = clone_mkdirs(parent);
-	if (rc < 0) {
-		*err = xasprintf("cannot create '%s': %s", parent, strerror(-rc));
-		goto out;
-	}
-	if (!mkdtemp(tmp)) {
+	char *parent = path_dirname(dest), *tmp = NULL, *via = NULL;
+	char *prefix = xasprintf(".%s.grove-clone-", path_basename(dest));
+	int tmpfd = -1, parentfd = -1, rc;
+	if (root)
+		rc = parentfd = open_under(root, parent);
+	else if ((rc = clone_mkdirs(parent)) == 0 &&
+		 (parentfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		rc = -errno;
-		*err = xasprintf("cannot create a folder in '%s': %s", parent, strerror(errno));
+	if (rc < 0) {
+		if (rc == -ELOOP)
+			*err = xasprintf("cannot create '%s': a symlink on the way", parent);
+		else if (rc == -EXDEV)
+			*err = xasprintf("'%s' is not below '%s'", parent, root);
+		else
+			*err = xasprintf("cannot create '%s': %s", parent, strerror(-rc));
 		goto out;
 	}
+	remove_stale(parentfd, prefix);
+	if ((rc = tmpfd = make_temp(parentfd, prefix, &tmp)) < 0) {
+		*err = xasprintf("cannot create a folder in '%s': %s", parent, strerror(-rc));
+		goto out;
+	}
+	/* libgit2 takes a path: the folder's own fd names it, wherever its
+	 * parents are moved meanwhile */
+	via = xasprintf("/proc/self/fd/%d", tmpfd);
 	git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
 	fetch_options(&co.fetch_opts, op);
-	rc = git_clone(&repo, url, tmp, &co);
+	rc = git_clone(&repo, url, via, &co);
 	cred_finish(&op->cred, rc == 0);
 	if (rc < 0) {
 		*err = fetch_error("clone", op);
 	} else {
 		git_repository_free(repo);
 		repo = NULL;
-		/* rename refuses to replace a folder that is not empty */
-		if (rename(tmp, dest) < 0) {
+		/* renameat refuses to replace a folder that is not empty */
+		if (renameat(parentfd, tmp, parentfd, path_basename(dest)) < 0) {
 			rc = -errno;
 			*err = xasprintf("cannot move the clone to '%s': %s", dest, strerror(errno));
 		}
 	}
 	if (rc < 0)
-		clone_remove_tree(tmp);
+		remove_at(parentfd, tmp);
 out:
 	git_repository_free(repo);
+	if (tmpfd >= 0)
+		close(tmpfd);
+	if (parentfd >= 0)
+		close(parentfd);
+	free(via);
 	free(tmp);
+	free(prefix);
 	free(parent);
 	return rc;
+}
+
+int clone_repo(const char *url, const char *dest, struct net_op *op, char **err)
+{
+	return clone_repo_under(NULL, url, dest, op, err);
 }
 
 /* one word of a checkout command, '...' or "..." unquoted */

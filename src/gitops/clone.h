@@ -1,5 +1,6 @@
-/* gitops/clone: clone into a temporary folder beside the target, then
- * rename: a failed or interrupted clone leaves nothing behind */
+/* gitops/clone: clone into a locked temporary folder beside the target,
+ * then rename: a failed clone leaves nothing behind, and the folder of one
+ * killed midway is removed by the next clone of the same name */
 #ifndef GROVE_GITOPS_CLONE_H
 #define GROVE_GITOPS_CLONE_H
 
@@ -8,6 +9,13 @@
 /* clones url into dest (whose parent folders are created). Returns 0, or
  * a negative code with *err set. */
 int clone_repo(const char *url, const char *dest, struct net_op *op, char **err);
+
+/* the same for a dest below root: every folder below root is created and
+ * opened without following symlinks (one there fails with "a symlink on
+ * the way"), and the clone is made and moved into place through folder
+ * descriptors, so that nothing moved meanwhile can send it elsewhere */
+int clone_repo_under(const char *root, const char *url, const char *dest, struct net_op *op,
+		     char **err);
 
 /* `git clone URL DIR` (quotes allowed), as `grove register` and myrepos
  * write it: *url gets URL when DIR is dest's own name, for a native clone */

@@ -142,10 +142,10 @@ static const char *operation(const char *dir)
 	static const char *const probe_args[] = {
 		"git", "rev-parse", "--git-path", "rebase-merge", "--git-path", "rebase-apply",
 		"--git-path", "MERGE_HEAD", "--git-path", "CHERRY_PICK_HEAD", "--git-path",
-		"REVERT_HEAD", "--git-path", "BISECT_LOG", NULL
+		"REVERT_HEAD", "--git-path", "BISECT_LOG", "--git-path", "grove-update", NULL
 	};
 	static const char *const names[] = { "rebasing", "rebasing", "merging", "cherry-picking",
-					     "reverting", "bisecting" };
+					     "reverting", "bisecting", "update interrupted" };
 	struct strbuf out = STRBUF_INIT;
 	const char *state = NULL;
 	char *dotgit = xasprintf("%s/.git", dir);
@@ -160,7 +160,7 @@ static const char *operation(const char *dir)
 	if (plain || gitcli_run(dir, probe_args, &out, NULL) == 0) {
 		char *save = NULL;
 		int k = 0;
-		for (char *l = strtok_r(out.buf, "\n", &save); l && k < 6 && !state;
+		for (char *l = strtok_r(out.buf, "\n", &save); l && k < 7 && !state;
 		     l = strtok_r(NULL, "\n", &save), k++) {
 			char *p = l[0] == '/' ? xstrdup(l) : xasprintf("%s/%s", dir, l);
 			struct stat st;

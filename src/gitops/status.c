@@ -1,4 +1,5 @@
 #include "gitops/status.h"
+#include "gitops/update.h"
 #include "gitops/cachetree.h"
 #include "gitops/gitcli.h"
 #include "gitops/gitops.h"
@@ -275,6 +276,19 @@ static int collect_changes(git_repository *repo, git_config *cfg, git_reference 
 {
 	git_status_options so;
 	git_status_list *list = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	/* git fails without HEAD's tree; libgit2 would take it as empty, and
+	 * the cached tree would not look at it at all */
+	if (head && git_reference_target(head)) {
+		int e = git_commit_lookup(&commit, repo, git_reference_target(head));
+		if (e == 0)
+			e = git_commit_tree(&tree, commit);
+		git_tree_free(tree);
+		git_commit_free(commit);
+		if (e < 0)
+			return e;
+	}
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
 	so.show = cachetree_index_is_head(repo, head) ? GIT_STATUS_SHOW_WORKDIR_ONLY
 					    : GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
@@ -382,6 +396,8 @@ static int collect_native(git_repository *repo, const struct status_opts *o,
 		}
 	}
 	r->state = state_name(git_repository_state(repo));
+	if (!r->state && update_interrupted(repo))
+		r->state = "update interrupted";
 	if (o->want_details)
 		unpushed(repo, r);
 	struct stash_walk sw = { r, o->want_details };

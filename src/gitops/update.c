@@ -4,8 +4,14 @@
 #include "gitops/upstream.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* internal: libgit2 cannot do this update faithfully, the git program must */
 #define UPDATE_REROUTE (-100)
@@ -74,6 +80,160 @@ static int on_conflict(git_checkout_notify_t why, const char *path, const git_di
 	return 0;
 }
 
+/* ---- the update journal ----
+ * A fast-forward writes the work tree and index, then moves the branch: a
+ * grove killed between the two leaves a branch that does not match its work
+ * tree. The journal names the move before it starts; the next update of the
+ * repository finishes it (or, when the branch moved meanwhile, leaves it to
+ * the user), and status shows "update interrupted" while it is there. */
+#define JOURNAL_NAME "grove-update"
+
+static char *journal_path(git_repository *repo)
+{
+	return xasprintf("%s" JOURNAL_NAME, git_repository_path(repo));
+}
+
+int update_interrupted(git_repository *repo)
+{
+	char *p = journal_path(repo);
+	int there = access(p, F_OK) == 0;
+	free(p);
+	return there;
+}
+
+static int journal_write(git_repository *repo, const char *refname, const git_oid *from,
+			 const git_oid *to, struct update_result *r)
+{
+	char a[GIT_OID_HEXSZ + 1], b[GIT_OID_HEXSZ + 1];
+	char *p = journal_path(repo), *tmp = xasprintf("%s.tmp", p);
+	char *text = xasprintf("%s %s %s\n", git_oid_tostr(a, sizeof(a), from),
+			       git_oid_tostr(b, sizeof(b), to), refname);
+	int rc = 0, fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write_all(fd, text, strlen(text)) < 0 || fsync(fd) < 0 ||
+	    rename(tmp, p) < 0)
+		rc = failed(r, xasprintf("cannot write %s: %s", p, strerror(errno)));
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		unlink(tmp);
+	free(text);
+	free(tmp);
+	free(p);
+	return rc;
+}
+
+static void journal_clear(git_repository *repo)
+{
+	char *p = journal_path(repo);
+	unlink(p);
+	free(p);
+}
+
+/* the blob id of the work tree file at path (a symlink's target text), or
+ * 1 when there is none */
+static int workdir_id(git_repository *repo, const char *path, git_oid *id)
+{
+	char *full = xasprintf("%s%s", git_repository_workdir(repo), path);
+	struct stat st;
+	int rc = 1;
+	if (lstat(full, &st) < 0) {
+		rc = errno == ENOENT || errno == ENOTDIR ? 1 : -1;
+	} else if (S_ISLNK(st.st_mode)) {
+		char buf[PATH_MAX];
+		ssize_t n = readlink(full, buf, sizeof(buf));
+		rc = n < 0 ? -1 : git_odb_hash(id, buf, (size_t)n, GIT_OBJECT_BLOB);
+	} else {
+		rc = git_repository_hashfile(id, repo, path, GIT_OBJECT_BLOB, NULL);
+	}
+	free(full);
+	return rc;
+}
+
+/* is each path from moves on to to at one of its two ends (a user's own
+ * change in between stops the finish); their paths into paths */
+static int only_ends(git_repository *repo, git_diff *diff, git_strarray *paths, char **which)
+{
+	size_t n = git_diff_num_deltas(diff);
+	paths->strings = xcalloc(n + 1, sizeof(char *));
+	paths->count = 0;
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->new_file.path;
+		git_oid id;
+		int e = workdir_id(repo, path, &id);
+		int at_old = e == 1 ? !(d->old_file.flags & GIT_DIFF_FLAG_EXISTS)
+				    : e == 0 && git_oid_equal(&id, &d->old_file.id);
+		int at_new = e == 1 ? !(d->new_file.flags & GIT_DIFF_FLAG_EXISTS)
+				    : e == 0 && git_oid_equal(&id, &d->new_file.id);
+		if (!at_old && !at_new) {
+			*which = xstrdup(path);
+			return -1;
+		}
+		paths->strings[paths->count++] = (char *)path;
+	}
+	return 0;
+}
+
+/* finishes a fast-forward a killed grove left: the files the move touches
+ * are each at its start or its end, and are all taken to the end; any other
+ * state (a change of the user's own) is left for the user */
+static int journal_finish(git_repository *repo, struct update_result *r)
+{
+	char *p = journal_path(repo), *which = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	git_oid from, to, now;
+	git_commit *a = NULL, *b = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	git_diff *diff = NULL;
+	git_strarray paths = { NULL, 0 };
+	git_reference *moved = NULL;
+	int rc = 0;
+	char refname[1024];
+	if (file_read_all(p, &sb) < 0)
+		goto out; /* no journal */
+	if (sb.len < 83 || git_oid_fromstrn(&from, sb.buf, 40) < 0 ||
+	    git_oid_fromstrn(&to, sb.buf + 41, 40) < 0 || sscanf(sb.buf + 82, "%1023s", refname) != 1 ||
+	    git_reference_name_to_id(&now, repo, refname) < 0 || !git_oid_equal(&now, &from)) {
+		/* unreadable, the branch gone, or moved on (by this move or the user) */
+		journal_clear(repo);
+		goto out;
+	}
+	if (git_commit_lookup(&a, repo, &from) < 0 || git_commit_lookup(&b, repo, &to) < 0 ||
+	    git_commit_tree(&ta, a) < 0 || git_commit_tree(&tb, b) < 0 ||
+	    git_diff_tree_to_tree(&diff, repo, ta, tb, NULL) < 0) {
+		rc = failed(r, libgit2_message("an interrupted update cannot be finished"));
+		goto out;
+	}
+	if (only_ends(repo, diff, &paths, &which) < 0) {
+		rc = refuse(r, xasprintf("an interrupted update cannot be finished: %s has changed; "
+					 "see %s", which, p));
+		goto out;
+	}
+	git_checkout_options co;
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+	co.paths = paths;
+	if ((paths.count && git_checkout_tree(repo, (const git_object *)b, &co) < 0) ||
+	    git_reference_create_matching(&moved, repo, refname, &to, 1, &from,
+					  "grove: finish an interrupted update") < 0) {
+		rc = failed(r, libgit2_message("an interrupted update cannot be finished"));
+		goto out;
+	}
+	journal_clear(repo);
+out:
+	free(paths.strings);
+	free(which);
+	git_reference_free(moved);
+	git_diff_free(diff);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(a);
+	git_commit_free(b);
+	strbuf_free(&sb);
+	free(p);
+	return rc;
+}
+
 /* the work tree and index move to target, or nothing is written */
 static int checkout_target(git_repository *repo, git_commit *target, struct update_result *r)
 {
@@ -120,6 +280,18 @@ out:
 	return found;
 }
 
+/* libgit2 writes the work tree before it finds index.lock taken: look first */
+static int index_unlocked(git_repository *repo, struct update_result *r)
+{
+	char *lock = xasprintf("%sindex.lock", git_repository_path(repo));
+	int rc = 0;
+	if (access(lock, F_OK) == 0)
+		rc = failed(r, xasprintf("the index is locked: %s exists (another git running, or "
+					 "one that crashed: remove it if none runs)", lock));
+	free(lock);
+	return rc;
+}
+
 static int fast_forward(git_repository *repo, git_reference *head, const git_oid *to,
 			const char *reflog, struct update_result *r)
 {
@@ -136,19 +308,30 @@ static int fast_forward(git_repository *repo, git_reference *head, const git_oid
 		rc = UPDATE_REROUTE;
 		goto out;
 	}
-	if ((rc = checkout_target(repo, target, r)) < 0)
+	if ((rc = index_unlocked(repo, r)) < 0 ||
+	    (rc = journal_write(repo, git_reference_name(head), from, to, r)) < 0)
 		goto out;
+	if ((rc = checkout_target(repo, target, r)) < 0) {
+		/* a conflict is found before anything is written; any other
+		 * failure (index.lock taken meanwhile) may come after files were:
+		 * the journal stays, and the next update finishes the move */
+		if (r->outcome == UPDATE_REFUSED)
+			journal_clear(repo);
+		goto out;
+	}
 	/* compare and swap: the branch moves only from where we found it */
 	int e = git_reference_create_matching(&moved, repo, git_reference_name(head), to, 1, from,
 					      reflog);
 	if (e < 0) {
 		char *why = libgit2_message("cannot move the branch");
 		/* put the work tree back where the branch still is */
-		checkout_target(repo, old, r);
+		if (checkout_target(repo, old, r) == 0)
+			journal_clear(repo);
 		update_result_free(r);
 		rc = failed(r, why);
 		goto out;
 	}
+	journal_clear(repo);
 	r->outcome = UPDATE_UPDATED;
 out:
 	git_reference_free(moved);
@@ -276,7 +459,7 @@ static int update_open(git_repository *repo, const struct update_opts *uo, struc
 	char *upname = NULL, *remote = NULL, *err = NULL;
 	int rc;
 
-	if ((rc = check_preconditions(repo, &head, r)) < 0)
+	if ((rc = journal_finish(repo, r)) < 0 || (rc = check_preconditions(repo, &head, r)) < 0)
 		goto out;
 	git_oid_tostr(r->from, sizeof(r->from), git_reference_target(head));
 	if (git_repository_config_snapshot(&cfg, repo) < 0) {

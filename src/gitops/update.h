@@ -33,4 +33,8 @@ void update_result_free(struct update_result *r);
 int update_repo(const char *path, const struct update_opts *uo, struct net_op *op,
 		struct update_result *r);
 
+/* did a grove killed during a fast-forward leave its journal (the next
+ * update finishes the move) */
+int update_interrupted(git_repository *repo);
+
 #endif

@@ -25,7 +25,8 @@ common_setup() {
 }
 
 grove() {
-	"$GROVE_BIN" "$@"
+	# GROVE_TEST_JOBS: the thread-sanitizer run puts every command on many workers
+	"$GROVE_BIN" ${GROVE_TEST_JOBS:+-j "$GROVE_TEST_JOBS"} "$@"
 }
 
 # mkrepo PATH: a repository with one commit on main

@@ -267,6 +267,50 @@ assert s["summary"]["ok"] == 1 and s["summary"]["failed"] == 1, s
 	done
 }
 
+@test "an update killed between the work tree and the branch is shown, then finished by the next update" {
+	mkcloned foo
+	register src/foo
+	upstream_commit foo
+	upstream_commit foo
+	cd src/foo
+	git fetch -q
+	local from to
+	from=$(git rev-parse HEAD) to=$(git rev-parse origin/main)
+	echo mine >>a.txt # an unrelated local change, kept throughout
+	# what SIGKILL leaves: the journal, and the work tree partly moved on
+	printf '%s %s refs/heads/main\n' "$from" "$to" >.git/grove-update
+	git checkout -q origin/main -- up.txt
+	cd "$HOME"
+	run grove status
+	assert_output --partial "update interrupted"
+	run grove update
+	assert_success
+	[ "$(git -C src/foo rev-parse HEAD)" = "$to" ]
+	[ ! -e src/foo/.git/grove-update ]
+	run git -C src/foo status --porcelain
+	assert_output " M a.txt"
+	grep -q mine src/foo/a.txt
+	git -C src/foo reflog -1 | grep -q "finish an interrupted update"
+	# a journal whose branch moved on meanwhile is dropped, nothing else
+	printf '%s %s refs/heads/main\n' "$from" "$to" >src/foo/.git/grove-update
+	run grove update
+	assert_success
+	[ ! -e src/foo/.git/grove-update ]
+	[ "$(git -C src/foo rev-parse HEAD)" = "$to" ]
+	# a file the move touches, changed by the user since: left to the user
+	upstream_commit foo
+	git -C src/foo fetch -q
+	from=$(git -C src/foo rev-parse HEAD) to=$(git -C src/foo rev-parse origin/main)
+	printf '%s %s refs/heads/main\n' "$from" "$to" >src/foo/.git/grove-update
+	echo "my own" >src/foo/up.txt
+	run grove update
+	assert_failure
+	assert_output --partial "an interrupted update cannot be finished: up.txt has changed"
+	[ -e src/foo/.git/grove-update ]
+	[ "$(git -C src/foo rev-parse HEAD)" = "$from" ]
+	[ "$(cat src/foo/up.txt)" = "my own" ]
+}
+
 @test "--rebase replays local commits on the upstream" {
 	mkcloned foo
 	register src/foo
