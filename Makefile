@@ -36,7 +36,7 @@ DEB_PACKAGES = build-essential pkg-config git libgit2-dev libcurl4-openssl-dev \
 	myrepos gita time man-db python3 openssh-client openssh-server hyperfine valgrind \
 	clang libclang-rt-14-dev
 
-.PHONY: all deps check unit replay cli demo install uninstall clean bench fuzz fuzz-build FORCE
+.PHONY: all deps check check-valgrind check-tsan unit replay cli demo install uninstall clean bench fuzz fuzz-build FORCE
 
 all: grove
 
@@ -111,6 +111,29 @@ cli: grove
 	bats --print-output-on-failure tests/cli tests/compat
 
 check: unit replay cli
+
+# the pool-heavy command-line tests with a ThreadSanitizer build, every
+# command on 16 workers: fails on any report (one log per report). Build it
+# first: make clean && make SANITIZE=thread grove
+TSAN_TESTS ?= tests/cli/status.bats tests/cli/update.bats tests/cli/shell.bats tests/cli/diff.bats
+check-tsan: grove
+	@grep -q -- '-fsanitize=thread' $(BUILD)/flags || { echo "make check-tsan: build with SANITIZE=thread first"; exit 2; }
+	rm -rf $(BUILD)/tsan && mkdir -p $(BUILD)/tsan
+	TSAN_OPTIONS="log_path=$(CURDIR)/$(BUILD)/tsan/tsan exitcode=66 second_deadlock_stack=1" \
+		GROVE_TEST_JOBS=16 bats --print-output-on-failure $(TSAN_TESTS)
+	@if ls $(BUILD)/tsan | grep -q .; then cat $(BUILD)/tsan/*; exit 1; fi
+	@echo "ThreadSanitizer: no report"
+
+# the command-line tests with grove under valgrind memcheck: fails on any
+# definite leak or memory error (tests that time themselves may fail under
+# valgrind's slowness; the verdict is valgrind's). VALGRIND_TESTS narrows it.
+VALGRIND_TESTS ?= tests/cli
+check-valgrind: grove
+	rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
+	-GROVE_BIN=$(CURDIR)/tests/valgrind-grove GROVE_VALGRIND_LOGS=$(CURDIR)/$(BUILD)/valgrind \
+		KILL_ROUNDS=2 bats $(VALGRIND_TESTS) >$(BUILD)/valgrind/bats.log 2>&1; \
+		grep -c '^not ok' $(BUILD)/valgrind/bats.log | sed 's/$$/ tests failed under valgrind (see $(BUILD)\/valgrind\/bats.log)/'
+	tests/valgrind-report $(BUILD)/valgrind
 
 demo: grove
 	@scripts/demo.sh

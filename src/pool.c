@@ -29,6 +29,8 @@ void pool_catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a closed terminal: stop as for Ctrl-C rather than die mid-write */
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 int pool_interrupted(void)

@@ -72,6 +72,7 @@ void proc_spawnattr_init(posix_spawnattr_t *attr)
 	sigaddset(&deflt, SIGPIPE);
 	sigaddset(&deflt, SIGINT);
 	sigaddset(&deflt, SIGTERM);
+	sigaddset(&deflt, SIGHUP);
 	posix_spawnattr_init(attr);
 	posix_spawnattr_setsigmask(attr, &none);
 	posix_spawnattr_setsigdefault(attr, &deflt);

@@ -149,6 +149,26 @@ static int workdir_id(git_repository *repo, const char *path, git_oid *id)
 	return rc;
 }
 
+/* is the file a start of the blob, as a write SIGKILL stopped leaves it:
+ * nothing a user wrote is lost by writing the rest, which holds it whole */
+static int partly_written(git_repository *repo, const char *path, const git_oid *id)
+{
+	git_blob *blob = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	char *full = xasprintf("%s%s", git_repository_workdir(repo), path);
+	struct stat st;
+	int yes = lstat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+		  git_blob_lookup(&blob, repo, id) == 0 &&
+		  (git_object_size_t)st.st_size < git_blob_rawsize(blob) &&
+		  file_read_all(full, &sb) == 0 && (git_object_size_t)sb.len < git_blob_rawsize(blob) &&
+		  !memcmp(sb.buf, git_blob_rawcontent(blob), sb.len);
+	git_error_clear();
+	git_blob_free(blob);
+	strbuf_free(&sb);
+	free(full);
+	return yes;
+}
+
 /* is each path from moves on to to at one of its two ends (a user's own
  * change in between stops the finish); their paths into paths */
 static int only_ends(git_repository *repo, git_diff *diff, git_strarray *paths, char **which)
@@ -165,6 +185,8 @@ static int only_ends(git_repository *repo, git_diff *diff, git_strarray *paths, 
 				    : e == 0 && git_oid_equal(&id, &d->old_file.id);
 		int at_new = e == 1 ? !(d->new_file.flags & GIT_DIFF_FLAG_EXISTS)
 				    : e == 0 && git_oid_equal(&id, &d->new_file.id);
+		if (!at_old && !at_new && e == 0 && (d->new_file.flags & GIT_DIFF_FLAG_EXISTS))
+			at_new = partly_written(repo, path, &d->new_file.id);
 		if (!at_old && !at_new) {
 			*which = xstrdup(path);
 			return -1;

@@ -297,6 +297,17 @@ assert s["summary"]["ok"] == 1 and s["summary"]["failed"] == 1, s
 	assert_success
 	[ ! -e src/foo/.git/grove-update ]
 	[ "$(git -C src/foo rev-parse HEAD)" = "$to" ]
+	# a file SIGKILL stopped halfway through writing holds a start of its
+	# new content: written whole
+	upstream_commit foo
+	git -C src/foo fetch -q
+	from=$(git -C src/foo rev-parse HEAD) to=$(git -C src/foo rev-parse origin/main)
+	printf '%s %s refs/heads/main\n' "$from" "$to" >src/foo/.git/grove-update
+	git -C src/foo show origin/main:up.txt | head -c 12 >src/foo/up.txt
+	run grove update
+	assert_success
+	[ "$(git -C src/foo rev-parse HEAD)" = "$to" ]
+	[ "$(git -C src/foo status --porcelain)" = " M a.txt" ]
 	# a file the move touches, changed by the user since: left to the user
 	upstream_commit foo
 	git -C src/foo fetch -q
