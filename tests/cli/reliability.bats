@@ -180,7 +180,7 @@ clones() {
 	printf '{"clone_base": "%s", "accounts": {"acme": {"type": "Organization", "repos": 100, "names": [%s]}}}\n' \
 		"$origins" "$names" >"$BATS_TEST_TMPDIR/github.json"
 	start_github "$BATS_TEST_TMPDIR/github.json"
-	local root="$HOME/src/127.0.0.1/acme"
+	local root="$HOME/src/127.0.0.1/acme" leftovers=0
 	for r in $(seq 1 "$KILL_ROUNDS"); do
 		# work for this round: a third of the clones gone, to be cloned again
 		if [ -d "$root" ]; then
@@ -194,6 +194,7 @@ clones() {
 		wait "$pid" || true
 		# a clone is in its place whole, or not there: never half of one
 		if [ -d "$root" ]; then
+			leftovers=$((leftovers + $(find "$root" -mindepth 1 -maxdepth 1 -name '.*grove-clone*' | wc -l)))
 			run check_repos $(changed_since "$BATS_TEST_TMPDIR/stamp" $(find "$root" -mindepth 1 -maxdepth 1 -not -name '.*'))
 			assert_success
 		fi
@@ -216,4 +217,5 @@ clones() {
 	assert_success
 	run grove -a list
 	[ "${#lines[@]}" -eq 100 ]
+	echo "# $KILL_ROUNDS kills; half-made clone folders counted after the kills, summed over rounds: $leftovers (none at the end); interrupted updates seen: $(sort -u "$BATS_TEST_TMPDIR/interrupted" 2>/dev/null | wc -l)" >&3
 }
