@@ -126,6 +126,14 @@ char *registry_section_name(const char *file_dir, const char *abs_path)
 	return xstrdup(abs_path);
 }
 
+static int line_continues(const char *text, const struct el *l)
+{
+	size_t n = l->end - l->start;
+	if (n && text[l->end - 1] == '\n')
+		n--;
+	return grammar_line_continues(text + l->start, n);
+}
+
 static void add_with_newline(struct strbuf *out, const char *text, size_t len)
 {
 	strbuf_add(out, text, len);
@@ -174,10 +182,17 @@ int registry_text_set(const char *text, size_t len, const char *file,
 	} else if (!value) {
 		strbuf_add(out, text, len);
 	} else if (last_header >= 0) {
-		struct el *after = &e.v[last_key_in_last >= 0 ? last_key_in_last : last_header];
-		add_with_newline(out, text, after->end);
+		size_t at = e.v[last_key_in_last >= 0 ? last_key_in_last : last_header].end;
+		/* blank or comment lines that start with whitespace, ignored after
+		 * a header, would read as the new key's continuation: go past them
+		 * (found by tests/fuzz/fuzz_registry.c) */
+		for (size_t j = (size_t)last_header + 1; last_key_in_last < 0 && j < e.n &&
+		     e.v[j].kind == EL_OTHER && line_continues(text, &e.v[j]);
+		     j++)
+			at = e.v[j].end;
+		add_with_newline(out, text, at);
 		strbuf_add(out, line.buf, line.len);
-		strbuf_add(out, text + after->end, len - after->end);
+		strbuf_add(out, text + at, len - at);
 	} else {
 		char *named_dir = path_dirname(file);
 		char *dir = path_real_or_abs(named_dir);
@@ -216,7 +231,11 @@ int registry_text_remove(const char *text, size_t len, const char *file,
 			if (e.v[j].kind == EL_KEY)
 				last = j;
 		size_t end = last + 1;
-		while (end < e.n && e.v[end].kind == EL_OTHER && e.v[end].blank)
+		/* an indented comment left behind would read as a continuation
+		 * of the key above the removed section: it goes with the section
+		 * (found by tests/fuzz/fuzz_registry.c) */
+		while (end < e.n && e.v[end].kind == EL_OTHER &&
+		       (e.v[end].blank || line_continues(text, &e.v[end])))
 			end++;
 		size_t start = i;
 		if (end == e.n)

@@ -102,6 +102,19 @@ setup() {
 	assert_output --partial "is not registered"
 }
 
+@test "unregister takes an indented comment inside the section with it" {
+	# found by tests/fuzz/fuzz_registry.c: left behind, it continued the key
+	# of the section above
+	mkrepo src/a
+	mkrepo src/b
+	printf '[src/a]\nupdate = git pull\n[src/b]\n  # about b\n' >.mrconfig
+	run grove unregister src/b
+	assert_success
+	run grove config src/a update
+	assert_output "git pull"
+	[ "$(cat .mrconfig)" = "$(printf '[src/a]\nupdate = git pull')" ]
+}
+
 @test "config reads and writes keys as mr config does" {
 	mkcloned foo
 	grove register src/foo
@@ -124,6 +137,18 @@ setup() {
 	assert_failure 1
 	run grove config src/foo 'bad key=1'
 	assert_failure 2
+}
+
+@test "config adds a key below an indented comment, not into it" {
+	# found by tests/fuzz/fuzz_registry.c: a line that starts with whitespace
+	# right after a header is a comment there, but continues a key put above it
+	mkrepo src/a
+	printf '[src/a]\n   # kept as a comment\n' >.mrconfig
+	run grove config src/a groups=work
+	assert_success
+	run grove config src/a groups
+	assert_output work
+	grep -qx '   # kept as a comment' .mrconfig
 }
 
 @test "GROVE_CONFIG and -c choose the registry" {
