@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <git2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -271,29 +272,44 @@ static int count_changes(git_repository *repo, git_status_list *list, struct sta
 	return filtered;
 }
 
+/* 0, or libgit2's error when HEAD names a tree the object store lacks
+ * (an existence check: reading the tree would cost a parse a repository) */
+static int head_tree_exists(git_repository *repo, git_reference *head)
+{
+	git_commit *commit = NULL;
+	git_odb *odb = NULL;
+	int e = 0;
+	if (!head || !git_reference_target(head))
+		return 0;
+	if ((e = git_commit_lookup(&commit, repo, git_reference_target(head))) == 0 &&
+	    (e = git_repository_odb(&odb, repo)) == 0 &&
+	    !git_odb_exists(odb, git_commit_tree_id(commit))) {
+		char id[GIT_OID_HEXSZ + 1], msg[96];
+		snprintf(msg, sizeof(msg), "object not found - no match for id (%s)",
+			 git_oid_tostr(id, sizeof(id), git_commit_tree_id(commit)));
+		git_error_set_str(GIT_ERROR_ODB, msg);
+		e = GIT_ENOTFOUND;
+	}
+	git_odb_free(odb);
+	git_commit_free(commit);
+	return e;
+}
+
 static int collect_changes(git_repository *repo, git_config *cfg, git_reference *head,
 			   struct status_result *r, int details)
 {
 	git_status_options so;
 	git_status_list *list = NULL;
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
 	/* git fails without HEAD's tree; libgit2 would take it as empty, and
 	 * the cached tree would not look at it at all */
-	if (head && git_reference_target(head)) {
-		int e = git_commit_lookup(&commit, repo, git_reference_target(head));
-		if (e == 0)
-			e = git_commit_tree(&tree, commit);
-		git_tree_free(tree);
-		git_commit_free(commit);
-		if (e < 0)
-			return e;
-	}
+	int e = head_tree_exists(repo, head);
+	if (e < 0)
+		return e;
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
 	so.show = cachetree_index_is_head(repo, head) ? GIT_STATUS_SHOW_WORKDIR_ONLY
 					    : GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = (unsigned)status_flags(cfg);
-	int e = git_status_list_new(&list, repo, &so);
+	e = git_status_list_new(&list, repo, &so);
 	if (e == GIT_ELOCKED && (so.flags & GIT_STATUS_OPT_UPDATE_INDEX)) {
 		/* someone holds index.lock: read without refreshing, as git does */
 		so.flags &= ~(unsigned)GIT_STATUS_OPT_UPDATE_INDEX;
