@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,37 +107,26 @@ static void remove_stale(int parentfd, const char *prefix)
 }
 
 /* a new folder named prefix + six random letters in parentfd, locked; its
- * name in *name. Returns its fd or -errno */
+ * name in *name. mkdtemp names it through the folder's descriptor. Returns
+ * its fd or -errno */
 static int make_temp(int parentfd, const char *prefix, char **name)
 {
-	static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	for (int tries = 0; tries < 100; tries++) {
-		unsigned char r[6];
-		char suffix[7];
-		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-			return -EIO;
-		for (int i = 0; i < 6; i++)
-			suffix[i] = letters[r[i] % (sizeof(letters) - 1)];
-		suffix[6] = '\0';
-		*name = xasprintf("%s%s", prefix, suffix);
-		if (mkdirat(parentfd, *name, 0700) == 0) {
-			int fd = openat(parentfd, *name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
-				return fd;
+	char *path = xasprintf("/proc/self/fd/%d/%sXXXXXX", parentfd, prefix);
+	int fd = -1;
+	if (!mkdtemp(path)) {
+		fd = -errno;
+	} else {
+		*name = xstrdup(path_basename(path));
+		fd = openat(parentfd, *name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
 			int e = fd < 0 ? errno : EBUSY;
 			if (fd >= 0)
 				close(fd);
-			free(*name);
-			*name = NULL;
-			return -e;
+			fd = -e;
 		}
-		int e = errno;
-		free(*name);
-		*name = NULL;
-		if (e != EEXIST)
-			return -e;
 	}
-	return -EEXIST;
+	free(path);
+	return fd;
 }
 
 int clone_repo_under(const char *root, const char *url, const char *dest, struct net_op *op,

@@ -285,7 +285,7 @@ static int head_tree_exists(git_repository *repo, git_reference *head)
 	    (e = git_repository_odb(&odb, repo)) == 0 &&
 	    !git_odb_exists(odb, git_commit_tree_id(commit))) {
 		char id[GIT_OID_HEXSZ + 1], msg[96];
-		snprintf(msg, sizeof(msg), "object not found - no match for id (%s)",
+		snprintf(msg, sizeof(msg), "HEAD's tree %s is missing from the object store",
 			 git_oid_tostr(id, sizeof(id), git_commit_tree_id(commit)));
 		git_error_set_str(GIT_ERROR_ODB, msg);
 		e = GIT_ENOTFOUND;

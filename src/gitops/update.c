@@ -137,10 +137,12 @@ static int workdir_id(git_repository *repo, const char *path, git_oid *id)
 	struct stat st;
 	int rc = 1;
 	if (lstat(full, &st) < 0) {
+		git_error_clear();
 		rc = errno == ENOENT || errno == ENOTDIR ? 1 : -1;
 	} else if (S_ISLNK(st.st_mode)) {
 		char buf[PATH_MAX];
 		ssize_t n = readlink(full, buf, sizeof(buf));
+		git_error_clear(); /* errno, not libgit2, says why when this fails */
 		rc = n < 0 ? -1 : git_odb_hash(id, buf, (size_t)n, GIT_OBJECT_BLOB);
 	} else {
 		rc = git_repository_hashfile(id, repo, path, GIT_OBJECT_BLOB, NULL);
@@ -187,8 +189,14 @@ static int only_ends(git_repository *repo, git_diff *diff, git_strarray *paths, 
 				    : e == 0 && git_oid_equal(&id, &d->new_file.id);
 		if (!at_old && !at_new && e == 0 && (d->new_file.flags & GIT_DIFF_FLAG_EXISTS))
 			at_new = partly_written(repo, path, &d->new_file.id);
+		if (e < 0) {
+			const git_error *ge = git_error_last();
+			*which = xasprintf("%s cannot be read (%s)", path,
+					   ge && ge->message ? ge->message : strerror(errno));
+			return -1;
+		}
 		if (!at_old && !at_new) {
-			*which = xstrdup(path);
+			*which = xasprintf("%s has changed", path);
 			return -1;
 		}
 		paths->strings[paths->count++] = (char *)path;
@@ -227,8 +235,8 @@ static int journal_finish(git_repository *repo, struct update_result *r)
 		goto out;
 	}
 	if (only_ends(repo, diff, &paths, &which) < 0) {
-		rc = refuse(r, xasprintf("an interrupted update cannot be finished: %s has changed; "
-					 "see %s", which, p));
+		rc = refuse(r, xasprintf("an interrupted update cannot be finished: %s; see %s", which,
+					 p));
 		goto out;
 	}
 	git_checkout_options co;
