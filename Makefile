@@ -34,7 +34,7 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 DEB_PACKAGES = build-essential pkg-config git libgit2-dev libcurl4-openssl-dev \
 	libcjson-dev libinih-dev libcmocka-dev bats bats-assert bats-support \
 	myrepos gita time man-db python3 openssh-client openssh-server hyperfine valgrind \
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev zsh fish
 
 .PHONY: all deps check check-valgrind check-tsan unit replay cli demo install uninstall clean bench fuzz fuzz-build FORCE
 

@@ -2,6 +2,7 @@
 #include "proc.h"
 #include "shell.h"
 
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,6 +50,8 @@ const struct cmd cmd_table[] = {
 	{ "config", cmd_config, 0, 0, "SECTION [KEY[=VALUE]]...",
 	  "read or write keys in the registry" },
 	{ "help", cmd_help, 0, 0, "[ACTION]", "show the actions, or one action's usage" },
+	{ "__complete", cmd_complete, CMD_HIDDEN | CMD_OWNARGS, 0, "WORD...",
+	  "what the shell completion scripts offer for the last WORD" },
 };
 const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
@@ -100,11 +103,13 @@ char *cmd_action_of_key(const char *key)
 	return xstrdup(key);
 }
 
-void cmd_known_actions(const struct registry *reg, int builtin_keys, struct strlist *out)
+size_t cmd_known_actions(const struct registry *reg, int builtin_keys, struct strlist *out)
 {
 	struct strlist keys = STRLIST_INIT;
 	for (size_t i = 0; i < cmd_table_len; i++)
-		strlist_push(out, cmd_table[i].name);
+		if (!(cmd_table[i].flags & CMD_HIDDEN))
+			strlist_push(out, cmd_table[i].name);
+	size_t builtin = out->n;
 	if (reg)
 		registry_keys(reg, builtin_keys, &keys);
 	for (size_t i = 0; i < keys.n; i++) {
@@ -115,6 +120,7 @@ void cmd_known_actions(const struct registry *reg, int builtin_keys, struct strl
 			free(a);
 	}
 	strlist_free(&keys);
+	return builtin;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -302,4 +308,35 @@ int cmd_overridden(const struct cmd_ctx *ctx, const char *action)
 	for (size_t k = 0; k < 3; k++)
 		free(keys[k]);
 	return found;
+}
+
+static char *home_dir(void)
+{
+	const char *h = getenv("HOME");
+	if (h && *h)
+		return xstrdup(h);
+	struct passwd *pw = getpwuid(getuid());
+	return xstrdup(pw && pw->pw_dir ? pw->pw_dir : "/");
+}
+
+int cmd_setup(struct cmd_ctx *ctx, struct strbuf *err)
+{
+	int rc = 0;
+	ctx->home = home_dir();
+	const char *gc = getenv("GROVE_CONFIG");
+	ctx->home_file = gc && *gc ? path_absolute(NULL, gc) : xasprintf("%s/.mrconfig", ctx->home);
+	char *base = ctx->dir_opt ? realpath(ctx->dir_opt, NULL) : path_cwd();
+	if (!base) {
+		strbuf_addf(err, "grove: cannot use '%s' as the working directory\n",
+			    ctx->dir_opt ? ctx->dir_opt : ".");
+		return -1;
+	}
+	ctx->cwd = base;
+	struct registry_opts ro = { ctx->home_file, ctx->config_opt, ctx->cwd, ctx->home,
+				    ctx->trust_all };
+	registry_init(&ctx->reg);
+	ctx->reg_loaded = 1;
+	if (registry_load(&ctx->reg, &ro, err) < 0)
+		rc = -1;
+	return rc;
 }

@@ -8,6 +8,7 @@
 #ifndef GROVE_CMD_H
 #define GROVE_CMD_H
 
+#include "options.h"
 #include "output.h"
 #include "registry.h"
 #include "select.h"
@@ -28,16 +29,7 @@
 #define CMD_OWNARGS (1u << 5)  /* parses the words after it itself */
 #define CMD_HTTP (1u << 6)     /* initialise libcurl */
 #define CMD_GIT_LAZY (1u << 7) /* with CMD_GIT: the command initialises libgit2 if it needs it */
-
-/* action-specific options; global options are accepted by every action */
-#define OPT_LONG (1u << 0)
-#define OPT_PORCELAIN (1u << 1)
-#define OPT_JSON (1u << 2)
-#define OPT_FILTERS (1u << 3)  /* --dirty --ahead --behind --diverged */
-#define OPT_RECURSIVE (1u << 4)
-#define OPT_REBASE (1u << 5)
-#define OPT_CACHED (1u << 6)
-#define OPT_STAT (1u << 7)
+#define CMD_HIDDEN (1u << 8)   /* not listed by help: for the completion scripts */
 
 struct cmd_ctx;
 
@@ -59,14 +51,14 @@ struct cmd_ctx {
 	const char *dir_opt;
 	const char *config_opt;
 	long jobs;          /* 0: not given */
-	int quiet, minimal, verbose, stats, force, trust_all, all, no_progress;
+	int quiet, minimal, verbose, stats, force, trust_all, all, no_progress, no_pager;
 	int max_depth;      /* -1: not given */
 	int timeout;        /* --timeout: seconds without progress before a network operation fails */
 	struct strlist groups;
 	enum output_color_mode color;
 
 	/* action options */
-	int long_format, porcelain, json, rebase, cached, stat;
+	int long_format, porcelain, json, rebase, cached, stat, list_groups, fix, yes;
 	int f_dirty, f_ahead, f_behind, f_diverged;
 	struct strlist recursive; /* register -r DIR */
 
@@ -91,14 +83,18 @@ const struct cmd *cmd_lookup(const char *name);
 /* the action a registry key defines (git_log: log, build_default: build),
  * or NULL for keys that are settings (skip, order, pre_..., ...) */
 char *cmd_action_of_key(const char *key);
-/* every action: the table's, then those the registry's keys define */
-void cmd_known_actions(const struct registry *reg, int builtin_keys, struct strlist *out);
+/* every action: the table's (their number is returned), then those the
+ * registry's keys define; hidden ones are left out */
+size_t cmd_known_actions(const struct registry *reg, int builtin_keys, struct strlist *out);
 /* the action a command-line word names, as myrepos finds it: [ALIAS], the
  * built-in aliases, an action, a unique prefix. 0, or -1 with the message */
 int cmd_resolve(const struct registry *reg, const char *word, char **action, struct strbuf *err);
 /* does a selected repository define its own command for a native action */
 int cmd_overridden(const struct cmd_ctx *ctx, const char *action);
 
+/* the working directory (-d), the home file and the registry (-c, -t):
+ * 0, or -1 with every message in err */
+int cmd_setup(struct cmd_ctx *ctx, struct strbuf *err);
 /* selects repositories as SPEC 2 says; prints the "no repositories" error */
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel);
 /* worker count: -j, then `jobs` from the registry, then fallback */
@@ -135,6 +131,8 @@ int cmd_help(struct cmd_ctx *ctx);
 int cmd_shell(struct cmd_ctx *ctx);
 int cmd_diff(struct cmd_ctx *ctx);
 int cmd_sync(struct cmd_ctx *ctx);
+int cmd_doctor(struct cmd_ctx *ctx);
+int cmd_complete(struct cmd_ctx *ctx);
 
 /* the action list; with a registry, its user-defined actions too */
 void cmd_usage(FILE *f, const struct registry *reg);

@@ -5,7 +5,6 @@
 #include "pool.h"
 
 #include <ctype.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,40 +56,10 @@ static int set_color(struct cmd_ctx *ctx, const char *v)
 	return 0;
 }
 
-struct longopt {
-	const char *name;
-	int takes_value;
-	unsigned action_opt; /* 0: global */
-	int short_name;
-};
-
-static const struct longopt longopts[] = {
-	{ "directory", 1, 0, 'd' }, { "config", 1, 0, 'c' },	  { "jobs", 1, 0, 'j' },
-	{ "quiet", 0, 0, 'q' },	    { "minimal", 0, 0, 'm' },	  { "verbose", 0, 0, 'v' },
-	{ "stats", 0, 0, 's' },	    { "keep-going", 0, 0, 'k' },  { "force", 0, 0, 'f' },
-	{ "trust-all", 0, 0, 't' }, { "all", 0, 0, 'a' },	  { "group", 1, 0, 'g' },
-	{ "no-recurse", 0, 0, 'n' }, { "help", 0, 0, 'h' },	  { "color", 1, 0, '7' },
-	{ "no-progress", 0, 0, '8' }, { "version", 0, 0, '9' }, { "timeout", 1, 0, '0' },
-	{ "long", 0, OPT_LONG, 'l' }, { "porcelain", 0, OPT_PORCELAIN, '5' },
-	{ "json", 0, OPT_JSON, '6' }, { "dirty", 0, OPT_FILTERS, '1' },
-	{ "ahead", 0, OPT_FILTERS, '2' }, { "behind", 0, OPT_FILTERS, '3' },
-	{ "diverged", 0, OPT_FILTERS, '4' }, { "recursive", 1, OPT_RECURSIVE, 'r' },
-	{ "rebase", 0, OPT_REBASE, '#' }, { "cached", 0, OPT_CACHED, '%' },
-	{ "staged", 0, OPT_CACHED, '%' }, { "stat", 0, OPT_STAT, '=' },
-};
-
-static const struct longopt *find_short(int c)
-{
-	for (size_t i = 0; i < sizeof(longopts) / sizeof(longopts[0]); i++)
-		if (longopts[i].short_name == c && isalpha(c))
-			return &longopts[i];
-	return NULL;
-}
-
 /* applies one option; *want_help / *want_version are set for -h/--version */
-static int apply(struct cmd_ctx *ctx, const struct longopt *o, const char *v, int *flags)
+static int apply(struct cmd_ctx *ctx, const struct option_def *o, const char *v, int *flags)
 {
-	switch (o->short_name) {
+	switch (o->id) {
 	case 'd': ctx->dir_opt = v; ctx->reload++; break;
 	case 'c': ctx->config_opt = v; ctx->reload++; break;
 	case 'j': return set_jobs(ctx, v);
@@ -105,21 +74,25 @@ static int apply(struct cmd_ctx *ctx, const struct longopt *o, const char *v, in
 	case 'g': strlist_push(&ctx->groups, v); break;
 	case 'n': ctx->max_depth = 0; break;
 	case 'h': *flags |= 1; break;
-	case '9': *flags |= 2; break;
-	case '7': return set_color(ctx, v);
-	case '8': ctx->no_progress = 1; break;
-	case '0': return set_timeout(ctx, v);
+	case OPTID_VERSION: *flags |= 2; break;
+	case OPTID_COLOR: return set_color(ctx, v);
+	case OPTID_NO_PROGRESS: ctx->no_progress = 1; break;
+	case OPTID_NO_PAGER: ctx->no_pager = 1; break;
+	case OPTID_TIMEOUT: return set_timeout(ctx, v);
 	case 'l': ctx->long_format = 1; break;
-	case '5': ctx->porcelain = 1; break;
-	case '6': ctx->json = 1; break;
-	case '1': ctx->f_dirty = 1; break;
-	case '2': ctx->f_ahead = 1; break;
-	case '3': ctx->f_behind = 1; break;
-	case '4': ctx->f_diverged = 1; break;
+	case OPTID_PORCELAIN: ctx->porcelain = 1; break;
+	case OPTID_JSON: ctx->json = 1; break;
+	case OPTID_DIRTY: ctx->f_dirty = 1; break;
+	case OPTID_AHEAD: ctx->f_ahead = 1; break;
+	case OPTID_BEHIND: ctx->f_behind = 1; break;
+	case OPTID_DIVERGED: ctx->f_diverged = 1; break;
 	case 'r': strlist_push(&ctx->recursive, v); break;
-	case '#': ctx->rebase = 1; break;
-	case '%': ctx->cached = 1; break;
-	case '=': ctx->stat = 1; break;
+	case OPTID_REBASE: ctx->rebase = 1; break;
+	case OPTID_CACHED: ctx->cached = 1; break;
+	case OPTID_STAT: ctx->stat = 1; break;
+	case OPTID_GROUPS: ctx->list_groups = 1; break;
+	case OPTID_FIX: ctx->fix = 1; break;
+	case OPTID_YES: ctx->yes = 1; break;
 	}
 	return 0;
 }
@@ -128,7 +101,7 @@ static int apply(struct cmd_ctx *ctx, const struct longopt *o, const char *v, in
 static unsigned seen_opts;
 static const char *seen_names[8 * sizeof(unsigned)];
 
-static void note_action_opt(const struct longopt *o, const char *arg)
+static void note_action_opt(const struct option_def *o, const char *arg)
 {
 	if (!o->action_opt)
 		return;
@@ -153,12 +126,10 @@ static int parse_option(struct cmd_ctx *ctx, int argc, char **argv, int *i, int 
 	if (a[1] == '-') {
 		const char *name = a + 2, *eq = strchr(name, '=');
 		size_t nl = eq ? (size_t)(eq - name) : strlen(name);
-		for (size_t k = 0; k < sizeof(longopts) / sizeof(longopts[0]); k++) {
-			const struct longopt *o = &longopts[k];
-			if (strlen(o->name) != nl || strncmp(o->name, name, nl))
-				continue;
+		const struct option_def *o = options_find_long(name, nl);
+		if (o) {
 			const char *v = NULL;
-			if (o->takes_value) {
+			if (o->value != VALUE_NONE) {
 				if (eq)
 					v = eq + 1;
 				else if (*i + 1 < argc)
@@ -168,7 +139,7 @@ static int parse_option(struct cmd_ctx *ctx, int argc, char **argv, int *i, int 
 			} else if (eq) {
 				return usage_error("option '%s' takes no value", a);
 			}
-			if (o->short_name == 'n' && *i + 1 < argc && is_number(argv[*i + 1]))
+			if (o->id == 'n' && *i + 1 < argc && is_number(argv[*i + 1]))
 				ctx->max_depth = atoi(argv[++*i]);
 			else if (apply(ctx, o, v, flags))
 				return -1;
@@ -178,12 +149,12 @@ static int parse_option(struct cmd_ctx *ctx, int argc, char **argv, int *i, int 
 		return usage_error("unknown option '%s'", a);
 	}
 	for (const char *p = a + 1; *p; p++) {
-		const struct longopt *o = find_short(*p);
+		const struct option_def *o = options_find_short(*p);
 		if (!o)
 			return usage_error("unknown option '%s'", a);
 		note_action_opt(o, a);
 		const char *v = NULL;
-		if (o->takes_value) {
+		if (o->value != VALUE_NONE) {
 			if (p[1])
 				v = p + 1;
 			else if (*i + 1 < argc)
@@ -194,7 +165,7 @@ static int parse_option(struct cmd_ctx *ctx, int argc, char **argv, int *i, int 
 				return -1;
 			return 0;
 		}
-		if (o->short_name == 'n') {
+		if (o->id == 'n') {
 			/* -n, -nN or -n N: myrepos' optional depth */
 			if (p[1] && is_number(p + 1)) {
 				ctx->max_depth = atoi(p + 1);
@@ -211,37 +182,13 @@ static int parse_option(struct cmd_ctx *ctx, int argc, char **argv, int *i, int 
 	return 0;
 }
 
-static char *home_dir(void)
-{
-	const char *h = getenv("HOME");
-	if (h && *h)
-		return xstrdup(h);
-	struct passwd *pw = getpwuid(getuid());
-	return xstrdup(pw && pw->pw_dir ? pw->pw_dir : "/");
-}
-
-static int setup(struct cmd_ctx *ctx)
+/* reads the registry; its errors go to standard error */
+static int load_registry(struct cmd_ctx *ctx)
 {
 	struct strbuf err = STRBUF_INIT;
-	int rc = 0;
-	ctx->home = home_dir();
-	const char *gc = getenv("GROVE_CONFIG");
-	ctx->home_file = gc && *gc ? path_absolute(NULL, gc) : xasprintf("%s/.mrconfig", ctx->home);
-	char *base = ctx->dir_opt ? realpath(ctx->dir_opt, NULL) : path_cwd();
-	if (!base) {
-		fprintf(stderr, "grove: cannot use '%s' as the working directory\n",
-			ctx->dir_opt ? ctx->dir_opt : ".");
-		return -1;
-	}
-	ctx->cwd = base;
-	struct registry_opts ro = { ctx->home_file, ctx->config_opt, ctx->cwd, ctx->home,
-				    ctx->trust_all };
-	registry_init(&ctx->reg);
-	ctx->reg_loaded = 1;
-	if (registry_load(&ctx->reg, &ro, &err) < 0) {
+	int rc = cmd_setup(ctx, &err);
+	if (rc < 0)
 		fputs(err.buf, stderr);
-		rc = -1;
-	}
 	strbuf_free(&err);
 	return rc;
 }
@@ -313,14 +260,22 @@ static int choose_action(struct cmd_ctx *ctx, const char *word, int argc, char *
 	const struct cmd *c = cmd_lookup(word);
 	int loaded_for = 0;
 
+	if (c && (c->flags & CMD_HIDDEN)) {
+		/* completion reads the registry itself, as the words it completes say */
+		ctx->cmd = c;
+		ctx->action = c->name;
+		for (int k = 0; k < argc; k++)
+			strlist_push(&ctx->args, argv[k]);
+		return 0;
+	}
 	if (c && c->fn == cmd_help) {
 		ctx->cmd = c;
 		ctx->action = c->name;
 		/* help lists user-defined actions; a broken registry only loses those */
-		ctx->help_registry = setup(ctx) == 0;
+		ctx->help_registry = load_registry(ctx) == 0;
 		return parse_native_words(ctx, argc, argv, flags);
 	}
-	if (setup(ctx) < 0)
+	if (load_registry(ctx) < 0)
 		return -1;
 	if (cmd_resolve(&ctx->reg, word, &ctx->action_owned, &err) < 0) {
 		fputs(err.buf, stderr);
@@ -342,7 +297,7 @@ static int choose_action(struct cmd_ctx *ctx, const char *word, int argc, char *
 	if (ctx->reload != loaded_for) {
 		/* -d, -c or -t after the action change what is read */
 		registry_unload(ctx);
-		return setup(ctx);
+		return load_registry(ctx);
 	}
 	return 0;
 }

@@ -3,21 +3,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the next name in a groups value (space, tab or comma separated) */
+static const char *next_group(const char **p, size_t *len)
+{
+	const char *s = *p;
+	while (*s == ' ' || *s == '\t' || *s == ',')
+		s++;
+	*len = strcspn(s, " \t,");
+	*p = s + *len;
+	return *len ? s : NULL;
+}
+
 int select_in_groups(const char *groups, const char *name)
 {
-	size_t n = strlen(name);
-	const char *p = groups;
-	while (p && *p) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		const char *e = p;
-		while (*e && *e != ' ' && *e != '\t' && *e != ',')
-			e++;
-		if ((size_t)(e - p) == n && !strncmp(p, name, n))
+	size_t n = strlen(name), len;
+	const char *g;
+	while (groups && (g = next_group(&groups, &len)))
+		if (len == n && !strncmp(g, name, n))
 			return 1;
-		p = e;
-	}
 	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void select_group_names(const struct registry *reg, const struct selection *sel, struct strlist *out)
+{
+	size_t n = sel ? sel->n : reg->nrepos, len;
+	for (size_t i = 0; i < n; i++) {
+		const char *groups = registry_repo_get(&reg->repos[sel ? sel->idx[i] : i], "groups"), *g;
+		while (groups && (g = next_group(&groups, &len))) {
+			char *name = xstrndup(g, len);
+			if (strlist_has(out, name))
+				free(name);
+			else
+				strlist_push_owned(out, name);
+		}
+	}
+	if (out->n)
+		qsort(out->items, out->n, sizeof(*out->items), cmp_str);
 }
 
 static int group_ok(const struct registry_repo *r, const struct strlist *groups)

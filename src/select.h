@@ -23,5 +23,8 @@ void selection_free(struct selection *s);
 
 /* does the space-separated list hold name */
 int select_in_groups(const char *groups, const char *name);
+/* the group names the repositories in sel (NULL: every repository) use,
+ * sorted, each once */
+void select_group_names(const struct registry *reg, const struct selection *sel, struct strlist *out);
 
 #endif
