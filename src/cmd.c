@@ -40,15 +40,17 @@ const struct cmd cmd_table[] = {
 	  "[NAME] | github [--user LOGIN|--org ORG|--mine] [--root DIR] [--protocol https|ssh] [--skip-forks] "
 	  "[--skip-archived] [--match REGEX] [--exclude REGEX] [--no-clone] [--no-update] [--dry-run] "
 	  "[--prune] [--api-url URL] [--forks-under-parent] [--json]",
-	  "clone and update every repository of a GitHub account, and register them (NAME: a "
-	  "profile of ~/.config/grove/config; none: all of them)" },
-	{ "list", cmd_list, 0, OPT_JSON, "[--json]", "list the registered repositories" },
+	  "clone, update and register every repository of a GitHub account" },
+	{ "list", cmd_list, 0, OPT_JSON | OPT_GROUPS, "[--groups] [--json]",
+	  "list the registered repositories, or the groups they are in" },
 	{ "register", cmd_register, CMD_GIT, OPT_RECURSIVE, "[-r DIR]... [DIR...]",
 	  "add existing checkouts to the registry" },
 	{ "unregister", cmd_unregister, 0, 0, "[DIR...]",
 	  "remove repositories from the registry (files stay)" },
 	{ "config", cmd_config, 0, 0, "SECTION [KEY[=VALUE]]...",
 	  "read or write keys in the registry" },
+	{ "doctor", cmd_doctor, CMD_GIT, OPT_FIX, "[--fix [--yes]]",
+	  "check the registry against the disk: missing, broken, duplicate, unregistered" },
 	{ "help", cmd_help, 0, 0, "[ACTION]", "show the actions, or one action's usage" },
 	{ "__complete", cmd_complete, CMD_HIDDEN | CMD_OWNARGS, 0, "WORD...",
 	  "what the shell completion scripts offer for the last WORD" },

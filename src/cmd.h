@@ -134,6 +134,14 @@ int cmd_sync(struct cmd_ctx *ctx);
 int cmd_doctor(struct cmd_ctx *ctx);
 int cmd_complete(struct cmd_ctx *ctx);
 
+/* every folder holding a .git at or below dir, sorted; symlinks are not followed */
+void cmd_find_repos(const char *dir, struct strlist *found);
+/* registers the folders, each in the file its place calls for; prints
+ * what was done. 0, or -1 when any failed (said on standard error) */
+int cmd_register_paths(struct cmd_ctx *ctx, const struct strlist *paths);
+/* removes the sections of the folders, wherever they are defined */
+int cmd_unregister_paths(struct cmd_ctx *ctx, const struct strlist *paths);
+
 /* the action list; with a registry, its user-defined actions too */
 void cmd_usage(FILE *f, const struct registry *reg);
 void cmd_help_action(FILE *f, const struct cmd *c, const char *action);

@@ -17,6 +17,33 @@ static int unexpected_args(struct cmd_ctx *ctx)
 	return -1;
 }
 
+/* list --groups: each group name the selection uses; with --json, with its repositories */
+static void list_groups(const struct cmd_ctx *ctx, const struct selection *sel)
+{
+	struct strlist names = STRLIST_INIT;
+	select_group_names(&ctx->reg, sel, &names);
+	for (size_t i = 0; i < names.n; i++) {
+		if (!ctx->json) {
+			printf("%s\n", names.items[i]);
+			continue;
+		}
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "group", names.items[i]);
+		cJSON *repos = cJSON_AddArrayToObject(o, "repositories");
+		for (size_t k = 0; k < sel->n; k++) {
+			const struct registry_repo *r = &ctx->reg.repos[sel->idx[k]];
+			const char *g = registry_repo_get(r, "groups");
+			if (g && select_in_groups(g, names.items[i]))
+				cJSON_AddItemToArray(repos, cJSON_CreateString(r->path));
+		}
+		struct strbuf line = STRBUF_INIT;
+		output_json_line(&line, o);
+		fputs(line.buf, stdout);
+		strbuf_free(&line);
+	}
+	strlist_free(&names);
+}
+
 int cmd_list(struct cmd_ctx *ctx)
 {
 	struct selection sel = { 0 };
@@ -26,6 +53,10 @@ int cmd_list(struct cmd_ctx *ctx)
 	if (cmd_select(ctx, &sel) < 0)
 		goto out;
 	rc = EXIT_OK;
+	if (ctx->list_groups) {
+		list_groups(ctx, &sel);
+		goto out;
+	}
 	for (size_t i = 0; i < sel.n; i++) {
 		const struct registry_repo *r = &ctx->reg.repos[sel.idx[i]];
 		char *msg = NULL;
@@ -75,8 +106,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* every folder holding a .git below dir; symlinks are not followed */
-static void discover(const char *dir, struct strlist *found)
+void cmd_find_repos(const char *dir, struct strlist *found)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -100,7 +130,7 @@ static void discover(const char *dir, struct strlist *found)
 	if (subdirs.n)
 		qsort(subdirs.items, subdirs.n, sizeof(*subdirs.items), cmp_str);
 	for (size_t i = 0; i < subdirs.n; i++)
-		discover(subdirs.items[i], found);
+		cmd_find_repos(subdirs.items[i], found);
 	strlist_free(&subdirs);
 }
 
@@ -199,18 +229,18 @@ static int register_one(struct cmd_ctx *ctx, const char *arg, struct pending **p
 	char *path = realpath(arg, NULL), *url = NULL, *err = NULL;
 	int rc = 0;
 	if (!path) {
-		fprintf(stderr, "grove register: failed: '%s': no such folder\n", arg);
+		fprintf(stderr, "grove %s: failed: '%s': no such folder\n", ctx->action, arg);
 		return -1;
 	}
 	if (strpbrk(path, "\r\n")) {
-		fprintf(stderr, "grove register: failed: %s: a folder name with a line break cannot be written to a registry file\n",
-			path);
+		fprintf(stderr, "grove %s: failed: %s: a folder name with a line break cannot be written to a registry file\n",
+			ctx->action, path);
 		free(path);
 		return -1;
 	}
-	int e = remote_default_url(path, &url, &err);
+	int e = remote_url(path, NULL, &url, &err);
 	if (e < 0) {
-		fprintf(stderr, "grove register: failed: %s: %s\n", path, err);
+		fprintf(stderr, "grove %s: failed: %s: %s\n", ctx->action, path, err);
 		rc = -1;
 	} else {
 		const char *file = target_file(ctx, path);
@@ -225,8 +255,6 @@ static int register_one(struct cmd_ctx *ctx, const char *arg, struct pending **p
 int cmd_register(struct cmd_ctx *ctx)
 {
 	struct strlist targets = STRLIST_INIT;
-	struct pending *pv = NULL;
-	size_t pn = 0;
 	int failed = 0;
 
 	for (size_t i = 0; i < ctx->recursive.n; i++) {
@@ -238,7 +266,7 @@ int cmd_register(struct cmd_ctx *ctx)
 			continue;
 		}
 		struct strlist found = STRLIST_INIT;
-		discover(root, &found);
+		cmd_find_repos(root, &found);
 		if (!found.n)
 			fprintf(stderr, "grove register: no repositories found under %s\n", root);
 		for (size_t k = 0; k < found.n; k++)
@@ -251,33 +279,50 @@ int cmd_register(struct cmd_ctx *ctx)
 	if (!targets.n && !ctx->recursive.n)
 		strlist_push(&targets, ctx->cwd);
 
-	for (size_t i = 0; i < targets.n; i++)
-		if (register_one(ctx, targets.items[i], &pv, &pn) < 0)
-			failed = 1;
-	for (size_t i = 0; i < pn; i++)
-		if (pending_write(&pv[i], "register", ctx->quiet) < 0)
-			failed = 1;
-	pending_free(pv, pn);
+	if (cmd_register_paths(ctx, &targets) < 0)
+		failed = 1;
 	strlist_free(&targets);
 	return failed ? EXIT_FAILED : EXIT_OK;
+}
+
+int cmd_register_paths(struct cmd_ctx *ctx, const struct strlist *paths)
+{
+	struct pending *pv = NULL;
+	size_t pn = 0;
+	int rc = 0;
+	for (size_t i = 0; i < paths->n; i++)
+		if (register_one(ctx, paths->items[i], &pv, &pn) < 0)
+			rc = -1;
+	for (size_t i = 0; i < pn; i++)
+		if (pending_write(&pv[i], ctx->action, ctx->quiet) < 0)
+			rc = -1;
+	pending_free(pv, pn);
+	return rc;
 }
 
 int cmd_unregister(struct cmd_ctx *ctx)
 {
 	struct strlist targets = STRLIST_INIT;
-	struct pending *pv = NULL;
-	size_t pn = 0;
-	int failed = 0;
-
 	for (size_t i = 0; i < ctx->args.n; i++)
 		strlist_push(&targets, ctx->args.items[i]);
 	if (!targets.n)
 		strlist_push(&targets, ctx->cwd);
-	for (size_t i = 0; i < targets.n; i++) {
+	int rc = cmd_unregister_paths(ctx, &targets);
+	strlist_free(&targets);
+	return rc < 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+int cmd_unregister_paths(struct cmd_ctx *ctx, const struct strlist *paths)
+{
+	struct pending *pv = NULL;
+	size_t pn = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < paths->n; i++) {
 		/* the folder may be gone already: fall back to the plain path */
-		char *path = realpath(targets.items[i], NULL);
+		char *path = realpath(paths->items[i], NULL);
 		if (!path)
-			path = path_absolute(ctx->cwd, targets.items[i]);
+			path = path_absolute(ctx->cwd, paths->items[i]);
 		int found = 0;
 		for (size_t k = 0; k < ctx->reg.nrepos; k++) {
 			const struct registry_repo *r = &ctx->reg.repos[k];
@@ -291,17 +336,16 @@ int cmd_unregister(struct cmd_ctx *ctx)
 			found = 1;
 		}
 		if (!found) {
-			fprintf(stderr, "grove unregister: failed: %s is not registered\n", path);
-			failed = 1;
+			fprintf(stderr, "grove %s: failed: %s is not registered\n", ctx->action, path);
+			rc = -1;
 		}
 		free(path);
 	}
 	for (size_t i = 0; i < pn; i++)
-		if (pending_write(&pv[i], "unregister", ctx->quiet) < 0)
-			failed = 1;
+		if (pending_write(&pv[i], ctx->action, ctx->quiet) < 0)
+			rc = -1;
 	pending_free(pv, pn);
-	strlist_free(&targets);
-	return failed ? EXIT_FAILED : EXIT_OK;
+	return rc;
 }
 
 /* ---------------------------------------------------------------- config */

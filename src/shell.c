@@ -58,3 +58,55 @@ int shell_run(const struct shell_cmd *cmd, struct strbuf *out, struct strbuf *er
 	strbuf_free(&script);
 	return rc;
 }
+
+/* a character that makes sh do more than split words, outside quotes
+ * (~ and # only at the start of a word) */
+static int shell_special(char c, int word_start)
+{
+	return strchr("$`;|&<>()*?[]\n\r", c) || (word_start && (c == '~' || c == '#'));
+}
+
+int shell_split(const char *cmd, struct strlist *words)
+{
+	struct strbuf w = STRBUF_INIT;
+	int in_word = 0, rc = 0;
+	for (const char *p = cmd;; p++) {
+		if (!*p || *p == ' ' || *p == '\t') {
+			if (in_word)
+				strlist_push_owned(words, strbuf_detach(&w));
+			in_word = 0;
+			if (!*p)
+				break;
+			continue;
+		}
+		int word_start = !in_word;
+		in_word = 1;
+		if (*p == '\'') {
+			const char *e = strchr(p + 1, '\'');
+			if (!e)
+				goto fail;
+			strbuf_add(&w, p + 1, (size_t)(e - p - 1));
+			p = e;
+		} else if (*p == '"') {
+			for (p++; *p != '"'; p++) {
+				if (!*p || *p == '$' || *p == '`')
+					goto fail;
+				if (*p == '\\' && strchr("\"\\$`", p[1]))
+					p++;
+				strbuf_addc(&w, *p);
+			}
+		} else if (*p == '\\' && p[1] && p[1] != '\n') {
+			strbuf_addc(&w, *++p);
+		} else if (shell_special(*p, word_start)) {
+			goto fail;
+		} else {
+			strbuf_addc(&w, *p);
+		}
+	}
+	goto out;
+fail:
+	rc = -1;
+out:
+	strbuf_free(&w);
+	return rc;
+}

@@ -22,4 +22,9 @@ struct shell_cmd {
  * start. The commands `true` and `false` are answered without a shell. */
 int shell_run(const struct shell_cmd *cmd, struct strbuf *out, struct strbuf *err, int *status);
 
+/* the words of a simple command (words, quotes, backslashes; nothing a
+ * shell would expand, redirect or run), as sh would split it: 0, or -1
+ * when the command is more than that (words may hold a part) */
+int shell_split(const char *cmd, struct strlist *words);
+
 #endif

@@ -25,9 +25,9 @@ static char *branch_remote(git_repository *repo, git_config *cfg)
 }
 
 /* libgit2 1.5 cannot open some repositories (SPEC 3a): ask git */
-static int url_from_git(const char *path, char **url, char **err)
+static int url_from_git(const char *path, const char *remote, char **url, char **err)
 {
-	static const char *const args[] = { "git", "ls-remote", "--get-url", NULL };
+	const char *const args[] = { "git", "ls-remote", "--get-url", remote, NULL };
 	struct strbuf out = STRBUF_INIT, e = STRBUF_INIT;
 	int rc = gitcli_run(path, args, &out, &e);
 	while (out.len && out.buf[out.len - 1] == '\n')
@@ -37,7 +37,7 @@ static int url_from_git(const char *path, char **url, char **err)
 	if (rc != 0) {
 		*err = xasprintf("git cannot read it: %s", e.len ? e.buf : "no message");
 		rc = -1;
-	} else if (!out.len || !strcmp(out.buf, "origin")) {
+	} else if (!out.len || !strcmp(out.buf, remote ? remote : "origin")) {
 		/* with no remote, git echoes the remote name back */
 		rc = REMOTE_NONE;
 	} else {
@@ -48,7 +48,7 @@ static int url_from_git(const char *path, char **url, char **err)
 	return rc;
 }
 
-int remote_default_url(const char *path, char **url, char **err)
+int remote_url(const char *path, const char *remote, char **url, char **err)
 {
 	git_repository *repo = NULL;
 	git_config *cfg = NULL;
@@ -59,16 +59,21 @@ int remote_default_url(const char *path, char **url, char **err)
 	if (e == GIT_ENOTFOUND) {
 		const git_error *ge = git_error_last();
 		if (ge && ge->message && strstr(ge->message, "safe.directory"))
-			return url_from_git(path, url, err);
+			return url_from_git(path, remote, url, err);
 		*err = xstrdup("not a git repository");
-		return -1;
+		return REMOTE_ENOTREPO;
 	}
 	if (e < 0)
-		return url_from_git(path, url, err);
+		return url_from_git(path, remote, url, err);
 	if (git_repository_config_snapshot(&cfg, repo) < 0) {
 		*err = xasprintf("cannot read the configuration: %s",
 				 git_error_last() ? git_error_last()->message : "unknown error");
 		rc = -1;
+		goto out;
+	}
+	if (remote) {
+		*url = upstream_remote_url(cfg, remote);
+		rc = *url ? 0 : REMOTE_NONE;
 		goto out;
 	}
 	/* the URL as configured, as `git config remote.NAME.url` gives it to myrepos */

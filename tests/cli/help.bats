@@ -40,7 +40,7 @@ setup() {
 @test "unknown and ambiguous actions, unknown options" {
 	run grove frobnicate
 	assert_failure 2
-	assert_output --partial 'unknown action "frobnicate" (known actions: checkout, clean, commit, config, diff, fetch, grep, help, list, log'
+	assert_output --partial 'unknown action "frobnicate" (known actions: checkout, clean, commit, config, diff, doctor, fetch, grep, help, list, log'
 	run grove st -a
 	assert_failure 1
 	assert_output --partial 'no repositories found'

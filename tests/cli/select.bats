@@ -80,3 +80,29 @@ assert [r["path"].split("/")[-1] for r in rows] == ["c", "b"], rows
 assert rows[0]["groups"] == "oss" and rows[0]["order"] == 10 and rows[0]["checkout"] is None
 '
 }
+
+@test "list --groups names the groups in use; grove config edits them; -g follows" {
+	run grove -a list --groups
+	assert_success
+	assert_output $'oss\nwork'
+	cd src
+	run grove list --groups
+	assert_output $'oss\nwork'
+	cd ..
+	run grove -d other list --groups
+	assert_output 'oss'
+	run grove config src/a/sub groups='team, oss'
+	assert_success
+	run grove config src/a/sub groups
+	assert_output 'team, oss'
+	run grove -a list --groups
+	assert_output $'oss\nteam\nwork'
+	run grove -a -g team list
+	assert_output "$HOME/src/a/sub"
+	run grove -a list --groups --json
+	assert_line --index 0 "{\"group\":\"oss\",\"repositories\":[\"$HOME/other/c\",\"$HOME/src/a/sub\",\"$HOME/src/b\"]}"
+	assert_line --index 1 "{\"group\":\"team\",\"repositories\":[\"$HOME/src/a/sub\"]}"
+	run grove config src/a/sub groups=
+	run grove -a list --groups
+	assert_output $'oss\nwork'
+}

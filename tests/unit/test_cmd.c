@@ -88,7 +88,7 @@ static void test_resolve(void **state)
 	expect("hel", "grove: ambiguous action \"hel\" (matches: hello, helmet)");
 	expect("c", "grove: ambiguous action \"c\" (matches: checkout, ci, clean, co, commit, config)");
 	expect("nothing", "grove: unknown action \"nothing\" (known actions: checkout, clean, commit, "
-			  "config, deploy, diff, fetch, grep, hello, helmet, help, list, log, push, "
+			  "config, deploy, diff, doctor, fetch, grep, hello, helmet, help, list, log, push, "
 			  "record, register, run, status, sync, sync_all, unregister, update)");
 }
 

@@ -98,12 +98,23 @@ static void test_groups(void **state)
 	assert_false(select_in_groups("abc", "b"));
 }
 
+static void test_group_names(void **state)
+{
+	(void)state;
+	struct strlist names = STRLIST_INIT;
+	select_group_names(&reg, NULL, &names);
+	assert_int_equal(names.n, 2);
+	assert_string_equal(names.items[0], "oss");
+	assert_string_equal(names.items[1], "work");
+	strlist_free(&names);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_at_or_below), cmocka_unit_test(test_leaf_fallback),
 		cmocka_unit_test(test_all),	    cmocka_unit_test(test_depth),
-		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_groups),	    cmocka_unit_test(test_group_names),
 	};
 	return cmocka_run_group_tests_name("select", tests, setup, teardown);
 }

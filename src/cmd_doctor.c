@@ -1,0 +1,419 @@
+/* doctor: does the registry agree with what is on disk (SPEC 3)?
+ *
+ * Per selected repository, on the workers: missing, not a repository, a
+ * checkout command that clones another URL than the repository's remote.
+ * Then, on the calling thread: folders registered twice, and repositories
+ * under the working directory that no section names. --fix registers and
+ * unregisters what it can after asking (--yes: without). */
+#include "cmd.h"
+#include "gitops/remote.h"
+#include "pool.h"
+#include "shell.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum finding { FOUND_NOTHING, FOUND_MISSING, FOUND_NOT_REPO, FOUND_URL, FOUND_FAILED };
+
+struct doctor_job {
+	int skipped;
+	enum finding kind;
+	char *msg; /* why: not a repository, the URLs, the failure */
+};
+
+struct doctor_run {
+	struct cmd_ctx *ctx;
+	struct selection sel;
+	struct doctor_job *jobs;
+	struct strlist to_register, to_unregister;
+	size_t problems, skipped, failed;
+};
+
+/* ------------------------------------------------------------ checkout URL */
+
+/* git clone's options that take the next word as their value */
+static int clone_option_takes_value(const char *w)
+{
+	static const char *const opts[] = { "-b", "--branch", "-o", "--origin", "-c", "--config",
+					    "--depth", "--reference", "-u", "--upload-pack",
+					    "--template", "--separate-git-dir", "--filter", "-j",
+					    "--jobs", "--shallow-since", "--shallow-exclude" };
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (!strcmp(w, opts[i]))
+			return 1;
+	return 0;
+}
+
+/* the URL and remote name of a plain `git clone ... URL [DIR]`, or NULL
+ * when the checkout command is anything else */
+static char *clone_url(const char *checkout, char **remote)
+{
+	struct strlist w = STRLIST_INIT;
+	char *url = NULL;
+	*remote = xstrdup("origin");
+	if (!checkout || shell_split(checkout, &w) < 0 || w.n < 3 || strcmp(w.items[0], "git") ||
+	    strcmp(w.items[1], "clone"))
+		goto out;
+	for (size_t i = 2; i < w.n && !url; i++) {
+		const char *a = w.items[i];
+		if (!strcmp(a, "--") && i + 1 < w.n)
+			url = xstrdup(w.items[i + 1]);
+		else if (a[0] != '-')
+			url = xstrdup(a);
+		else if (clone_option_takes_value(a) && i + 1 < w.n) {
+			if (!strcmp(a, "-o") || !strcmp(a, "--origin")) {
+				free(*remote);
+				*remote = xstrdup(w.items[i + 1]);
+			}
+			i++;
+		} else if (starts_with(a, "--origin=")) {
+			free(*remote);
+			*remote = xstrdup(a + 9);
+		}
+	}
+out:
+	strlist_free(&w);
+	return url;
+}
+
+/* a path on this machine rather than a URL: git's rule, no "://" and no
+ * ':' before the first '/' */
+static int url_is_local(const char *u)
+{
+	const char *colon = strchr(u, ':'), *slash = strchr(u, '/');
+	return !strstr(u, "://") && (!colon || (slash && slash < colon));
+}
+
+/* what two spellings of one remote share: a local path resolved from base
+ * (a clone runs in the repository's parent folder), trailing slashes and,
+ * for a URL, a trailing .git left out */
+static char *url_key(const char *u, const char *base)
+{
+	char *k;
+	if (url_is_local(u)) {
+		char *abs = path_absolute(base, u);
+		k = realpath(abs, NULL);
+		if (!k)
+			k = xstrdup(abs);
+		free(abs);
+	} else {
+		k = xstrdup(u);
+	}
+	size_t n = strlen(k);
+	while (n > 1 && k[n - 1] == '/')
+		k[--n] = '\0';
+	if (!url_is_local(u) && n > 4 && !strcmp(k + n - 4, ".git"))
+		k[n - 4] = '\0';
+	return k;
+}
+
+/* not a repository, or a checkout that clones something else */
+static void check_repo(const struct registry_repo *r, struct doctor_job *job)
+{
+	char *remote = NULL, *have = NULL, *err = NULL;
+	char *want = clone_url(registry_repo_get(r, "checkout"), &remote);
+	int rc = remote_url(r->path, remote, &have, &err);
+	if (rc == REMOTE_ENOTREPO) {
+		job->kind = FOUND_NOT_REPO;
+	} else if (rc < 0) {
+		job->kind = FOUND_FAILED;
+		job->msg = err;
+		err = NULL;
+	} else if (want && rc == REMOTE_NONE) {
+		job->kind = FOUND_URL;
+		job->msg = xasprintf("checkout clones %s, but the repository has no remote '%s'",
+				     want, remote);
+	} else if (want) {
+		char *parent = path_dirname(r->path);
+		char *a = url_key(want, parent), *b = url_key(have, r->path);
+		if (strcmp(a, b)) {
+			job->kind = FOUND_URL;
+			job->msg = xasprintf("checkout clones %s, but remote '%s' is %s", want,
+					     remote, have);
+		}
+		free(a);
+		free(b);
+		free(parent);
+	}
+	free(want);
+	free(remote);
+	free(have);
+	free(err);
+}
+
+static void doctor_work(void *arg, size_t i)
+{
+	struct doctor_run *run = arg;
+	const struct registry_repo *r = &run->ctx->reg.repos[run->sel.idx[i]];
+	struct doctor_job *job = &run->jobs[i];
+	struct stat st;
+	int skip = cmd_skip_test(run->ctx, r, &job->msg);
+	if (skip) {
+		job->skipped = skip > 0;
+		job->kind = skip < 0 ? FOUND_FAILED : FOUND_NOTHING;
+	} else if (lstat(r->path, &st) < 0) {
+		job->kind = errno == ENOENT ? FOUND_MISSING : FOUND_FAILED;
+		job->msg = errno == ENOENT ? NULL : xstrdup(strerror(errno));
+	} else if (!S_ISDIR(st.st_mode)) {
+		job->kind = FOUND_NOT_REPO;
+		job->msg = xstrdup("not a folder");
+	} else {
+		check_repo(r, job);
+	}
+}
+
+static char *shown(const struct doctor_run *run, const char *path)
+{
+	return path_display(path, run->ctx->cwd, run->ctx->home);
+}
+
+static void doctor_done(void *arg, size_t i)
+{
+	struct doctor_run *run = arg;
+	const struct registry_repo *r = &run->ctx->reg.repos[run->sel.idx[i]];
+	struct doctor_job *job = &run->jobs[i];
+	char *p = shown(run, r->path);
+	const char *a = run->ctx->action;
+
+	switch (job->kind) {
+	case FOUND_NOTHING:
+		run->skipped += job->skipped;
+		break;
+	case FOUND_MISSING:
+		printf("grove %s: missing: %s (grove checkout clones it; --fix unregisters it)\n", a, p);
+		strlist_push(&run->to_unregister, r->path);
+		break;
+	case FOUND_NOT_REPO:
+		printf("grove %s: not a repository: %s%s%s (--fix unregisters it)\n", a, p,
+		       job->msg ? ": " : "", job->msg ? job->msg : "");
+		strlist_push(&run->to_unregister, r->path);
+		break;
+	case FOUND_URL:
+		printf("grove %s: checkout differs: %s: %s\n", a, p, job->msg);
+		break;
+	case FOUND_FAILED:
+		fprintf(stderr, "grove %s: failed: %s: %s\n", a, p, job->msg);
+		run->failed++;
+		break;
+	}
+	if (job->kind != FOUND_NOTHING && job->kind != FOUND_FAILED)
+		run->problems++;
+	free(p);
+	free(job->msg);
+	job->msg = NULL;
+}
+
+/* ------------------------------------------------------------- duplicates */
+
+struct keyed {
+	char *key;
+	size_t idx;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* the selected repositories by the folder they are (symlinks resolved) */
+static struct keyed *keyed_selection(const struct doctor_run *run)
+{
+	struct keyed *k = xcalloc(run->sel.n ? run->sel.n : 1, sizeof(*k));
+	for (size_t i = 0; i < run->sel.n; i++) {
+		const char *path = run->ctx->reg.repos[run->sel.idx[i]].path;
+		k[i].key = path_real_or_abs(path);
+		k[i].idx = run->sel.idx[i];
+	}
+	qsort(k, run->sel.n, sizeof(*k), cmp_keyed);
+	return k;
+}
+
+static void find_duplicates(struct doctor_run *run)
+{
+	struct keyed *k = keyed_selection(run);
+	for (size_t i = 0; i < run->sel.n;) {
+		size_t j = i + 1;
+		while (j < run->sel.n && !strcmp(k[j].key, k[i].key))
+			j++;
+		if (j - i > 1) {
+			struct strbuf where = STRBUF_INIT;
+			for (size_t m = i; m < j; m++) {
+				const struct registry_repo *r = &run->ctx->reg.repos[k[m].idx];
+				char *f = shown(run, r->defined_in);
+				strbuf_addf(&where, "%s%s line %d", m > i ? ", " : "", f, r->line);
+				free(f);
+			}
+			char *p = shown(run, k[i].key);
+			printf("grove %s: registered %zu times: %s (%s)\n", run->ctx->action, j - i, p,
+			       where.buf);
+			free(p);
+			strbuf_free(&where);
+			run->problems++;
+		}
+		i = j;
+	}
+	for (size_t i = 0; i < run->sel.n; i++)
+		free(k[i].key);
+	free(k);
+}
+
+/* ------------------------------------------------------------- unregistered */
+
+/* a submodule's work tree: its .git is a file pointing into the parent's
+ * .git/modules; it belongs to the parent, not to the registry */
+static int is_submodule(const char *dir)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *p = xasprintf("%s/.git", dir);
+	int r = file_read_all(p, &sb) == 0 && starts_with(sb.buf, "gitdir:") &&
+		strstr(sb.buf, "/modules/") != NULL;
+	free(p);
+	strbuf_free(&sb);
+	return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void find_unregistered(struct doctor_run *run)
+{
+	const struct registry *reg = &run->ctx->reg;
+	struct strlist known = STRLIST_INIT, found = STRLIST_INIT;
+	for (size_t i = 0; i < reg->nrepos; i++) {
+		strlist_push(&known, reg->repos[i].path);
+		strlist_push_owned(&known, path_real_or_abs(reg->repos[i].path));
+	}
+	if (known.n)
+		qsort(known.items, known.n, sizeof(*known.items), cmp_str);
+	cmd_find_repos(run->ctx->cwd, &found);
+	for (size_t i = 0; i < found.n; i++) {
+		const char *f = found.items[i];
+		char *real = path_real_or_abs(f);
+		int registered = (known.n && bsearch(&f, known.items, known.n, sizeof(char *), cmp_str)) ||
+				 (known.n && bsearch(&real, known.items, known.n, sizeof(char *), cmp_str));
+		if (!registered && !is_submodule(f)) {
+			char *p = shown(run, f);
+			struct strbuf q = STRBUF_INIT;
+			strbuf_add_shquoted(&q, p);
+			printf("grove %s: not registered: %s (grove register %s; --fix registers it)\n",
+			       run->ctx->action, p, q.buf);
+			strbuf_free(&q);
+			free(p);
+			strlist_push(&run->to_register, f);
+			run->problems++;
+		}
+		free(real);
+	}
+	strlist_free(&known);
+	strlist_free(&found);
+}
+
+/* ------------------------------------------------------------------- fix */
+
+static int confirmed(const struct doctor_run *run)
+{
+	char line[64];
+	if (run->ctx->yes)
+		return 1;
+	fflush(stdout);
+	fprintf(stderr, "grove %s: register %zu and unregister %zu (files stay as they are)? [y/N] ",
+		run->ctx->action, run->to_register.n, run->to_unregister.n);
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	size_t n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	return !strcasecmp(line, "y") || !strcasecmp(line, "yes");
+}
+
+/* 0 nothing done, -1 a write failed, else the number fixed */
+static long fix(struct doctor_run *run)
+{
+	long fixed = 0;
+	if (!run->to_register.n && !run->to_unregister.n)
+		return 0;
+	if (!confirmed(run)) {
+		printf("grove %s: nothing changed\n", run->ctx->action);
+		return 0;
+	}
+	if (run->to_register.n && cmd_register_paths(run->ctx, &run->to_register) < 0)
+		return -1;
+	fixed += (long)run->to_register.n;
+	if (run->to_unregister.n && cmd_unregister_paths(run->ctx, &run->to_unregister) < 0)
+		return -1;
+	return fixed + (long)run->to_unregister.n;
+}
+
+static void summary(const struct doctor_run *run, long fixed)
+{
+	struct strbuf sb = STRBUF_INIT;
+	if (run->problems)
+		strbuf_addf(&sb, "%zu problem%s", run->problems, run->problems == 1 ? "" : "s");
+	else
+		strbuf_adds(&sb, "no problems");
+	if (fixed > 0)
+		strbuf_addf(&sb, "; %ld fixed", fixed);
+	if (run->failed)
+		strbuf_addf(&sb, "; %zu failed", run->failed);
+	if (run->skipped)
+		strbuf_addf(&sb, "; %zu skipped", run->skipped);
+	printf("grove %s: finished (%s)\n", run->ctx->action, sb.buf);
+	if (!run->ctx->fix && (run->to_register.n || run->to_unregister.n))
+		printf("grove %s: 'grove doctor --fix' registers %zu and unregisters %zu of them\n",
+		       run->ctx->action, run->to_register.n, run->to_unregister.n);
+	strbuf_free(&sb);
+}
+
+int cmd_doctor(struct cmd_ctx *ctx)
+{
+	static const struct pool_callbacks cb = { doctor_work, doctor_done, NULL };
+	struct doctor_run run;
+	struct pool *pool = NULL;
+	long fixed = 0;
+	int rc = EXIT_FAILED;
+
+	memset(&run, 0, sizeof(run));
+	run.ctx = ctx;
+	if (ctx->args.n) {
+		fprintf(stderr, "grove %s: unexpected argument '%s'\n", ctx->action, ctx->args.items[0]);
+		return EXIT_USAGE;
+	}
+	if (ctx->yes && !ctx->fix) {
+		fprintf(stderr, "grove %s: --yes goes with --fix\n", ctx->action);
+		return EXIT_USAGE;
+	}
+	/* nothing registered here is no reason to stop: what is unregistered is the question */
+	struct select_opts so = { ctx->cwd, ctx->all, ctx->max_depth, &ctx->groups };
+	select_repos(&ctx->reg, &so, &run.sel);
+	run.jobs = xcalloc(run.sel.n ? run.sel.n : 1, sizeof(*run.jobs));
+	if (pool_init(&pool, cmd_jobs_local(ctx)) < 0) {
+		fprintf(stderr, "grove %s: cannot start worker threads\n", ctx->action);
+		goto out;
+	}
+	if (pool_run(pool, run.sel.n, &cb, &run) == POOL_EINTR) {
+		rc = EXIT_INTERRUPTED;
+		goto out;
+	}
+	find_duplicates(&run);
+	find_unregistered(&run);
+	if (ctx->fix && (fixed = fix(&run)) < 0)
+		run.failed++;
+	summary(&run, fixed);
+	rc = run.failed || run.problems > (size_t)(fixed > 0 ? fixed : 0) ? EXIT_FAILED : EXIT_OK;
+out:
+	pool_free(pool);
+	for (size_t i = 0; i < run.sel.n; i++)
+		free(run.jobs[i].msg);
+	free(run.jobs);
+	strlist_free(&run.to_register);
+	strlist_free(&run.to_unregister);
+	selection_free(&run.sel);
+	return rc;
+}
