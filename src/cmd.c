@@ -1,15 +1,18 @@
 #include "cmd.h"
+#include "gitops/gitops.h"
+#include "pager.h"
 #include "proc.h"
 #include "shell.h"
 
 #include <pwd.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 const struct cmd cmd_table[] = {
-	{ "status", cmd_status, CMD_GIT | CMD_GIT_LAZY | CMD_OVERRIDABLE,
+	{ "status", cmd_status, CMD_GIT | CMD_GIT_LAZY | CMD_OVERRIDABLE | CMD_COLOR,
 	  OPT_LONG | OPT_PORCELAIN | OPT_JSON | OPT_FILTERS,
 	  "[-l|--long] [--porcelain|--json] [--dirty] [--ahead] [--behind] [--diverged]",
 	  "show the state of every repository at a glance" },
@@ -20,9 +23,9 @@ const struct cmd cmd_table[] = {
 	  "clone what is missing, fetch and fast-forward the rest (never losing work)" },
 	{ "checkout", cmd_checkout, CMD_GIT, OPT_JSON, "[--json] [--timeout SECONDS]",
 	  "clone every repository that is missing" },
-	{ "diff", cmd_diff, CMD_GIT | CMD_OVERRIDABLE, OPT_CACHED | OPT_STAT,
+	{ "diff", cmd_diff, CMD_GIT | CMD_OVERRIDABLE | CMD_COLOR | CMD_PAGED, OPT_CACHED | OPT_STAT,
 	  "[--cached] [--stat] [PATH...]", "show changes not yet committed (git diff) in each repository" },
-	{ "log", cmd_shell, CMD_SHELL, 0, "[GIT-LOG-ARGS...]",
+	{ "log", cmd_shell, CMD_SHELL | CMD_PAGED, 0, "[GIT-LOG-ARGS...]",
 	  "git log in each repository" },
 	{ "commit", cmd_shell, CMD_SHELL | CMD_INTERACTIVE, 0, "[GIT-COMMIT-ARGS...]",
 	  "git commit -a, then git push --all, in each repository" },
@@ -221,13 +224,71 @@ size_t cmd_jobs_local(const struct cmd_ctx *ctx)
 	return cmd_jobs(ctx, n > 0 ? (size_t)n * 2 : 2);
 }
 
+/* git's boolean spellings: 1 true, 0 false, -1 neither */
+static int git_bool(const char *v)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off", "0" };
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcasecmp(v, yes[i]))
+			return 1;
+		if (!strcasecmp(v, no[i]))
+			return 0;
+	}
+	return -1;
+}
+
+/* color.ACTION, else color.ui, from the user's git configuration; a
+ * setting there outranks NO_COLOR, as the NO_COLOR convention asks */
+static enum output_color_mode git_color_mode(const char *action)
+{
+	enum output_color_mode cm = COLOR_MODE_AUTO;
+	char *key = xasprintf("color.%s", action), *v = NULL;
+	if (gitops_user_config(key, &v) != 0)
+		gitops_user_config("color.ui", &v);
+	if (v && !strcasecmp(v, "always"))
+		cm = COLOR_MODE_ALWAYS;
+	else if (v && (!strcasecmp(v, "never") || git_bool(v) == 0))
+		cm = COLOR_MODE_NEVER;
+	free(v);
+	free(key);
+	return cm;
+}
+
 void cmd_output_init(const struct cmd_ctx *ctx, struct output *out, int no_progress)
 {
-	output_init(out, ctx->action, ctx->color, ctx->no_progress || no_progress);
+	enum output_color_mode cm = ctx->color;
+	if (!ctx->color_given && ctx->cmd && (ctx->cmd->flags & CMD_COLOR))
+		cm = git_color_mode(ctx->action);
+	output_init(out, ctx->action, cm, ctx->no_progress || no_progress);
 	out->quiet = ctx->quiet;
 	out->minimal = ctx->minimal;
 	out->stats = ctx->stats;
 	out->json = ctx->json;
+}
+
+int cmd_pager_start(const struct cmd_ctx *ctx)
+{
+	char *per = NULL, *core = NULL;
+	const char *prog = getenv("GIT_PAGER");
+	int rc = 0;
+	if (ctx->no_pager || !isatty(STDOUT_FILENO))
+		return 0;
+	char *key = xasprintf("pager.%s", ctx->action);
+	gitops_user_config(key, &per);
+	free(key);
+	if (per && git_bool(per) == 0)
+		goto out;
+	if (!prog && per && git_bool(per) < 0)
+		prog = per;
+	if (!prog && gitops_user_config("core.pager", &core) == 0)
+		prog = core;
+	if (!prog)
+		prog = getenv("PAGER");
+	rc = pager_start(prog ? prog : "less");
+out:
+	free(per);
+	free(core);
+	return rc;
 }
 
 void cmd_repo_env(const struct cmd_ctx *ctx, const struct registry_repo *r, char *env[7])

@@ -30,6 +30,8 @@
 #define CMD_HTTP (1u << 6)     /* initialise libcurl */
 #define CMD_GIT_LAZY (1u << 7) /* with CMD_GIT: the command initialises libgit2 if it needs it */
 #define CMD_HIDDEN (1u << 8)   /* not listed by help: for the completion scripts */
+#define CMD_COLOR (1u << 9)    /* its output has colour: git's color.ui and color.ACTION apply */
+#define CMD_PAGED (1u << 10)   /* on a terminal its output goes through the pager, as git's diff and log */
 
 struct cmd_ctx;
 
@@ -56,6 +58,7 @@ struct cmd_ctx {
 	int timeout;        /* --timeout: seconds without progress before a network operation fails */
 	struct strlist groups;
 	enum output_color_mode color;
+	int color_given;    /* --color was on the command line */
 
 	/* action options */
 	int long_format, porcelain, json, rebase, cached, stat, list_groups, fix, yes;
@@ -103,6 +106,10 @@ size_t cmd_jobs(const struct cmd_ctx *ctx, size_t fallback);
 size_t cmd_jobs_local(const struct cmd_ctx *ctx);
 /* output for an action with the -q -m -s --json --color --no-progress options */
 void cmd_output_init(const struct cmd_ctx *ctx, struct output *out, int no_progress);
+/* on a terminal, starts the pager git would start for a command of this
+ * name (GIT_PAGER, pager.ACTION, core.pager, PAGER, less) unless
+ * --no-pager or pager.ACTION is false: 1 paging, 0 not, -errno */
+int cmd_pager_start(const struct cmd_ctx *ctx);
 /* MR_REPO, MR_CONFIG, MR_ACTION and their GROVE_ names for a repository */
 void cmd_repo_env(const struct cmd_ctx *ctx, const struct registry_repo *r, char *env[7]);
 void cmd_repo_env_free(char *env[7]);

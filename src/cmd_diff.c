@@ -109,7 +109,7 @@ int cmd_diff(struct cmd_ctx *ctx)
 		fprintf(stderr, "grove %s: cannot start worker threads\n", ctx->action);
 		goto out;
 	}
-	paging = pager_start();
+	paging = cmd_pager_start(ctx);
 	if (paging < 0)
 		fprintf(stderr, "grove %s: cannot start the pager: %s\n", ctx->action,
 			strerror(-paging));

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 enum finding { FOUND_NOTHING, FOUND_MISSING, FOUND_NOT_REPO, FOUND_URL, FOUND_FAILED };

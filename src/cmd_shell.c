@@ -3,6 +3,7 @@
  * (mr's action(), hook() and record()), with output kept per repository
  * and printed in registry order */
 #include "cmd.h"
+#include "pager.h"
 #include "gitops/clone.h"
 #include "pool.h"
 #include "proc.h"
@@ -400,12 +401,18 @@ int cmd_shell(struct cmd_ctx *ctx)
 {
 	struct shell_run run;
 	struct pool *pool = NULL;
-	int rc = EXIT_FAILED, prc = 0;
+	int rc = EXIT_FAILED, prc = 0, paging = 0;
 
 	memset(&run, 0, sizeof(run));
 	run.ctx = ctx;
 	if (cmd_select(ctx, &run.sel) < 0)
 		goto out;
+	/* one pager for every repository's output, started before deciding
+	 * whether the commands get the terminal (then they would page each) */
+	if (ctx->cmd->flags & CMD_PAGED)
+		paging = cmd_pager_start(ctx);
+	if (paging < 0)
+		fprintf(stderr, "grove %s: cannot start the pager: %s\n", ctx->action, strerror(-paging));
 	size_t jobs = ctx->cmd->flags & CMD_INTERACTIVE ? cmd_jobs(ctx, 1) : cmd_jobs_local(ctx);
 	if (jobs > run.sel.n)
 		jobs = run.sel.n;
@@ -431,6 +438,8 @@ int cmd_shell(struct cmd_ctx *ctx)
 	output_summary(&run.out, prc == POOL_EINTR);
 	rc = output_exit_code(&run.out, prc == POOL_EINTR);
 out:
+	if (paging > 0)
+		pager_finish();
 	pool_free(pool);
 	output_free(&run.out);
 	free(run.jobs);

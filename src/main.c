@@ -45,6 +45,7 @@ static int set_timeout(struct cmd_ctx *ctx, const char *v)
 
 static int set_color(struct cmd_ctx *ctx, const char *v)
 {
+	ctx->color_given = 1;
 	if (!strcmp(v, "auto"))
 		ctx->color = COLOR_MODE_AUTO;
 	else if (!strcmp(v, "always"))
@@ -364,8 +365,8 @@ int main(int argc, char **argv)
 	rc = ctx.cmd->fn(&ctx);
 	if (ctx.cmd->flags & CMD_HTTP)
 		http_global_cleanup();
-	if (ctx.cmd->flags & CMD_GIT)
-		gitops_shutdown();
+	/* also when only the user's git configuration was read (colour, pager) */
+	gitops_shutdown();
 out:
 	ctx_free(&ctx);
 	return rc;

@@ -16,25 +16,14 @@ extern char **environ;
 static pid_t pager_pid = -1;
 static int pager_has_stderr;
 
-static const char *pager_program(void)
-{
-	const char *p = getenv("GIT_PAGER");
-	if (!p)
-		p = getenv("PAGER");
-	if (!p)
-		p = "less";
-	/* git treats an empty pager and "cat" as no pager at all */
-	return *p && strcmp(p, "cat") ? p : NULL;
-}
-
-int pager_start(void)
+int pager_start(const char *prog)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	int fds[2], rc = 0;
-	const char *prog;
 
-	if (!isatty(STDOUT_FILENO) || !(prog = pager_program()))
+	/* git takes an empty pager and "cat" as no pager at all */
+	if (!isatty(STDOUT_FILENO) || !prog || !*prog || !strcmp(prog, "cat"))
 		return 0;
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -errno;

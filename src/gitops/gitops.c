@@ -1,5 +1,7 @@
 #include "gitops/gitops.h"
 
+#include "util.h"
+
 #include <git2.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -28,6 +30,29 @@ int gitops_libgit2(void)
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	ready = 1;
 	return 0;
+}
+
+int gitops_user_config(const char *key, char **value)
+{
+	git_config *cfg = NULL, *snap = NULL;
+	const char *v = NULL;
+	int rc = -1;
+	*value = NULL;
+	if (gitops_libgit2() < 0 || git_config_open_default(&cfg) < 0 ||
+	    git_config_snapshot(&snap, cfg) < 0)
+		goto out;
+	int e = git_config_get_string(&v, snap, key);
+	if (e == GIT_ENOTFOUND) {
+		rc = 1;
+	} else if (e == 0) {
+		*value = xstrdup(v);
+		rc = 0;
+	}
+out:
+	git_config_free(snap);
+	git_config_free(cfg);
+	git_error_clear();
+	return rc;
 }
 
 const char *gitops_error(void)

@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# colour and pager follow git's conventions: --color, color.ACTION,
+# color.ui, NO_COLOR; GIT_PAGER, pager.ACTION, core.pager, PAGER, less
+
+setup() {
+	load helpers
+	common_setup
+	command -v script >/dev/null || skip "no script(1)"
+	mkdir -p src
+	mkrepo src/a
+	mkrepo src/b
+	echo change >>src/a/a.txt
+	echo change >>src/b/a.txt
+	printf '[src/a]\n[src/b]\n' >.mrconfig
+}
+
+# on_tty CMD...: runs a grove command line with a terminal as its output
+on_tty() {
+	script -qec "$*" /dev/null
+}
+
+has_colour() {
+	grep -q $'\033\\[' <<<"$1"
+}
+
+@test "colour: git's color.ui and color.status outrank NO_COLOR; --color outranks them" {
+	run grove status
+	! has_colour "$output"
+	git config --global color.ui always
+	run grove status
+	has_colour "$output"
+	git config --global color.status never
+	run grove status
+	! has_colour "$output"
+	git config --global color.ui never
+	git config --global color.status true
+	run on_tty "NO_COLOR= '$GROVE_BIN' status"
+	has_colour "$output"
+	run on_tty "NO_COLOR=1 '$GROVE_BIN' status"
+	! has_colour "$output"
+	git config --global color.status always
+	run grove --color=never status
+	! has_colour "$output"
+	git config --global --unset color.status
+	git config --global --unset color.ui
+	run grove --color=always status
+	has_colour "$output"
+}
+
+@test "colour on a terminal unless NO_COLOR; diff follows color.diff" {
+	run on_tty "NO_COLOR= '$GROVE_BIN' status"
+	has_colour "$output"
+	run on_tty "NO_COLOR=1 '$GROVE_BIN' status"
+	! has_colour "$output"
+	git config --global color.diff always
+	run grove diff
+	has_colour "$output"
+	assert_output --partial $'\033[32m+\033[m\033[32mchange'
+	run grove status
+	! has_colour "$output"
+}
+
+@test "the pager: GIT_PAGER, then pager.diff, then core.pager, then PAGER" {
+	git config --global core.pager "cat >$HOME/core.txt"
+	git config --global pager.diff "cat >$HOME/per-action.txt"
+	on_tty "PAGER='cat >$HOME/pager.txt' GIT_PAGER='cat >$HOME/git-pager.txt' '$GROVE_BIN' diff" >/dev/null
+	[ -s git-pager.txt ] && [ ! -e per-action.txt ] && [ ! -e core.txt ] && [ ! -e pager.txt ]
+	on_tty "PAGER='cat >$HOME/pager.txt' '$GROVE_BIN' diff" >/dev/null
+	[ -s per-action.txt ] && [ ! -e core.txt ] && [ ! -e pager.txt ]
+	git config --global --unset pager.diff
+	on_tty "PAGER='cat >$HOME/pager.txt' '$GROVE_BIN' diff" >/dev/null
+	[ -s core.txt ] && [ ! -e pager.txt ]
+	git config --global --unset core.pager
+	on_tty "PAGER='cat >$HOME/pager.txt' '$GROVE_BIN' diff" >/dev/null
+	[ -s pager.txt ]
+	run cat pager.txt
+	assert_line "grove diff: $HOME/src/a"
+	assert_line 'grove diff: finished (2 ok)'
+}
+
+@test "no pager with --no-pager, pager.diff=false, GIT_PAGER=cat, or not on a terminal" {
+	export GIT_PAGER="cat >>$HOME/paged.txt"
+	run on_tty "'$GROVE_BIN' --no-pager diff"
+	assert_output --partial '+change'
+	[ ! -e paged.txt ]
+	git config --global pager.diff false
+	run on_tty "'$GROVE_BIN' diff"
+	assert_output --partial '+change'
+	[ ! -e paged.txt ]
+	git config --global --unset pager.diff
+	run grove diff
+	[ ! -e paged.txt ]
+	GIT_PAGER=cat run on_tty "'$GROVE_BIN' diff"
+	assert_output --partial '+change'
+	[ ! -e paged.txt ]
+}
+
+@test "log: one pager for every repository, even with one job" {
+	run on_tty "GIT_PAGER='cat >>$HOME/paged.txt' '$GROVE_BIN' -j 1 log --oneline"
+	refute_output --partial 'first'
+	run cat paged.txt
+	assert_line "grove log: $HOME/src/a"
+	assert_line "grove log: $HOME/src/b"
+	assert_line 'grove log: finished (2 ok)'
+	[ "$(grep -c first paged.txt)" = 2 ]
+}
