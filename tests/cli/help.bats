@@ -18,23 +18,33 @@ setup() {
 	assert_output --partial 'no action given'
 }
 
-@test "every action has help, and every option in it is in man/grove.1" {
+@test "every action has help, its synopsis is the man page's, every option in it is documented" {
+	# as git's t0450 checks its commands' -h against their documentation
 	local man="$BATS_TEST_DIRNAME/../../man/grove.1"
-	local actions
+	local actions a usage synopsis opt
 	actions=$(grove help | awk '/^actions:/ { on = 1; next } /^$/ { on = 0 } on { print $1 }')
-	[ -n "$actions" ]
+	[ "$(wc -w <<<"$actions")" -ge 19 ]
 	for a in $actions; do
 		run grove help "$a"
 		assert_success
 		assert_line --index 0 --partial "usage: grove [options] $a"
+		usage=${lines[0]#usage: grove \[options\] }
 		run grove "$a" --help
 		assert_success
-		grep -q "^\.SS $a" "$man" || fail "action $a is not in man/grove.1"
-		for opt in $(grove help "$a" | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
-			# roff writes - as \-
-			grep -qF -- "$(echo "$opt" | sed 's/-/\\-/g')" "$man" || fail "$opt of $a is not in man/grove.1"
+		synopsis=$(grep -m1 "^\.SS $a\( \|$\)" "$man" | sed 's/^\.SS //; s/\\-/-/g')
+		[ -n "$synopsis" ] || fail "action $a is not in man/grove.1"
+		[ "$usage" = "$synopsis" ] || fail "$a: help says '$usage', man/grove.1 says '$synopsis'"
+		# the action's own options: in its synopsis; the global ones: in OPTIONS
+		for opt in $(grove help "$a" | sed -n '/^action options:/,/^$/p' | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+			grep -qF -- "$opt" <<<"$synopsis" || fail "$opt of $a is not in its synopsis in man/grove.1"
+		done
+		for opt in $(grove help "$a" | sed -n '/^options:/,$p' | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+			grep -qE -- "^\.(B|BR|BI) .*$(sed 's/-/\\\\-/g' <<<"$opt")" "$man" ||
+				fail "$opt is not in man/grove.1"
 		done
 	done
+	# hidden: for the completion scripts only
+	refute_line --partial __complete
 }
 
 @test "unknown and ambiguous actions, unknown options" {
