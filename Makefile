@@ -1,4 +1,4 @@
-# grove: make, make check, make deps, make demo, make install, make bench
+# grove: make, make check, make deps, make demo, make install, make dist, make bench
 PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR = $(PREFIX)/bin
@@ -34,9 +34,9 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 DEB_PACKAGES = build-essential pkg-config git libgit2-dev libcurl4-openssl-dev \
 	libcjson-dev libinih-dev libcmocka-dev bats bats-assert bats-support \
 	myrepos gita time man-db python3 openssh-client openssh-server hyperfine valgrind \
-	clang libclang-rt-14-dev zsh fish
+	clang libclang-rt-14-dev zsh fish bash-completion
 
-.PHONY: all deps check check-valgrind check-tsan unit replay cli demo install uninstall clean bench fuzz fuzz-build FORCE
+.PHONY: all deps check check-valgrind check-tsan unit replay cli demo install uninstall dist distcheck clean bench fuzz fuzz-build FORCE
 
 all: grove
 
@@ -148,15 +148,42 @@ bench: grove $(BUILD)/floor $(BUILD)/pagefault
 	bench/scale.sh --quick
 	bench/startup.sh --quick
 
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
+INSTALLED = $(BINDIR)/grove $(MANDIR)/man1/grove.1 $(MANDIR)/man5/grove-config.5 \
+	$(BASHCOMPDIR)/grove $(ZSHCOMPDIR)/_grove $(FISHCOMPDIR)/grove.fish
+
 install: grove
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 grove $(DESTDIR)$(BINDIR)/grove
 	install -m 644 man/grove.1 $(DESTDIR)$(MANDIR)/man1/grove.1
 	install -m 644 man/grove-config.5 $(DESTDIR)$(MANDIR)/man5/grove-config.5
+	install -m 644 config/completions/grove.bash $(DESTDIR)$(BASHCOMPDIR)/grove
+	install -m 644 config/completions/_grove $(DESTDIR)$(ZSHCOMPDIR)/_grove
+	install -m 644 config/completions/grove.fish $(DESTDIR)$(FISHCOMPDIR)/grove.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/grove $(DESTDIR)$(MANDIR)/man1/grove.1 \
-		$(DESTDIR)$(MANDIR)/man5/grove-config.5
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# the release tarball: what HEAD holds (git archive), named for VERSION
+DIST = grove-$(VERSION)
+dist:
+	@git diff --quiet HEAD -- || echo "make dist: uncommitted changes are not in $(DIST).tar.gz" >&2
+	git archive --format=tar.gz --prefix=$(DIST)/ -o $(DIST).tar.gz HEAD
+	@echo "$(DIST).tar.gz"
+
+# the tarball builds and installs on this machine as README.md says: make
+# deps (apt-get), make; then the unit tests and an installed grove run
+distcheck: dist
+	rm -rf $(BUILD)/distcheck && mkdir -p $(BUILD)/distcheck
+	tar -xzf $(DIST).tar.gz -C $(BUILD)/distcheck
+	cd $(BUILD)/distcheck/$(DIST) && $(MAKE) deps && $(MAKE) && $(MAKE) unit && \
+		$(MAKE) install DESTDIR=$(CURDIR)/$(BUILD)/distcheck/dest
+	$(BUILD)/distcheck/dest$(BINDIR)/grove --version
+	$(BUILD)/distcheck/dest$(BINDIR)/grove help >/dev/null
+	@echo "distcheck: $(DIST).tar.gz builds, passes its unit tests and installs"
 
 clean:
 	rm -rf $(BUILD) grove

@@ -87,7 +87,32 @@ setup() {
 	[ -x "$dest/opt/g/bin/grove" ]
 	[ -f "$dest/opt/g/share/man/man1/grove.1" ]
 	[ -f "$dest/opt/g/share/man/man5/grove-config.5" ]
+	[ -f "$dest/opt/g/share/bash-completion/completions/grove" ]
+	[ -f "$dest/opt/g/share/zsh/site-functions/_grove" ]
+	[ -f "$dest/opt/g/share/fish/vendor_completions.d/grove.fish" ]
 	run make -C "$BATS_TEST_DIRNAME/../.." uninstall PREFIX=/opt/g DESTDIR="$dest"
 	assert_success
-	[ ! -e "$dest/opt/g/bin/grove" ]
+	run find "$dest" -type f
+	assert_output ''
+}
+
+@test "installed completions are found where bash-completion, zsh and fish look" {
+	local dest="$BATS_TEST_TMPDIR/dest" share
+	make -C "$BATS_TEST_DIRNAME/../.." install PREFIX=/usr/local DESTDIR="$dest" >/dev/null
+	share="$dest/usr/local/share"
+	mkdir -p bin && ln -s "$dest/usr/local/bin/grove" bin/grove
+	export PATH="$HOME/bin:$PATH"
+	mkrepo src/a
+	printf '[src/a]\nhello = echo hi\n' >.mrconfig
+	# bash-completion loads a command's completion on first use from XDG_DATA_DIRS
+	run env XDG_DATA_DIRS="$share" bash -c '
+		source /usr/share/bash-completion/bash_completion
+		__load_completion grove && complete -p grove
+		COMP_WORDS=(grove hel); COMP_CWORD=1; _grove; printf "%s\n" "${COMPREPLY[@]}"'
+	assert_success
+	assert_output $'complete -F _grove grove\nhelp\nhello'
+	run env XDG_DATA_DIRS="$share" fish -c 'complete -C "grove hel"'
+	assert_output $'hello\nhelp'
+	run zsh -fc 'fpath=("$1" $fpath); autoload -Uz _grove && whence -w _grove' _ "$share/zsh/site-functions"
+	assert_output '_grove: function'
 }
