@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum finding { FOUND_NOTHING, FOUND_MISSING, FOUND_NOT_REPO, FOUND_URL, FOUND_FAILED };
 
@@ -327,7 +328,11 @@ static int confirmed(const struct doctor_run *run)
 	fprintf(stderr, "grove %s: register %zu and unregister %zu (files stay as they are)? [y/N] ",
 		run->ctx->action, run->to_register.n, run->to_unregister.n);
 	fflush(stderr);
-	if (!fgets(line, sizeof(line), stdin))
+	int got = fgets(line, sizeof(line), stdin) != NULL;
+	/* a terminal echoes the answer's newline; a pipe does not */
+	if (!got || !isatty(STDIN_FILENO))
+		fputc('\n', stderr);
+	if (!got)
 		return 0;
 	size_t n = strcspn(line, "\r\n");
 	line[n] = '\0';
