@@ -106,11 +106,20 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int is_dir_entry(const char *path, const struct dirent *de)
+{
+	struct stat st;
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type == DT_DIR;
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 void cmd_find_repos(const char *dir, struct strlist *found)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct strlist subdirs = STRLIST_INIT;
+	int git_dir_parts = 0;
 	if (!d)
 		return;
 	if (has_dotgit(dir))
@@ -119,9 +128,10 @@ void cmd_find_repos(const char *dir, struct strlist *found)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
 		    !strcmp(de->d_name, ".git"))
 			continue;
+		git_dir_parts += !strcmp(de->d_name, "HEAD") || !strcmp(de->d_name, "objects") ||
+				 !strcmp(de->d_name, "refs");
 		char *p = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", de->d_name);
-		struct stat st;
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+		if (is_dir_entry(p, de))
 			strlist_push_owned(&subdirs, p);
 		else
 			free(p);
@@ -129,7 +139,9 @@ void cmd_find_repos(const char *dir, struct strlist *found)
 	closedir(d);
 	if (subdirs.n)
 		qsort(subdirs.items, subdirs.n, sizeof(*subdirs.items), cmp_str);
-	for (size_t i = 0; i < subdirs.n; i++)
+	/* a bare repository (a git folder: HEAD, objects, refs) holds no
+	 * checkout, only folders of objects not worth walking */
+	for (size_t i = 0; git_dir_parts < 3 && i < subdirs.n; i++)
 		cmd_find_repos(subdirs.items[i], found);
 	strlist_free(&subdirs);
 }
