@@ -136,13 +136,19 @@ static int workdir_id(git_repository *repo, const char *path, git_oid *id)
 	char *full = xasprintf("%s%s", git_repository_workdir(repo), path);
 	struct stat st;
 	int rc = 1;
+	/* errno, not libgit2, says why these fail; git_error_clear zeroes
+	 * errno, so it is kept across the call */
 	if (lstat(full, &st) < 0) {
+		int e = errno;
 		git_error_clear();
-		rc = errno == ENOENT || errno == ENOTDIR ? 1 : -1;
+		errno = e;
+		rc = e == ENOENT || e == ENOTDIR ? 1 : -1;
 	} else if (S_ISLNK(st.st_mode)) {
 		char buf[PATH_MAX];
 		ssize_t n = readlink(full, buf, sizeof(buf));
-		git_error_clear(); /* errno, not libgit2, says why when this fails */
+		int e = errno;
+		git_error_clear();
+		errno = e;
 		rc = n < 0 ? -1 : git_odb_hash(id, buf, (size_t)n, GIT_OBJECT_BLOB);
 	} else {
 		rc = git_repository_hashfile(id, repo, path, GIT_OBJECT_BLOB, NULL);
