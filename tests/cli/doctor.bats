@@ -65,7 +65,7 @@ setup() {
 	assert_line "grove doctor: unregistered $HOME/src/gone in $HOME/.mrconfig"
 	assert_line 'grove doctor: finished (2 problems; 2 fixed)'
 	grep -qF "[src/c]" .mrconfig
-	! grep -qF "[src/gone]" .mrconfig
+	not grep -qF "[src/gone]" .mrconfig
 	[ -d src/c ]
 	run grove doctor
 	assert_success

@@ -24,6 +24,15 @@ common_setup() {
 	cd "$HOME"
 }
 
+# not CMD...: fails when CMD succeeds. (bats does not stop a test on a
+# failing `! CMD`: errexit ignores negated commands.)
+not() {
+	if "$@"; then
+		echo "expected to fail: $*" >&2
+		return 1
+	fi
+}
+
 grove() {
 	# GROVE_TEST_JOBS: the thread-sanitizer run puts every command on many workers
 	"$GROVE_BIN" ${GROVE_TEST_JOBS:+-j "$GROVE_TEST_JOBS"} "$@"

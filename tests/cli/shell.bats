@@ -286,7 +286,7 @@ c"
 	register src/a src/b
 	script -qec "'$GROVE_BIN' -j 1 run sh -c 'test -t 0 && test -t 1 && echo tty-yes || echo tty-no'" /dev/null >one.txt
 	grep -q tty-yes one.txt
-	! grep -q tty-no one.txt
+	not grep -q tty-no one.txt
 	script -qec "'$GROVE_BIN' -j 2 run sh -c 'test -t 0 && test -t 1 && echo tty-yes || echo tty-no'" /dev/null >two.txt
 	grep -q tty-no two.txt
 }

@@ -266,7 +266,7 @@ requests() {
 	[ ! -e src/127.0.0.1/acme/gone ]
 	[ -d src/127.0.0.1/acme/dirty ]
 	[ -d src/mine ]
-	! grep -q 'acme/gone' .mrconfig
+	not grep -q 'acme/gone' .mrconfig
 	grep -q 'acme/dirty' .mrconfig
 	# a failed listing prunes nothing
 	config '"accounts": {"acme": {"type": "Organization", "repos": 0}}, "faults": [{"status": 500, "times": 9}]'

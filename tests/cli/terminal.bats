@@ -25,22 +25,22 @@ has_colour() {
 
 @test "colour: git's color.ui and color.status outrank NO_COLOR; --color outranks them" {
 	run grove status
-	! has_colour "$output"
+	not has_colour "$output"
 	git config --global color.ui always
 	run grove status
 	has_colour "$output"
 	git config --global color.status never
 	run grove status
-	! has_colour "$output"
+	not has_colour "$output"
 	git config --global color.ui never
 	git config --global color.status true
 	run on_tty "NO_COLOR= '$GROVE_BIN' status"
 	has_colour "$output"
 	run on_tty "NO_COLOR=1 '$GROVE_BIN' status"
-	! has_colour "$output"
+	not has_colour "$output"
 	git config --global color.status always
 	run grove --color=never status
-	! has_colour "$output"
+	not has_colour "$output"
 	git config --global --unset color.status
 	git config --global --unset color.ui
 	run grove --color=always status
@@ -51,13 +51,13 @@ has_colour() {
 	run on_tty "NO_COLOR= '$GROVE_BIN' status"
 	has_colour "$output"
 	run on_tty "NO_COLOR=1 '$GROVE_BIN' status"
-	! has_colour "$output"
+	not has_colour "$output"
 	git config --global color.diff always
 	run grove diff
 	has_colour "$output"
 	assert_output --partial $'\033[32m+\033[m\033[32mchange'
 	run grove status
-	! has_colour "$output"
+	not has_colour "$output"
 }
 
 @test "the pager: GIT_PAGER, then pager.diff, then core.pager, then PAGER" {

@@ -51,7 +51,7 @@ updated_to_upstream() {
 	updated_to_upstream
 	grep -q 'auth$' "$HTTP_LOG"
 	# the password never reaches the repository's configuration
-	! grep -rq s3cret src/foo/.git/config
+	not grep -rq s3cret src/foo/.git/config
 }
 
 @test "a wrong password fails with authentication required, no retry loop, no prompt" {

@@ -187,7 +187,7 @@ teardown() {
 	assert_success
 	assert_line --regexp '^fetched [0-9]+ objects$'
 	git -C src/foo rev-parse -q --verify refs/remotes/other/main >/dev/null
-	! git -C src/foo rev-parse -q --verify refs/remotes/origin/extra >/dev/null
+	not git -C src/foo rev-parse -q --verify refs/remotes/origin/extra >/dev/null
 	git -C src/foo rev-parse -q --verify refs/tags/v1 >/dev/null
 	[ "$(git -C src/foo rev-parse HEAD)" = "$head" ]
 	run grove -a fetch
