@@ -6,7 +6,10 @@
 # (load, select all, print 10,000 paths) and `grove -d DIR list` (load,
 # select the hundred under one folder); and what a first touch of 8 MiB of
 # fresh memory costs here, in 4 KiB pages and in huge pages
-# (bench/pagefault.c), the measurement behind src/heap.c.
+# (bench/pagefault.c), the measurement behind src/heap.c. Last, what
+# reading git's colour settings (color.status, color.ui) costs a status that
+# would not otherwise start libgit2: one repository sent to git
+# (GROVE_LARGE_INDEX=1), with and without --color.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,11 +30,18 @@ json=$(mktemp)
 trap 'rm -f "$json"' EXIT
 one=$home/tree/g07
 mkdir -p "$one"
+small=$home/small
+git init -q "$small"
+git -C "$small" -c user.name=bench -c user.email=bench@example.invalid commit -q --allow-empty -m one
+printf '[%s]\n' "$small" >"$home/small.mrconfig"
 cd "$home/tree"
 hyperfine -N -w 5 -r "$runs" --export-json "$json" \
 	-n version "'$grove' --version" -n true "/bin/true" -n git "git --version" \
 	-n list_all "'$grove' -a list" -n list_one "'$grove' -d '$one' list" \
-	-n touch4k "'$pagefault' 8" -n touch2m "'$pagefault' 8 huge" >/dev/null
+	-n touch4k "'$pagefault' 8" -n touch2m "'$pagefault' 8 huge" \
+	-n git_route "env GROVE_LARGE_INDEX=1 '$grove' -t -c '$home/small.mrconfig' -a status" \
+	-n git_route_nocolor "env GROVE_LARGE_INDEX=1 '$grove' -t -c '$home/small.mrconfig' -a --color=never status" \
+	>/dev/null
 declare -A m
 while read -r name ms; do m[$name]=$ms; done < <(hyperfine_medians "$json")
 [ "$("$grove" -a list | wc -l)" = "$n" ] || { echo "bench/startup.sh: grove list did not list $n repositories" >&2; exit 1; }
@@ -49,6 +59,8 @@ Command: \`bench/startup.sh -r $runs\` (medians of $runs runs by hyperfine, mill
 | \`grove -d DIR list\`: read $n sections, select the 1% under DIR | ${m[list_one]} |
 | a program touching 8 MiB of fresh memory in 4 KiB pages | ${m[touch4k]} |
 | the same in 2 MiB transparent huge pages | ${m[touch2m]} |
+| \`grove status\` of one repository read by git | ${m[git_route]} |
+| the same with \`--color=never\` (git's colour settings not read) | ${m[git_route_nocolor]} |
 
 - \`grove --version\`: ${m[version]} ms (bar: 2 ms; this machine starts an empty program in ${m[true]} ms)
 - reading and selecting from $n sections, whole command: ${m[list_one]} ms (bar: 30 ms)"
