@@ -223,50 +223,61 @@ static void say_arguments(struct complete *c)
 		puts(":words");
 }
 
+/* zsh and fish keep --color=al as one word: the value, after the name */
+static void say_inline_value(struct complete *c)
+{
+	const char *eq = strchr(c->cur, '=');
+	const struct option_def *o = options_find_long(c->cur + 2, (size_t)(eq - c->cur - 2));
+	char *prefix = xstrndup(c->cur, (size_t)(eq - c->cur + 1));
+	c->prefix = prefix;
+	c->cur = eq + 1;
+	if (o)
+		say_value(c, o);
+	else
+		puts(":words");
+	c->prefix = "";
+	free(prefix);
+}
+
+/* bash offers the "=" of --color= as the word to replace: the option it
+ * follows, or NULL */
+static const struct option_def *bash_equals(const struct strlist *words)
+{
+	size_t n = words->n;
+	if (n < 2 || strcmp(words->items[n - 1], "=") || !starts_with(words->items[n - 2], "--"))
+		return NULL;
+	const char *w = words->items[n - 2] + 2;
+	const struct option_def *o = options_find_long(w, strlen(w));
+	return o && o->value != VALUE_NONE ? o : NULL;
+}
+
 int cmd_complete(struct cmd_ctx *ctx)
 {
 	struct complete c = { ctx, "", "", NULL, NULL, 0, NULL, 0 };
 	size_t n = ctx->args.n;
-	if (n)
-		c.cur = ctx->args.items[n - 1];
-	const struct option_def *eq_of = NULL;
-	if (!strcmp(c.cur, "=") && n >= 2 && starts_with(ctx->args.items[n - 2], "--")) {
-		const char *w = ctx->args.items[n - 2] + 2;
-		eq_of = options_find_long(w, strlen(w));
-	}
-	if (eq_of && eq_of->value != VALUE_NONE) {
-		/* bash, just after --color=: the "=" is the word being replaced */
+	const struct option_def *eq_of = bash_equals(&ctx->args);
+	if (eq_of) {
 		walk(&c, ctx->args.items, n - 2);
 		c.value_of = eq_of;
-		c.cur = "";
 		c.prefix = "=";
 	} else {
+		if (n)
+			c.cur = ctx->args.items[n - 1];
 		walk(&c, ctx->args.items, n ? n - 1 : 0);
 	}
-	if (c.value_of) {
+	int options_here = !c.action || parses_options(c.cmd);
+	if (c.value_of)
 		say_value(&c, c.value_of);
-	} else if (starts_with(c.cur, "--") && strchr(c.cur, '=') &&
-		   (!c.action || parses_options(c.cmd))) {
-		/* zsh and fish keep --color=al as one word */
-		const char *eq = strchr(c.cur, '=');
-		const struct option_def *o = options_find_long(c.cur + 2, (size_t)(eq - c.cur - 2));
-		char *prefix = xstrndup(c.cur, (size_t)(eq - c.cur + 1));
-		c.prefix = prefix;
-		c.cur = eq + 1;
-		if (o)
-			say_value(&c, o);
-		else
-			puts(":words");
-		free(prefix);
-	} else if (c.cur[0] == '-' && (!c.action || parses_options(c.cmd))) {
+	else if (starts_with(c.cur, "--") && strchr(c.cur, '=') && options_here)
+		say_inline_value(&c);
+	else if (c.cur[0] == '-' && options_here)
 		say_options(&c, c.cmd ? c.cmd->opts : 0);
-	} else if (c.cur[0] == '-' && c.cmd->flags & CMD_OWNARGS) {
+	else if (c.cur[0] == '-' && (c.cmd->flags & CMD_OWNARGS))
 		say_synopsis_options(&c, c.cmd->usage);
-	} else if (!c.action) {
+	else if (!c.action)
 		say_actions(&c);
-	} else {
+	else
 		say_arguments(&c);
-	}
 	free(c.action);
 	return EXIT_OK;
 }
