@@ -210,6 +210,17 @@ static int only_ends(git_repository *repo, git_diff *diff, git_strarray *paths, 
 	return 0;
 }
 
+/* why the index cannot be written now, naming the lock file, or NULL */
+static char *index_lock_message(git_repository *repo)
+{
+	char *lock = xasprintf("%sindex.lock", git_repository_path(repo)), *why = NULL;
+	if (access(lock, F_OK) == 0)
+		why = xasprintf("the index is locked: %s exists (another git running, or one that "
+				"crashed: remove it if none runs)", lock);
+	free(lock);
+	return why;
+}
+
 /* finishes a fast-forward a killed grove left: the files the move touches
  * are each at its start or its end, and are all taken to the end; any other
  * state (a change of the user's own) is left for the user */
@@ -243,6 +254,10 @@ static int journal_finish(git_repository *repo, struct update_result *r)
 	if (only_ends(repo, diff, &paths, &which) < 0) {
 		rc = refuse(r, xasprintf("an interrupted update cannot be finished: %s; see %s", which,
 					 p));
+		goto out;
+	}
+	if ((which = index_lock_message(repo))) {
+		rc = failed(r, xasprintf("an interrupted update cannot be finished: %s", which));
 		goto out;
 	}
 	git_checkout_options co;
@@ -319,13 +334,8 @@ out:
 /* libgit2 writes the work tree before it finds index.lock taken: look first */
 static int index_unlocked(git_repository *repo, struct update_result *r)
 {
-	char *lock = xasprintf("%sindex.lock", git_repository_path(repo));
-	int rc = 0;
-	if (access(lock, F_OK) == 0)
-		rc = failed(r, xasprintf("the index is locked: %s exists (another git running, or "
-					 "one that crashed: remove it if none runs)", lock));
-	free(lock);
-	return rc;
+	char *why = index_lock_message(repo);
+	return why ? failed(r, why) : 0;
 }
 
 static int fast_forward(git_repository *repo, git_reference *head, const git_oid *to,

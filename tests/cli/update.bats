@@ -322,6 +322,32 @@ assert s["summary"]["ok"] == 1 and s["summary"]["failed"] == 1, s
 	[ "$(cat src/foo/up.txt)" = "my own" ]
 }
 
+@test "an interrupted update finishes when a file it adds was not written yet; an index.lock is named" {
+	mkcloned foo
+	register src/foo
+	local tmp="$BATS_TEST_TMPDIR/up" from to
+	git clone -q "$HOME/remotes/foo.git" "$tmp"
+	echo new >"$tmp/new.txt" && echo more >>"$tmp/a.txt"
+	git -C "$tmp" add . && git -C "$tmp" commit -qm "adds new.txt"
+	git -C "$tmp" push -q origin main
+	git -C src/foo fetch -q
+	from=$(git -C src/foo rev-parse HEAD) to=$(git -C src/foo rev-parse origin/main)
+	# killed after a.txt was written, before new.txt was
+	printf '%s %s refs/heads/main\n' "$from" "$to" >src/foo/.git/grove-update
+	git -C src/foo show origin/main:a.txt >src/foo/a.txt
+	touch src/foo/.git/index.lock
+	run grove update
+	assert_failure
+	assert_output --partial "an interrupted update cannot be finished: the index is locked: $HOME/src/foo/.git/index.lock exists"
+	[ "$(git -C src/foo rev-parse HEAD)" = "$from" ]
+	rm src/foo/.git/index.lock
+	run grove update
+	assert_success
+	[ "$(git -C src/foo rev-parse HEAD)" = "$to" ]
+	[ -z "$(git -C src/foo status --porcelain)" ]
+	[ "$(cat src/foo/new.txt)" = new ]
+}
+
 @test "--rebase replays local commits on the upstream" {
 	mkcloned foo
 	register src/foo
