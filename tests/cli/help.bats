@@ -81,8 +81,9 @@ setup() {
 }
 
 @test "make install and uninstall honour PREFIX and DESTDIR" {
+	# -o grove: install the grove under test, never a rebuild with other flags
 	local dest="$BATS_TEST_TMPDIR/dest"
-	run make -C "$BATS_TEST_DIRNAME/../.." install PREFIX=/opt/g DESTDIR="$dest"
+	run make -C "$BATS_TEST_DIRNAME/../.." -o grove install PREFIX=/opt/g DESTDIR="$dest"
 	assert_success
 	[ -x "$dest/opt/g/bin/grove" ]
 	[ -f "$dest/opt/g/share/man/man1/grove.1" ]
@@ -98,7 +99,7 @@ setup() {
 
 @test "installed completions are found where bash-completion, zsh and fish look" {
 	local dest="$BATS_TEST_TMPDIR/dest" share
-	make -C "$BATS_TEST_DIRNAME/../.." install PREFIX=/usr/local DESTDIR="$dest" >/dev/null
+	make -C "$BATS_TEST_DIRNAME/../.." -o grove install PREFIX=/usr/local DESTDIR="$dest" >/dev/null
 	share="$dest/usr/local/share"
 	mkdir -p bin && ln -s "$dest/usr/local/bin/grove" bin/grove
 	export PATH="$HOME/bin:$PATH"
