@@ -257,7 +257,11 @@ static enum output_color_mode git_color_mode(const char *action)
 void cmd_output_init(const struct cmd_ctx *ctx, struct output *out, int no_progress)
 {
 	enum output_color_mode cm = ctx->color;
-	if (!ctx->color_given && ctx->cmd && (ctx->cmd->flags & CMD_COLOR))
+	/* reading them starts libgit2 (~11 ms, bench/startup.sh): where nothing
+	 * else needs it (a status of repositories git reads), only for a
+	 * terminal, so color.ui=always is not seen there on a pipe */
+	if (!ctx->color_given && ctx->cmd && (ctx->cmd->flags & CMD_COLOR) && !ctx->json &&
+	    !ctx->porcelain && (gitops_ready() || isatty(STDOUT_FILENO)))
 		cm = git_color_mode(ctx->action);
 	output_init(out, ctx->action, cm, ctx->no_progress || no_progress);
 	out->quiet = ctx->quiet;

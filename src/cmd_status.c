@@ -357,15 +357,17 @@ int cmd_status(struct cmd_ctx *ctx)
 	}
 	if (cmd_select(ctx, &run.sel) < 0)
 		goto out;
+	/* before the output: whether libgit2 runs decides whether git's colour
+	 * settings are read on a pipe (cmd_output_init) */
+	if (libgit2_for(&run) < 0) {
+		fprintf(stderr, "grove: cannot initialise libgit2: %s\n", gitops_error());
+		goto out;
+	}
 	cmd_output_init(ctx, &run.out, !screenful(run.sel.n));
 	/* the table, not a log: its summary line would break --porcelain parsers */
 	run.out.no_summary = ctx->porcelain;
 	run.path_width = path_column(&run);
 	run.jobs = xcalloc(run.sel.n, sizeof(*run.jobs));
-	if (libgit2_for(&run) < 0) {
-		fprintf(stderr, "grove: cannot initialise libgit2: %s\n", gitops_error());
-		goto out;
-	}
 	pool_init(&pool, cmd_jobs_local(ctx));
 	int prc = pool_run(pool, run.sel.n, &cb, &run);
 	output_summary(&run.out, prc == POOL_EINTR);

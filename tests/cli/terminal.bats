@@ -104,3 +104,18 @@ has_colour() {
 	assert_line 'grove log: finished (2 ok)'
 	[ "$(grep -c first paged.txt)" = 2 ]
 }
+
+@test "a status git reads alone starts libgit2 for git's colour settings only on a terminal" {
+	export GROVE_LARGE_INDEX=1
+	run grove -v status
+	assert_output --partial 'read with git (large index)'
+	git config --global color.ui always
+	run grove status
+	not has_colour "$output"
+	git config --global color.ui never
+	run on_tty "NO_COLOR= '$GROVE_BIN' status"
+	not has_colour "$output"
+	git config --global --unset color.ui
+	run on_tty "NO_COLOR= '$GROVE_BIN' status"
+	has_colour "$output"
+}
