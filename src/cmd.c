@@ -237,14 +237,26 @@ static int git_bool(const char *v)
 	return -1;
 }
 
+/* a setting of the user's git configuration, or NULL; a configuration git
+ * could not read either is said once, and its settings taken as unset */
+static char *git_setting(const char *key)
+{
+	static int said;
+	char *v = NULL, *err = NULL;
+	if (gitops_user_config(key, &v, &err) < 0 && !said++)
+		fprintf(stderr, "grove: %s\n", err);
+	free(err);
+	return v;
+}
+
 /* color.ACTION, else color.ui, from the user's git configuration; a
  * setting there outranks NO_COLOR, as the NO_COLOR convention asks */
 static enum output_color_mode git_color_mode(const char *action)
 {
 	enum output_color_mode cm = COLOR_MODE_AUTO;
-	char *key = xasprintf("color.%s", action), *v = NULL;
-	if (gitops_user_config(key, &v) != 0)
-		gitops_user_config("color.ui", &v);
+	char *key = xasprintf("color.%s", action), *v = git_setting(key);
+	if (!v)
+		v = git_setting("color.ui");
 	if (v && !strcasecmp(v, "always"))
 		cm = COLOR_MODE_ALWAYS;
 	else if (v && (!strcasecmp(v, "never") || git_bool(v) == 0))
@@ -278,13 +290,13 @@ int cmd_pager_start(const struct cmd_ctx *ctx)
 	if (ctx->no_pager || !isatty(STDOUT_FILENO))
 		return 0;
 	char *key = xasprintf("pager.%s", ctx->action);
-	gitops_user_config(key, &per);
+	per = git_setting(key);
 	free(key);
 	if (per && git_bool(per) == 0)
 		goto out;
 	if (!prog && per && git_bool(per) < 0)
 		prog = per;
-	if (!prog && gitops_user_config("core.pager", &core) == 0)
+	if (!prog && (core = git_setting("core.pager")))
 		prog = core;
 	if (!prog)
 		prog = getenv("PAGER");

@@ -32,27 +32,28 @@ int gitops_libgit2(void)
 	return 0;
 }
 
-int gitops_user_config(const char *key, char **value)
+/* the user's configuration, read once (main thread) */
+static git_config *user_config;
+
+int gitops_user_config(const char *key, char **value, char **err)
 {
-	git_config *cfg = NULL, *snap = NULL;
+	git_config *cfg = NULL;
 	const char *v = NULL;
-	int rc = -1;
 	*value = NULL;
-	if (gitops_libgit2() < 0 || git_config_open_default(&cfg) < 0 ||
-	    git_config_snapshot(&snap, cfg) < 0)
-		goto out;
-	int e = git_config_get_string(&v, snap, key);
-	if (e == GIT_ENOTFOUND) {
-		rc = 1;
-	} else if (e == 0) {
-		*value = xstrdup(v);
-		rc = 0;
+	if (!user_config && (gitops_libgit2() < 0 || git_config_open_default(&cfg) < 0 ||
+			     git_config_snapshot(&user_config, cfg) < 0)) {
+		*err = xasprintf("cannot read git's configuration: %s", gitops_error());
+		git_config_free(cfg);
+		return -1;
 	}
-out:
-	git_config_free(snap);
 	git_config_free(cfg);
+	int e = git_config_get_string(&v, user_config, key);
+	if (e == 0)
+		*value = xstrdup(v);
+	else if (e != GIT_ENOTFOUND)
+		*err = xasprintf("cannot read %s from git's configuration: %s", key, gitops_error());
 	git_error_clear();
-	return rc;
+	return e == 0 ? 0 : e == GIT_ENOTFOUND ? 1 : -1;
 }
 
 const char *gitops_error(void)
@@ -68,6 +69,8 @@ int gitops_ready(void)
 
 void gitops_shutdown(void)
 {
+	git_config_free(user_config);
+	user_config = NULL;
 	if (ready)
 		git_libgit2_shutdown();
 	ready = 0;

@@ -17,9 +17,10 @@ const char *gitops_error(void);
 /* has gitops_libgit2 succeeded: workers ask before using libgit2 */
 int gitops_ready(void);
 /* a setting from the user's git configuration (global, XDG, system; not a
- * repository's), initialising libgit2 if needed: 0 with *value set, 1 when
- * it is not set, -1 when the configuration cannot be read */
-int gitops_user_config(const char *key, char **value);
+ * repository's), read once, initialising libgit2 if needed; main thread.
+ * 0 with *value set, 1 when it is not set, -1 with *err set when the
+ * configuration cannot be read */
+int gitops_user_config(const char *key, char **value, char **err);
 /* after every worker has been joined */
 void gitops_shutdown(void);
 

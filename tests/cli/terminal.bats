@@ -119,3 +119,11 @@ has_colour() {
 	run on_tty "NO_COLOR= '$GROVE_BIN' status"
 	has_colour "$output"
 }
+
+@test "a git configuration that cannot be read is named, once" {
+	printf '[color\n' >>"$HOME/.gitconfig"
+	run grove status
+	assert_failure
+	assert_line --regexp "^grove: cannot read git's configuration: failed to parse config file: .*\.gitconfig"
+	[ "$(grep -c "cannot read git's configuration" <<<"$output")" = 1 ]
+}
