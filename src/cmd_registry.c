@@ -119,10 +119,10 @@ void cmd_find_repos(const char *dir, struct strlist *found)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct strlist subdirs = STRLIST_INIT;
-	int git_dir_parts = 0;
+	int git_dir_parts = 0, checkout = has_dotgit(dir);
 	if (!d)
 		return;
-	if (has_dotgit(dir))
+	if (checkout)
 		strlist_push(found, dir);
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
@@ -139,9 +139,10 @@ void cmd_find_repos(const char *dir, struct strlist *found)
 	closedir(d);
 	if (subdirs.n)
 		qsort(subdirs.items, subdirs.n, sizeof(*subdirs.items), cmp_str);
-	/* a bare repository (a git folder: HEAD, objects, refs) holds no
-	 * checkout, only folders of objects not worth walking */
-	for (size_t i = 0; git_dir_parts < 3 && i < subdirs.n; i++)
+	/* a bare repository (a git folder: HEAD, objects, refs, no .git) holds
+	 * no checkout, only folders of objects not worth walking */
+	int bare = !checkout && git_dir_parts == 3;
+	for (size_t i = 0; !bare && i < subdirs.n; i++)
 		cmd_find_repos(subdirs.items[i], found);
 	strlist_free(&subdirs);
 }
