@@ -12,10 +12,15 @@ function __grove_complete
     switch "$out[1]"
         case :words :paths
             printf '%s\n' $out[2..-1]
-        case :files
-            __fish_complete_path "$cur"
-        case :dirs
-            __fish_complete_directories "$cur"
+        case :files :dirs
+            # --directory=/pa: complete the value, keep the option before it
+            set -l opt (string match -r -- '^--[^=]*=' "$cur")
+            set -l value (string replace -r -- '^--[^=]*=' '' "$cur")
+            if test "$out[1]" = :dirs
+                __fish_complete_directories "$value" | string replace -r -- '^' "$opt"
+            else
+                __fish_complete_path "$value" | string replace -r -- '^' "$opt"
+            end
     end
 end
 

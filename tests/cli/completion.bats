@@ -83,6 +83,8 @@ bash_complete() {
 @test "bash: folders and files where grove takes them" {
 	run bash_complete grove -d sr
 	assert_output src
+	run bash_complete grove --directory = sr
+	assert_output src
 	run bash_complete grove register src/w
 	assert_output 'src/with space'
 	mkdir -p src/a/docs
@@ -106,9 +108,10 @@ bash_complete() {
 	# compadd and _files only exist inside zsh's completion system: stand-ins print what they get
 	zsh_complete() {
 		zsh -fc 'compadd() { while [[ $1 == -* && $1 != -- ]]; do shift; done; shift; print -l -- "$@"; }
-			_files() { print -- "_files $*"; }
+			_files() { print -- "_files $* ${IPREFIX:+after $IPREFIX}"; }
+			compset() { [[ $PREFIX == --*=* ]] && IPREFIX=${PREFIX%%=*}= PREFIX=${PREFIX#*=}; true; }
 			fpath=("$1" $fpath); autoload -Uz _grove; shift
-			words=("$@"); CURRENT=$#; _grove' _ "$COMPLETIONS" "$@"
+			words=("$@"); CURRENT=$#; PREFIX=${words[CURRENT]}; _grove' _ "$COMPLETIONS" "$@"
 	}
 	run zsh_complete grove he
 	assert_output $'help\nhello'
@@ -119,7 +122,9 @@ bash_complete() {
 	run zsh_complete grove unregister src/w
 	assert_output 'src/with space'
 	run zsh_complete grove -d ''
-	assert_output '_files -/'
+	assert_output '_files -/ '
+	run zsh_complete grove --directory=sr
+	assert_output '_files -/ after --directory='
 }
 
 @test "fish: actions, options, groups, paths" {
@@ -137,5 +142,7 @@ bash_complete() {
 	assert_output 'src/with space'
 	run fish_complete 'grove -d s'
 	assert_output --regexp '^src/\s'
+	run fish_complete 'grove --directory=s'
+	assert_output --regexp '^--directory=src/\s'
 
 }
