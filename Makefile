@@ -115,7 +115,8 @@ check: unit replay cli
 # the pool-heavy command-line tests with a ThreadSanitizer build, every
 # command on 16 workers: fails on any report (one log per report). Build it
 # first: make clean && make SANITIZE=thread grove
-TSAN_TESTS ?= tests/cli/status.bats tests/cli/update.bats tests/cli/shell.bats tests/cli/diff.bats
+TSAN_TESTS ?= tests/cli/status.bats tests/cli/update.bats tests/cli/shell.bats tests/cli/diff.bats \
+	tests/cli/doctor.bats
 check-tsan: grove
 	@grep -q -- '-fsanitize=thread' $(BUILD)/flags || { echo "make check-tsan: build with SANITIZE=thread first"; exit 2; }
 	rm -rf $(BUILD)/tsan && mkdir -p $(BUILD)/tsan
