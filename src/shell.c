@@ -91,7 +91,8 @@ int shell_split(const char *cmd, struct strlist *words)
 			for (p++; *p != '"'; p++) {
 				if (!*p || *p == '$' || *p == '`')
 					goto fail;
-				if (*p == '\\' && strchr("\"\\$`", p[1]))
+				/* strchr finds the terminating NUL too: p[1] first */
+				if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
 					p++;
 				strbuf_addc(&w, *p);
 			}

@@ -52,6 +52,7 @@ static void test_refused(void **state)
 	CHECK("git clone x a\nmake", "FAIL");
 	CHECK("git clone ~/r.git a", "FAIL");
 	CHECK("git clone 'unterminated", "FAIL");
+	CHECK("git clone \"a\\", "FAIL"); /* a backslash, then the end: not past it */
 	CHECK("git clone x a >log", "FAIL");
 	CHECK("git clone x *", "FAIL");
 }
