@@ -215,7 +215,8 @@ setup() {
 	assert_line "$HOME/src/b"
 	assert_line "$HOME/src/c"
 	assert_line "$HOME/src/x\$(touch pwned)"
-	[ ! -e pwned ] && [ ! -e src/pwned ]
+	[ ! -e pwned ]
+	[ ! -e src/pwned ]
 }
 
 @test "continuation lines, # only at line start and ; inside values" {

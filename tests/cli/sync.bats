@@ -155,7 +155,8 @@ requests() {
 	assert_output --partial "would leave"
 	run find "$HOME" -newer "$CONFIG" -name '*rf*'
 	assert_output ""
-	[ ! -e /tmp/ok ] && [ ! -e /tmp/Ok ]
+	[ ! -e /tmp/ok ]
+	[ ! -e /tmp/Ok ]
 	rm "$HOME/src/127.0.0.1/evil"
 	run grove sync github --org evil --api-url "$GITHUB_API"
 	assert_output --partial "cloned evil/Ok"
@@ -188,7 +189,8 @@ requests() {
 		run grove sync github --org acme --api-url "$GITHUB_API"
 		assert_failure 1
 		assert_output --partial "nothing was changed"
-		[ ! -e src ] && [ ! -e .mrconfig ]
+		[ ! -e src ]
+		[ ! -e .mrconfig ]
 	done
 }
 
@@ -361,5 +363,6 @@ requests() {
 	assert_output --partial "cannot list the repositories"
 	assert_output --partial "nothing was changed"
 	[ "$SECONDS" -lt 20 ]
-	[ ! -e src ] && [ ! -e .mrconfig ]
+	[ ! -e src ]
+	[ ! -e .mrconfig ]
 }

@@ -64,12 +64,18 @@ has_colour() {
 	git config --global core.pager "cat >$HOME/core.txt"
 	git config --global pager.diff "cat >$HOME/per-action.txt"
 	on_tty "PAGER='cat >$HOME/pager.txt' GIT_PAGER='cat >$HOME/git-pager.txt' '$GROVE_BIN' diff" >/dev/null
-	[ -s git-pager.txt ] && [ ! -e per-action.txt ] && [ ! -e core.txt ] && [ ! -e pager.txt ]
+	[ -s git-pager.txt ]
+	[ ! -e per-action.txt ]
+	[ ! -e core.txt ]
+	[ ! -e pager.txt ]
 	on_tty "PAGER='cat >$HOME/pager.txt' '$GROVE_BIN' diff" >/dev/null
-	[ -s per-action.txt ] && [ ! -e core.txt ] && [ ! -e pager.txt ]
+	[ -s per-action.txt ]
+	[ ! -e core.txt ]
+	[ ! -e pager.txt ]
 	git config --global --unset pager.diff
 	on_tty "PAGER='cat >$HOME/pager.txt' '$GROVE_BIN' diff" >/dev/null
-	[ -s core.txt ] && [ ! -e pager.txt ]
+	[ -s core.txt ]
+	[ ! -e pager.txt ]
 	git config --global --unset core.pager
 	on_tty "PAGER='cat >$HOME/pager.txt' '$GROVE_BIN' diff" >/dev/null
 	[ -s pager.txt ]

@@ -35,7 +35,8 @@ teardown() {
 	[ "$(git -C src/foo rev-parse HEAD)" = "$(git -C "$HOME/remotes/foo.git" rev-parse main)" ]
 	grep -q mine src/foo/a.txt
 	[ "$(git -C src/foo diff --cached --name-only)" = staged.txt ]
-	[ -f src/foo/loose.txt ] && [ -f src/foo/up.txt ]
+	[ -f src/foo/loose.txt ]
+	[ -f src/foo/up.txt ]
 	run git -C src/foo status --porcelain
 	assert_output "$(printf ' M a.txt\nA  staged.txt\n?? loose.txt')"
 }
@@ -120,9 +121,11 @@ teardown() {
 	assert_success
 	assert_line "cloned into $HOME/src/foo"
 	assert_line 'grove update: 1 cloned'
-	[ -f src/foo/a.txt ] && [ -f src/foo/fixed ]
+	[ -f src/foo/a.txt ]
+	[ -f src/foo/fixed ]
 	[ "$(git -C src/foo rev-parse --abbrev-ref @{u})" = origin/main ]
-	ls -a src | grep -q grove-clone && false || true
+	# no clone folder left behind
+	[ -z "$(ls -a src | grep grove-clone)" ]
 }
 
 @test "checkout clones what is missing with its parent folders, skips what exists" {
@@ -167,7 +170,8 @@ teardown() {
 	assert_failure 1
 	assert_line --partial 'grove checkout: failed: clone: '
 	assert_line 'grove checkout: failed: checkout command failed'
-	[ ! -e src/nope ] && [ ! -e src/shell ]
+	[ ! -e src/nope ]
+	[ ! -e src/shell ]
 	run bash -c "ls -A src"
 	assert_output ''
 }
@@ -359,7 +363,9 @@ assert s["summary"]["ok"] == 1 and s["summary"]["failed"] == 1, s
 	assert_success
 	assert_line --regexp '^updated [0-9a-f]{7}\.\.[0-9a-f]{7} \(1 commit, 2 local rebased\)$'
 	[ "$(git -C src/foo rev-parse HEAD~2)" = "$(git -C "$HOME/remotes/foo.git" rev-parse main)" ]
-	[ -f src/foo/mine.txt ] && [ -f src/foo/mine2.txt ] && [ -f src/foo/up.txt ]
+	[ -f src/foo/mine.txt ]
+	[ -f src/foo/mine2.txt ]
+	[ -f src/foo/up.txt ]
 	grep -q dirty src/foo/a.txt
 	run git -C src/foo status --porcelain
 	assert_output ' M a.txt'
@@ -380,7 +386,8 @@ assert s["summary"]["ok"] == 1 and s["summary"]["failed"] == 1, s
 	[ "$(git -C src/foo rev-parse HEAD)" = "$head" ]
 	[ "$(cat src/foo/a.txt)" = ours ]
 	[ -z "$(git -C src/foo status --porcelain)" ]
-	[ ! -d src/foo/.git/rebase-merge ] && [ ! -d src/foo/.git/rebase-apply ]
+	[ ! -d src/foo/.git/rebase-merge ]
+	[ ! -d src/foo/.git/rebase-apply ]
 }
 
 @test "repositories libgit2 cannot handle are updated by git pull --ff-only" {
