@@ -10,7 +10,9 @@
 # that would not otherwise start libgit2 (one repository sent to git with
 # GROVE_LARGE_INDEX=1), with and without --color=never: git's colour
 # settings are read through libgit2, which grove starts for them only when
-# the output is a terminal, so on this pipe the two should match.
+# the output is a terminal, so on this pipe the two should match. The same
+# pair for the repository read by libgit2, where the settings are always
+# read: what reading git's configuration files costs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -42,6 +44,8 @@ hyperfine -N -w 5 -r "$runs" --export-json "$json" \
 	-n touch4k "'$pagefault' 8" -n touch2m "'$pagefault' 8 huge" \
 	-n git_route "env GROVE_CONFIG='$home/small.mrconfig' GROVE_LARGE_INDEX=1 '$grove' -c '$home/small.mrconfig' -a status" \
 	-n git_route_nocolor "env GROVE_CONFIG='$home/small.mrconfig' GROVE_LARGE_INDEX=1 '$grove' -c '$home/small.mrconfig' -a --color=never status" \
+	-n inproc "env GROVE_CONFIG='$home/small.mrconfig' '$grove' -c '$home/small.mrconfig' -a status" \
+	-n inproc_nocolor "env GROVE_CONFIG='$home/small.mrconfig' '$grove' -c '$home/small.mrconfig' -a --color=never status" \
 	>/dev/null
 declare -A m
 while read -r name ms; do m[$name]=$ms; done < <(hyperfine_medians "$json")
@@ -62,6 +66,8 @@ Command: \`bench/startup.sh -r $runs\` (medians of $runs runs by hyperfine, mill
 | the same in 2 MiB transparent huge pages | ${m[touch2m]} |
 | \`grove status\` of one repository read by git, to a pipe | ${m[git_route]} |
 | the same with \`--color=never\` | ${m[git_route_nocolor]} |
+| \`grove status\` of the same repository read by libgit2, to a pipe | ${m[inproc]} |
+| the same with \`--color=never\` (git's configuration not read) | ${m[inproc_nocolor]} |
 
 - \`grove --version\`: ${m[version]} ms (bar: 2 ms; this machine starts an empty program in ${m[true]} ms)
 - reading and selecting from $n sections, whole command: ${m[list_one]} ms (bar: 30 ms)"
