@@ -224,19 +224,6 @@ size_t cmd_jobs_local(const struct cmd_ctx *ctx)
 	return cmd_jobs(ctx, n > 0 ? (size_t)n * 2 : 2);
 }
 
-/* git's boolean spellings: 1 true, 0 false, -1 neither */
-static int git_bool(const char *v)
-{
-	static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off", "0" };
-	for (size_t i = 0; i < 4; i++) {
-		if (!strcasecmp(v, yes[i]))
-			return 1;
-		if (!strcasecmp(v, no[i]))
-			return 0;
-	}
-	return -1;
-}
-
 /* a setting of the user's git configuration, or NULL; a configuration git
  * could not read either is said once, and its settings taken as unset */
 static char *git_setting(const char *key)
@@ -259,7 +246,7 @@ static enum output_color_mode git_color_mode(const char *action)
 		v = git_setting("color.ui");
 	if (v && !strcasecmp(v, "always"))
 		cm = COLOR_MODE_ALWAYS;
-	else if (v && (!strcasecmp(v, "never") || git_bool(v) == 0))
+	else if (v && (!strcasecmp(v, "never") || gitops_config_bool(v) == 0))
 		cm = COLOR_MODE_NEVER;
 	free(v);
 	free(key);
@@ -292,9 +279,9 @@ int cmd_pager_start(const struct cmd_ctx *ctx)
 	char *key = xasprintf("pager.%s", ctx->action);
 	per = git_setting(key);
 	free(key);
-	if (per && git_bool(per) == 0)
+	if (per && gitops_config_bool(per) == 0)
 		goto out;
-	if (!prog && per && git_bool(per) < 0)
+	if (!prog && per && gitops_config_bool(per) < 0)
 		prog = per;
 	if (!prog && (core = git_setting("core.pager")))
 		prog = core;

@@ -56,6 +56,15 @@ int gitops_user_config(const char *key, char **value, char **err)
 	return e == 0 ? 0 : e == GIT_ENOTFOUND ? 1 : -1;
 }
 
+int gitops_config_bool(const char *value)
+{
+	int b;
+	if (git_config_parse_bool(&b, value) == 0)
+		return b != 0;
+	git_error_clear();
+	return -1;
+}
+
 const char *gitops_error(void)
 {
 	const git_error *e = git_error_last();

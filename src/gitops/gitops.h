@@ -21,6 +21,9 @@ int gitops_ready(void);
  * 0 with *value set, 1 when it is not set, -1 with *err set when the
  * configuration cannot be read */
 int gitops_user_config(const char *key, char **value, char **err);
+/* a configuration value as git reads a boolean (true/yes/on, false/no/off,
+ * numbers): 1, 0, or -1 when it is not one (a pager command, "always") */
+int gitops_config_bool(const char *value);
 /* after every worker has been joined */
 void gitops_shutdown(void);
 
