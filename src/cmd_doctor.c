@@ -157,8 +157,10 @@ static void doctor_work(void *arg, size_t i)
 		job->skipped = skip > 0;
 		job->kind = skip < 0 ? FOUND_FAILED : FOUND_NOTHING;
 	} else if (lstat(r->path, &st) < 0) {
-		job->kind = errno == ENOENT ? FOUND_MISSING : FOUND_FAILED;
-		job->msg = errno == ENOENT ? NULL : xstrdup(strerror(errno));
+		/* ENOTDIR: a file where a folder above it should be; nothing there either */
+		int gone = errno == ENOENT || errno == ENOTDIR;
+		job->kind = gone ? FOUND_MISSING : FOUND_FAILED;
+		job->msg = gone ? NULL : xasprintf("cannot look at it: %s", strerror(errno));
 	} else if (!S_ISDIR(st.st_mode)) {
 		job->kind = FOUND_NOT_REPO;
 		job->msg = xstrdup("not a folder");

@@ -28,6 +28,8 @@ setup() {
 
 	[src/file]
 
+	[src/file/below]
+
 	[src/a/]
 	checkout = git clone 'https://example.com/other.git' 'a'
 	EOF2
@@ -40,10 +42,11 @@ setup() {
 	assert_line 'grove doctor: missing: src/gone (grove checkout clones it; --fix unregisters it)'
 	assert_line 'grove doctor: not a repository: src/plain (--fix unregisters it)'
 	assert_line 'grove doctor: not a repository: src/file: not a folder (--fix unregisters it)'
+	assert_line 'grove doctor: missing: src/file/below (grove checkout clones it; --fix unregisters it)'
 	assert_line --regexp '^grove doctor: registered 2 times: src/a \(\.mrconfig line 1, \.mrconfig line [0-9]+\)$'
 	assert_line "grove doctor: not registered: src/c (grove register 'src/c'; --fix registers it)"
-	assert_line 'grove doctor: finished (7 problems)'
-	assert_line "grove doctor: 'grove doctor --fix' registers 1 and unregisters 3 of them"
+	assert_line 'grove doctor: finished (8 problems)'
+	assert_line "grove doctor: 'grove doctor --fix' registers 1 and unregisters 4 of them"
 	cmp .mrconfig before
 }
 
