@@ -32,7 +32,7 @@ const struct option_def options[] = {
 	{ "porcelain", OPTID_PORCELAIN, VALUE_NONE, NULL, OPT_PORCELAIN,
 	  "stable tab-separated fields, one line each" },
 	{ "json", OPTID_JSON, VALUE_NONE, NULL, OPT_JSON,
-	  "one JSON object per line, then a summary" },
+	  "one JSON object a line (actions that sum up: then a summary)" },
 	{ "dirty", OPTID_DIRTY, VALUE_NONE, NULL, OPT_FILTERS, "only repositories with changes" },
 	{ "ahead", OPTID_AHEAD, VALUE_NONE, NULL, OPT_FILTERS,
 	  "only repositories ahead of their upstream" },
