@@ -36,7 +36,7 @@ DEB_PACKAGES = build-essential pkg-config git libgit2-dev libcurl4-openssl-dev \
 	myrepos gita time man-db python3 openssh-client openssh-server hyperfine valgrind \
 	clang libclang-rt-14-dev zsh fish bash-completion
 
-.PHONY: all deps check check-valgrind check-tsan unit replay cli demo install uninstall dist distcheck clean bench fuzz fuzz-build FORCE
+.PHONY: all deps fresh-check check check-valgrind check-tsan unit replay cli demo install uninstall dist distcheck clean bench fuzz fuzz-build FORCE
 
 all: grove
 
@@ -185,6 +185,10 @@ distcheck: dist
 	$(BUILD)/distcheck/dest$(BINDIR)/grove --version
 	$(BUILD)/distcheck/dest$(BINDIR)/grove help >/dev/null
 	@echo "distcheck: $(DIST).tar.gz builds, passes its unit tests and installs"
+
+# the README's two commands on a fresh Debian root (as root: debootstrap, chroot)
+fresh-check:
+	tests/fresh-machine/run
 
 clean:
 	rm -rf $(BUILD) grove
