@@ -8,12 +8,11 @@ VERSION = 0.1.0
 CC ?= cc
 PKGS = libgit2 libcjson inih
 # libcurl is compiled against but loaded when sync needs it (src/http.c)
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldl
+CFLAGS_PKGS = $(PKGS) libcurl
 CFLAGS ?= -O2 -g
 WARN = -std=c11 -Wall -Wextra -Werror
 CPPFLAGS += -D_GNU_SOURCE -DGROVE_VERSION='"$(VERSION)"' -Isrc
-LDLIBS += $(PKG_LIBS) -lpthread
+LDLIBS += $(PKG_LIBS) -ldl -lpthread
 ifneq ($(SANITIZE),)
 CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
@@ -30,13 +29,35 @@ LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-# Debian packages the build, the tests, the demo and the benchmarks need
-DEB_PACKAGES = build-essential pkg-config git libgit2-dev libcurl4-openssl-dev \
-	libcjson-dev libinih-dev libcmocka-dev bats bats-assert bats-support \
-	myrepos gita time man-db python3 openssh-client openssh-server hyperfine valgrind \
-	clang libclang-rt-14-dev zsh fish bash-completion
+# Debian packages: what building and running grove needs, and what only the
+# tests, the fuzzers, the sanitizer builds and the benchmarks need. `make
+# deps` installs the first list, and the second too when a goal on the same
+# command line (or SANITIZE) calls for it; `make deps-test` installs both.
+DEB_BUILD = build-essential pkg-config git ca-certificates openssh-client \
+	libgit2-dev libcurl4-openssl-dev libcjson-dev libinih-dev
+DEB_TEST = libcmocka-dev bats bats-assert bats-support myrepos gita time man-db python3 \
+	openssh-server hyperfine valgrind clang libclang-rt-14-dev zsh fish bash-completion \
+	debootstrap
+TEST_GOALS = deps-test check unit replay cli check-tsan check-valgrind fuzz fuzz-build bench \
+	distcheck fresh-check
+DEPS_GOALS = deps deps-test
+DEB_PACKAGES = $(DEB_BUILD) $(if $(or $(SANITIZE),$(filter $(TEST_GOALS),$(MAKECMDGOALS))),$(DEB_TEST))
 
-.PHONY: all deps fresh-check check check-valgrind check-tsan unit replay cli demo install uninstall dist distcheck clean bench fuzz fuzz-build FORCE
+# pkg-config is asked when a recipe first needs the flags (after `make deps`
+# when it is on the same command line), not when make reads this file: a
+# package it cannot find stops the build with its name and `run: make deps`
+PKG_DIR = $(BUILD)/pkg
+PKG_CFLAGS = $(file <$(PKG_DIR)/cflags)
+PKG_LIBS = $(file <$(PKG_DIR)/libs)
+PKG_TEST_LIBS = $(file <$(PKG_DIR)/test-libs)
+$(PKG_DIR)/cflags: FORCE | $(filter $(DEPS_GOALS),$(MAKECMDGOALS))
+	@scripts/pkg-flags $@ --cflags $(CFLAGS_PKGS)
+$(PKG_DIR)/libs: FORCE | $(filter $(DEPS_GOALS),$(MAKECMDGOALS))
+	@scripts/pkg-flags $@ --libs $(PKGS)
+$(PKG_DIR)/test-libs: FORCE | $(filter $(DEPS_GOALS),$(MAKECMDGOALS))
+	@scripts/pkg-flags $@ --libs cmocka
+
+.PHONY: all deps deps-test fresh-check check check-valgrind check-tsan unit replay cli demo install uninstall dist distcheck clean bench fuzz fuzz-build FORCE
 
 all: grove
 
@@ -46,17 +67,18 @@ $(BUILD)/flags: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(FLAGS)' | cmp -s - $@ || echo '$(FLAGS)' >$@
 
-grove: $(BUILD)/src/main.o $(LIB_OBJS)
+grove: $(BUILD)/src/main.o $(LIB_OBJS) $(PKG_DIR)/libs
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h src/gitops/*.h) $(BUILD)/flags
+# header dependencies come from the compiler (-MMD -MP, the .d files)
+$(BUILD)/%.o: %.c $(BUILD)/flags $(PKG_DIR)/cflags
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(BUILD)/flags
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(BUILD)/flags $(PKG_DIR)/libs $(PKG_DIR)/test-libs
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) \
-		$(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -MMD -MP -o $@ $< $(LIB_OBJS) \
+		$(LDLIBS) $(PKG_TEST_LIBS)
 
 # the benchmarks' floor: the least work that tells a dirty repository;
 # and what a first touch of fresh memory costs (behind src/heap.c)
@@ -86,23 +108,24 @@ fuzz-build: $(FUZZ_BINS)
 
 # the same targets without libFuzzer, replayed over their corpora by make check
 REPLAY_BINS = $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
-$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJS) $(BUILD)/flags
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJS) $(BUILD)/flags $(PKG_DIR)/libs
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -MMD -MP -o $@ $< tests/fuzz/replay.c \
 		$(LIB_OBJS) $(LDLIBS)
 
 replay: $(REPLAY_BINS)
 	@set -e; for t in $(FUZZ_TARGETS); do $(BUILD)/tests/replay_$$t tests/fuzz/corpus/$$t/*; done
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJS) $(BUILD)/flags
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJS) $(BUILD)/flags $(PKG_DIR)/libs
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< \
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -MMD -MP -fsanitize=fuzzer -o $@ $< \
 		$(LIB_OBJS) $(LDLIBS)
 
 deps:
-	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	$$SUDO apt-get update -q && \
-	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $(DEB_PACKAGES)
+	@scripts/deps $(DEB_PACKAGES)
+
+deps-test:
+	@scripts/deps $(DEB_BUILD) $(DEB_TEST)
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -180,7 +203,7 @@ dist:
 distcheck: dist
 	rm -rf $(BUILD)/distcheck && mkdir -p $(BUILD)/distcheck
 	tar -xzf $(DIST).tar.gz -C $(BUILD)/distcheck
-	cd $(BUILD)/distcheck/$(DIST) && $(MAKE) deps && $(MAKE) && $(MAKE) unit && \
+	cd $(BUILD)/distcheck/$(DIST) && $(MAKE) deps && $(MAKE) && $(MAKE) deps unit && \
 		$(MAKE) install DESTDIR=$(CURDIR)/$(BUILD)/distcheck/dest
 	$(BUILD)/distcheck/dest$(BINDIR)/grove --version
 	$(BUILD)/distcheck/dest$(BINDIR)/grove help >/dev/null
@@ -192,3 +215,5 @@ fresh-check:
 
 clean:
 	rm -rf $(BUILD) grove
+
+-include $(patsubst %,%.d,$(basename $(LIB_OBJS) $(BUILD)/src/main.o) $(UNIT_BINS) $(REPLAY_BINS) $(FUZZ_BINS))
