@@ -355,15 +355,19 @@ assert lines[2] == {"summary": {"action": "status", "ok": 1, "failed": 1, "skipp
 }
 
 @test "a Ctrl-C stops new work, prints the summary so far and exits 130" {
-	# each repository takes 2 s (its skip test sleeps); the signal comes
-	# after 3 s: one is done, one is running and finishes, four never start
+	# each repository takes 2 s (its skip test sleeps) and says when it
+	# starts; the signal comes once the second has started, however slow
+	# the machine: one is done, one is running and finishes, four never start
 	for i in 1 2 3 4 5 6; do
 		mkrepo "src/r$i"
-		printf '[src/r%s]\nskip = sleep 2; false\n\n' "$i" >>.mrconfig
+		printf '[src/r%s]\nskip = touch "$MR_REPO.started"; sleep 2; false\n\n' "$i" >>.mrconfig
 	done
 	"$GROVE_BIN" -a -j 1 status >out.txt 2>err.txt &
-	local pid=$!
-	sleep 3
+	local pid=$! i
+	for ((i = 0; i < 600; i++)); do
+		[ -e src/r2.started ] && break
+		sleep 0.05
+	done
 	kill -INT "$pid"
 	local rc=0
 	wait "$pid" || rc=$?
@@ -371,6 +375,7 @@ assert lines[2] == {"summary": {"action": "status", "ok": 1, "failed": 1, "skipp
 	grep -q 'grove status: interrupted' err.txt
 	grep -q 'grove status: finished (2 ok)' out.txt
 	[ "$(grep -c '^src/r' out.txt)" -eq 2 ]
+	[ ! -e src/r3.started ]
 }
 
 @test "status takes no arguments and rejects options of other actions" {
