@@ -312,6 +312,38 @@ setup() {
 	[ ! -e "$HOME/ran" ]
 }
 
+@test "an untrusted checkout cannot hand git clone an option: no word may start with -" {
+	# the program an attacker ships beside the untrusted .mrconfig, and a
+	# repository for git clone to read with it as upload-pack
+	mkdir -p proj
+	printf '#!/bin/sh\ntouch "$HOME/ran"\nexec git-upload-pack "$@"\n' >proj/evil.sh
+	chmod +x proj/evil.sh
+	git init -q --bare proj/b.git
+	cd proj
+	local c
+	for c in 'git clone -u./evil.sh b.git' 'git clone b.git -u./evil.sh' \
+		"git clone '-u./evil.sh' b.git" 'git clone --upload-pack=./evil.sh b.git' \
+		'git clone -q -u./evil.sh b.git x' 'git clone ext::./evil.sh x' \
+		'git clone fd::3 x' 'git clone b.git -x' \
+		'git clone --template=t b.git x' 'git clone -- b.git x'; do
+		printf '[x]\ncheckout = %s\n' "$c" >.mrconfig
+		run grove checkout
+		assert_failure 2
+		assert_line "grove: illegal checkout command \"$c\" in untrusted $HOME/proj/.mrconfig line 2"
+		[ ! -e "$HOME/ran" ]
+		[ ! -e x ]
+	done
+	# what myrepos writes, with the options git clone can safely take
+	for c in "git clone 'https://example.invalid/a.git' 'x'" 'git clone -q ssh://git@example.invalid/o/a.git x' \
+		'git clone --quiet git@example.invalid:o/a.git x' 'git clone example.invalid:o/a.git x' \
+		'git clone git://example.invalid/a.git x' 'git clone file:///srv/git/a.git x' \
+		'git clone /srv/git/a.git x' 'git clone ../a.git x' 'git clone --bare b.git x' 'git clone b.git'; do
+		printf '[x]\ncheckout = %s\n' "$c" >.mrconfig
+		run grove list
+		assert_success
+	done
+}
+
 @test "bad registry files exit 2, name file and line, and change nothing" {
 	mkrepo src/a
 	check_bad() {
