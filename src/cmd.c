@@ -58,7 +58,7 @@ const struct cmd cmd_table[] = {
 	{ "__complete", cmd_complete, CMD_HIDDEN | CMD_OWNARGS, 0, "WORD...",
 	  "what the shell completion scripts offer for the last WORD" },
 };
-const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
+const size_t cmd_table_len = ARRAY_SIZE(cmd_table);
 
 /* an action defined only by registry keys */
 const struct cmd cmd_user_defined = { "(user-defined)", cmd_shell, CMD_SHELL, 0,
@@ -71,7 +71,7 @@ static const struct {
 
 const struct cmd *cmd_lookup(const char *name)
 {
-	for (size_t i = 0; i < sizeof(builtin_aliases) / sizeof(builtin_aliases[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_aliases); i++)
 		if (!strcmp(name, builtin_aliases[i].alias))
 			name = builtin_aliases[i].action;
 	for (size_t i = 0; i < cmd_table_len; i++)
@@ -87,7 +87,7 @@ static int is_setting_key(const char *key)
 	static const char *const settings[] = { "checkout", "skip",   "deleted", "order",
 						"chain",    "include", "lib",	  "fixups",
 						"jobs",	    "groups",  "grove_source" };
-	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(settings); i++)
 		if (!strcmp(key, settings[i]))
 			return 1;
 	return starts_with(key, "pre_") || starts_with(key, "post_") || ends_with(key, "_test") ||
@@ -145,7 +145,7 @@ static const char *alias_of(const struct registry *reg, const char *word)
 	for (size_t i = 0; reg && i < reg->alias_names.n; i++)
 		if (!strcmp(reg->alias_names.items[i], word))
 			return reg->alias_actions.items[i];
-	for (size_t i = 0; i < sizeof(builtin_aliases) / sizeof(builtin_aliases[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_aliases); i++)
 		if (!strcmp(builtin_aliases[i].alias, word))
 			return builtin_aliases[i].action;
 	return NULL;
@@ -173,7 +173,7 @@ int cmd_resolve(const struct registry *reg, const char *word, char **action, str
 			if (starts_with(reg->alias_names.items[i], word) &&
 			    !strlist_has(&matches, reg->alias_names.items[i]))
 				strlist_push(&matches, reg->alias_names.items[i]);
-		for (size_t i = 0; i < sizeof(builtin_aliases) / sizeof(builtin_aliases[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(builtin_aliases); i++)
 			if (starts_with(builtin_aliases[i].alias, word))
 				strlist_push(&matches, builtin_aliases[i].alias);
 	}

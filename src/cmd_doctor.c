@@ -43,7 +43,7 @@ static int clone_option_takes_value(const char *w)
 					    "--depth", "--reference", "-u", "--upload-pack",
 					    "--template", "--separate-git-dir", "--filter", "-j",
 					    "--jobs", "--shallow-since", "--shallow-exclude" };
-	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
 		if (!strcmp(w, opts[i]))
 			return 1;
 	return 0;

@@ -285,7 +285,7 @@ static void print_details(struct net_run *run)
 	static const enum net_outcome shown[] = { OUT_UPDATED, OUT_FETCHED, OUT_UP_TO_DATE,
 						  OUT_CLONED, OUT_REFUSED };
 	struct strbuf sb = STRBUF_INIT;
-	for (size_t k = 0; k < sizeof(shown) / sizeof(shown[0]); k++)
+	for (size_t k = 0; k < ARRAY_SIZE(shown); k++)
 		if (run->counts[shown[k]])
 			strbuf_addf(&sb, "%s%zu %s", sb.len ? ", " : "", run->counts[shown[k]],
 				    outcome_summary[shown[k]]);

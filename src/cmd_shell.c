@@ -120,7 +120,7 @@ static const char *find_command(const struct registry_repo *r, const char *actio
 	char *key = xasprintf("%s_%s", vcs, action);
 	code = registry_repo_get(r, key);
 	free(key);
-	for (size_t i = 0; !code && !strcmp(vcs, "git") && i < sizeof(git_commands) / sizeof(git_commands[0]); i++)
+	for (size_t i = 0; !code && !strcmp(vcs, "git") && i < ARRAY_SIZE(git_commands); i++)
 		if (!strcmp(git_commands[i].action, action))
 			code = git_commands[i].code;
 out:

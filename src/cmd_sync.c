@@ -96,7 +96,7 @@ static int sync_option(struct sync_opts *so, const char *key, const char *value,
 		so->ssh = !strcmp(value, "ssh");
 		return 0;
 	}
-	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(opts); k++) {
 		if (strcmp(key, opts[k].name))
 			continue;
 		if (!opts[k].is_flag) {
@@ -118,7 +118,7 @@ static int sync_option(struct sync_opts *so, const char *key, const char *value,
 static int takes_value(const char *key)
 {
 	static const char *const v[] = { "user", "org", "root", "api-url", "match", "exclude", "protocol" };
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
 		if (!strcmp(key, v[i]))
 			return 1;
 	return 0;

@@ -45,7 +45,7 @@ static int curl_load(char **err)
 		*err = xasprintf("cannot load libcurl: %s", dlerror());
 		return -1;
 	}
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(syms); i++) {
 		*syms[i].fn = dlsym(curl.lib, syms[i].name);
 		if (!*syms[i].fn) {
 			*err = xasprintf("cannot load libcurl: no %s", syms[i].name);

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "util.h"
+
 const struct option_def options[] = {
 	{ "directory", 'd', VALUE_DIR, "DIR", 0, "act as if run in DIR" },
 	{ "config", 'c', VALUE_FILE, "FILE", 0, "read FILE instead of the nearest .mrconfig" },
@@ -54,7 +56,7 @@ const struct option_def options[] = {
 	  "register and unregister what was found, after asking" },
 	{ "yes", OPTID_YES, VALUE_NONE, NULL, OPT_FIX, "with --fix: do not ask" },
 };
-const size_t options_len = sizeof(options) / sizeof(options[0]);
+const size_t options_len = ARRAY_SIZE(options);
 
 const struct option_def *options_find_long(const char *name, size_t len)
 {

@@ -63,9 +63,11 @@ int trust_repo_name(const char *s)
 	return 1;
 }
 
-static int trusted_url(const char *s)
+/* myrepos' characters for a URL, and never a leading '-' (git would take
+ * the word for an option: -u./evil.sh is an upload-pack to run) */
+static int url_chars(const char *s)
 {
-	if (!*s)
+	if (!*s || *s == '-')
 		return 0;
 	for (; *s; s++)
 		if (!isalnum((unsigned char)*s) && !strchr("-_.+:@/", *s))
@@ -73,7 +75,42 @@ static int trusted_url(const char *s)
 	return 1;
 }
 
-/* myrepos' templates `git clone $url $repo` and `git clone --bare $url $repo` */
+/* a URL git reaches by its own transports: a scheme of the five it always
+ * allows, [user@]host:path (ssh, as git reads it), or a local path. Not
+ * TRANSPORT::ADDRESS (a remote helper program, ext:: runs a command). */
+static int trusted_url(const char *s)
+{
+	static const char *const schemes[] = { "https://", "http://", "ssh://", "git://", "file://" };
+	if (!url_chars(s))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(schemes); i++)
+		if (starts_with(s, schemes[i]))
+			return s[strlen(schemes[i])] != '\0';
+	const char *colon = strchr(s, ':');
+	if (!colon)
+		return 1;
+	if (colon[1] == ':' || colon[1] == '\0')
+		return 0;
+	/* scp-like: no slash before the colon, a host that is not empty */
+	const char *host = memchr(s, '@', (size_t)(colon - s));
+	host = host ? host + 1 : s;
+	return host < colon && !memchr(s, '/', (size_t)(colon - s)) && *host != '-';
+}
+
+/* the folder a clone makes: a name an untrusted file may use, not an option */
+static int trusted_dir(const char *s)
+{
+	return *s != '-' && trust_repo_name(s);
+}
+
+static int clone_option(const char *w)
+{
+	return !strcmp(w, "--quiet") || !strcmp(w, "-q") || !strcmp(w, "--bare");
+}
+
+/* `git clone [--quiet|-q|--bare]... URL [DIR]`: myrepos' templates `git
+ * clone $url $repo` and `git clone --bare $url $repo`, and the quiet flag;
+ * nothing else may start with '-' */
 int trust_checkout(const char *cmd)
 {
 	char *copy = xstrdup(cmd), *save = NULL;
@@ -85,7 +122,7 @@ int trust_checkout(const char *cmd)
 	if (strpbrk(cmd, "\n\r"))
 		goto out;
 	for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-		if (n == 8)
+		if (n == ARRAY_SIZE(w))
 			goto out;
 		size_t l = strlen(t);
 		if (l >= 2 && (t[0] == '\'' || t[0] == '"') && t[l - 1] == t[0]) {
@@ -97,12 +134,12 @@ int trust_checkout(const char *cmd)
 	if (n < 3 || strcmp(w[0], "git") || strcmp(w[1], "clone"))
 		goto out;
 	size_t u = 2;
-	if (!strcmp(w[2], "--bare"))
-		u = 3;
+	while (u < n && clone_option(w[u]))
+		u++;
 	if (n < u + 1 || n > u + 2 || !trusted_url(w[u]))
 		goto out;
 	if (n == u + 2) {
-		ok = trust_repo_name(w[u + 1]);
+		ok = trusted_dir(w[u + 1]);
 	} else {
 		const char *e = w[u] + strlen(w[u]);
 		while (e > w[u] && e[-1] == '/')
@@ -111,7 +148,7 @@ int trust_checkout(const char *cmd)
 		while (b > w[u] && b[-1] != '/')
 			b--;
 		char *name = xstrndup(b, (size_t)(e - b));
-		ok = *name && trust_repo_name(name);
+		ok = *name && trusted_dir(name);
 		free(name);
 	}
 out:

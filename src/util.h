@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 struct strbuf {
 	char *buf;   /* always NUL-terminated once initialised */
 	size_t len;

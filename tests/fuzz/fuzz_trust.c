@@ -14,6 +14,33 @@ static void check_inert(const char *s)
 			abort();
 }
 
+/* the words a shell hands git: after git and clone, only the options
+ * --quiet, -q and --bare, and nothing else starting with '-' (git would take
+ * it for an option: -u PROGRAM runs PROGRAM); no remote helper (A::B) */
+static void check_words(const char *s)
+{
+	char *copy = xstrdup(s), *save = NULL;
+	int n = 0, options_over = 0;
+	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save), n++) {
+		size_t l = strlen(w);
+		if (l >= 2 && (w[0] == '\'' || w[0] == '"') && w[l - 1] == w[0]) {
+			w[l - 1] = '\0';
+			w++;
+		}
+		if (n < 2)
+			continue;
+		int option = !strcmp(w, "--quiet") || !strcmp(w, "-q") || !strcmp(w, "--bare");
+		if (w[0] == '-' && (!option || options_over))
+			abort();
+		if (!option)
+			options_over = 1;
+		size_t scheme = strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+		if (!strncmp(w + scheme, "::", 2))
+			abort();
+	}
+	free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	char *s = xstrndup((const char *)data, size);
@@ -26,6 +53,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		/* the command is git, quoted or not ('git' is git to a shell) */
 		const char *cmd = s + strspn(s, " \t");
 		check_inert(s);
+		check_words(s);
 		if (strncmp(cmd, "git", 3) && strncmp(cmd, "'git'", 5) && strncmp(cmd, "\"git\"", 5))
 			abort();
 	}
