@@ -144,3 +144,14 @@ fsck_all() {
 		git -C "$r" fsck --no-progress >/dev/null 2>&1 || { echo "fsck failed in $r" >&2; return 1; }
 	done
 }
+
+# start_hostile_git MODE [RATE]: tests/servers/hostile_git.py (a git://
+# server that attacks its client); sets HOSTILE_PORT
+start_hostile_git() {
+	local pf="$BATS_TEST_TMPDIR/hostile-$1.port"
+	rm -f "$pf"
+	python3 "$SERVERS_DIR/hostile_git.py" "$1" "$pf" ${2:+"$2"} 2>"$BATS_TEST_TMPDIR/hostile.err" &
+	SERVER_PIDS+=($!)
+	wait_file "$pf"
+	HOSTILE_PORT=$(cat "$pf")
+}
