@@ -1,4 +1,5 @@
 #include "gitops/net.h"
+#include "gitops/advert.h"
 #include "gitops/transport_ssh.h"
 #include "util.h"
 
@@ -24,28 +25,73 @@ int net_timeout(void)
 	return config.timeout_sec;
 }
 
-static long long now_ms(void)
+long long net_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int net_wait(int fd, short events)
+int net_cancelled(void)
 {
-	long long deadline = now_ms() + (long long)config.timeout_sec * 1000;
+	return config.cancelled && config.cancelled();
+}
+
+void net_window_init(struct net_window *w, const char *peer)
+{
+	w->start_ms = net_now_ms();
+	w->bytes = w->received = 0;
+	w->peer = xstrdup(peer);
+}
+
+void net_window_release(struct net_window *w)
+{
+	free(w->peer);
+	w->peer = NULL;
+}
+
+void net_window_add(struct net_window *w, size_t n, int incoming)
+{
+	w->bytes += n;
+	if (incoming)
+		w->received += n;
+}
+
+/* a window that has run its length opens the next one if it saw progress;
+ * 0, or -1 with the error set when it did not */
+static int window_check(struct net_window *w, long long now)
+{
+	long long len = (long long)config.timeout_sec * 1000;
+	if (now - w->start_ms < len)
+		return 0;
+	if (w->bytes >= NET_PROGRESS_BYTES) {
+		w->start_ms = now;
+		w->bytes = 0;
+		return 0;
+	}
+	if (!w->received)
+		git_error_set(GIT_ERROR_NET, "timed out after %d s: no answer from %s",
+			      config.timeout_sec, w->peer);
+	else
+		git_error_set(GIT_ERROR_NET,
+			      "timed out after %d s without progress (less than 1 KiB) from %s",
+			      config.timeout_sec, w->peer);
+	return -1;
+}
+
+int net_wait(struct net_window *w, int fd, short events)
+{
 	for (;;) {
-		if (config.cancelled && config.cancelled()) {
+		if (net_cancelled()) {
 			git_error_set_str(GIT_ERROR_NET, "interrupted");
 			return GIT_EUSER;
 		}
-		long long left = deadline - now_ms();
-		if (left <= 0) {
-			git_error_set_str(GIT_ERROR_NET, "timed out");
+		long long now = net_now_ms();
+		if (window_check(w, now) < 0)
 			return GIT_ERROR;
-		}
+		long long left = w->start_ms + (long long)config.timeout_sec * 1000 - now;
 		struct pollfd p = { fd, events, 0 };
-		int n = poll(&p, 1, left < SLICE_MS ? (int)left : SLICE_MS);
+		int n = poll(&p, 1, left < SLICE_MS ? (int)(left > 0 ? left : 0) : SLICE_MS);
 		if (n > 0)
 			return 1;
 		if (n < 0 && errno != EINTR) {
@@ -59,16 +105,17 @@ struct sock_stream {
 	git_stream parent;
 	char *host, *port;
 	int fd;
+	struct net_window window;
 };
 
-static int try_connect(const struct addrinfo *ai)
+static int try_connect(struct net_window *w, const struct addrinfo *ai)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
 	if (fd < 0)
 		return -1;
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		return fd;
-	if (errno == EINPROGRESS && net_wait(fd, POLLOUT) == 1) {
+	if (errno == EINPROGRESS && net_wait(w, fd, POLLOUT) == 1) {
 		int err = 0;
 		socklen_t len = sizeof(err);
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
@@ -95,7 +142,7 @@ static int sock_connect(git_stream *stream)
 	}
 	int last = 0;
 	for (struct addrinfo *ai = res; ai && s->fd < 0; ai = ai->ai_next) {
-		s->fd = try_connect(ai);
+		s->fd = try_connect(&s->window, ai);
 		last = errno;
 	}
 	freeaddrinfo(res);
@@ -117,13 +164,15 @@ static ssize_t sock_read(git_stream *stream, void *data, size_t len)
 	struct sock_stream *s = (struct sock_stream *)stream;
 	for (;;) {
 		ssize_t n = recv(s->fd, data, len, 0);
-		if (n >= 0)
+		if (n >= 0) {
+			net_window_add(&s->window, (size_t)n, 1);
 			return n;
+		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
 			git_error_set(GIT_ERROR_NET, "cannot read from %s: %s", s->host, strerror(errno));
 			return -1;
 		}
-		int w = net_wait(s->fd, POLLIN);
+		int w = net_wait(&s->window, s->fd, POLLIN);
 		if (w < 0)
 			return w;
 	}
@@ -138,13 +187,14 @@ static ssize_t sock_write(git_stream *stream, const char *data, size_t len, int 
 		ssize_t n = send(s->fd, data + off, len - off, MSG_NOSIGNAL);
 		if (n >= 0) {
 			off += (size_t)n;
+			net_window_add(&s->window, (size_t)n, 0);
 			continue;
 		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
 			git_error_set(GIT_ERROR_NET, "cannot write to %s: %s", s->host, strerror(errno));
 			return -1;
 		}
-		int w = net_wait(s->fd, POLLOUT);
+		int w = net_wait(&s->window, s->fd, POLLOUT);
 		if (w < 0)
 			return w;
 	}
@@ -166,6 +216,7 @@ static void sock_free(git_stream *stream)
 	sock_close(stream);
 	free(s->host);
 	free(s->port);
+	net_window_release(&s->window);
 	free(s);
 }
 
@@ -181,6 +232,7 @@ static int sock_new(git_stream **out, const char *host, const char *port)
 	s->host = xstrdup(host);
 	s->port = xstrdup(port ? port : "80");
 	s->fd = -1;
+	net_window_init(&s->window, host);
 	*out = &s->parent;
 	return 0;
 }
@@ -195,6 +247,8 @@ int net_init(const struct net_config *cfg)
 	/* TLS streams open their socket through this one too */
 	int rc = git_stream_register(GIT_STREAM_STANDARD, &reg);
 	if (rc < 0)
+		return rc;
+	if ((rc = advert_register()) < 0)
 		return rc;
 	return transport_ssh_register();
 }

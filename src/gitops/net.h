@@ -14,12 +14,34 @@ struct net_config {
 
 int net_init(const struct net_config *cfg);
 
-/* waits until fd is ready for events (POLLIN/POLLOUT), giving up after the
- * configured stall timeout or on cancellation. Returns 1 ready, or a
- * negative libgit2 code with the error set ("timed out", "interrupted"). */
-int net_wait(int fd, short events);
+/* The no-progress rule (grove(1), --timeout): a connection that moves
+ * less than NET_PROGRESS_BYTES in NET_TIMEOUT seconds, counted in windows
+ * of that length, fails. One window per connection. */
+#define NET_PROGRESS_BYTES 1024
+
+struct net_window {
+	long long start_ms; /* when the current window opened */
+	size_t bytes;       /* moved in it, both ways */
+	size_t received;    /* read since the connection opened */
+	char *peer;         /* who is on the other end, for the message */
+};
+
+void net_window_init(struct net_window *w, const char *peer);
+void net_window_release(struct net_window *w);
+/* counts n bytes read (incoming) or written */
+void net_window_add(struct net_window *w, size_t n, int incoming);
+
+/* waits until fd is ready for events (POLLIN/POLLOUT), giving up when the
+ * window shows no progress or on cancellation. Returns 1 ready, or a
+ * negative libgit2 code with the error set ("timed out after N s without
+ * progress ...", "interrupted"). */
+int net_wait(struct net_window *w, int fd, short events);
 
 /* the stall timeout in seconds */
 int net_timeout(void);
+/* milliseconds of a monotonic clock */
+long long net_now_ms(void);
+/* has the user interrupted the run */
+int net_cancelled(void);
 
 #endif

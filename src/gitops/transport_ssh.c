@@ -1,4 +1,5 @@
 #include "gitops/transport_ssh.h"
+#include "gitops/advert.h"
 #include "gitops/net.h"
 #include "proc.h"
 #include "util.h"
@@ -25,6 +26,9 @@ struct ssh_stream {
 	int in, out, err; /* the child's standard input, output and error */
 	struct strbuf errtext;
 	char *url;
+	struct net_window window;
+	struct advert_meter meter;
+	int metered; /* the stream starts with the ref advertisement */
 };
 
 struct ssh_subtransport {
@@ -127,7 +131,8 @@ static int ssh_read(git_smart_subtransport_stream *stream, char *buf, size_t siz
 		ssize_t n = read(s->out, buf, size);
 		if (n > 0) {
 			*nread = (size_t)n;
-			return 0;
+			net_window_add(&s->window, (size_t)n, 1);
+			return s->metered ? advert_meter_feed(&s->meter, buf, (size_t)n) : 0;
 		}
 		if (n == 0)
 			return child_failed(s);
@@ -135,7 +140,7 @@ static int ssh_read(git_smart_subtransport_stream *stream, char *buf, size_t siz
 			git_error_set(GIT_ERROR_SSH, "cannot read from ssh: %s", strerror(errno));
 			return -1;
 		}
-		int w = net_wait(s->out, POLLIN);
+		int w = net_wait(&s->window, s->out, POLLIN);
 		if (w < 0)
 			return w;
 	}
@@ -149,6 +154,7 @@ static int ssh_write(git_smart_subtransport_stream *stream, const char *buf, siz
 		ssize_t n = write(s->in, buf + off, len - off);
 		if (n > 0) {
 			off += (size_t)n;
+			net_window_add(&s->window, (size_t)n, 0);
 			continue;
 		}
 		if (n < 0 && errno == EPIPE)
@@ -157,7 +163,7 @@ static int ssh_write(git_smart_subtransport_stream *stream, const char *buf, siz
 			git_error_set(GIT_ERROR_SSH, "cannot write to ssh: %s", strerror(errno));
 			return -1;
 		}
-		int w = net_wait(s->in, POLLOUT);
+		int w = net_wait(&s->window, s->in, POLLOUT);
 		if (w < 0)
 			return w;
 	}
@@ -185,6 +191,8 @@ static void ssh_stream_free(git_smart_subtransport_stream *stream)
 		close(s->err);
 	strbuf_free(&s->errtext);
 	free(s->url);
+	net_window_release(&s->window);
+	advert_meter_release(&s->meter);
 	free(s);
 }
 
@@ -298,6 +306,10 @@ static int ssh_action(git_smart_subtransport_stream **out, git_smart_subtranspor
 	s->pid = -1;
 	s->url = xstrdup(url);
 	strbuf_init(&s->errtext);
+	net_window_init(&s->window, url);
+	s->metered = action == GIT_SERVICE_UPLOADPACK_LS || action == GIT_SERVICE_RECEIVEPACK_LS;
+	if (s->metered)
+		advert_meter_init(&s->meter, url);
 	int rc = spawn_ssh(s, &t, service);
 	transport_ssh_target_free(&t);
 	if (rc < 0) {

@@ -49,7 +49,7 @@ max_rss() {
 	SECONDS=0
 	run timeout 60 "$GROVE_BIN" -a --timeout 3 update
 	assert_failure 1
-	assert_output --partial "timed out: less than 1 KiB in 3 s from 127.0.0.1"
+	assert_output --partial "timed out after 3 s without progress (less than 1 KiB) from 127.0.0.1"
 	[ "$SECONDS" -lt 15 ]
 }
 
@@ -61,4 +61,25 @@ max_rss() {
 	assert_failure 1
 	assert_output --partial "the ref advertisement of git://127.0.0.1:$HOSTILE_PORT/r.git took more than 20 s"
 	[ "$SECONDS" -lt 40 ]
+}
+
+@test "an endless advertisement over smart http and over ssh is cut at the cap too" {
+	mkdir -p served/endless
+	git init -q --bare served/endless/r.git
+	python3 "$SERVERS_DIR/faulty_git.py" "$HOME/served" "$BATS_TEST_TMPDIR/faulty.port" &
+	SERVER_PIDS+=($!)
+	wait_file "$BATS_TEST_TMPDIR/faulty.port"
+	clone_of "http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/faulty.port")/endless/r.git"
+	max_rss timeout 60 "$GROVE_BIN" -a update
+	assert_failure 1
+	assert_output --partial "failed: fetch origin: the ref advertisement of http://127.0.0.1:"
+	echo "# http: peak memory $rss KiB" >&3
+	[ "$rss" -lt 300000 ]
+	# ssh: the ssh program is the server itself
+	git -C src/r remote set-url origin "ssh://git.example.invalid/r.git"
+	GIT_SSH_COMMAND="python3 $SERVERS_DIR/hostile_git.py endless --stdio" max_rss timeout 60 "$GROVE_BIN" -a update
+	assert_failure 1
+	assert_output --partial "failed: fetch origin: the ref advertisement of ssh://git.example.invalid/r.git"
+	echo "# ssh: peak memory $rss KiB" >&3
+	[ "$rss" -lt 300000 ]
 }

@@ -110,7 +110,7 @@ updated_to_upstream() {
 	local t0=$SECONDS
 	run grove -a -j 1 --timeout 2 update
 	assert_failure 1
-	assert_line 'grove update: failed: timed out'
+	assert_line 'grove update: failed: timed out after 2 s: no answer from 127.0.0.1'
 	# the worker went on to the next repository
 	assert_line 'grove update: 1 updated'
 	[ $((SECONDS - t0)) -lt 15 ]
@@ -121,7 +121,7 @@ updated_to_upstream() {
 	git -C src/foo remote set-url origin "http://127.0.0.1:$STALL_PORT/foo.git"
 	run timeout 30 "$GROVE_BIN" -a --timeout 2 update
 	assert_failure 1
-	assert_line 'grove update: failed: timed out'
+	assert_line 'grove update: failed: timed out after 2 s: no answer from 127.0.0.1'
 }
 
 @test "the progress line on a terminal shows the repository being fetched" {

@@ -6,6 +6,7 @@ the path (the repository folder under ROOT has the same name):
   /reset/...     the pack reply stops halfway and the connection is reset
   /truncate/...  the pack reply is cut short, the connection closed cleanly
   /longline/...  the ref advertisement is one 10 MB line with no end
+  /endless/...   the ref advertisement is valid pkt-lines that never end
   /ok/...        no fault
 
 usage: faulty_git.py ROOT PORTFILE
@@ -42,6 +43,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"a" * (10 * 1024 * 1024))
             return
+        if fault == "endless" and "info/refs" in self.path:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-git-upload-pack-advertisement")
+            self.end_headers()
+            self.wfile.write(b"001e# service=git-upload-pack\n0000")
+            head = b"%s HEAD\0side-band-64k\n" % (b"1" * 40)
+            self.wfile.write(b"%04x" % (len(head) + 4) + head)
+            try:
+                n = 0
+                while True:
+                    chunk = b"".join(b"%04x%s refs/tags/t%09d\n" % (4 + 62, b"0" * 40, n + k)
+                                     for k in range(1000))
+                    self.wfile.write(chunk)
+                    n += 1000
+            except OSError:
+                return
         status, headers, rest = gitcgi.run(self, root, body)
         is_pack = self.command == "POST" and "git-upload-pack" in self.path
         self.send_response(status)

@@ -10,6 +10,9 @@ chosen on the command line, on 127.0.0.1 only:
               more than 1 KiB in any 3 seconds, so only a deadline stops it)
 
 usage: hostile_git.py MODE PORTFILE [RATE]
+       hostile_git.py MODE --stdio [ARGS...]   (once, on standard input and
+                                output: an ssh for GIT_SSH_COMMAND; ARGS, ssh's,
+                                are ignored)
 """
 import os
 import socket
@@ -18,7 +21,7 @@ import threading
 import time
 
 mode, portfile = sys.argv[1:3]
-rate = float(sys.argv[3]) if len(sys.argv) > 3 else 400
+rate = float(sys.argv[3]) if len(sys.argv) > 3 and portfile != "--stdio" else 400
 ZERO = "0" * 40
 HEAD = "1" * 40
 
@@ -39,6 +42,20 @@ def advertisement():
         if mode == "trickle" and n > 3:
             yield b"0000"
             return
+
+
+class Stdio:
+    """standard input and output with a socket's calls"""
+
+    def recv(self, n):
+        return b""  # over ssh the command line is the request
+
+    def sendall(self, data):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+    def close(self):
+        pass
 
 
 def serve(conn):
@@ -71,6 +88,9 @@ def serve(conn):
         conn.close()
 
 
+if portfile == "--stdio":
+    serve(Stdio())
+    sys.exit(0)
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 0))
