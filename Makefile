@@ -5,6 +5,7 @@ BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 VERSION = 0.1.0
 
+.DEFAULT_GOAL := all
 CC ?= cc
 PKGS = libgit2 libcjson inih
 # libcurl is compiled against but loaded when sync needs it (src/http.c)
@@ -203,7 +204,7 @@ dist:
 distcheck: dist
 	rm -rf $(BUILD)/distcheck && mkdir -p $(BUILD)/distcheck
 	tar -xzf $(DIST).tar.gz -C $(BUILD)/distcheck
-	cd $(BUILD)/distcheck/$(DIST) && $(MAKE) deps && $(MAKE) && $(MAKE) deps unit && \
+	cd $(BUILD)/distcheck/$(DIST) && $(MAKE) deps && $(MAKE) && test -x grove && $(MAKE) deps unit && \
 		$(MAKE) install DESTDIR=$(CURDIR)/$(BUILD)/distcheck/dest
 	$(BUILD)/distcheck/dest$(BINDIR)/grove --version
 	$(BUILD)/distcheck/dest$(BINDIR)/grove help >/dev/null
