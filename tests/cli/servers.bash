@@ -29,7 +29,7 @@ start_daemon() {
 	SERVER_PIDS+=($!)
 	local i
 	for ((i = 0; i < 100; i++)); do
-		git ls-remote "git://127.0.0.1:$DAEMON_PORT/$(ls "$1" | head -1)" >/dev/null 2>&1 && return 0
+		(exec 3<>"/dev/tcp/127.0.0.1/$DAEMON_PORT") 2>/dev/null && return 0
 		sleep 0.1
 	done
 	echo "git daemon did not start" >&2

@@ -12,14 +12,24 @@ between runs:
                 "archived": 1, "disabled": 0, "names": ["x", ...]},
       "acme":  {"type": "Organization", "repos": 250}
     },
-    "clone_base": "/path",           # clone_url is file://clone_base/OWNER/NAME.git
+    "clone_base": "/path",           # clone_url is file://clone_base/OWNER/NAME.git, or
+                                      # clone_base/OWNER/NAME.git when it is a URL
+                                      # (git://127.0.0.1:PORT)
+    "link_base": "http://host:port",  # Link rel="next" URLs start here (default:
+                                      # http:// and the request's Host)
     "faults": [                       # consumed one per matching request
       {"path": "/orgs/acme/repos", "status": 500, "times": 2},
       {"status": 403, "ratelimit": true, "retry_after": 1},
       {"body": "malformed"}, {"body": "truncated"}, {"slow": 3},
-      {"path": "/orgs/acme/repos", "redirect": "http://localhost:PORT/..."}
+      {"path": "/orgs/acme/repos", "redirect": "http://localhost:PORT/..."},
+      {"huge": 12},                   # a 200 whose body is 12 MiB of JSON
+      {"trickle": 2},                 # the body at 2 bytes a second
+      {"drip": 600},                  # an endless body at 600 bytes a second
+      {"endless_pages": true}         # every page, empty, links to the next
     ]
   }
+Per account, "clone_urls" and "ssh_urls" ({NAME: URL}) replace a
+repository's clone URLs, and "duplicate": NAME lists that repository twice.
 Repositories are generated: NAME is names[i] when given, else "repo-NNN".
 The first `private` ones are private (served only with the token, by
 /user/repos), then `forks` forks (parent: upstream-owner/NAME), then
@@ -34,6 +44,7 @@ LOGFILE (method, path, headers).
 """
 import copy
 import hashlib
+import itertools
 import http.server
 import json
 import os
@@ -77,8 +88,9 @@ def make_repo(cfg, login, acct, i):
     r["archived"] = npriv + nfork <= i < npriv + nfork + narch
     r["disabled"] = npriv + nfork + narch <= i < npriv + nfork + narch + ndis
     r["default_branch"] = "main"
-    r["clone_url"] = f"file://{base}/{login}/{name}.git"
-    r["ssh_url"] = f"file://{base}/{login}/{name}.git"
+    url = f"{base}/{login}/{name}.git" if "://" in base else f"file://{base}/{login}/{name}.git"
+    r["clone_url"] = (acct.get("clone_urls") or {}).get(name, url)
+    r["ssh_url"] = (acct.get("ssh_urls") or {}).get(name, url)
     r["html_url"] = f"https://github.com/{login}/{name}"
     r["url"] = f"http://127.0.0.1/repos/{login}/{name}"
     return r
@@ -97,6 +109,9 @@ def repos_of(cfg, login):
         if key not in _generated:
             n = acct.get("repos", 0)
             _generated[key] = [make_repo(cfg, login, acct, i) for i in range(n)]
+            for r in list(_generated[key]):
+                if r["name"] == acct.get("duplicate"):
+                    _generated[key].append(copy.deepcopy(r))
         return list(_generated[key])
 
 
@@ -230,8 +245,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         parent = copy.deepcopy(r)
                         parent["owner"]["login"] = "upstream-owner"
                         parent["full_name"] = "upstream-owner/" + r["name"]
+                        base = cfg.get("clone_base", "/nonexistent")
+                        purl = f"{base}/upstream-owner/{r['name']}.git"
                         parent["clone_url"] = parent["ssh_url"] = \
-                            f"file://{cfg.get('clone_base')}/upstream-owner/{r['name']}.git"
+                            purl if "://" in base else "file://" + purl
                         parent["fork"] = False
                         r["parent"] = parent
                         r["source"] = parent
@@ -243,15 +260,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         per_page = min(int(query.get("per_page", 30)), 100)
         page = int(query.get("page", 1))
         pages = max((len(items) + per_page - 1) // per_page, 1)
+        if fl and fl.get("endless_pages"):
+            pages = page + 1
+            fl = None
         chunk = items[(page - 1) * per_page: page * per_page]
         headers = {}
         if page < pages:
-            host = self.headers.get("Host", "127.0.0.1")
+            base = cfg.get("link_base") or "http://" + self.headers.get("Host", "127.0.0.1")
 
             def link(p):
                 q = dict(query)
                 q["page"] = str(p)
-                return f"<http://{host}{path}?{urllib.parse.urlencode(q)}>"
+                return f"<{base}{path}?{urllib.parse.urlencode(q)}>"
             headers["Link"] = f'{link(page + 1)}; rel="next", {link(pages)}; rel="last"'
         self.send_json(chunk, fl, headers)
 
@@ -269,6 +289,37 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(200, b"", {**headers, "Content-Length": str(len(body))})
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
+            self.close_connection = True
+            return
+        if fl and fl.get("huge"):
+            size = fl["huge"] << 20
+            self.send(200, b"", {**headers, "Content-Length": str(size)})
+            filler = b"[" + b" " * 65535
+            try:
+                self.wfile.write(filler)
+                for _ in range(size // 65536 - 1):
+                    self.wfile.write(b" " * 65536)
+            except OSError:
+                pass
+            self.close_connection = True
+            return
+        if fl and (fl.get("trickle") or fl.get("drip")):
+            rate = fl.get("trickle") or fl.get("drip")
+            step = max(int(rate / 10), 1)
+            if fl.get("drip"):  # endless: "[" then spaces
+                chunks = (b"[" if k == 0 else b" " * step for k in itertools.count())
+                length = 1 << 30
+            else:
+                chunks = (body[k:k + step] for k in range(0, len(body), step))
+                length = len(body)
+            self.send(200, b"", {**headers, "Content-Length": str(length)})
+            try:
+                for c in chunks:
+                    self.wfile.write(c)
+                    self.wfile.flush()
+                    time.sleep(step / rate)
+            except OSError:
+                pass
             self.close_connection = True
             return
         if fl and fl.get("slow"):
