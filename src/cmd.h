@@ -18,7 +18,6 @@
 #define EXIT_OK 0
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
-#define EXIT_INTERRUPTED 130
 
 /* what a command needs set up before it runs */
 /* every command reads the registry first: it can define actions and aliases */

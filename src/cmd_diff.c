@@ -115,7 +115,7 @@ int cmd_diff(struct cmd_ctx *ctx)
 			strerror(-paging));
 	prc = pool_run(pool, run.sel.n, &cb, &run);
 	output_summary(&run.out, prc == POOL_EINTR);
-	rc = output_exit_code(&run.out, prc == POOL_EINTR);
+	rc = output_exit_code(&run.out, prc == POOL_EINTR ? pool_interrupt_status() : 0);
 out:
 	if (paging > 0)
 		pager_finish();

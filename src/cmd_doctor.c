@@ -406,7 +406,7 @@ int cmd_doctor(struct cmd_ctx *ctx)
 		goto out;
 	}
 	if (pool_run(pool, run.sel.n, &cb, &run) == POOL_EINTR) {
-		rc = EXIT_INTERRUPTED;
+		rc = pool_interrupt_status();
 		goto out;
 	}
 	find_duplicates(&run);

@@ -327,7 +327,7 @@ static int net_command(struct cmd_ctx *ctx, enum net_kind kind)
 				"store them with a git credential helper (git config --global "
 				"credential.helper ...) or load ssh keys into ssh-agent\n",
 			ctx->action, run.auth_failures);
-	rc = output_exit_code(&run.out, prc == POOL_EINTR);
+	rc = output_exit_code(&run.out, prc == POOL_EINTR ? pool_interrupt_status() : 0);
 	output_free(&run.out);
 out:
 	pool_free(pool);

@@ -436,7 +436,7 @@ int cmd_shell(struct cmd_ctx *ctx)
 		prc = pool_run(pool, run.sel.n, &cb, &run);
 	}
 	output_summary(&run.out, prc == POOL_EINTR);
-	rc = output_exit_code(&run.out, prc == POOL_EINTR);
+	rc = output_exit_code(&run.out, prc == POOL_EINTR ? pool_interrupt_status() : 0);
 out:
 	if (paging > 0)
 		pager_finish();

@@ -371,7 +371,7 @@ int cmd_status(struct cmd_ctx *ctx)
 	pool_init(&pool, cmd_jobs_local(ctx));
 	int prc = pool_run(pool, run.sel.n, &cb, &run);
 	output_summary(&run.out, prc == POOL_EINTR);
-	rc = output_exit_code(&run.out, prc == POOL_EINTR);
+	rc = output_exit_code(&run.out, prc == POOL_EINTR ? pool_interrupt_status() : 0);
 	output_free(&run.out);
 out:
 	pool_free(pool);

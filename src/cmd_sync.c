@@ -56,6 +56,8 @@ struct sync_run {
 	struct github_stats *st;
 	const char *source;       /* grove_source of this listing, without the #ID */
 	const char *root;         /* ROOT: no clone lands outside it */
+	const char *githost;      /* where clone URLs may lead (github_clone_url_ok) */
+	int loopback;             /* the API is on loopback: so may git be */
 	struct registry_repo **mine; /* registered from this source before the run */
 	long long *mine_ids;
 	size_t nmine;
@@ -329,6 +331,28 @@ static int compile_re(regex_t *re, const char *pat, const char *opt)
 	return 0;
 }
 
+/* a name from the server as text for a terminal: control bytes escaped */
+static char *printable(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			strbuf_addf(&sb, "\\x%02x", *p);
+		else
+			strbuf_addc(&sb, (char)*p);
+	return strbuf_detach(&sb);
+}
+
+/* why a clone URL from the listing is not used */
+static char *refused_url(const char *url, const char *githost, const char *owner, const char *name)
+{
+	char *u = printable(url);
+	char *why = xasprintf("refused clone URL '%s': not https://%s/%s/%s or git@%s:%s/%s", u,
+			      githost, owner, name, githost, owner, name);
+	free(u);
+	return why;
+}
+
 static void refuse(struct sync_item *it, char *why)
 {
 	it->action = ACT_SKIP;
@@ -341,9 +365,18 @@ static int fork_parent(struct sync_run *run, struct sync_item *it)
 {
 	struct strbuf err = STRBUF_INIT;
 	int rc = github_get_parent(run->go, it->repo->owner, it->repo->name, &it->parent, run->st, &err);
-	if (rc == 0 && !valid_owner(it->parent.owner)) {
+	if (rc == 0 && (!valid_owner(it->parent.owner) || !valid_name(it->parent.name))) {
 		github_repo_free(&it->parent);
-		strbuf_adds(&err, "its parent's owner is not a name GitHub allows");
+		strbuf_adds(&err, "its parent's owner or name is not one GitHub allows");
+		rc = -1;
+	} else if (rc == 0 && !github_clone_url_ok(run->so.ssh ? it->parent.ssh_url : it->parent.clone_url,
+					       run->githost, run->loopback, it->parent.owner,
+					       it->parent.name)) {
+		char *why = refused_url(run->so.ssh ? it->parent.ssh_url : it->parent.clone_url,
+					run->githost, it->parent.owner, it->parent.name);
+		strbuf_adds(&err, why);
+		free(why);
+		github_repo_free(&it->parent);
 		rc = -1;
 	}
 	if (rc < 0) {
@@ -385,6 +418,8 @@ static int plan(struct sync_run *run, const struct github_repos *repos, const ch
 			refuse(it, xstrdup("does not match --match"));
 		} else if (so->exclude && !regexec(&exclude, full, 0, NULL, 0)) {
 			refuse(it, xstrdup("matches --exclude"));
+		} else if (!github_clone_url_ok(it->url, run->githost, run->loopback, g->owner, g->name)) {
+			refuse(it, refused_url(it->url, run->githost, g->owner, g->name));
 		} else if (g->fork && fork_parent(run, it) < 0) {
 			/* reason set: without its parent a fork would miss its upstream */
 		} else {
@@ -483,18 +518,6 @@ static void sync_tick(void *arg, size_t finished, size_t total, size_t current)
 {
 	struct sync_run *run = arg;
 	output_progress(&run->out, finished, total, run->items[current].repo->full_name);
-}
-
-/* a name from the server as text for a terminal: control bytes escaped */
-static char *printable(const char *s)
-{
-	struct strbuf sb = STRBUF_INIT;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			strbuf_addf(&sb, "\\x%02x", *p);
-		else
-			strbuf_addc(&sb, (char)*p);
-	return strbuf_detach(&sb);
 }
 
 static void sync_done(void *arg, size_t i)
@@ -735,10 +758,18 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 	if (ctx->verbose)
 		fprintf(stderr, "grove sync: %s, token from %s\n", api, token ? token_source : "nowhere (public data only)");
 	cdir = cache_dir(ctx);
-	struct github_opts go = { api, token, cdir, 3, 0.5, ctx->timeout, on_notice, NULL };
+	st.cache_bytes = github_cache_trim(cdir);
+	struct github_opts go = { .api_url = api, .token = token, .cache_dir = cdir,
+				  .max_retries = 3, .backoff = 0.5, .timeout = ctx->timeout,
+				  .cancelled = pool_interrupted, .notice = on_notice };
 	rc = EXIT_FAILED;
 	if (!(path = listing_path(&run.so, &go, &st, &err)) ||
 	    github_list(&go, path, &repos, &st, &err) < 0) {
+		if (pool_interrupted()) {
+			fprintf(stderr, "grove sync: interrupted while listing: nothing was changed\n");
+			rc = pool_interrupt_status();
+			goto out;
+		}
 		fprintf(stderr, "grove sync: cannot list the repositories: %s\n", err.buf);
 		fprintf(stderr, "grove sync: nothing was changed\n");
 		goto out;
@@ -750,6 +781,8 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 	run.source = source;
 	find_mine(&run);
 	run.root = root;
+	run.githost = host;
+	run.loopback = http_is_loopback(api);
 	if (plan(&run, &repos, root, host) < 0) {
 		rc = EXIT_USAGE;
 		goto out;
@@ -767,7 +800,7 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 		fprintf(stderr, "grove sync: %zu requests, %zu answered 304 not modified\n", st.requests,
 			st.not_modified);
 	output_summary(&run.out, prc == POOL_EINTR);
-	rc = output_exit_code(&run.out, prc == POOL_EINTR);
+	rc = output_exit_code(&run.out, prc == POOL_EINTR ? pool_interrupt_status() : 0);
 	output_free(&run.out);
 out:
 	for (size_t i = 0; i < run.n; i++) {

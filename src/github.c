@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -138,6 +140,60 @@ char *github_link_next(const char *link)
 	return NULL;
 }
 
+/* the path after a clone URL's host: OWNER/NAME or OWNER/NAME.git */
+static int owner_name_path(const char *rest, const char *owner, const char *name)
+{
+	size_t ol = strlen(owner), nl = strlen(name);
+	if (strncasecmp(rest, owner, ol) || rest[ol] != '/' || strncasecmp(rest + ol + 1, name, nl))
+		return 0;
+	const char *tail = rest + ol + 1 + nl;
+	return !*tail || !strcmp(tail, ".git");
+}
+
+/* after SCHEME://[USER@] in a URL: a loopback host, an optional port, a
+ * slash; where the path starts, or NULL */
+static const char *after_loopback_host(const char *p)
+{
+	static const char *const hosts[] = { "127.0.0.1", "localhost", "[::1]" };
+	const char *at = strchr(p, '@'), *slash = strchr(p, '/');
+	if (at && slash && at < slash)
+		p = at + 1;
+	for (size_t i = 0; i < ARRAY_SIZE(hosts); i++) {
+		size_t hl = strlen(hosts[i]);
+		if (strncasecmp(p, hosts[i], hl))
+			continue;
+		p += hl;
+		if (*p == ':')
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+		return *p == '/' ? p + 1 : NULL;
+	}
+	return NULL;
+}
+
+int github_clone_url_ok(const char *url, const char *githost, int loopback, const char *owner,
+			const char *name)
+{
+	static const char *const forms[] = { "https://%s/", "ssh://git@%s/", "git@%s:" };
+	static const char *const loop_schemes[] = { "http://", "https://", "git://", "ssh://" };
+	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+		char *prefix = xasprintf(forms[i], githost);
+		size_t pl = strlen(prefix);
+		int ok = !strncasecmp(url, prefix, pl) && owner_name_path(url + pl, owner, name);
+		free(prefix);
+		if (ok)
+			return 1;
+	}
+	for (size_t i = 0; loopback && i < ARRAY_SIZE(loop_schemes); i++) {
+		const char *rest;
+		if (starts_with(url, loop_schemes[i]) &&
+		    (rest = after_loopback_host(url + strlen(loop_schemes[i]))) &&
+		    owner_name_path(rest, owner, name))
+			return 1;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- the cache */
 
 /* FNV-1a, twice with different seeds: a cache file name, not a secret */
@@ -177,7 +233,8 @@ static int cache_read(const char *path, const char *url, struct cached *c)
 	struct strbuf sb = STRBUF_INIT;
 	char *lines[4] = { 0 };
 	int rc = -1;
-	if (!path || file_read_all(path, &sb) < 0)
+	/* a page is at most HTTP_MAX_BODY; a bigger file is not one of ours */
+	if (!path || file_read_bounded(path, HTTP_MAX_BODY + 65536, &sb) < 0)
 		goto out;
 	char *p = sb.buf;
 	for (int i = 0; i < 4; i++) {
@@ -204,27 +261,66 @@ out:
 	return rc;
 }
 
-static void cache_write(const struct github_opts *o, const char *path, const char *url,
-			const char *etag, const char *next, const struct strbuf *body)
+static void cache_write(const struct github_opts *o, struct github_stats *st, const char *path,
+			const char *url, const char *etag, const char *next, const struct strbuf *body)
 {
 	if (!path || !etag)
 		return;
-	if (mkdir(o->cache_dir, 0700) < 0 && errno != EEXIST)
-		return;
-	char *tmp = xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(tmp); /* mode 0600 */
-	if (fd < 0)
-		goto out;
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
 	strbuf_addf(&sb, "grove-etag-cache 1\n%s\n%s\n%s\n", url, etag, next ? next : "");
 	strbuf_add(&sb, body->buf, body->len);
-	int ok = write_all(fd, sb.buf, sb.len) == 0 && fsync(fd) == 0;
+	/* past the cap a page is simply not cached: the next run trims. A page
+	 * that cannot be cached costs a request next time, nothing else: no
+	 * failure to report */
+	if (st->cache_bytes + sb.len <= GITHUB_CACHE_MAX &&
+	    (mkdir(o->cache_dir, 0700) == 0 || errno == EEXIST) &&
+	    file_write_atomic(path, sb.buf, sb.len, 0600, &err) == 0)
+		st->cache_bytes += sb.len;
+	strbuf_free(&err);
 	strbuf_free(&sb);
-	if (close(fd) == 0 && ok && rename(tmp, path) == 0)
-		goto out;
-	unlink(tmp);
-out:
-	free(tmp);
+}
+
+struct cache_entry {
+	char *path;
+	off_t size;
+	time_t mtime;
+};
+
+static int older_first(const void *a, const void *b)
+{
+	const struct cache_entry *x = a, *y = b;
+	return (x->mtime > y->mtime) - (x->mtime < y->mtime);
+}
+
+size_t github_cache_trim(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct cache_entry *v = NULL;
+	size_t n = 0, cap = 0, total = 0;
+	if (!d)
+		return 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		struct stat st;
+		char *p = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		if (n == cap)
+			v = xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+		v[n++] = (struct cache_entry){ p, st.st_size, st.st_mtime };
+		total += (size_t)st.st_size;
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), older_first);
+	/* down to three quarters, so that a run has room for its pages */
+	for (size_t i = 0; i < n && total > GITHUB_CACHE_MAX / 4 * 3; i++)
+		if (unlink(v[i].path) == 0)
+			total -= (size_t)v[i].size;
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+	return total;
 }
 
 static void cached_free(struct cached *c)
@@ -246,11 +342,18 @@ static void notice(const struct github_opts *o, const char *fmt, long n)
 	free(msg);
 }
 
-static void sleep_seconds(double s)
+/* sleeps s seconds in slices, so that a signal ends the wait: 0, or -1
+ * when cancelled */
+static int sleep_seconds(const struct github_opts *o, double s)
 {
-	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	for (double left = s; left > 0; left -= 0.1) {
+		if (o->cancelled && o->cancelled())
+			return -1;
+		double slice = left < 0.1 ? left : 0.1;
+		struct timespec ts = { 0, (long)(slice * 1e9) };
+		nanosleep(&ts, NULL);
+	}
+	return o->cancelled && o->cancelled() ? -1 : 0;
 }
 
 /* how long a rate-limited reply asks us to wait, or -1 when it is not one */
@@ -312,14 +415,16 @@ static int get_page(const struct github_opts *o, const char *url, struct strbuf 
 		headers[nh++] = inm;
 	if (auth)
 		headers[nh++] = auth;
-	long t = o->timeout > 0 ? o->timeout : 60;
-	struct http_request rq = { url, headers, t, t };
+	struct http_request rq = { .url = url, .headers = headers,
+				   .timeout = o->timeout > 0 ? o->timeout : 60,
+				   .cancelled = o->cancelled };
 	for (;;) {
 		struct http_response r;
 		http_response_init(&r);
 		st->requests++;
 		if (http_get(&rq, &r) < 0) {
 			strbuf_addf(err, "%s: %s", url, r.error);
+			st->interrupted |= r.interrupted;
 			http_response_free(&r);
 			break;
 		}
@@ -333,24 +438,30 @@ static int get_page(const struct github_opts *o, const char *url, struct strbuf 
 			const char *link = http_header(&r, "link");
 			*next = link ? github_link_next(link) : NULL;
 			strbuf_add(body, r.body.buf, r.body.len);
-			cache_write(o, cpath, url, http_header(&r, "etag"), *next, &r.body);
+			cache_write(o, st, cpath, url, http_header(&r, "etag"), *next, &r.body);
 			rc = 0;
 		} else if (wait >= 0 && rate_waits < o->max_retries && wait <= MAX_WAIT_SECONDS) {
 			notice(o, "GitHub's rate limit: waiting %ld seconds before trying again", wait);
-			sleep_seconds((double)wait);
 			rate_waits++;
 			http_response_free(&r);
-			continue;
+			if (sleep_seconds(o, (double)wait) == 0)
+				continue;
+			strbuf_addf(err, "%s: interrupted", url);
+			st->interrupted = 1;
+			break;
 		} else if (wait >= 0) {
 			strbuf_addf(err, "%s: rate limited (%ld): it would be %ld more seconds", url, r.status,
 				    wait);
 		} else if (r.status >= 500 && errors < o->max_retries) {
 			notice(o, "GitHub answered %ld: trying again", r.status);
-			sleep_seconds(backoff);
 			backoff *= 2;
 			errors++;
 			http_response_free(&r);
-			continue;
+			if (sleep_seconds(o, backoff / 2) == 0)
+				continue;
+			strbuf_addf(err, "%s: interrupted", url);
+			st->interrupted = 1;
+			break;
 		} else {
 			describe_status(err, &r, url, o->token != NULL);
 		}
@@ -375,19 +486,40 @@ static char *first_url(const struct github_opts *o, const char *path)
 	return url;
 }
 
+/* a listing's limits and its links, checked before the next page is asked
+ * for: 0, or -1 with err */
+static int next_page_ok(const struct github_opts *o, const char *next, int pages, size_t repos,
+			struct strbuf *err)
+{
+	if (repos > GITHUB_MAX_REPOS) {
+		strbuf_addf(err, "%s: more than %d repositories listed", o->api_url, GITHUB_MAX_REPOS);
+		return -1;
+	}
+	if (!next)
+		return 0;
+	if (pages >= GITHUB_MAX_PAGES) {
+		strbuf_addf(err, "%s: more than %d pages", next, GITHUB_MAX_PAGES);
+		return -1;
+	}
+	/* the token goes with every request: only to where it was meant to go */
+	if (!http_same_origin(next, o->api_url)) {
+		strbuf_addf(err, "the next page is %s, another origin than %s: not followed", next,
+			    o->api_url);
+		return -1;
+	}
+	return 0;
+}
+
 int github_list(const struct github_opts *o, const char *path, struct github_repos *out,
 		struct github_stats *st, struct strbuf *err)
 {
 	struct github_repos all = { 0 };
 	char *url = first_url(o, path);
 	int rc = 0;
-	for (int pages = 0; url && rc == 0; pages++) {
+	for (int pages = 1; url && rc == 0; pages++) {
 		struct strbuf body = STRBUF_INIT;
 		char *next = NULL;
-		if (pages >= 1000) {
-			strbuf_addf(err, "%s: more than 1000 pages", url);
-			rc = -1;
-		} else if ((rc = get_page(o, url, &body, &next, st, err)) == 0) {
+		if ((rc = get_page(o, url, &body, &next, st, err)) == 0) {
 			struct strbuf perr = STRBUF_INIT;
 			if (github_parse_repos(body.buf, body.len, &all, &perr) < 0) {
 				strbuf_addf(err, "%s: %s", url, perr.buf);
@@ -395,6 +527,8 @@ int github_list(const struct github_opts *o, const char *path, struct github_rep
 			}
 			strbuf_free(&perr);
 		}
+		if (rc == 0)
+			rc = next_page_ok(o, next, pages, all.n, err);
 		strbuf_free(&body);
 		free(url);
 		url = rc ? (free(next), NULL) : next;

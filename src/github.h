@@ -23,15 +23,27 @@ struct github_opts {
 	const char *cache_dir; /* ETag cache folder, or NULL for none */
 	int max_retries;       /* rate limits and server errors, each */
 	double backoff;        /* seconds before the first retry after a 5xx */
-	long timeout;          /* seconds without a byte before a request fails */
+	long timeout;          /* seconds: the no-progress window of a request (http.h) */
+	int (*cancelled)(void); /* non-zero: stop waiting and requesting; may be NULL */
 	/* told what grove waits for (rate limits, retries); may be NULL */
 	void (*notice)(void *arg, const char *msg);
 	void *notice_arg;
 };
 
+/* what a listing may cost (issue 16) */
+#define GITHUB_MAX_PAGES 5000
+#define GITHUB_MAX_REPOS 250000
+#define GITHUB_CACHE_MAX (256u << 20)
+
 struct github_stats {
 	size_t requests, not_modified;
+	size_t cache_bytes; /* the ETag cache's size: new entries stop at GITHUB_CACHE_MAX */
+	int interrupted;    /* a request or a wait stopped for cancelled() */
 };
+
+/* trims the ETag cache folder to under GITHUB_CACHE_MAX, oldest entries
+ * first; its size after, for github_stats.cache_bytes */
+size_t github_cache_trim(const char *dir);
 
 void github_repos_free(struct github_repos *r);
 
@@ -55,5 +67,12 @@ int github_parse_repos(const char *body, size_t len, struct github_repos *out, s
 
 /* the URL of rel="next" in a Link header, allocated, or NULL */
 char *github_link_next(const char *link);
+
+/* is url one a repository's clone may come from: https://GITHOST/OWNER/NAME,
+ * ssh://git@GITHOST/OWNER/NAME or git@GITHOST:OWNER/NAME (.git allowed;
+ * owner and name as listed, in any case). For a loopback API any scheme git
+ * speaks over the network to loopback, on any port, is allowed too. */
+int github_clone_url_ok(const char *url, const char *githost, int loopback, const char *owner,
+			const char *name);
 
 #endif

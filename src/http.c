@@ -5,6 +5,8 @@
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 /* libcurl and the libraries it pulls in (TLS, LDAP, IDN, HTTP/2...) cost
  * every grove process about 11 ms to load on the measured machine, and only
@@ -22,6 +24,11 @@ static struct {
 	void (*easy_cleanup)(CURL *);
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
 	void (*slist_free_all)(struct curl_slist *);
+	CURLU *(*url)(void);
+	CURLUcode (*url_set)(CURLU *, CURLUPart, const char *, unsigned int);
+	CURLUcode (*url_get)(CURLU *, CURLUPart, char **, unsigned int);
+	void (*url_cleanup)(CURLU *);
+	void (*free)(void *);
 } curl;
 
 static int curl_load(char **err)
@@ -40,6 +47,11 @@ static int curl_load(char **err)
 		{ "curl_easy_cleanup", (void **)&curl.easy_cleanup },
 		{ "curl_slist_append", (void **)&curl.slist_append },
 		{ "curl_slist_free_all", (void **)&curl.slist_free_all },
+		{ "curl_url", (void **)&curl.url },
+		{ "curl_url_set", (void **)&curl.url_set },
+		{ "curl_url_get", (void **)&curl.url_get },
+		{ "curl_url_cleanup", (void **)&curl.url_cleanup },
+		{ "curl_free", (void **)&curl.free },
 	};
 	if (!(curl.lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL))) {
 		*err = xasprintf("cannot load libcurl: %s", dlerror());
@@ -92,18 +104,45 @@ void http_response_free(struct http_response *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* one transfer's state, for libcurl's callbacks */
+struct transfer {
+	const struct http_request *rq;
+	struct http_response *r;
+	size_t header_bytes;
+	long long window_start, deadline; /* ms */
+	curl_off_t window_from;           /* bytes moved when the window opened */
+	char *why;                        /* set when a callback stopped the transfer */
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
 {
-	strbuf_add(arg, p, size * n);
+	struct transfer *t = arg;
+	if (t->r->body.len + size * n > HTTP_MAX_BODY) {
+		t->why = xasprintf("the reply is larger than %u MiB", HTTP_MAX_BODY >> 20);
+		return 0;
+	}
+	strbuf_add(&t->r->body, p, size * n);
 	return size * n;
 }
 
 static size_t on_header(char *p, size_t size, size_t n, void *arg)
 {
-	struct http_response *r = arg;
+	struct transfer *t = arg;
+	struct http_response *r = t->r;
 	size_t len = size * n;
+	if ((t->header_bytes += len) > HTTP_MAX_HEADERS) {
+		t->why = xasprintf("the reply's headers pass %u MiB", HTTP_MAX_HEADERS >> 20);
+		return 0;
+	}
 	if (len >= 5 && !strncmp(p, "HTTP/", 5)) {
-		/* a new response (after a redirect or 100): forget the last one's */
+		/* a new response (after a 100): forget the last one's */
 		strlist_free(&r->names);
 		strlist_free(&r->values);
 		return len;
@@ -124,6 +163,38 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* called by libcurl about once a second, and as data moves: the
+ * no-progress window, the deadline and cancellation (grove(1), --timeout) */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	struct transfer *t = arg;
+	long long now = now_ms(), len = t->rq->timeout * 1000;
+	(void)dltotal;
+	(void)ultotal;
+	if (t->rq->cancelled && t->rq->cancelled()) {
+		t->r->interrupted = 1;
+		t->why = xstrdup("interrupted");
+		return 1;
+	}
+	if (now > t->deadline) {
+		t->why = xasprintf("no complete reply within %ld s",
+				   t->rq->timeout * HTTP_DEADLINE_TIMEOUTS);
+		return 1;
+	}
+	if (now - t->window_start < len)
+		return 0;
+	if (dlnow + ulnow - t->window_from < HTTP_PROGRESS_BYTES) {
+		t->why = dlnow ? xasprintf("timed out after %ld s without progress (less than 1 KiB)",
+					   t->rq->timeout)
+			       : xasprintf("timed out after %ld s: no answer", t->rq->timeout);
+		return 1;
+	}
+	t->window_start = now;
+	t->window_from = dlnow + ulnow;
+	return 0;
+}
+
 const char *http_header(const struct http_response *r, const char *name)
 {
 	for (size_t i = 0; i < r->names.n; i++)
@@ -132,71 +203,153 @@ const char *http_header(const struct http_response *r, const char *name)
 	return NULL;
 }
 
-int http_get(const struct http_request *rq, struct http_response *r)
+static void set_options(CURL *h, struct transfer *t, struct curl_slist *hdrs, char *errbuf)
 {
-	struct curl_slist *hdrs = NULL;
-	char errbuf[CURL_ERROR_SIZE] = "";
-	CURL *h = curl.easy_init();
-	int rc = -1;
+	long timeout = t->rq->timeout;
+	curl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl.easy_setopt(h, CURLOPT_WRITEDATA, t);
+	curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl.easy_setopt(h, CURLOPT_HEADERDATA, t);
+	curl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl.easy_setopt(h, CURLOPT_XFERINFODATA, t);
+	curl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* redirects are followed by http_get, only within the origin */
+	curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout);
+	curl.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+}
 
+/* one request to url, no redirect followed: 0, or -1 with r->error */
+static int get_once(const struct http_request *rq, const char *url, struct curl_slist *hdrs,
+		    struct http_response *r)
+{
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct transfer t = { .rq = rq, .r = r };
+	CURL *h = curl.easy_init();
 	if (!h) {
 		r->error = xstrdup("cannot start a request");
 		return -1;
 	}
-	for (size_t i = 0; rq->headers && rq->headers[i]; i++)
-		hdrs = curl.slist_append(hdrs, rq->headers[i]);
-	curl.easy_setopt(h, CURLOPT_URL, rq->url);
-	curl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl.easy_setopt(h, CURLOPT_WRITEDATA, &r->body);
-	curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl.easy_setopt(h, CURLOPT_HEADERDATA, r);
-	curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl.easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-	/* curl keeps a custom Authorization header to the first host; say so */
-	curl.easy_setopt(h, CURLOPT_UNRESTRICTED_AUTH, 0L);
-	curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, rq->connect_timeout > 0 ? rq->connect_timeout : 30L);
-	curl.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, rq->low_speed_time > 0 ? rq->low_speed_time : 60L);
-	curl.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-
+	t.window_start = now_ms();
+	t.deadline = t.window_start + rq->timeout * HTTP_DEADLINE_TIMEOUTS * 1000;
+	set_options(h, &t, hdrs, errbuf);
+	curl.easy_setopt(h, CURLOPT_URL, url);
 	CURLcode e = curl.easy_perform(h);
 	curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-	if (e != CURLE_OK) {
-		r->error = xasprintf("%s", *errbuf ? errbuf : curl.easy_strerror(e));
-		goto out;
-	}
-	rc = 0;
-out:
-	curl.slist_free_all(hdrs);
+	if (e != CURLE_OK)
+		r->error = t.why ? t.why : xstrdup(*errbuf ? errbuf : curl.easy_strerror(e));
+	else
+		free(t.why);
 	curl.easy_cleanup(h);
+	return e == CURLE_OK ? 0 : -1;
+}
+
+/* the absolute target of a redirect reply, allocated, or NULL */
+static char *redirect_target(const char *base, const struct http_response *r)
+{
+	const char *loc = http_header(r, "location");
+	CURLU *u = curl.url();
+	char *abs = NULL, *out = NULL;
+	if (!loc || !u)
+		goto out;
+	if (curl.url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    curl.url_set(u, CURLUPART_URL, loc, 0) == CURLUE_OK &&
+	    curl.url_get(u, CURLUPART_URL, &abs, 0) == CURLUE_OK)
+		out = xstrdup(abs);
+out:
+	if (abs)
+		curl.free(abs);
+	if (u)
+		curl.url_cleanup(u);
+	return out;
+}
+
+static void response_reset(struct http_response *r)
+{
+	strbuf_reset(&r->body);
+	strlist_free(&r->names);
+	strlist_free(&r->values);
+}
+
+int http_get(const struct http_request *rq, struct http_response *r)
+{
+	struct curl_slist *hdrs = NULL;
+	char *url = xstrdup(rq->url);
+	int rc = -1;
+	for (size_t i = 0; rq->headers && rq->headers[i]; i++)
+		hdrs = curl.slist_append(hdrs, rq->headers[i]);
+	for (int hops = 0;; hops++) {
+		if (get_once(rq, url, hdrs, r) < 0)
+			break;
+		if (r->status < 300 || r->status > 399 || r->status == 304) {
+			rc = 0;
+			break;
+		}
+		char *to = redirect_target(url, r);
+		if (!to) {
+			r->error = xasprintf("redirected (%ld) without a place to go", r->status);
+		} else if (!http_same_origin(to, rq->url)) {
+			r->error = xasprintf("redirected to %s, another origin: not followed", to);
+		} else if (hops == HTTP_MAX_REDIRECTS) {
+			r->error = xasprintf("more than %d redirects", HTTP_MAX_REDIRECTS);
+		} else {
+			free(url);
+			url = to;
+			response_reset(r);
+			continue;
+		}
+		free(to);
+		break;
+	}
+	curl.slist_free_all(hdrs);
+	free(url);
 	return rc;
+}
+
+/* part of a URL through libcurl's parser, allocated, or NULL */
+static char *url_part(const char *url, CURLUPart part)
+{
+	CURLU *u = curl.url();
+	char *v = NULL, *out = NULL;
+	if (u && curl.url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl.url_get(u, part, &v, CURLU_DEFAULT_PORT) == CURLUE_OK && v)
+		out = xstrdup(v);
+	if (v)
+		curl.free(v);
+	if (u)
+		curl.url_cleanup(u);
+	return out;
 }
 
 char *http_url_host(const char *url)
 {
-	const char *p = strstr(url, "://");
-	if (!p)
-		return NULL;
-	p += 3;
-	const char *at = NULL;
-	for (const char *q = p; *q && *q != '/'; q++)
-		if (*q == '@')
-			at = q;
-	if (at)
-		p = at + 1;
-	if (*p == '[') {
-		const char *close = strchr(p, ']');
-		return close ? xstrndup(p + 1, (size_t)(close - p - 1)) : NULL;
+	char *h = url_part(url, CURLUPART_HOST);
+	size_t n = h ? strlen(h) : 0;
+	/* an IPv6 address comes in brackets */
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+		memmove(h, h + 1, n - 2);
+		h[n - 2] = '\0';
 	}
-	size_t n = strcspn(p, ":/?#");
-	return n ? xstrndup(p, n) : NULL;
+	return h;
+}
+
+int http_same_origin(const char *a, const char *b)
+{
+	static const CURLUPart parts[] = { CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT };
+	int same = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(parts) && same; i++) {
+		char *x = url_part(a, parts[i]), *y = url_part(b, parts[i]);
+		same = x && y && !strcasecmp(x, y);
+		free(x);
+		free(y);
+	}
+	return same;
 }
 
 int http_is_loopback(const char *url)

@@ -6,11 +6,21 @@
 
 #include "util.h"
 
+/* what one request may cost (issue 16): a reply is bounded in bytes, and
+ * in time both without progress and in all */
+#define HTTP_MAX_BODY (8u << 20)
+#define HTTP_MAX_HEADERS (1u << 20)
+#define HTTP_PROGRESS_BYTES 1024
+#define HTTP_DEADLINE_TIMEOUTS 10
+#define HTTP_MAX_REDIRECTS 5
+
 struct http_request {
 	const char *url;
 	const char *const *headers; /* "Name: value", NULL-terminated, or NULL */
-	long connect_timeout;       /* seconds */
-	long low_speed_time;        /* seconds under 1 byte/s before giving up */
+	long timeout;               /* seconds: less than 1 KiB in this long fails the
+				     * request, and all of it must be done within
+				     * HTTP_DEADLINE_TIMEOUTS times this long */
+	int (*cancelled)(void);     /* non-zero: stop now ("interrupted"); may be NULL */
 };
 
 struct http_response {
@@ -19,6 +29,7 @@ struct http_response {
 	struct strlist names;   /* response headers, names lowercased ... */
 	struct strlist values;  /* ... and their values, of the last response */
 	char *error;            /* why no complete answer came, or NULL */
+	int interrupted;        /* the request stopped because cancelled() said so */
 };
 
 /* once per process, before any thread makes a request: loads libcurl;
@@ -30,7 +41,9 @@ void http_response_init(struct http_response *r);
 void http_response_free(struct http_response *r);
 
 /* performs the request: 0 when an answer came (any status; r->status),
- * -1 with r->error on a transport failure or a truncated body */
+ * -1 with r->error on a transport failure, a truncated body, a limit
+ * passed, or cancellation. A redirect is followed only to the request's
+ * own scheme, host and port. */
 int http_get(const struct http_request *rq, struct http_response *r);
 
 /* a response header's value, or NULL */
@@ -40,5 +53,8 @@ const char *http_header(const struct http_response *r, const char *name);
 int http_is_loopback(const char *url);
 /* the host of an http(s) URL without port, allocated, or NULL */
 char *http_url_host(const char *url);
+/* do two absolute URLs have the same scheme, host and port (libcurl's
+ * parser; default ports filled in) */
+int http_same_origin(const char *a, const char *b);
 
 #endif

@@ -164,6 +164,6 @@ void output_json_line(struct strbuf *sb, cJSON *o)
 int output_exit_code(const struct output *o, int interrupted)
 {
 	if (interrupted)
-		return 130;
+		return interrupted > 1 ? interrupted : 130;
 	return o->failed ? 1 : 0;
 }

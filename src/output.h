@@ -43,7 +43,8 @@ struct cJSON;
 void output_json_str(struct cJSON *o, const char *key, const char *value);
 void output_json_line(struct strbuf *sb, struct cJSON *o);
 
-/* the exit status SPEC 5 gives for what was recorded */
+/* the exit status SPEC 5 gives for what was recorded: 0, 1 when a
+ * repository failed, or interrupted (130, 143) when the run was */
 int output_exit_code(const struct output *o, int interrupted);
 
 #endif

@@ -15,9 +15,8 @@ static atomic_int interrupted;
 
 static void on_signal(int sig)
 {
-	int saved = errno; /* the handler may run inside any call that sets errno */
-	(void)sig;
-	atomic_store(&interrupted, 1);
+	int saved = errno, none = 0; /* the handler may run inside any call that sets errno */
+	atomic_compare_exchange_strong(&interrupted, &none, sig); /* the first signal counts */
 	errno = saved;
 }
 
@@ -36,6 +35,12 @@ void pool_catch_signals(void)
 int pool_interrupted(void)
 {
 	return atomic_load(&interrupted) != 0;
+}
+
+int pool_interrupt_status(void)
+{
+	int sig = atomic_load(&interrupted);
+	return !sig ? 0 : sig == SIGTERM ? 128 + SIGTERM : 130;
 }
 
 struct pool {

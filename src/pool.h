@@ -31,5 +31,8 @@ int pool_run(struct pool *p, size_t n, const struct pool_callbacks *cb, void *ct
 /* installs the SIGINT/SIGTERM handler that interrupts pool_run */
 void pool_catch_signals(void);
 int pool_interrupted(void);
+/* the exit status an interrupted run ends with: 143 after SIGTERM, 130
+ * after Ctrl-C or a closed terminal; 0 when not interrupted */
+int pool_interrupt_status(void);
 
 #endif

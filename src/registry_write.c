@@ -288,48 +288,14 @@ static int lock_open(const char *file, int *fd_out, struct strbuf *err)
 static int write_atomic(const char *file, int oldfd, const char *data, size_t len,
 			struct strbuf *err)
 {
-	char *dir = path_dirname(file);
-	char *tmp = xasprintf("%s/.%s.grove-XXXXXX", dir, path_basename(file));
 	struct stat st;
-	int rc = 0, fd = mkstemp(tmp);
-	if (fd < 0) {
-		strbuf_addf(err, "grove: cannot create a temporary file in '%s': %s\n", dir,
-			    strerror(errno));
+	struct strbuf why = STRBUF_INIT;
+	int rc = 0;
+	if (file_write_atomic(file, data, len, fstat(oldfd, &st) == 0 ? st.st_mode : 0644, &why) < 0) {
+		strbuf_addf(err, "grove: %s\n", why.buf);
 		rc = REGISTRY_EIO;
-		goto out;
 	}
-	if (fstat(oldfd, &st) == 0)
-		fchmod(fd, st.st_mode & 07777);
-	int e = write_all(fd, data, len);
-	if (e < 0) {
-		strbuf_addf(err, "grove: cannot write '%s': %s\n", tmp, strerror(-e));
-		rc = REGISTRY_EIO;
-		goto out;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		strbuf_addf(err, "grove: cannot write '%s': %s\n", tmp, strerror(errno));
-		rc = REGISTRY_EIO;
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, file) < 0) {
-		strbuf_addf(err, "grove: cannot replace '%s': %s\n", file, strerror(errno));
-		rc = REGISTRY_EIO;
-		goto out;
-	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	free(dir);
+	strbuf_free(&why);
 	return rc;
 }
 
@@ -367,6 +333,7 @@ int registry_file_update(const char *file, registry_edit_fn fn, void *arg, struc
 	int rc = lock_open(path, &fd, err);
 	if (rc)
 		goto out;
+	file_remove_stale_temps(path);
 	int e = file_read_all(path, &old);
 	if (e < 0) {
 		strbuf_addf(err, "grove: cannot read '%s': %s\n", path, strerror(-e));

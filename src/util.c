@@ -4,8 +4,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void die_oom(void)
@@ -333,12 +337,22 @@ int write_all(int fd, const void *buf, size_t len)
 
 int file_read_all(const char *path, struct strbuf *out)
 {
+	return file_read_bounded(path, SIZE_MAX, out);
+}
+
+int file_read_bounded(const char *path, size_t max, struct strbuf *out)
+{
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	int rc = 0;
+	size_t start = out->len;
 	char tmp[65536];
 	for (;;) {
+		if (out->len - start > max) {
+			rc = -EFBIG;
+			break;
+		}
 		ssize_t n = read(fd, tmp, sizeof(tmp));
 		if (n < 0) {
 			if (errno == EINTR)
@@ -376,4 +390,82 @@ size_t utf8_width(const char *s)
 		if (((unsigned char)*s & 0xC0) != 0x80)
 			w++;
 	return w;
+}
+
+/* ".NAME.grove-XXXXXX" beside path */
+static char *temp_template(const char *path)
+{
+	char *dir = path_dirname(path);
+	char *t = xasprintf("%s/.%s.grove-XXXXXX", dir, path_basename(path));
+	free(dir);
+	return t;
+}
+
+static void fsync_dir(const char *path)
+{
+	char *dir = path_dirname(path);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+		      struct strbuf *err)
+{
+	char *tmp = temp_template(path);
+	int rc = 0, fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = -errno;
+		strbuf_addf(err, "cannot create a temporary file beside '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	/* held while it is written: file_remove_stale_temps leaves it alone */
+	flock(fd, LOCK_EX | LOCK_NB);
+	fchmod(fd, mode & 07777);
+	if ((rc = write_all(fd, data, len)) < 0 || (fsync(fd) < 0 && (rc = -errno))) {
+		strbuf_addf(err, "cannot write '%s': %s", tmp, strerror(-rc));
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		rc = -errno;
+		strbuf_addf(err, "cannot replace '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	fsync_dir(path);
+out:
+	if (fd >= 0 && close(fd) < 0 && !rc) {
+		rc = -errno;
+		strbuf_addf(err, "cannot write '%s': %s", tmp, strerror(errno));
+	}
+	if (rc && fd >= 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+void file_remove_stale_temps(const char *path)
+{
+	char *dir = path_dirname(path), *prefix = xasprintf(".%s.grove-", path_basename(path));
+	size_t pl = strlen(prefix);
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (strncmp(e->d_name, prefix, pl) || strlen(e->d_name + pl) != 6)
+			continue;
+		char *p = xasprintf("%s/%s", dir, e->d_name);
+		int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		/* a writer holds its file locked until the rename: one nobody
+		 * holds was left by a writer that was killed */
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+			unlink(p);
+		if (fd >= 0)
+			close(fd);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dir);
 }

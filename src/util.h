@@ -72,6 +72,17 @@ char *path_cwd(void);
 /* writes everything, retrying after signals: 0 or -errno */
 int write_all(int fd, const void *buf, size_t len);
 int file_read_all(const char *path, struct strbuf *out);
+/* the same, failing with -EFBIG once more than max bytes came */
+int file_read_bounded(const char *path, size_t max, struct strbuf *out);
+/* replaces path with data, whole or not at all, also across a crash: a
+ * temporary file beside it (".NAME.grove-XXXXXX", locked while written)
+ * with this mode, fsync, rename, fsync of the folder. 0, or -errno with
+ * err naming the file and what failed */
+int file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+		      struct strbuf *err);
+/* removes the temporary files file_write_atomic left for path when its
+ * writer was killed: those no writer holds locked */
+void file_remove_stale_temps(const char *path);
 
 /* strict number parsing (strtol with an end pointer); 0 or -1 */
 int parse_int(const char *s, long min, long max, long *out);
