@@ -393,3 +393,25 @@ setup() {
 	run env GROVE_CONFIG="$BATS_TEST_DIRNAME/../../config/mrconfig.example" "$GROVE_BIN" -a -g work list
 	assert_output --regexp '/config/src/grove$'
 }
+
+@test "a writer removes the temporary copies killed writers left, never one being written" {
+	mkrepo a
+	mkrepo b
+	printf 'stale copy\n' >"..mrconfig.grove-Ab12Cd"
+	printf 'being written\n' >"..mrconfig.grove-Zz99Yy"
+	# a writer at work holds its temporary file locked
+	flock -o "..mrconfig.grove-Zz99Yy" sleep 30 &
+	local holder=$!
+	sleep 0.2
+	run grove register a
+	assert_success
+	[ ! -e "..mrconfig.grove-Ab12Cd" ]
+	[ -e "..mrconfig.grove-Zz99Yy" ]
+	pkill -P "$holder" sleep || true
+	kill "$holder" 2>/dev/null || true
+	wait "$holder" || true
+	run grove register b
+	assert_success
+	[ ! -e "..mrconfig.grove-Zz99Yy" ]
+	[ "$(ls -a | grep -c 'grove-')" -eq 0 ]
+}

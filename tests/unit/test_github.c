@@ -25,6 +25,39 @@ static void test_link_next(void **state)
 	assert_null(github_link_next(""));
 }
 
+static void test_clone_url(void **state)
+{
+	(void)state;
+	const char *h = "github.com";
+	/* the three forms GitHub gives, .git or not, any case */
+	assert_true(github_clone_url_ok("https://github.com/acme/api.git", h, 0, "acme", "api"));
+	assert_true(github_clone_url_ok("https://github.com/Acme/API", h, 0, "acme", "api"));
+	assert_true(github_clone_url_ok("git@github.com:acme/api.git", h, 0, "acme", "api"));
+	assert_true(github_clone_url_ok("ssh://git@github.com/acme/api.git", h, 0, "acme", "api"));
+	/* another host, repository, scheme, user; a path, a helper, more path */
+	assert_false(github_clone_url_ok("https://gitlab.com/acme/api.git", h, 0, "acme", "api"));
+	assert_false(github_clone_url_ok("https://github.com.evil.example/acme/api.git", h, 0, "acme", "api"));
+	assert_false(github_clone_url_ok("https://github.com:444/acme/api.git", h, 0, "acme", "api"));
+	assert_false(github_clone_url_ok("https://github.com/acme/other.git", h, 0, "acme", "api"));
+	assert_false(github_clone_url_ok("https://github.com/acme/api.git/x", h, 0, "acme", "api"));
+	assert_false(github_clone_url_ok("https://github.com/acme/api.gitx", h, 0, "acme", "api"));
+	assert_false(github_clone_url_ok("http://github.com/acme/api.git", h, 0, "acme", "api"));
+	assert_false(github_clone_url_ok("git://github.com/acme/api.git", h, 0, "acme", "api"));
+	assert_false(github_clone_url_ok("file:///home/me/private", h, 0, "acme", "api"));
+	assert_false(github_clone_url_ok("/home/me/private", h, 0, "acme", "api"));
+	assert_false(github_clone_url_ok("ext::sh -c x", h, 0, "acme", "api"));
+	assert_false(github_clone_url_ok("ssh://root@github.com/acme/api.git", h, 0, "acme", "api"));
+	assert_false(github_clone_url_ok("https://user@github.com/acme/api.git", h, 0, "acme", "api"));
+	/* loopback is loopback only when the API is */
+	assert_false(github_clone_url_ok("git://127.0.0.1:9418/acme/api.git", h, 0, "acme", "api"));
+	assert_true(github_clone_url_ok("git://127.0.0.1:9418/acme/api.git", "127.0.0.1", 1, "acme", "api"));
+	assert_true(github_clone_url_ok("http://localhost:8080/acme/api", "localhost", 1, "acme", "api"));
+	assert_true(github_clone_url_ok("ssh://me@[::1]:2222/acme/api.git", "::1", 1, "acme", "api"));
+	assert_false(github_clone_url_ok("git://127.0.0.2/acme/api.git", "127.0.0.1", 1, "acme", "api"));
+	assert_false(github_clone_url_ok("file://127.0.0.1/acme/api.git", "127.0.0.1", 1, "acme", "api"));
+	assert_false(github_clone_url_ok("git://127.0.0.1:9418/other/api.git", "127.0.0.1", 1, "acme", "api"));
+}
+
 static void test_parse(void **state)
 {
 	(void)state;
@@ -56,6 +89,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_next),
+		cmocka_unit_test(test_clone_url),
 		cmocka_unit_test(test_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
