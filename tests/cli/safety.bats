@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# Data safety (issue 16, tests/RELIABILITY.md): one repository is never
+# worked on twice at once, a prune never loses local data, status never
+# loses staged work, and a journal never lies.
+
+setup() {
+	load helpers
+	common_setup
+}
+
+# push_files NAME TAG N: a commit adding N files lands in the remote of NAME
+push_files() {
+	local k
+	{
+		printf 'commit refs/heads/main\ncommitter t <t@example.invalid> %s +0000\n' "$(date +%s)"
+		printf 'data <<EOM\n%s\nEOM\nfrom refs/heads/main^0\n' "$2"
+		for ((k = 0; k < $3; k++)); do
+			printf 'M 100644 inline %s-%s.txt\ndata <<EOM\n%s %s\nEOM\n' "$2" "$k" "$2" "$k"
+		done
+	} | git --git-dir="$HOME/remotes/$1.git" fast-import --quiet
+}
+
+# consistent NAME: the clone is at its upstream, its index and work tree
+# with it, and no update journal is left
+consistent() {
+	local d="$HOME/src/$1"
+	[ "$(git -C "$d" rev-parse HEAD)" = "$(git -C "$HOME/remotes/$1.git" rev-parse main)" ] ||
+		{ echo "$1: HEAD is not the upstream" >&2; return 1; }
+	[ -z "$(git -C "$d" status --porcelain)" ] ||
+		{ git -C "$d" status --porcelain >&2; return 1; }
+	[ ! -e "$d/.git/grove-update" ] || { echo "$1: a journal is left" >&2; return 1; }
+}
+
+@test "one folder registered twice (two files, and [x] beside [x/]) is selected and updated once" {
+	mkcloned r
+	register src/r
+	printf '[r/]\ncheckout = git clone x r\n' >src/.mrconfig
+	echo "$HOME/src/.mrconfig" >.mrtrust
+	printf '[src/r/]\ncheckout = git clone x r\n' >>.mrconfig
+	ln -s src/r alias
+	printf '[alias]\ncheckout = git clone x alias\n' >>.mrconfig
+	run grove -a list
+	assert_success
+	assert_output "$HOME/alias"
+	local round
+	for round in $(seq 1 10); do
+		push_files r "f$round" 40
+		run grove -a -j 8 update
+		assert_success
+		assert_line 'grove update: 1 updated'
+		run consistent r
+		assert_success
+	done
+}
+
+@test "two grove processes never update one repository at once" {
+	local i round
+	for i in $(seq -w 1 12); do
+		mkcloned "r$i"
+		register "src/r$i"
+	done
+	for round in $(seq 1 8); do
+		for i in $(seq -w 1 12); do push_files "r$i" "f$round" 30; done
+		"$GROVE_BIN" -a -j 4 update >one.txt 2>&1 &
+		local a=$!
+		"$GROVE_BIN" -a -j 4 update >two.txt 2>&1 &
+		local b=$! rca=0 rcb=0
+		wait "$a" || rca=$?
+		wait "$b" || rcb=$?
+		[ "$rca" -eq 0 ] || { cat one.txt; false; }
+		[ "$rcb" -eq 0 ] || { cat two.txt; false; }
+		for i in $(seq -w 1 12); do
+			run consistent "r$i"
+			assert_success
+		done
+	done
+}
+
+@test "a shell checkout run by two grove processes at once: one clone, whole, nobody deletes it" {
+	mkrepo seed
+	git clone -q --bare seed remotes/r.git
+	printf '[src/r]\ncheckout = git clone --quiet %s r\n\n[src/r/]\ncheckout = git clone --quiet %s r\n' \
+		"$HOME/remotes/r.git" "$HOME/remotes/r.git" >.mrconfig
+	local round
+	for round in $(seq 1 10); do
+		rm -rf src
+		"$GROVE_BIN" -a checkout >one.txt 2>&1 &
+		local a=$!
+		"$GROVE_BIN" -a checkout >two.txt 2>&1 &
+		local b=$! rca=0 rcb=0
+		wait "$a" || rca=$?
+		wait "$b" || rcb=$?
+		[ -d src/r/.git ] || { cat one.txt two.txt; false; }
+		git -C src/r fsck --no-progress
+		[ "$rca" -eq 0 ] || { cat one.txt; false; }
+		[ "$rcb" -eq 0 ] || { cat two.txt; false; }
+	done
+}
