@@ -6,6 +6,7 @@
 #include "gitops/update.h"
 #include "pool.h"
 #include "proc.h"
+#include "repolock.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -96,7 +97,9 @@ static void do_clone(struct net_run *run, const struct registry_repo *r, struct 
 		free(url);
 		return;
 	}
-	/* myrepos runs checkout in the parent folder; what it leaves on failure goes */
+	/* myrepos runs checkout in the parent folder; what it leaves on failure
+	 * goes: the folder was missing when the lock was taken, so what is
+	 * there now is this command's */
 	char *parent = path_dirname(r->path);
 	int e = clone_mkdirs(parent);
 	if (e < 0) {
@@ -147,6 +150,48 @@ static void do_fetch(const struct registry_repo *r, struct net_op *op, struct ne
 	git_repository_free(repo);
 }
 
+/* the lock of a repository this run writes to, its parent folder made
+ * first for a clone: 0, or -1 with the job failed */
+static int lock_repo(struct net_run *run, const struct registry_repo *r, struct repolock *lock,
+		     struct net_job *job)
+{
+	char *parent = path_dirname(r->path), *err = NULL;
+	int e = clone_mkdirs(parent);
+	if (e < 0)
+		err = xasprintf("cannot create '%s': %s", parent, strerror(-e));
+	else if (repolock_acquire(lock, r->path, run->ctx->timeout, pool_interrupted, &err) == 0)
+		err = NULL;
+	free(parent);
+	if (!err)
+		return 0;
+	set_reason(job, OUT_FAILED, err);
+	return -1;
+}
+
+/* what the job does while it holds the repository's lock: what another
+ * grove did meanwhile is seen here, not before */
+static void net_locked_work(struct net_run *run, const struct registry_repo *r, struct net_op *op,
+			    struct net_job *job)
+{
+	int missing = !exists(r->path);
+	if (run->kind == NET_CHECKOUT && !missing)
+		set_reason(job, OUT_SKIPPED, NULL);
+	else if (missing && run->kind == NET_FETCH)
+		set_reason(job, OUT_FAILED, xstrdup("missing"));
+	else if (missing)
+		do_clone(run, r, op, job);
+	else if (run->kind == NET_UPDATE)
+		do_update(run, r, op, job);
+	else
+		do_fetch(r, op, job);
+	const char *fixups = registry_repo_get(r, "fixups");
+	if (fixups && run->kind != NET_FETCH &&
+	    (job->outcome == OUT_CLONED || job->outcome == OUT_UPDATED ||
+	     job->outcome == OUT_UP_TO_DATE) &&
+	    run_hook(run, r, fixups, r->path, job) < 0)
+		set_reason(job, OUT_FAILED, xstrdup("fixups failed"));
+}
+
 static void net_work(void *arg, size_t i)
 {
 	struct net_run *run = arg;
@@ -159,23 +204,19 @@ static void net_work(void *arg, size_t i)
 		set_reason(job, skip > 0 ? OUT_SKIPPED : OUT_FAILED, msg);
 		return;
 	}
-	int missing = !exists(r->path);
-	if (run->kind == NET_CHECKOUT && !missing)
+	if (run->kind == NET_CHECKOUT && exists(r->path)) {
 		set_reason(job, OUT_SKIPPED, NULL);
-	else if (missing && run->kind == NET_FETCH)
+		return;
+	}
+	if (run->kind == NET_FETCH && !exists(r->path)) {
 		set_reason(job, OUT_FAILED, xstrdup("missing"));
-	else if (missing)
-		do_clone(run, r, &op, job);
-	else if (run->kind == NET_UPDATE)
-		do_update(run, r, &op, job);
-	else
-		do_fetch(r, &op, job);
-	const char *fixups = registry_repo_get(r, "fixups");
-	if (fixups && run->kind != NET_FETCH &&
-	    (job->outcome == OUT_CLONED || job->outcome == OUT_UPDATED ||
-	     job->outcome == OUT_UP_TO_DATE) &&
-	    run_hook(run, r, fixups, r->path, job) < 0)
-		set_reason(job, OUT_FAILED, xstrdup("fixups failed"));
+		return;
+	}
+	struct repolock lock = REPOLOCK_INIT;
+	if (lock_repo(run, r, &lock, job) == 0) {
+		net_locked_work(run, r, &op, job);
+		repolock_release(&lock);
+	}
 	net_op_free(&op);
 }
 

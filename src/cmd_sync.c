@@ -10,6 +10,7 @@
 #include "http.h"
 #include "pool.h"
 #include "proc.h"
+#include "repolock.h"
 
 #include <cjson/cJSON.h>
 #include <ini.h>
@@ -475,13 +476,9 @@ static int plan(struct sync_run *run, const struct github_repos *repos, const ch
 
 /* ---------------------------------------------------------------- work */
 
-static void sync_work(void *arg, size_t i)
+static void sync_locked_work(struct sync_run *run, struct sync_item *it)
 {
-	struct sync_run *run = arg;
-	struct sync_item *it = &run->items[i];
 	struct net_op op = { NULL, pool_interrupted, { 0 } };
-	if (it->action == ACT_SKIP || run->so.dry_run)
-		return;
 	if (it->action == ACT_CLONE) {
 		char *err = NULL;
 		if (clone_repo_under(run->root, it->url, it->path, &op, &err) < 0) {
@@ -514,6 +511,40 @@ static void sync_work(void *arg, size_t i)
 	net_op_free(&op);
 }
 
+/* the lock of an item's clone, its parent made below ROOT first: 0, or -1
+ * with the item failed */
+static int lock_item(struct sync_run *run, struct sync_item *it, struct repolock *lock)
+{
+	char *parent = path_dirname(it->path), *err = NULL;
+	int e = clone_mkdirs_under(run->root, parent);
+	if (e == -ELOOP)
+		err = xasprintf("cannot create '%s': a symlink on the way", parent);
+	else if (e < 0)
+		err = xasprintf("cannot create '%s': %s", parent, strerror(-e));
+	else
+		repolock_acquire(lock, it->path, run->ctx->timeout, pool_interrupted, &err);
+	free(parent);
+	if (!err)
+		return 0;
+	it->outcome = SO_FAILED;
+	it->reason = err;
+	return -1;
+}
+
+static void sync_work(void *arg, size_t i)
+{
+	struct sync_run *run = arg;
+	struct sync_item *it = &run->items[i];
+	struct repolock lock = REPOLOCK_INIT;
+	struct stat st;
+	if (it->action == ACT_SKIP || run->so.dry_run || lock_item(run, it, &lock) < 0)
+		return;
+	/* another grove may have cloned it while this one waited */
+	if (it->action == ACT_CLONE && lstat(it->path, &st) == 0)
+		it->action = ACT_UPDATE;
+	sync_locked_work(run, it);
+	repolock_release(&lock);
+}
 static void sync_tick(void *arg, size_t finished, size_t total, size_t current)
 {
 	struct sync_run *run = arg;

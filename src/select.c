@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* the next name in a groups value (space, tab or comma separated) */
 static const char *next_group(const char **p, size_t *len)
@@ -67,6 +68,61 @@ static size_t depth_below(const char *path, const char *dir)
 	return d;
 }
 
+/* what makes two registered paths one folder: its device and inode when it
+ * exists (a symlink, [x] and [x/], two files naming it), else its path */
+struct folder_key {
+	dev_t dev;
+	ino_t ino;
+	const char *path; /* NULL when dev and ino are known */
+	size_t pos;       /* in the selection */
+};
+
+static int cmp_num(unsigned long long a, unsigned long long b)
+{
+	return (a > b) - (a < b);
+}
+
+static int same_folder(const struct folder_key *x, const struct folder_key *y)
+{
+	if (!x->path != !y->path)
+		return x->path ? 1 : -1;
+	int c = x->path ? strcmp(x->path, y->path) : cmp_num(x->dev, y->dev);
+	return c || x->path ? c : cmp_num(x->ino, y->ino);
+}
+
+/* by folder, then by place in the selection */
+static int key_cmp(const void *a, const void *b)
+{
+	const struct folder_key *x = a, *y = b;
+	int c = same_folder(x, y);
+	return c ? c : cmp_num(x->pos, y->pos);
+}
+
+/* keeps the first of each folder, in registry order: two jobs must never
+ * work on one repository at once (issue 16) */
+static void drop_duplicates(const struct registry *reg, struct selection *sel)
+{
+	struct folder_key *k = xcalloc(sel->n ? sel->n : 1, sizeof(*k));
+	int *drop = xcalloc(sel->n ? sel->n : 1, sizeof(*drop));
+	for (size_t i = 0; i < sel->n; i++) {
+		struct stat st;
+		const char *p = reg->repos[sel->idx[i]].path;
+		k[i] = stat(p, &st) == 0 ? (struct folder_key){ st.st_dev, st.st_ino, NULL, i }
+					 : (struct folder_key){ 0, 0, p, i };
+	}
+	qsort(k, sel->n, sizeof(*k), key_cmp);
+	for (size_t i = 1; i < sel->n; i++)
+		if (!same_folder(&k[i - 1], &k[i]))
+			drop[k[i].pos] = 1;
+	size_t n = 0;
+	for (size_t i = 0; i < sel->n; i++)
+		if (!drop[i])
+			sel->idx[n++] = sel->idx[i];
+	sel->n = n;
+	free(drop);
+	free(k);
+}
+
 int select_repos(const struct registry *reg, const struct select_opts *o, struct selection *out)
 {
 	out->idx = xcalloc(reg->nrepos ? reg->nrepos : 1, sizeof(*out->idx));
@@ -84,6 +140,7 @@ int select_repos(const struct registry *reg, const struct select_opts *o, struct
 		}
 		out->idx[out->n++] = i;
 	}
+	drop_duplicates(reg, out);
 	if (out->n || o->all)
 		return 0;
 	/* nothing at or below: the deepest repository that holds the folder */

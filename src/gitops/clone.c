@@ -73,6 +73,15 @@ static int open_under(const char *root, const char *dir)
 	return fd;
 }
 
+int clone_mkdirs_under(const char *root, const char *dir)
+{
+	int fd = open_under(root, dir);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
 /* removes name in the folder parentfd holds open, wherever that folder is
  * by now */
 static void remove_at(int parentfd, const char *name)

@@ -23,6 +23,9 @@ int clone_parse_checkout(const char *cmd, const char *dest, char **url);
 
 /* mkdir -p; 0 or -errno */
 int clone_mkdirs(const char *dir);
+/* the same below root, refusing a symlink on the way (-ELOOP) or a dir
+ * that is not below root (-EXDEV), as clone_repo_under does */
+int clone_mkdirs_under(const char *root, const char *dir);
 
 /* removes a folder and everything below it, following no symlinks */
 int clone_remove_tree(const char *path);
