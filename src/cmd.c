@@ -42,7 +42,7 @@ const struct cmd cmd_table[] = {
 	{ "sync", cmd_sync, CMD_GIT | CMD_HTTP | CMD_OWNARGS, 0,
 	  "[NAME] | github [--user LOGIN|--org ORG|--mine] [--root DIR] [--protocol https|ssh] [--skip-forks] "
 	  "[--skip-archived] [--match REGEX] [--exclude REGEX] [--no-clone] [--no-update] [--dry-run] "
-	  "[--prune] [--api-url URL] [--forks-under-parent] [--json]",
+	  "[--prune] [--prune-ignored] [--api-url URL] [--forks-under-parent] [--json]",
 	  "clone, update and register every repository of a GitHub account" },
 	{ "list", cmd_list, 0, OPT_JSON | OPT_GROUPS, "[--groups] [--json]",
 	  "list the registered repositories, or the groups they are in" },

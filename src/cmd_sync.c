@@ -3,6 +3,7 @@
 #include "github.h"
 #include "gitops/clone.h"
 #include "gitops/gitcli.h"
+#include "gitops/localdata.h"
 #include "gitops/net.h"
 #include "gitops/remote.h"
 #include "gitops/status.h"
@@ -28,7 +29,7 @@
 struct sync_opts {
 	const char *user, *org, *root, *api_url, *match, *exclude;
 	int mine, ssh, skip_forks, skip_archived, no_clone, no_update, dry_run, forks_under_parent;
-	int prune;
+	int prune, prune_ignored;
 };
 
 enum sync_action { ACT_CLONE, ACT_UPDATE, ACT_SKIP };
@@ -89,6 +90,7 @@ static int sync_option(struct sync_opts *so, const char *key, const char *value,
 		{ "dry-run", offsetof(struct sync_opts, dry_run), 1 },
 		{ "forks-under-parent", offsetof(struct sync_opts, forks_under_parent), 1 },
 		{ "prune", offsetof(struct sync_opts, prune), 1 },
+		{ "prune-ignored", offsetof(struct sync_opts, prune_ignored), 1 },
 	};
 	if (!strcmp(key, "protocol")) {
 		if (!value || (strcmp(value, "https") && strcmp(value, "ssh"))) {
@@ -670,41 +672,63 @@ static void say_pruning(struct sync_run *run, const char *path, const char *acti
 		output_json_str(j, "reason", reason);
 		output_json_line(&so, j);
 	} else if (!run->out.quiet || outcome == OUTCOME_FAILED) {
-		strbuf_addf(&so, "grove sync: %s %s%s%s\n", action, path, reason ? ": " : "",
-			    reason ? reason : "");
+		/* what happened is said in brackets, why not in a clause */
+		int ok = outcome == OUTCOME_OK;
+		strbuf_addf(&so, "grove sync: %s %s%s%s%s\n", action, path,
+			    reason ? (ok ? " (" : ": ") : "", reason ? reason : "", reason && ok ? ")" : "");
 	}
 	output_block(&run->out, so.buf, so.len, NULL, 0);
 	output_record(&run->out, path, outcome);
 	strbuf_free(&so);
 }
 
-/* one clone registered from this source that the listing no longer has */
-static void prune_one(struct sync_run *run, const struct registry_repo *r)
+/* moves a clone with nothing to lose to the trash and unregisters it,
+ * holding its lock: 0, or -1 with *why */
+static int prune_locked(struct sync_run *run, const struct registry_repo *r, int missing,
+			char **trash, char **why)
 {
 	struct registry_edit e = { { r->path, NULL }, NULL, NULL, 1 };
 	struct registry_edits ed = { &e, 1, 0 };
 	struct strbuf err = STRBUF_INIT;
+	int rc = 0;
+	if (!missing && (rc = clone_trash(run->root, r->path, trash)) < 0) {
+		*why = xasprintf("cannot move it to %s/.grove-trash: %s", run->root, strerror(-rc));
+	} else if (registry_file_update(r->defined_in, registry_apply_edits, &ed, &err) < 0) {
+		*why = strbuf_detach(&err);
+		rc = -1;
+	}
+	strbuf_free(&err);
+	return rc < 0 ? -1 : 0;
+}
+
+/* one clone registered from this source that the listing no longer has */
+static void prune_one(struct sync_run *run, const struct registry_repo *r)
+{
+	struct repolock lock = REPOLOCK_INIT;
 	struct stat st;
-	char *why = NULL;
+	char *why = NULL, *trash = NULL;
 	int missing = lstat(r->path, &st) < 0;
 
 	if (!run->so.prune) {
 		say_pruning(run, r->path, "gone upstream", "grove sync --prune removes it",
 			    OUTCOME_SKIPPED);
-	} else if (!missing && status_nothing_to_lose(r->path, &why) != 0) {
+	} else if (!missing && !run->so.dry_run &&
+		   repolock_acquire(&lock, r->path, run->ctx->timeout, pool_interrupted, &why) < 0) {
+		say_pruning(run, r->path, "failed", why, OUTCOME_FAILED);
+	} else if (!missing && localdata_check(r->path, run->so.prune_ignored, &why) != 0) {
 		say_pruning(run, r->path, "not pruned", why, OUTCOME_SKIPPED);
 	} else if (run->so.dry_run) {
 		say_pruning(run, r->path, "would prune", NULL, OUTCOME_OK);
-	} else if (!missing && clone_remove_tree(r->path) < 0) {
-		why = xasprintf("cannot remove the folder: %s", strerror(errno));
+	} else if (prune_locked(run, r, missing, &trash, &why) < 0) {
 		say_pruning(run, r->path, "failed", why, OUTCOME_FAILED);
-	} else if (registry_file_update(r->defined_in, registry_apply_edits, &ed, &err) < 0) {
-		say_pruning(run, r->path, "failed", err.buf, OUTCOME_FAILED);
 	} else {
-		say_pruning(run, r->path, "pruned", NULL, OUTCOME_OK);
+		char *moved = trash ? xasprintf("moved to %s", trash) : NULL;
+		say_pruning(run, r->path, "pruned", moved, OUTCOME_OK);
+		free(moved);
 	}
+	repolock_release(&lock);
+	free(trash);
 	free(why);
-	strbuf_free(&err);
 }
 
 static void prune_gone(struct sync_run *run, const struct github_repos *listed)

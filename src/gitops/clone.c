@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -71,6 +72,37 @@ static int open_under(const char *root, const char *dir)
 	}
 	free(rest);
 	return fd;
+}
+
+int clone_trash(const char *root, const char *path, char **trash)
+{
+	size_t rl = strlen(root);
+	char date[16], *dest = NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+	if (strncmp(path, root, rl) || path[rl] != '/')
+		return -EXDEV;
+	strftime(date, sizeof(date), "%Y-%m-%d", localtime_r(&now, &tm));
+	char *base = xasprintf("%s/.grove-trash/%s/%s", root, date, path + rl + 1);
+	char *parent = path_dirname(base);
+	if ((rc = clone_mkdirs_under(root, parent)) < 0)
+		goto out;
+	/* pruned before today: the next free name */
+	dest = xstrdup(base);
+	for (int k = 1; (rc = rename(path, dest) < 0 ? -errno : 0) == -ENOTEMPTY || rc == -EEXIST; k++) {
+		free(dest);
+		dest = xasprintf("%s.%d", base, k);
+	}
+	if (rc == 0) {
+		*trash = dest;
+		dest = NULL;
+	}
+out:
+	free(dest);
+	free(parent);
+	free(base);
+	return rc;
 }
 
 int clone_mkdirs_under(const char *root, const char *dir)

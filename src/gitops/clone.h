@@ -27,6 +27,11 @@ int clone_mkdirs(const char *dir);
  * that is not below root (-EXDEV), as clone_repo_under does */
 int clone_mkdirs_under(const char *root, const char *dir);
 
+/* moves path (below root) to root/.grove-trash/YYYY-MM-DD/ and the same
+ * path below, a free name (.1, .2...) if one is there: 0 with *trash, or
+ * -errno */
+int clone_trash(const char *root, const char *path, char **trash);
+
 /* removes a folder and everything below it, following no symlinks */
 int clone_remove_tree(const char *path);
 

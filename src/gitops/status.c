@@ -476,56 +476,7 @@ int status_collect(const char *path, const struct status_opts *o, struct status_
 	return rc;
 }
 
-/* commits on local branches that no remote-tracking branch holds */
-static int count_unpushed(const char *path, size_t *n, char **why)
-{
-	git_repository *repo = NULL;
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	int rc = -1;
-	*n = 0;
-	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
-	    git_revwalk_new(&walk, repo) < 0 || git_revwalk_push_glob(walk, "refs/heads/*") < 0 ||
-	    git_revwalk_hide_glob(walk, "refs/remotes/*") < 0) {
-		*why = git_message("cannot walk the branches");
-		goto out;
-	}
-	while (git_revwalk_next(&oid, walk) == 0)
-		(*n)++;
-	git_error_clear();
-	rc = 0;
-out:
-	git_revwalk_free(walk);
-	git_repository_free(repo);
-	return rc;
-}
-
 int status_needs_libgit2(const char *path)
 {
 	return !probe_large_work_tree(path);
-}
-
-int status_nothing_to_lose(const char *path, char **why)
-{
-	struct status_opts o = { 0 };
-	struct status_result r;
-	size_t unpushed = 0;
-	int rc = 1;
-	status_result_init(&r);
-	if (status_collect(path, &o, &r) < 0) {
-		*why = xstrdup(r.error ? r.error : "cannot read the status");
-		rc = -1;
-	} else if (status_is_dirty(&r) || r.state) {
-		*why = xstrdup("it has local changes");
-	} else if (r.stashes) {
-		*why = xasprintf("it has %zu stash%s", r.stashes, r.stashes == 1 ? "" : "es");
-	} else if (count_unpushed(path, &unpushed, why) < 0) {
-		rc = -1;
-	} else if (unpushed) {
-		*why = xasprintf("%zu commit%s on no remote", unpushed, unpushed == 1 ? " is" : "s are");
-	} else {
-		rc = 0;
-	}
-	status_result_free(&r);
-	return rc;
 }

@@ -47,10 +47,4 @@ int status_is_dirty(const struct status_result *r);
  * (a large work tree), before libgit2 is even initialised */
 int status_needs_libgit2(const char *path);
 
-/* may the clone at path go without losing anything: a clean work tree
- * (untracked files count), no operation in progress, no stash, and every
- * commit of every local branch on some remote-tracking branch. 0 yes; 1 no,
- * with *why; -1 when it cannot tell, with *why */
-int status_nothing_to_lose(const char *path, char **why);
-
 #endif

@@ -282,6 +282,42 @@ requests() {
 	[ -d src/127.0.0.1/acme/keep ]
 }
 
+@test "--prune keeps ignored files, local tags, worktrees and reflog-only commits; a pruned clone goes to the trash" {
+	local n names='"plain", "ignored", "tagged", "worktree", "reflog"'
+	origins acme plain ignored tagged worktree reflog
+	config '"accounts": {"acme": {"type": "Organization", "repos": 5, "names": ['"$names"'], "ids": {"plain": 1, "ignored": 2, "tagged": 3, "worktree": 4, "reflog": 5}}}'
+	start_github "$CONFIG"
+	run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_success
+	local d=src/127.0.0.1/acme
+	# what only this clone holds
+	echo .env >"$d/ignored/.git/info/exclude"
+	echo SECRET=1 >"$d/ignored/.env"
+	git -C "$d/tagged" commit -q --allow-empty -m mine
+	git -C "$d/tagged" tag v-mine
+	git -C "$d/tagged" reset -q --hard HEAD~1
+	git -C "$d/tagged" reflog expire --expire=now --all
+	git -C "$d/worktree" worktree add -q ../wt-elsewhere
+	git -C "$d/reflog" commit -q --allow-empty -m lost
+	git -C "$d/reflog" reset -q --hard HEAD~1
+	# every one of them is gone upstream now
+	config '"accounts": {"acme": {"type": "Organization", "repos": 0}}'
+	run grove sync github --org acme --api-url "$GITHUB_API" --prune
+	assert_success
+	assert_output --regexp "pruned $HOME/$d/plain \\(moved to $HOME/src/.grove-trash/[0-9]{4}-[0-9]{2}-[0-9]{2}/127.0.0.1/acme/plain\\)"
+	assert_output --partial "not pruned $HOME/$d/ignored: it has ignored files (.env): grove sync --prune-ignored prunes them too"
+	assert_output --partial "not pruned $HOME/$d/tagged: 1 commit is only in local tags"
+	assert_output --partial "not pruned $HOME/$d/worktree: it has linked worktrees"
+	assert_output --partial "not pruned $HOME/$d/reflog: 1 commit is only in the reflog"
+	[ ! -e "$d/plain" ]
+	[ -d src/.grove-trash/*/127.0.0.1/acme/plain/.git ]
+	for n in ignored tagged worktree reflog; do [ -d "$d/$n" ]; done
+	# asked for, ignored files go too, into the trash with the clone
+	run grove sync github --org acme --api-url "$GITHUB_API" --prune --prune-ignored
+	assert_output --partial "pruned $HOME/$d/ignored"
+	[ "$(cat src/.grove-trash/*/127.0.0.1/acme/ignored/.env)" = SECRET=1 ]
+}
+
 @test "profiles in \$XDG_CONFIG_HOME/grove/config: grove sync runs them all, grove sync NAME one" {
 	origins acme one
 	origins alice mine
