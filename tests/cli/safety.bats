@@ -96,3 +96,44 @@ consistent() {
 		[ "$rcb" -eq 0 ] || { cat two.txt; false; }
 	done
 }
+
+@test "grove status beside git add never loses a staged file, and writes nothing with GIT_OPTIONAL_LOCKS=0" {
+	command -v strace >/dev/null || skip "strace not installed (make deps-test)"
+	mkrepo r
+	register r
+	local i round lost=0 refused=0
+	mkdir r/big
+	for i in $(seq 1 500); do echo "$i" >"r/big/$i"; done
+	git -C r add big && git -C r commit -qm big
+	for round in $(seq 1 10); do
+		echo "new $round" >"r/f$round"
+		# stale file times: status refreshes the index and writes it
+		touch -d '2001-01-01' r/big/*
+		# the race, made wide: grove is held back 0.8 s as it opens
+		# index.lock; a git add lands in that window
+		strace -f -o /dev/null -e trace=openat -e inject=openat:delay_enter=800000 \
+			-P "$HOME/r/.git/index.lock" "$GROVE_BIN" -a status >/dev/null 2>&1 &
+		local pid=$!
+		sleep "0.$((2 + RANDOM % 5))"
+		if git -C r add "f$round" 2>/dev/null; then
+			wait "$pid"
+			[ -n "$(git -C r ls-files "f$round")" ] || lost=$((lost + 1))
+		else
+			wait "$pid"
+			refused=$((refused + 1))
+		fi
+	done
+	echo "# 10 rounds: $refused adds met index.lock (git's promise), $lost added and then lost" >&3
+	[ "$lost" -eq 0 ]
+	# a prompt tool's status: nothing written, even when a refresh would help
+	touch -d '2001-01-01' r/big/*
+	local before
+	before=$(stat -c %i.%Y r/.git/index)
+	GIT_OPTIONAL_LOCKS=0 run grove -a status
+	assert_success
+	[ "$(stat -c %i.%Y r/.git/index)" = "$before" ]
+	# and without it the refresh is written
+	run grove -a status
+	assert_success
+	[ "$(stat -c %i.%Y r/.git/index)" != "$before" ]
+}
