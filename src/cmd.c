@@ -200,7 +200,8 @@ int cmd_resolve(const struct registry *reg, const char *word, char **action, str
 
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel)
 {
-	struct select_opts so = { ctx->cwd, ctx->all, ctx->max_depth, &ctx->groups };
+	struct select_opts so = { .dir = ctx->cwd, .all = ctx->all, .max_depth = ctx->max_depth,
+				  .groups = &ctx->groups };
 	select_repos(&ctx->reg, &so, sel);
 	if (!sel->n) {
 		fprintf(stderr, "grove %s: no repositories found to work on\n", ctx->action);
@@ -361,7 +362,8 @@ int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char
 
 int cmd_overridden(const struct cmd_ctx *ctx, const char *action)
 {
-	struct select_opts so = { ctx->cwd, ctx->all, ctx->max_depth, &ctx->groups };
+	struct select_opts so = { .dir = ctx->cwd, .all = ctx->all, .max_depth = ctx->max_depth,
+				  .groups = &ctx->groups };
 	struct selection sel;
 	char *keys[3] = { xstrdup(action), xasprintf("git_%s", action),
 			  xasprintf("%s_default", action) };

@@ -398,7 +398,8 @@ int cmd_doctor(struct cmd_ctx *ctx)
 		return EXIT_USAGE;
 	}
 	/* nothing registered here is no reason to stop: what is unregistered is the question */
-	struct select_opts so = { ctx->cwd, ctx->all, ctx->max_depth, &ctx->groups };
+	struct select_opts so = { .dir = ctx->cwd, .all = ctx->all, .max_depth = ctx->max_depth,
+				  .groups = &ctx->groups, .keep_duplicates = 1 };
 	select_repos(&ctx->reg, &so, &run.sel);
 	run.jobs = xcalloc(run.sel.n ? run.sel.n : 1, sizeof(*run.jobs));
 	if (pool_init(&pool, cmd_jobs_local(ctx)) < 0) {

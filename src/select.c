@@ -140,7 +140,8 @@ int select_repos(const struct registry *reg, const struct select_opts *o, struct
 		}
 		out->idx[out->n++] = i;
 	}
-	drop_duplicates(reg, out);
+	if (!o->keep_duplicates)
+		drop_duplicates(reg, out);
 	if (out->n || o->all)
 		return 0;
 	/* nothing at or below: the deepest repository that holds the folder */

@@ -10,6 +10,7 @@ struct select_opts {
 	int all;                  /* -a */
 	int max_depth;            /* -n N; -1 when not given */
 	const struct strlist *groups; /* -g NAME..., any of them */
+	int keep_duplicates;      /* every registration of a folder (doctor reports them) */
 };
 
 struct selection {

@@ -89,32 +89,58 @@ out:
 	return rc;
 }
 
-int cachetree_index_is_head(git_repository *repo, git_reference *head)
+/* is the index HEAD's tree; *built when the cache had to be built (in
+ * memory); with keep, a built cache of an index that is HEAD's tree stays
+ * in idx, else idx is read again from disk */
+static int index_is_head(git_repository *repo, git_reference *head, git_index *idx, int keep,
+			 int *built)
 {
 	git_repository *scratch = NULL;
 	git_commit *commit = NULL;
-	git_index *idx = NULL;
 	struct view *view = NULL;
 	git_oid tree;
 	int same = 0;
+	*built = 0;
 	if (!head || !git_reference_target(head) ||
 	    git_commit_lookup(&commit, repo, git_reference_target(head)) < 0 ||
-	    git_repository_index(&idx, repo) < 0 || git_index_has_conflicts(idx) ||
-	    scratch_repo(repo, &scratch, &view) < 0)
+	    git_index_has_conflicts(idx) || scratch_repo(repo, &scratch, &view) < 0)
 		goto out;
 	if (git_index_write_tree_to(&tree, idx, scratch) < 0) {
 		git_index_read(idx, 1);
 		goto out;
 	}
 	same = git_oid_equal(&tree, git_commit_tree_id(commit));
-	if (!view->reads)
-		goto out; /* the cache was valid: nothing was built */
-	if (!same || git_index_write(idx) < 0)
+	*built = view->reads > 0;
+	/* trees that exist only in memory must never reach the index on disk */
+	if (*built && !(keep && same))
 		git_index_read(idx, 1);
 out:
 	git_error_clear();
 	git_repository_free(scratch);
-	git_index_free(idx);
 	git_commit_free(commit);
 	return same;
+}
+
+int cachetree_index_is_head(git_repository *repo, git_reference *head, int *rebuilt)
+{
+	git_index *idx = NULL;
+	int built = 0, same = 0;
+	if (git_repository_index(&idx, repo) == 0)
+		same = index_is_head(repo, head, idx, 0, &built);
+	git_index_free(idx);
+	git_error_clear();
+	if (rebuilt)
+		*rebuilt = same && built;
+	return same;
+}
+
+int cachetree_write(git_repository *repo, git_index *idx)
+{
+	git_reference *head = NULL;
+	int built = 0, rc = 0;
+	if (git_repository_head(&head, repo) == 0 && index_is_head(repo, head, idx, 1, &built) &&
+	    built)
+		rc = git_index_write(idx);
+	git_reference_free(head);
+	return rc;
 }

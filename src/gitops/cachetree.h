@@ -15,11 +15,14 @@
 #include <git2.h>
 
 /* 1 when the index is HEAD's tree (nothing staged, no conflict); 0 when it
- * differs or cannot be told (the caller diffs). When the cache had to be
- * rebuilt and the index is HEAD's tree, the rebuilt cache is written back
- * with the index, as git's commit and checkout leave it; an index whose
- * cache names trees that exist only in memory is read again from disk, so
- * a later refresh never persists them. */
-int cachetree_index_is_head(git_repository *repo, git_reference *head);
+ * differs or cannot be told (the caller diffs). Nothing is written: when
+ * the cache had to be built and the index is HEAD's tree, *rebuilt (may be
+ * NULL) says so, and cachetree_write can keep it. */
+int cachetree_index_is_head(git_repository *repo, git_reference *head, int *rebuilt);
+
+/* builds idx's cache as git's commit and checkout leave it and writes idx,
+ * when idx is HEAD's tree and its cache was not whole: for an index read
+ * under index.lock (gitops/indexlock). 0, or libgit2's error */
+int cachetree_write(git_repository *repo, git_index *idx);
 
 #endif

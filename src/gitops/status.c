@@ -3,11 +3,13 @@
 #include "gitops/cachetree.h"
 #include "gitops/gitcli.h"
 #include "gitops/gitops.h"
+#include "gitops/indexlock.h"
 #include "gitops/probe.h"
 #include "gitops/upstream.h"
 
 #include <errno.h>
 #include <git2.h>
+#include <git2/sys/diff.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,10 +208,33 @@ static int status_flags(git_config *cfg)
 	else if (show && !strcmp(show, "all"))
 		flags |= GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
 	git_config_entry_free(e);
-	/* writing the index drops git's untracked cache and fsmonitor data */
-	if (!probe_config_set(cfg, "core.fsmonitor") && !probe_config_true(cfg, "core.untrackedCache"))
-		flags |= GIT_STATUS_OPT_UPDATE_INDEX;
 	return (int)flags;
+}
+
+/* may the index be written: libgit2 drops git's untracked cache and
+ * fsmonitor data when it writes one */
+static int index_writable(git_config *cfg)
+{
+	return !probe_config_set(cfg, "core.fsmonitor") && !probe_config_true(cfg, "core.untrackedCache");
+}
+
+/* under index.lock (gitops/indexlock): the refresh git status would write,
+ * and the cached tree git's commit leaves */
+static int refresh_index(git_repository *repo, git_index *idx, void *arg)
+{
+	git_status_options so;
+	git_status_list *list = NULL;
+	int e;
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+	so.flags = (unsigned)*(int *)arg | GIT_STATUS_OPT_UPDATE_INDEX;
+	if ((e = git_status_list_new(&list, repo, &so)) < 0)
+		return e;
+	git_status_list_free(list);
+	/* the refresh may have written the index: read what it wrote */
+	if ((e = git_index_read(idx, 1)) < 0)
+		return e;
+	return cachetree_write(repo, idx);
 }
 
 /* `git add -N`: libgit2 1.5 reports the path as staged, git does not */
@@ -300,25 +325,30 @@ static int collect_changes(git_repository *repo, git_config *cfg, git_reference 
 {
 	git_status_options so;
 	git_status_list *list = NULL;
+	git_diff_perfdata perf = GIT_DIFF_PERFDATA_INIT;
+	int rebuilt = 0;
 	/* git fails without HEAD's tree; libgit2 would take it as empty, and
 	 * the cached tree would not look at it at all */
 	int e = head_tree_exists(repo, head);
 	if (e < 0)
 		return e;
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.show = cachetree_index_is_head(repo, head) ? GIT_STATUS_SHOW_WORKDIR_ONLY
-					    : GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.show = cachetree_index_is_head(repo, head, &rebuilt) ? GIT_STATUS_SHOW_WORKDIR_ONLY
+							       : GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = (unsigned)status_flags(cfg);
-	e = git_status_list_new(&list, repo, &so);
-	if (e == GIT_ELOCKED && (so.flags & GIT_STATUS_OPT_UPDATE_INDEX)) {
-		/* someone holds index.lock: read without refreshing, as git does */
-		so.flags &= ~(unsigned)GIT_STATUS_OPT_UPDATE_INDEX;
-		e = git_status_list_new(&list, repo, &so);
-	}
-	if (e < 0)
+	if ((e = git_status_list_new(&list, repo, &so)) < 0)
 		return e;
 	int filtered = count_changes(repo, list, r, details);
+	git_status_list_get_perfdata(&perf, list);
 	git_status_list_free(list);
+	/* files were hashed for stale times, or the cached tree was built:
+	 * keep the work for the next status, as git status does, but only
+	 * under index.lock with the index read under it */
+	if ((perf.oid_calculations || rebuilt) && index_writable(cfg)) {
+		int flags = (int)so.flags;
+		if (indexlock_update(git_repository_workdir(repo), refresh_index, &flags) < 0)
+			git_error_clear(); /* a refresh not written costs the next status time, nothing else */
+	}
 	return filtered ? 1 : 0;
 }
 

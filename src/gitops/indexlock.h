@@ -1,0 +1,20 @@
+/* gitops/indexlock: writing a repository's index as git does (issue 16).
+ * libgit2 1.5 writes an index it read before taking index.lock, so a `git
+ * add` in between is lost. Here the lock comes first: .git/index.lock is
+ * created (O_EXCL, as git), the index is copied to a private file and read
+ * from there, libgit2 changes and writes that file, and it becomes
+ * index.lock's content and then the index, by two renames. */
+#ifndef GROVE_GITOPS_INDEXLOCK_H
+#define GROVE_GITOPS_INDEXLOCK_H
+
+#include <git2.h>
+
+/* fn changes idx (the index as read under the lock; repo's index is it)
+ * and writes it with git_index_write when it has something to keep: 0, or
+ * a libgit2 error. Returns 1 written, 0 not written (another process holds
+ * index.lock, GIT_OPTIONAL_LOCKS=0, or fn wrote nothing), or a negative
+ * libgit2 code with the error set. */
+int indexlock_update(const char *repo_path,
+		     int (*fn)(git_repository *repo, git_index *idx, void *arg), void *arg);
+
+#endif
