@@ -137,3 +137,37 @@ consistent() {
 	assert_success
 	[ "$(stat -c %i.%Y r/.git/index)" != "$before" ]
 }
+
+@test "an update that fails before writing a file leaves no journal; a finished journal says updated FROM..TO" {
+	mkcloned r
+	register src/r
+	upstream_commit r
+	local from to
+	from=$(git -C src/r rev-parse HEAD)
+	# a corrupt index: the update fails before any file is written
+	printf 'DIRC\0\0\0\2garbage' >src/r/.git/index
+	run grove update
+	assert_failure 1
+	assert_output --partial "index"
+	[ ! -e src/r/.git/grove-update ]
+	run grove status
+	refute_output --partial "update interrupted"
+	# repaired, the next update moves the branch and says so
+	rm src/r/.git/index
+	git -C src/r reset -q
+	run grove update
+	assert_success
+	to=$(git -C src/r rev-parse HEAD)
+	[ "$to" != "$from" ]
+	assert_line "updated ${from:0:7}..${to:0:7} (1 commit)"
+	# a journal the next update finishes: the line says what moved
+	upstream_commit r
+	git -C src/r fetch -q
+	from=$(git -C src/r rev-parse HEAD) to=$(git -C src/r rev-parse origin/main)
+	printf '%s %s refs/heads/main\n' "$from" "$to" >src/r/.git/grove-update
+	git -C src/r checkout -q origin/main -- up.txt
+	run grove update
+	assert_success
+	assert_line "updated ${from:0:7}..${to:0:7} (1 commit)"
+	refute_output --partial "already up to date"
+}
