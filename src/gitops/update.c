@@ -223,8 +223,9 @@ static char *index_lock_message(git_repository *repo)
 
 /* finishes a fast-forward a killed grove left: the files the move touches
  * are each at its start or its end, and are all taken to the end; any other
- * state (a change of the user's own) is left for the user */
-static int journal_finish(git_repository *repo, struct update_result *r)
+ * state (a change of the user's own) is left for the user. 1 when it
+ * finished one (*started: where the branch was), 0 when there was none */
+static int journal_finish(git_repository *repo, struct update_result *r, git_oid *started)
 {
 	char *p = journal_path(repo), *which = NULL;
 	struct strbuf sb = STRBUF_INIT;
@@ -271,6 +272,8 @@ static int journal_finish(git_repository *repo, struct update_result *r)
 		goto out;
 	}
 	journal_clear(repo);
+	git_oid_cpy(started, &from);
+	rc = 1;
 out:
 	free(paths.strings);
 	free(which);
@@ -338,6 +341,18 @@ static int index_unlocked(git_repository *repo, struct update_result *r)
 	return why ? failed(r, why) : 0;
 }
 
+/* a checkout that cannot read the index fails before it writes a file:
+ * find that out before the journal says a move has begun */
+static int index_readable(git_repository *repo, struct update_result *r)
+{
+	git_index *idx = NULL;
+	int rc = 0;
+	if (git_repository_index(&idx, repo) < 0 || git_index_read(idx, 1) < 0)
+		rc = failed(r, libgit2_message("cannot read the index"));
+	git_index_free(idx);
+	return rc;
+}
+
 static int fast_forward(git_repository *repo, git_reference *head, const git_oid *to,
 			const char *reflog, struct update_result *r)
 {
@@ -354,7 +369,7 @@ static int fast_forward(git_repository *repo, git_reference *head, const git_oid
 		rc = UPDATE_REROUTE;
 		goto out;
 	}
-	if ((rc = index_unlocked(repo, r)) < 0 ||
+	if ((rc = index_unlocked(repo, r)) < 0 || (rc = index_readable(repo, r)) < 0 ||
 	    (rc = journal_write(repo, git_reference_name(head), from, to, r)) < 0)
 		goto out;
 	if ((rc = checkout_target(repo, target, r)) < 0) {
@@ -505,9 +520,12 @@ static int update_open(git_repository *repo, const struct update_opts *uo, struc
 	char *upname = NULL, *remote = NULL, *err = NULL;
 	int rc;
 
-	if ((rc = journal_finish(repo, r)) < 0 || (rc = check_preconditions(repo, &head, r)) < 0)
+	git_oid started;
+	int finished = rc = journal_finish(repo, r, &started);
+	if (rc < 0 || (rc = check_preconditions(repo, &head, r)) < 0)
 		goto out;
-	git_oid_tostr(r->from, sizeof(r->from), git_reference_target(head));
+	/* a move this update finished counts from where it began */
+	git_oid_tostr(r->from, sizeof(r->from), finished ? &started : git_reference_target(head));
 	if (git_repository_config_snapshot(&cfg, repo) < 0) {
 		rc = failed(r, libgit2_message("cannot read the configuration"));
 		goto out;
@@ -555,9 +573,14 @@ static int update_open(git_repository *repo, const struct update_opts *uo, struc
 	}
 	git_oid_tostr(r->to, sizeof(r->to), &up);
 	r->commits = behind;
-	if (!behind) {
-		r->outcome = UPDATE_UP_TO_DATE;
-		strcpy(r->to, r->from);
+	size_t not_needed = 0; /* commits of the start the upstream lacks */
+	if (finished &&
+	    git_graph_ahead_behind(&not_needed, &r->commits, repo, &started, &up) < 0) {
+		rc = failed(r, libgit2_message("cannot compare with the upstream"));
+	} else if (!behind) {
+		r->outcome = finished ? UPDATE_UPDATED : UPDATE_UP_TO_DATE;
+		if (!finished)
+			strcpy(r->to, r->from);
 	} else if (op->cancelled && op->cancelled()) {
 		rc = failed(r, xstrdup("interrupted"));
 	} else if (ahead && uo->rebase) {
