@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_API "https://api.github.com"
@@ -47,6 +48,12 @@ struct sync_item {
 	char *reason;
 };
 
+/* a clone an earlier sync of this source registered */
+struct mine {
+	long long id;
+	const struct registry_repo *repo;
+};
+
 struct sync_run {
 	struct cmd_ctx *ctx;
 	struct sync_opts so;
@@ -60,8 +67,7 @@ struct sync_run {
 	const char *root;         /* ROOT: no clone lands outside it */
 	const char *githost;      /* where clone URLs may lead (github_clone_url_ok) */
 	int loopback;             /* the API is on loopback: so may git be */
-	struct registry_repo **mine; /* registered from this source before the run */
-	long long *mine_ids;
+	struct mine *mine;        /* registered from this source before the run, by id */
 	size_t nmine;
 };
 
@@ -391,6 +397,74 @@ static int fork_parent(struct sync_run *run, struct sync_item *it)
 	return rc;
 }
 
+static int cmp_mine(const void *a, const void *b)
+{
+	const struct mine *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* the repositories an earlier sync of this source registered (grove_source
+ * = SOURCE#ID), sorted by id */
+static void find_mine(struct sync_run *run)
+{
+	struct registry *reg = &run->ctx->reg;
+	size_t sl = strlen(run->source);
+	run->mine = xcalloc(reg->nrepos + 1, sizeof(*run->mine));
+	for (size_t i = 0; i < reg->nrepos; i++) {
+		const char *v = registry_repo_get(&reg->repos[i], "grove_source");
+		char *end;
+		if (!v || strncmp(v, run->source, sl) || v[sl] != '#')
+			continue;
+		long long id = strtoll(v + sl + 1, &end, 10);
+		if (*end || end == v + sl + 1)
+			continue;
+		run->mine[run->nmine++] = (struct mine){ id, &reg->repos[i] };
+	}
+	qsort(run->mine, run->nmine, sizeof(*run->mine), cmp_mine);
+}
+
+/* the clone an earlier sync made of the repository with this id, or NULL */
+static const struct registry_repo *mine_by_id(const struct sync_run *run, long long id)
+{
+	struct mine key = { id, NULL };
+	const struct mine *m = bsearch(&key, run->mine, run->nmine, sizeof(*run->mine), cmp_mine);
+	return m ? m->repo : NULL;
+}
+
+/* item positions by path, case folded, then position */
+static int cmp_item_paths(const void *a, const void *b, void *arg)
+{
+	const struct sync_item *v = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcasecmp(v[x].path, v[y].path);
+	return c ? c : (x > y) - (x < y);
+}
+
+/* names that differ only in case would share a folder on some disks: the
+ * first listed keeps it; the same repository listed twice is said so */
+static void refuse_case_twins(struct sync_run *run)
+{
+	size_t *by_path = xcalloc(run->n + 1, sizeof(*by_path)), n = 0;
+	for (size_t i = 0; i < run->n; i++)
+		if (run->items[i].path)
+			by_path[n++] = i;
+	qsort_r(by_path, n, sizeof(*by_path), cmp_item_paths, run->items);
+	for (size_t k = 1, first = 0; k < n; k++) {
+		struct sync_item *keep = &run->items[by_path[first]], *it = &run->items[by_path[k]];
+		if (strcasecmp(keep->path, it->path)) {
+			first = k;
+			continue;
+		}
+		refuse(it, keep->repo->id == it->repo->id
+				   ? xstrdup("listed twice by the server: synced once")
+				   : xasprintf("differs from %s/%s only in case", keep->repo->owner,
+					       keep->repo->name));
+		free(it->path);
+		it->path = NULL;
+	}
+	free(by_path);
+}
+
 static int plan(struct sync_run *run, const struct github_repos *repos, const char *root,
 		const char *host)
 {
@@ -437,28 +511,16 @@ static int plan(struct sync_run *run, const struct github_repos *repos, const ch
 		}
 		free(full);
 	}
-	/* names that differ only in case would share a folder on some disks */
-	for (size_t i = 0; i < run->n; i++)
-		for (size_t k = 0; run->items[i].path && k < i; k++)
-			if (run->items[k].path && !strcasecmp(run->items[i].path, run->items[k].path)) {
-				refuse(&run->items[i], xasprintf("differs from %s/%s only in case",
-								  run->items[k].repo->owner,
-								  run->items[k].repo->name));
-				free(run->items[i].path);
-				run->items[i].path = NULL;
-				break;
-			}
+	refuse_case_twins(run);
 	for (size_t i = 0; i < run->n; i++) {
 		struct sync_item *it = &run->items[i];
 		struct stat st;
 		if (!it->path)
 			continue;
-		for (size_t k = 0; k < run->nmine; k++)
-			if (run->mine_ids[k] == it->repo->id && strcmp(run->mine[k]->path, it->path)) {
-				/* the same repository under a new name: one clone is enough */
-				refuse(it, xasprintf("renamed upstream: the clone stays at %s", run->mine[k]->path));
-				break;
-			}
+		const struct registry_repo *was = mine_by_id(run, it->repo->id);
+		if (was && strcmp(was->path, it->path))
+			/* the same repository under a new name: one clone is enough */
+			refuse(it, xasprintf("renamed upstream: the clone stays at %s", was->path));
 		if (it->action == ACT_SKIP)
 			continue;
 		int exists = lstat(it->path, &st) == 0;
@@ -595,25 +657,36 @@ static void sync_done(void *arg, size_t i)
 	free(reason);
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* registers what is on disk now and not yet in the registry, one locked write */
 static int register_all(struct sync_run *run, const char *source)
 {
 	struct registry_edits ed = { 0 };
 	struct strbuf err = STRBUF_INIT;
-	struct strlist values = STRLIST_INIT;
+	struct strlist values = STRLIST_INIT, known = STRLIST_INIT;
 	const struct registry *reg = &run->ctx->reg;
 	int rc = 0;
+	for (size_t k = 0; k < reg->nrepos; k++)
+		strlist_push(&known, reg->repos[k].path);
+	qsort(known.items, known.n, sizeof(*known.items), cmp_str);
 
 	ed.v = xcalloc(run->n * 2 + 1, sizeof(*ed.v));
 	for (size_t i = 0; i < run->n; i++) {
 		struct sync_item *it = &run->items[i];
 		struct stat st;
-		int known = 0;
-		if (!it->path || lstat(it->path, &st) < 0)
-			continue;
-		for (size_t k = 0; k < reg->nrepos && !known; k++)
-			known = !strcmp(reg->repos[k].path, it->path);
-		if (known)
+		if (!it->path || lstat(it->path, &st) < 0 ||
+		    bsearch(&it->path, known.items, known.n, sizeof(*known.items), cmp_str))
 			continue;
 		struct strbuf v = STRBUF_INIT;
 		strbuf_adds(&v, "git clone ");
@@ -636,28 +709,9 @@ static int register_all(struct sync_run *run, const char *source)
 	}
 	free(ed.v);
 	strlist_free(&values);
+	strlist_free(&known);
 	strbuf_free(&err);
 	return rc;
-}
-
-/* the repositories an earlier sync of this source registered: grove_source = SOURCE#ID */
-static void find_mine(struct sync_run *run)
-{
-	struct registry *reg = &run->ctx->reg;
-	size_t sl = strlen(run->source);
-	run->mine = xcalloc(reg->nrepos + 1, sizeof(*run->mine));
-	run->mine_ids = xcalloc(reg->nrepos + 1, sizeof(*run->mine_ids));
-	for (size_t i = 0; i < reg->nrepos; i++) {
-		const char *v = registry_repo_get(&reg->repos[i], "grove_source");
-		char *end;
-		if (!v || strncmp(v, run->source, sl) || v[sl] != '#')
-			continue;
-		long long id = strtoll(v + sl + 1, &end, 10);
-		if (*end || end == v + sl + 1)
-			continue;
-		run->mine[run->nmine] = &reg->repos[i];
-		run->mine_ids[run->nmine++] = id;
-	}
 }
 
 static void say_pruning(struct sync_run *run, const char *path, const char *action,
@@ -731,15 +785,22 @@ static void prune_one(struct sync_run *run, const struct registry_repo *r)
 	free(why);
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
 static void prune_gone(struct sync_run *run, const struct github_repos *listed)
 {
-	for (size_t k = 0; k < run->nmine; k++) {
-		int still = 0;
-		for (size_t i = 0; i < listed->n && !still; i++)
-			still = listed->v[i].id == run->mine_ids[k];
-		if (!still)
-			prune_one(run, run->mine[k]);
-	}
+	long long *ids = xcalloc(listed->n + 1, sizeof(*ids));
+	for (size_t i = 0; i < listed->n; i++)
+		ids[i] = listed->v[i].id;
+	qsort(ids, listed->n, sizeof(*ids), cmp_id);
+	for (size_t k = 0; k < run->nmine; k++)
+		if (!bsearch(&run->mine[k].id, ids, listed->n, sizeof(*ids), cmp_id))
+			prune_one(run, run->mine[k].repo);
+	free(ids);
 }
 
 static void on_notice(void *arg, const char *msg)
@@ -838,10 +899,14 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 	run.root = root;
 	run.githost = host;
 	run.loopback = http_is_loopback(api);
+	long long planning = now_ms();
 	if (plan(&run, &repos, root, host) < 0) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (ctx->verbose)
+		fprintf(stderr, "grove sync: %zu repositories listed, planned in %lld ms\n", repos.n,
+			now_ms() - planning);
 	cmd_output_init(ctx, &run.out, 0);
 	run.uo.timeout = ctx->timeout;
 	static const struct pool_callbacks cb = { sync_work, sync_done, sync_tick };
@@ -865,7 +930,6 @@ out:
 	}
 	free(run.items);
 	free(run.mine);
-	free(run.mine_ids);
 	pool_free(pool);
 	github_repos_free(&repos);
 	strbuf_free(&err);

@@ -355,12 +355,96 @@ out:
 	return rc;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* edit positions ordered by target path, then position */
+static int cmp_edit_targets(const void *a, const void *b, void *arg)
+{
+	const struct registry_edits *ed = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(ed->v[x].target.abs_path, ed->v[y].target.abs_path);
+	return c ? c : (x > y) - (x < y);
+}
+
+/* may every edit be appended as a new section: sets of keys (each once)
+ * for folders the file has no section for */
+static int only_new_sections(const struct els *e, const struct registry_edits *ed, size_t *by_target)
+{
+	char **names = xcalloc(e->n + 1, sizeof(*names));
+	size_t nn = 0;
+	int ok = 1;
+	for (size_t i = 0; i < e->n; i++)
+		if (e->v[i].kind == EL_SECTION)
+			names[nn++] = e->v[i].name;
+	qsort(names, nn, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < ed->n && ok; i++) {
+		const struct registry_edit *x = &ed->v[i];
+		ok = !x->remove && x->value && x->target.abs_path && !strpbrk(x->target.abs_path, "\r\n") &&
+		     !bsearch(&x->target.abs_path, names, nn, sizeof(*names), cmp_names);
+		by_target[i] = i;
+	}
+	if (ok)
+		qsort_r(by_target, ed->n, sizeof(*by_target), cmp_edit_targets, (void *)ed);
+	for (size_t i = 1; i < ed->n && ok; i++) {
+		const struct registry_edit *a = &ed->v[by_target[i - 1]], *b = &ed->v[by_target[i]];
+		ok = strcmp(a->target.abs_path, b->target.abs_path) || strcmp(a->key, b->key);
+	}
+	free(names);
+	return ok;
+}
+
+/* sync registering what it cloned: one new section per folder, appended in
+ * one pass where one edit at a time would read the whole file again for
+ * each (quadratic in the edits). The text is what the edits one by one
+ * would make. 1 done, 0 not such edits, or a negative code */
+static int append_new_sections(const char *text, size_t len, const char *file,
+			       const struct registry_edits *ed, struct strbuf *out, struct strbuf *err)
+{
+	struct els e = { 0 };
+	size_t *by_target = xcalloc(ed->n + 1, sizeof(*by_target));
+	size_t *rank = xcalloc(ed->n + 1, sizeof(*rank));
+	int rc = els_parse(text, len, file, &e, err);
+	if (rc || !only_new_sections(&e, ed, by_target))
+		goto out;
+	for (size_t k = 0; k < ed->n; k++)
+		rank[by_target[k]] = k;
+	char *named_dir = path_dirname(file), *dir = path_real_or_abs(named_dir);
+	strbuf_add(out, text, len);
+	for (size_t i = 0; i < ed->n; i++) {
+		/* a folder's section goes where its first edit is, all its keys in it */
+		const char *path = ed->v[i].target.abs_path;
+		size_t k = rank[i];
+		if (k && !strcmp(ed->v[by_target[k - 1]].target.abs_path, path))
+			continue;
+		char *name = registry_section_name(dir, path);
+		if (out->len && out->buf[out->len - 1] != '\n')
+			strbuf_addc(out, '\n');
+		strbuf_addf(out, "%s[%s]\n", out->len ? "\n" : "", name);
+		for (; k < ed->n && !strcmp(ed->v[by_target[k]].target.abs_path, path); k++)
+			format_kv(out, ed->v[by_target[k]].key, ed->v[by_target[k]].value);
+		free(name);
+	}
+	free(dir);
+	free(named_dir);
+	rc = 1;
+out:
+	els_free(&e);
+	free(by_target);
+	free(rank);
+	return rc;
+}
+
 int registry_apply_edits(const char *text, size_t len, const char *file, void *arg,
 			 struct strbuf *out, struct strbuf *err)
 {
 	struct registry_edits *ed = arg;
 	struct strbuf cur = STRBUF_INIT, next = STRBUF_INIT;
-	int rc = 0;
+	int rc = append_new_sections(text, len, file, ed, out, err);
+	if (rc)
+		return rc < 0 ? rc : 0;
 	strbuf_add(&cur, text, len);
 	ed->removed = 0;
 	for (size_t i = 0; i < ed->n && !rc; i++) {

@@ -172,6 +172,17 @@ requests() {
 
 }
 
+@test "a repository the server lists twice is synced once and said so" {
+	origins acme one two
+	config '"accounts": {"acme": {"type": "Organization", "repos": 2, "names": ["one", "two"], "duplicate": "one"}}'
+	start_github "$CONFIG"
+	run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_success
+	assert_line --partial "grove sync: skipped acme/one: listed twice by the server: synced once"
+	refute_output --partial "only in case"
+	assert_line --index -1 "grove sync: finished (2 ok; 1 skipped)"
+}
+
 @test "errors: 401, 404, 5xx retried then failing, malformed and truncated JSON change nothing" {
 	origins acme one
 	start_github "$CONFIG"

@@ -97,6 +97,7 @@ def make_repo(cfg, login, acct, i):
 
 
 _generated = {}
+_pages = {}
 
 
 def repos_of(cfg, login):
@@ -273,11 +274,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 q["page"] = str(p)
                 return f"<{base}{path}?{urllib.parse.urlencode(q)}>"
             headers["Link"] = f'{link(page + 1)}; rel="next", {link(pages)}; rel="last"'
-        self.send_json(chunk, fl, headers)
+        key = (json.dumps(cfg, sort_keys=True), self.path, authed)
+        self.send_json(chunk, fl, headers, key)
 
-    def send_json(self, obj, fl, headers=None):
-        body = json.dumps(obj, indent=2).encode()
-        etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+    def send_json(self, obj, fl, headers=None, key=None):
+        # a page is made once per configuration: big listings stay fast
+        with lock:
+            made = _pages.get(key) if key else None
+        if made is None:
+            body = json.dumps(obj, indent=2).encode()
+            made = (body, '"' + hashlib.sha1(body).hexdigest() + '"')
+            if key:
+                with lock:
+                    _pages[key] = made
+        body, etag = made
         if self.headers.get("If-None-Match") == etag:
             return self.send(304, b"", {"ETag": etag}, count=False)
         headers = dict(headers or {})

@@ -228,6 +228,36 @@ static void test_write_preserves_bytes(void **state)
 	free(out);
 }
 
+/* the edits sync makes for what it cloned, all at once (appended in one
+ * pass) and one at a time (the general path): the same bytes */
+static void test_batch_equals_one_by_one(void **state)
+{
+	(void)state;
+	static const char *const texts[] = { "", "[a]\nk = 1", "# c\n[a]\nk = 1\n\n", "[a]\n  \n" };
+	struct registry_edit v[] = {
+		{ { "/reg/home/x/one", NULL }, "checkout", "git clone 'u1' 'one'", 0 },
+		{ { "/reg/home/x/two", NULL }, "checkout", "git clone 'u2' 'two'", 0 },
+		{ { "/reg/home/x/one", NULL }, "grove_source", "github:h/x#1", 0 },
+		{ { "/reg/home/x/two", NULL }, "grove_source", "github:h/x#2", 0 },
+		{ { "/elsewhere/three", NULL }, "checkout", "a\nb", 0 },
+	};
+	for (size_t t = 0; t < ARRAY_SIZE(texts); t++) {
+		struct registry_edits ed = { v, ARRAY_SIZE(v), 0 };
+		struct strbuf batch = STRBUF_INIT, err = STRBUF_INIT;
+		assert_int_equal(registry_apply_edits(texts[t], strlen(texts[t]), FILE_PATH, &ed, &batch, &err), 0);
+		char *one = xstrdup(texts[t]);
+		for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+			char *next = set(one, v[i].target.abs_path, v[i].key, v[i].value);
+			free(one);
+			one = next;
+		}
+		assert_string_equal(batch.buf, one);
+		free(one);
+		strbuf_free(&batch);
+		strbuf_free(&err);
+	}
+}
+
 static void test_write_multiline_and_remove_key(void **state)
 {
 	(void)state;
@@ -316,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_untrusted),
 		cmocka_unit_test(test_write_preserves_bytes),
+		cmocka_unit_test(test_batch_equals_one_by_one),
 		cmocka_unit_test(test_write_multiline_and_remove_key),
 		cmocka_unit_test(test_remove_section),
 		cmocka_unit_test(test_write_refuses_unparsable),
