@@ -113,6 +113,7 @@ int cmd_diff(struct cmd_ctx *ctx)
 	if (paging < 0)
 		fprintf(stderr, "grove %s: cannot start the pager: %s\n", ctx->action,
 			strerror(-paging));
+	run.out.total = run.sel.n;
 	prc = pool_run(pool, run.sel.n, &cb, &run);
 	output_summary(&run.out, prc == POOL_EINTR);
 	rc = output_exit_code(&run.out, prc == POOL_EINTR ? pool_interrupt_status() : 0);

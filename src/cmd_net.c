@@ -360,6 +360,7 @@ static int net_command(struct cmd_ctx *ctx, enum net_kind kind)
 	cmd_output_init(ctx, &run.out, 0);
 	run.jobs = xcalloc(run.sel.n, sizeof(*run.jobs));
 	pool_init(&pool, cmd_jobs(ctx, 16));
+	run.out.total = run.sel.n;
 	int prc = pool_run(pool, run.sel.n, &cb, &run);
 	print_details(&run);
 	output_summary(&run.out, prc == POOL_EINTR);

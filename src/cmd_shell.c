@@ -433,6 +433,7 @@ int cmd_shell(struct cmd_ctx *ctx)
 			fprintf(stderr, "grove %s: cannot start worker threads\n", ctx->action);
 			goto out;
 		}
+		run.out.total = run.sel.n;
 		prc = pool_run(pool, run.sel.n, &cb, &run);
 	}
 	output_summary(&run.out, prc == POOL_EINTR);

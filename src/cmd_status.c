@@ -369,6 +369,7 @@ int cmd_status(struct cmd_ctx *ctx)
 	run.path_width = path_column(&run);
 	run.jobs = xcalloc(run.sel.n, sizeof(*run.jobs));
 	pool_init(&pool, cmd_jobs_local(ctx));
+	run.out.total = run.sel.n;
 	int prc = pool_run(pool, run.sel.n, &cb, &run);
 	output_summary(&run.out, prc == POOL_EINTR);
 	rc = output_exit_code(&run.out, prc == POOL_EINTR ? pool_interrupt_status() : 0);

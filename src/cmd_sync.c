@@ -911,6 +911,7 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 	run.uo.timeout = ctx->timeout;
 	static const struct pool_callbacks cb = { sync_work, sync_done, sync_tick };
 	pool_init(&pool, cmd_jobs(ctx, 16));
+	run.out.total = run.n;
 	prc = pool_run(pool, run.n, &cb, &run);
 	if (!run.so.dry_run && register_all(&run, source) < 0)
 		run.out.failed++;

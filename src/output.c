@@ -106,6 +106,13 @@ static void print_list(FILE *f, const char *action, const char *what, const stru
 	fputs(")\n", f);
 }
 
+/* an interrupted run's jobs that never began */
+static size_t not_started(const struct output *o)
+{
+	size_t done = o->ok + o->failed + o->skipped;
+	return o->total > done ? o->total - done : 0;
+}
+
 void output_summary(struct output *o, int interrupted)
 {
 	output_progress_clear(o);
@@ -116,6 +123,7 @@ void output_summary(struct output *o, int interrupted)
 		cJSON_AddNumberToObject(sum, "ok", (double)o->ok);
 		cJSON_AddNumberToObject(sum, "failed", (double)o->failed);
 		cJSON_AddNumberToObject(sum, "skipped", (double)o->skipped);
+		cJSON_AddNumberToObject(sum, "not_started", (double)not_started(o));
 		cJSON_AddBoolToObject(sum, "interrupted", interrupted);
 		char *txt = cJSON_PrintUnformatted(s);
 		fprintf(o->out, "%s\n", txt);
@@ -131,6 +139,7 @@ void output_summary(struct output *o, int interrupted)
 		add_count(&sb, o->ok, "ok");
 		add_count(&sb, o->failed, "failed");
 		add_count(&sb, o->skipped, "skipped");
+		add_count(&sb, not_started(o), "not started");
 		fprintf(o->out, "grove %s: finished (%s)\n", o->action, sb.len ? sb.buf : "0 ok");
 		strbuf_free(&sb);
 	}

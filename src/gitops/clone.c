@@ -147,6 +147,16 @@ static void remove_stale(int parentfd, const char *prefix)
 	closedir(d);
 }
 
+/* the mode git clone gives a new folder: mkdtemp's 0700 is not it */
+static mode_t folder_mode = 0755;
+
+void clone_init(void)
+{
+	mode_t mask = umask(0);
+	umask(mask);
+	folder_mode = 0777 & ~mask;
+}
+
 /* a new folder named prefix + six random letters in parentfd, locked; its
  * name in *name. mkdtemp names it through the folder's descriptor. Returns
  * its fd or -errno */
@@ -159,8 +169,9 @@ static int make_temp(int parentfd, const char *prefix, char **name)
 	} else {
 		*name = xstrdup(path_basename(path));
 		fd = openat(parentfd, *name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
-			int e = fd < 0 ? errno : EBUSY;
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || fchmod(fd, folder_mode) < 0) {
+			/* a lock held already: someone else's folder of that name */
+			int e = fd >= 0 && errno == EWOULDBLOCK ? EBUSY : errno;
 			if (fd >= 0)
 				close(fd);
 			fd = -e;

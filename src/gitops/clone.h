@@ -6,6 +6,10 @@
 
 #include "gitops/fetch.h"
 
+/* reads the umask for the clones' folders: once, before any thread starts
+ * (umask can only be read by setting it) */
+void clone_init(void);
+
 /* clones url into dest (whose parent folders are created). Returns 0, or
  * a negative code with *err set. */
 int clone_repo(const char *url, const char *dest, struct net_op *op, char **err);

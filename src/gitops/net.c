@@ -1,5 +1,6 @@
 #include "gitops/net.h"
 #include "gitops/advert.h"
+#include "gitops/clone.h"
 #include "gitops/transport_ssh.h"
 #include "util.h"
 
@@ -242,6 +243,7 @@ int net_init(const struct net_config *cfg)
 	git_stream_registration reg;
 	memset(&reg, 0, sizeof(reg));
 	config = *cfg;
+	clone_init();
 	reg.version = GIT_STREAM_VERSION;
 	reg.init = sock_new;
 	/* TLS streams open their socket through this one too */

@@ -171,3 +171,15 @@ consistent() {
 	assert_line "updated ${from:0:7}..${to:0:7} (1 commit)"
 	refute_output --partial "already up to date"
 }
+
+@test "a clone's folder has the mode the umask gives, as with git clone" {
+	mkrepo seed
+	git clone -q --bare seed remotes/r.git
+	printf '[src/r]\ncheckout = git clone %s r\n' "$HOME/remotes/r.git" >.mrconfig
+	local m
+	for m in 022:755 027:750 002:775; do
+		rm -rf src
+		(umask "${m%:*}" && "$GROVE_BIN" checkout >/dev/null)
+		[ "$(stat -c %a src/r)" = "${m#*:}" ] || { stat -c %a src/r >&2; false; }
+	done
+}

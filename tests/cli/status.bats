@@ -373,7 +373,7 @@ assert lines[2] == {"summary": {"action": "status", "ok": 1, "failed": 1, "skipp
 	wait "$pid" || rc=$?
 	[ "$rc" -eq 130 ]
 	grep -q 'grove status: interrupted' err.txt
-	grep -q 'grove status: finished (2 ok)' out.txt
+	grep -q 'grove status: finished (2 ok; 4 not started)' out.txt
 	[ "$(grep -c '^src/r' out.txt)" -eq 2 ]
 	[ ! -e src/r3.started ]
 }

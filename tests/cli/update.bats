@@ -264,7 +264,14 @@ assert s["summary"]["ok"] == 1 and s["summary"]["failed"] == 1, s
 	wait "$pid" || rc=$?
 	[ "$rc" -eq 130 ]
 	grep -q 'grove update: interrupted' err.txt
-	grep -q 'grove update: finished' out.txt
+	# every repository is counted, those the interrupt kept from starting
+	# too (r7 and r8 at least: r5 and r6 hold both workers for ever)
+	local summary sum
+	summary=$(grep 'grove update: finished' out.txt)
+	sum=$(grep -o '[0-9]* [a-z]' <<<"$summary" | awk '{ s += $1 } END { print s }')
+	[ "$sum" -eq 8 ] || { echo "$summary" >&2; false; }
+	[[ "$summary" =~ ([0-9]+)\ not\ started ]]
+	[ "${BASH_REMATCH[1]}" -ge 2 ]
 	for i in 1 2 3 4 5 6 7 8; do
 		# the branch and the work tree agree: moved together or not at all
 		[ -z "$(git -C "src/r$i" status --porcelain --untracked-files=no)" ]
