@@ -620,7 +620,10 @@ static int rev_parse(const char *path, const char *rev, char out[41])
 static int update_with_git(const char *path, const struct update_opts *uo, struct update_result *r)
 {
 	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
-	char *low = xasprintf("http.lowSpeedTime=%d", uo->timeout > 0 ? uo->timeout : 120);
+	int t = uo->timeout > 0 ? uo->timeout : 120;
+	/* grove's no-progress rule, 1 KiB in t seconds, in git's terms */
+	char *low = xasprintf("http.lowSpeedTime=%d", t);
+	char *limit = xasprintf("http.lowSpeedLimit=%d", 1024 / t > 0 ? 1024 / t : 1);
 	const char *ssh = getenv("GIT_SSH_COMMAND") ? NULL : "core.sshCommand=ssh -o BatchMode=yes";
 	const char *argv[12];
 	int n = 0, rc = 0;
@@ -630,7 +633,7 @@ static int update_with_git(const char *path, const struct update_opts *uo, struc
 		argv[n++] = ssh;
 	}
 	argv[n++] = "-c";
-	argv[n++] = "http.lowSpeedLimit=1";
+	argv[n++] = limit;
 	argv[n++] = "-c";
 	argv[n++] = low;
 	argv[n++] = "pull";
@@ -667,6 +670,7 @@ static int update_with_git(const char *path, const struct update_opts *uo, struc
 	}
 out:
 	free(low);
+	free(limit);
 	strbuf_free(&err);
 	strbuf_free(&out);
 	return rc;
