@@ -181,8 +181,10 @@ clones() {
 	git clone -q --bare "$seed" "$origins/acme/r001.git"
 	for n in $(seq -f 'r%03g' 2 100); do cp -a "$origins/acme/r001.git" "$origins/acme/$n.git"; done
 	names=$(seq -f '"r%03g"' 1 100 | paste -sd ,)
-	printf '{"clone_base": "%s", "accounts": {"acme": {"type": "Organization", "repos": 100, "names": [%s]}}}\n' \
-		"$origins" "$names" >"$BATS_TEST_TMPDIR/github.json"
+	# clone URLs lead to the API's own (loopback) git host: git daemon
+	start_daemon "$origins"
+	printf '{"clone_base": "git://127.0.0.1:%s", "accounts": {"acme": {"type": "Organization", "repos": 100, "names": [%s]}}}\n' \
+		"$DAEMON_PORT" "$names" >"$BATS_TEST_TMPDIR/github.json"
 	start_github "$BATS_TEST_TMPDIR/github.json"
 	local root="$HOME/src/127.0.0.1/acme" leftovers=0
 	for r in $(seq 1 "$KILL_ROUNDS"); do

@@ -238,7 +238,7 @@ lines = [json.loads(l) for l in sys.stdin]
 assert lines[0]["path"].endswith("/src/foo") and lines[0]["modified"] == 1, lines[0]
 assert lines[0]["upstream"] == "origin/main" and lines[0]["ahead"] == 0 and lines[0]["error"] is None
 assert lines[1]["error"] == "missing" and lines[1]["branch"] is None
-assert lines[2] == {"summary": {"action": "status", "ok": 1, "failed": 1, "skipped": 0, "interrupted": False}}
+assert lines[2] == {"summary": {"action": "status", "ok": 1, "failed": 1, "skipped": 0, "not_started": 0, "interrupted": False}}
 '
 }
 

@@ -36,7 +36,7 @@ static char *pick(const char *dir, int all, int depth, const char *group, int *l
 	struct strbuf sb = STRBUF_INIT;
 	if (group)
 		strlist_push(&groups, group);
-	struct select_opts o = { dir, all, depth, &groups };
+	struct select_opts o = { .dir = dir, .all = all, .max_depth = depth, .groups = &groups };
 	select_repos(&reg, &o, &sel);
 	for (size_t i = 0; i < sel.n; i++)
 		strbuf_addf(&sb, "%s%s", i ? " " : "", reg.repos[sel.idx[i]].path);
