@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# Truth on real shapes (issue 17): in every state below, made with a few
+# lines of git, `grove status` counts what `git status` counts and `grove
+# diff` prints what `git diff` prints, byte for byte, in every form.
+
+setup() {
+	load helpers
+	common_setup
+	git config --global user.name tester
+	git config --global user.email tester@example.invalid
+	git config --global protocol.file.allow always
+}
+
+# base: a repository with text, C code, a binary file, a symlink and a
+# folder, committed; the shapes start from a clone of it
+base() {
+	local b="$BATS_TEST_TMPDIR/base"
+	git init -q "$b"
+	printf 'one\ntwo\nthree\n' >"$b/a.txt"
+	{
+		echo 'int helper(void) '
+		echo '{'
+		seq 1 12 | sed 's/^/\tline /'
+		echo '}'
+	} >"$b/code.c"
+	printf '\000\001\002binary' >"$b/blob.bin"
+	ln -s a.txt "$b/link"
+	mkdir -p "$b/dir"
+	seq 1 40 >"$b/dir/nums.txt"
+	printf 'spaced\n' >"$b/a b.txt"
+	git -C "$b" add -A
+	git -C "$b" commit -qm base
+	git -C "$b" branch -q other
+	echo "$b"
+}
+
+# each shape_NAME makes one state in the repository in the current folder
+shape_clean() { :; }
+shape_modified() { echo four >>a.txt; }
+shape_staged() { echo four >>a.txt && git add a.txt && echo five >>a.txt; }
+shape_deleted() { rm dir/nums.txt; }
+shape_emptied_text_eol() {
+	printf '*.txt text eol=lf\n' >.gitattributes && git add .gitattributes && git commit -qm attrs
+	: >a.txt
+}
+shape_emptied_autocrlf() { git config core.autocrlf true && : >a.txt; }
+shape_crlf_only() {
+	printf '* text=auto\n' >.gitattributes && git add .gitattributes && git commit -qm attrs
+	sed -i 's/$/\r/' a.txt
+}
+conflict_on_other() {
+	git checkout -q other
+	echo theirs >a.txt && git commit -qam theirs
+	git checkout -q main 2>/dev/null || git checkout -q master
+	echo ours >a.txt && git commit -qam ours
+}
+shape_merge_conflict() { conflict_on_other && ! git merge -q other >/dev/null 2>&1; }
+shape_rebase_conflict() { conflict_on_other && ! git rebase -q other >/dev/null 2>&1; }
+shape_cherry_pick_conflict() { conflict_on_other && ! git cherry-pick other >/dev/null 2>&1; }
+shape_revert_conflict() {
+	echo later >a.txt && git commit -qam later
+	! git revert --no-edit HEAD~1 >/dev/null 2>&1 || true
+	echo again >a.txt && git commit -qam again
+	! git revert --no-edit HEAD~1 >/dev/null 2>&1
+}
+shape_am_conflict() {
+	conflict_on_other
+	git format-patch -q -1 other -o "$BATS_TEST_TMPDIR/patches"
+	! git am -q "$BATS_TEST_TMPDIR"/patches/*.patch >/dev/null 2>&1
+}
+shape_file_to_symlink() { rm a.txt && ln -s dir/nums.txt a.txt; }
+shape_symlink_retarget_binary() {
+	printf 'link binary\n' >.gitattributes && git add .gitattributes && git commit -qm attrs
+	ln -sfn code.c link
+}
+shape_binary_rename_staged() { git mv blob.bin moved.bin; }
+shape_function_context() { sed -i 's/line 9/line nine/' code.c; }
+shape_space_in_path() { echo more >>'a b.txt'; }
+shape_intent_to_add() { echo new >new.txt && git add -N new.txt; }
+shape_new_empty_staged() { : >empty.txt && git add empty.txt; }
+shape_submodule_untracked() {
+	git -c protocol.file.allow=always submodule -q add "$BATS_TEST_TMPDIR/base" sub >/dev/null 2>&1
+	git commit -qm sub
+	echo x >sub/untracked.txt
+}
+shape_rename_similar() {
+	{ seq 1 100; } >long.txt && git add long.txt && git commit -qm long
+	git mv long.txt renamed.txt && sed -i 's/^50$/fifty/' renamed.txt && git add renamed.txt
+}
+shape_rm_cached() { git rm -q --cached a.txt; }
+shape_nested_repo() { mkdir u && git init -q u/inner; }
+shape_renamed_symlink() { git mv link link2; }
+shape_diff_context() { git config diff.context 1 && sed -i 's/line 5/line five/' code.c; }
+shape_renames_off() { git config diff.renames false && git config status.renames false && git mv a.txt b.txt; }
+shape_renames_copies() { git config diff.renames copies && cp code.c copy.c && echo x >>code.c && git add -A; }
+shape_histogram() {
+	git config diff.algorithm histogram
+	printf '{\n  a\n}\n{\n  b\n}\n' >h.txt && git add h.txt && git commit -qm h
+	printf '{\n  a\n}\n{\n  c\n}\n{\n  b\n}\n' >h.txt
+}
+
+SHAPES="clean modified staged deleted emptied_text_eol emptied_autocrlf crlf_only merge_conflict
+	rebase_conflict cherry_pick_conflict revert_conflict am_conflict file_to_symlink
+	symlink_retarget_binary binary_rename_staged function_context space_in_path intent_to_add
+	new_empty_staged submodule_untracked rename_similar rm_cached nested_repo renamed_symlink
+	diff_context renames_off renames_copies histogram"
+
+# make_shapes: one clone per shape under src/, each registered
+make_shapes() {
+	local b s
+	b=$(base)
+	mkdir -p src
+	for s in $SHAPES; do
+		git clone -q "$b" "src/$s"
+		(cd "src/$s" && "shape_$s") || { echo "shape $s could not be made" >&2; return 1; }
+		register "src/$s"
+	done
+}
+
+# body FORM...: what grove diff prints for the repository in the
+# current folder, without its header, blank line and summary
+grove_body() {
+	"$GROVE_BIN" -d . --no-pager diff "$@" 2>&1 | sed '1d' | sed '$d' | sed '$d'
+}
+
+@test "grove diff prints what git diff prints, in every shape and form" {
+	make_shapes
+	local s form bad=0 out
+	for s in $SHAPES; do
+		for form in "" "--stat" "--cached" "--cached --stat" "-- a.txt dir"; do
+			# shellcheck disable=SC2086
+			out=$(cd "src/$s" && diff <(git diff --color=never $form 2>&1) <(grove_body --color=never $form)) ||
+				{ bad=$((bad + 1)); echo "# $s: diff $form differs:" >&3; echo "$out" | head -8 | sed 's/^/#   /' >&3; }
+		done
+		out=$(cd "src/$s" && diff <(git diff --color=always 2>&1) <(grove_body --color=always)) ||
+			{ bad=$((bad + 1)); echo "# $s: diff in colour differs" >&3; }
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "a crash of the diff engine in one repository never costs the others their output" {
+	make_shapes
+	run grove --no-pager diff
+	assert_output --partial "grove diff: $HOME/src/modified"
+	assert_output --partial "+four"
+	assert_line --index -1 --regexp '^grove diff: finished \('
+}
+
+@test "grove status counts what git status counts, in every shape, with either engine" {
+	make_shapes
+	local s engine bad=0
+	for engine in libgit2 git; do
+		for s in $SHAPES; do
+			local want got
+			want=$(git_counts "src/$s")
+			if [ "$engine" = git ]; then
+				got=$(GROVE_LARGE_INDEX=0 grove -a --porcelain status | awk -F'\t' -v p="$HOME/src/$s" '$1 == p { printf "%s %s %s %s\n", $8, $9, $10, $11 }')
+			else
+				got=$(grove_counts "$HOME/src/$s")
+			fi
+			[ "$got" = "$want" ] || { bad=$((bad + 1)); echo "# $engine: $s: git $want, grove $got" >&3; }
+		done
+	done
+	[ "$bad" -eq 0 ]
+}
