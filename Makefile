@@ -169,6 +169,7 @@ bench: grove $(BUILD)/floor $(BUILD)/pagefault
 	bench/update.sh --quick
 	bench/run.sh --quick
 	bench/sync.sh --quick
+	bench/diff.sh --quick
 	bench/bigrepo.sh --quick
 	bench/scale.sh --quick
 	bench/startup.sh --quick

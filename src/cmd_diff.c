@@ -1,6 +1,13 @@
-/* diff: git diff in every repository, made in-process with libgit2 */
+/* diff: `git diff` in every repository that has something to show.
+ *
+ * Which repositories do is found in-process, in parallel, by the status
+ * engine; `git diff` itself then runs only in those, on the worker pool,
+ * its output captured and printed in registry order through one pager.
+ * git prints the diff: every edge case of its format is its own (issue 17),
+ * and a crash is a failed child, never a lost run. */
 #include "cmd.h"
-#include "gitops/diff.h"
+#include "gitops/gitcli.h"
+#include "gitops/status.h"
 #include "pager.h"
 #include "pool.h"
 
@@ -9,12 +16,18 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+struct diff_job {
+	int skipped;
+	struct strbuf out, err;
+	char *error;
+};
+
 struct diff_run {
 	struct cmd_ctx *ctx;
 	struct selection sel;
-	struct diff_opts opts;
-	struct diff_result *results;
-	int *skipped;
+	const char **args; /* what git diff gets */
+	int columns;
+	struct diff_job *jobs;
 	struct output out;
 };
 
@@ -31,50 +44,99 @@ static int term_columns(void)
 	return 80;
 }
 
+/* can git diff show anything here: what the status engine counts in the
+ * work tree (or, --cached, in the index), conflicts, and a repository it
+ * cannot read (git then says why). 1 yes, 0 no, -1 not a repository
+ * (*why set) */
+static int has_something(const char *path, int cached, char **why)
+{
+	struct status_opts o = { 0 };
+	struct status_result r;
+	int yes = 1;
+	status_result_init(&r);
+	if (status_collect(path, &o, &r) == 0)
+		yes = r.conflicted || (cached ? r.staged : r.modified);
+	else if (r.kind == STATUS_MISSING || r.kind == STATUS_NOT_REPO)
+		yes = -1, *why = xstrdup(r.error ? r.error : "not a git repository");
+	status_result_free(&r);
+	return yes;
+}
+
 static void diff_work(void *arg, size_t i)
 {
 	struct diff_run *run = arg;
+	struct diff_job *job = &run->jobs[i];
 	const struct registry_repo *r = &run->ctx->reg.repos[run->sel.idx[i]];
 	char *why = NULL;
 	int skip = cmd_skip_test(run->ctx, r, &why);
-	if (skip < 0)
-		run->results[i].error = why;
-	else if (skip > 0)
-		run->skipped[i] = 1;
-	else
-		diff_repo(r->path, &run->opts, &run->results[i]);
+	if (skip) {
+		job->skipped = skip > 0;
+		job->error = why;
+		return;
+	}
+	int some = has_something(r->path, run->ctx->cached, &job->error);
+	if (some <= 0)
+		return;
+	int e = gitcli_diff(r->path, run->args, run->columns, &job->out, &job->err);
+	if (e < 0)
+		job->error = xasprintf("cannot run git diff: %s", strerror(-e));
+	else if (e)
+		job->error = xasprintf("git diff failed (exit %d)", e);
 }
 
 static void diff_done(void *arg, size_t i)
 {
 	struct diff_run *run = arg;
-	struct diff_result *d = &run->results[i];
+	struct diff_job *job = &run->jobs[i];
 	const struct registry_repo *r = &run->ctx->reg.repos[run->sel.idx[i]];
 	struct output *o = &run->out;
 	struct strbuf so = STRBUF_INIT, se = STRBUF_INIT;
 	const char *action = run->ctx->action;
 
-	if (run->skipped[i]) {
+	if (job->skipped) {
 		output_record(o, r->path, OUTCOME_SKIPPED);
 		return;
 	}
-	if (d->error) {
+	if (job->error || (!o->quiet && (!o->minimal || job->out.len)))
 		strbuf_addf(&so, "grove %s: %s\n", action, r->path);
-		strbuf_addf(&se, "grove %s: failed: %s\n", action, d->error);
-	} else if (!o->quiet && (!o->minimal || d->text.len)) {
-		strbuf_addf(&so, "grove %s: %s\n", action, r->path);
-		if (run->ctx->verbose && d->engine_reason)
-			strbuf_addf(&so, "grove %s: %s: diffed with git (%s)\n", action, r->path,
-				    d->engine_reason);
-		strbuf_add(&so, d->text.buf, d->text.len);
-	}
+	if (!o->quiet || job->error)
+		strbuf_add(&so, job->out.buf ? job->out.buf : "", job->out.len);
+	strbuf_add(&se, job->err.buf ? job->err.buf : "", job->err.len);
+	if (job->error)
+		strbuf_addf(&se, "grove %s: failed: %s\n", action, job->error);
 	output_block(o, so.buf, so.len, se.buf, se.len);
 	if (so.len)
 		output_block(o, "\n", 1, NULL, 0);
-	output_record(o, r->path, d->error ? OUTCOME_FAILED : OUTCOME_OK);
+	output_record(o, r->path, job->error ? OUTCOME_FAILED : OUTCOME_OK);
 	strbuf_free(&so);
 	strbuf_free(&se);
-	diff_result_free(d);
+}
+
+/* git diff's arguments: colour as grove decided it for the terminal, the
+ * action's options, then the paths */
+static const char **diff_args(const struct cmd_ctx *ctx, int color)
+{
+	const char **a = xcalloc(ctx->args.n + 5, sizeof(*a));
+	size_t n = 0;
+	a[n++] = color ? "--color=always" : "--color=never";
+	if (ctx->cached)
+		a[n++] = "--cached";
+	if (ctx->stat)
+		a[n++] = "--stat";
+	a[n++] = "--";
+	for (size_t i = 0; i < ctx->args.n; i++)
+		a[n++] = ctx->args.items[i];
+	return a;
+}
+
+static void jobs_free(struct diff_job *jobs, size_t n)
+{
+	for (size_t i = 0; jobs && i < n; i++) {
+		strbuf_free(&jobs[i].out);
+		strbuf_free(&jobs[i].err);
+		free(jobs[i].error);
+	}
+	free(jobs);
 }
 
 int cmd_diff(struct cmd_ctx *ctx)
@@ -82,7 +144,6 @@ int cmd_diff(struct cmd_ctx *ctx)
 	static const struct pool_callbacks cb = { diff_work, diff_done, NULL };
 	struct diff_run run;
 	struct pool *pool = NULL;
-	const char **paths = NULL;
 	int rc = EXIT_FAILED, prc, paging = 0;
 
 	memset(&run, 0, sizeof(run));
@@ -91,20 +152,9 @@ int cmd_diff(struct cmd_ctx *ctx)
 		goto out;
 	/* colour and width are decided for the terminal before a pager takes it */
 	cmd_output_init(ctx, &run.out, 1);
-	run.opts.cached = ctx->cached;
-	run.opts.stat = ctx->stat;
-	run.opts.color = run.out.color;
-	run.opts.width = term_columns();
-	if (ctx->args.n) {
-		paths = xcalloc(ctx->args.n + 1, sizeof(*paths));
-		for (size_t i = 0; i < ctx->args.n; i++)
-			paths[i] = ctx->args.items[i];
-		run.opts.paths = paths;
-	}
-	run.results = xcalloc(run.sel.n, sizeof(*run.results));
-	run.skipped = xcalloc(run.sel.n, sizeof(*run.skipped));
-	for (size_t i = 0; i < run.sel.n; i++)
-		diff_result_init(&run.results[i]);
+	run.columns = term_columns();
+	run.args = diff_args(ctx, run.out.color);
+	run.jobs = xcalloc(run.sel.n, sizeof(*run.jobs));
 	if (pool_init(&pool, cmd_jobs_local(ctx)) < 0) {
 		fprintf(stderr, "grove %s: cannot start worker threads\n", ctx->action);
 		goto out;
@@ -122,12 +172,8 @@ out:
 		pager_finish();
 	pool_free(pool);
 	output_free(&run.out);
-	/* what done() did not see: skipped, or never run after an interrupt */
-	for (size_t i = 0; run.results && i < run.sel.n; i++)
-		diff_result_free(&run.results[i]);
-	free(run.results);
-	free(run.skipped);
-	free(paths);
+	jobs_free(run.jobs, run.sel.n);
+	free(run.args);
 	selection_free(&run.sel);
 	return rc;
 }

@@ -25,6 +25,27 @@ int gitcli_run_input(const char *dir, const char *const *argv, const char *input
 	return rc < 0 ? rc : proc_exit_code(status);
 }
 
+int gitcli_diff(const char *dir, const char *const *args, int columns, struct strbuf *out,
+		struct strbuf *err)
+{
+	/* the user's locale (git translates the --stat summary), and the width
+	 * git would see on the user's terminal, as git's pager sets it */
+	char *cols = xasprintf("COLUMNS=%d", columns);
+	const char *const env[] = { "GIT_TERMINAL_PROMPT=0", "GIT_ASKPASS=", cols, NULL };
+	struct strlist argv = STRLIST_INIT;
+	int status = 0;
+	strlist_push(&argv, "git");
+	strlist_push(&argv, "diff");
+	for (size_t i = 0; args && args[i]; i++)
+		strlist_push(&argv, args[i]);
+	strlist_push_owned(&argv, NULL);
+	struct proc_opts po = { .argv = (const char *const *)argv.items, .cwd = dir, .env = env };
+	int rc = proc_run(&po, out, err, &status);
+	strlist_free(&argv);
+	free(cols);
+	return rc < 0 ? rc : proc_exit_code(status);
+}
+
 static int parse_count(const char *s, size_t *out)
 {
 	long v;

@@ -13,6 +13,11 @@ int gitcli_run(const char *dir, const char *const *argv, struct strbuf *out, str
 int gitcli_run_input(const char *dir, const char *const *argv, const char *input,
 		     struct strbuf *out, struct strbuf *err);
 
+/* `git diff ARGS` in dir, in the user's locale, COLUMNS set to columns,
+ * never prompting: the exit code, or -errno */
+int gitcli_diff(const char *dir, const char *const *args, int columns, struct strbuf *out,
+		struct strbuf *err);
+
 /* status through `git status --porcelain=v2 --branch --show-stash -z` */
 int gitcli_status(const char *path, const struct status_opts *o, struct status_result *r);
 

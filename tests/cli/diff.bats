@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# diff: libgit2's patch must be the one git prints, byte for byte
+# diff: git diff's own output, in the repositories that have something to show
 
 setup() {
 	load helpers
@@ -162,9 +162,8 @@ grove_diff_body() {
 	echo 'hello again' >src/r/f.up
 	printf '[src/r]\n' >.mrconfig
 	want=$(git -C src/r diff)
-	run grove -v diff
+	run grove diff
 	assert_success
-	assert_output --partial "diffed with git (filter attributes)"
 	assert_output --partial "$want"
 }
 
