@@ -128,14 +128,9 @@ size_t cmd_known_actions(const struct registry *reg, int builtin_keys, struct st
 	return builtin;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void join_sorted(struct strbuf *sb, struct strlist *l)
 {
-	qsort(l->items, l->n, sizeof(*l->items), cmp_str);
+	strlist_sort(l);
 	for (size_t i = 0; i < l->n; i++)
 		strbuf_addf(sb, "%s%s", i ? ", " : "", l->items[i]);
 }

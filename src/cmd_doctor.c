@@ -281,11 +281,6 @@ static int is_submodule(const char *dir)
 	return r;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void find_unregistered(struct doctor_run *run)
 {
 	const struct registry *reg = &run->ctx->reg;
@@ -294,14 +289,12 @@ static void find_unregistered(struct doctor_run *run)
 		strlist_push(&known, reg->repos[i].path);
 		strlist_push_owned(&known, path_real_or_abs(reg->repos[i].path));
 	}
-	if (known.n)
-		qsort(known.items, known.n, sizeof(*known.items), cmp_str);
+	strlist_sort(&known);
 	cmd_find_repos(run->ctx->cwd, &found);
 	for (size_t i = 0; i < found.n; i++) {
 		const char *f = found.items[i];
 		char *real = path_real_or_abs(f);
-		int registered = (known.n && bsearch(&f, known.items, known.n, sizeof(char *), cmp_str)) ||
-				 (known.n && bsearch(&real, known.items, known.n, sizeof(char *), cmp_str));
+		int registered = strlist_sorted_has(&known, f) || strlist_sorted_has(&known, real);
 		if (!registered && !is_submodule(f)) {
 			char *p = shown(run, f);
 			struct strbuf q = STRBUF_INIT;

@@ -101,11 +101,6 @@ static int has_dotgit(const char *dir)
 	return r;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int is_dir_entry(const char *path, const struct dirent *de)
 {
 	struct stat st;
@@ -137,8 +132,7 @@ void cmd_find_repos(const char *dir, struct strlist *found)
 			free(p);
 	}
 	closedir(d);
-	if (subdirs.n)
-		qsort(subdirs.items, subdirs.n, sizeof(*subdirs.items), cmp_str);
+	strlist_sort(&subdirs);
 	/* a bare repository (a git folder: HEAD, objects, refs, no .git) holds
 	 * no checkout, only folders of objects not worth walking */
 	int bare = !checkout && git_dir_parts == 3;

@@ -664,11 +664,6 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* registers what is on disk now and not yet in the registry, one locked write */
 static int register_all(struct sync_run *run, const char *source)
 {
@@ -679,14 +674,13 @@ static int register_all(struct sync_run *run, const char *source)
 	int rc = 0;
 	for (size_t k = 0; k < reg->nrepos; k++)
 		strlist_push(&known, reg->repos[k].path);
-	qsort(known.items, known.n, sizeof(*known.items), cmp_str);
+	strlist_sort(&known);
 
 	ed.v = xcalloc(run->n * 2 + 1, sizeof(*ed.v));
 	for (size_t i = 0; i < run->n; i++) {
 		struct sync_item *it = &run->items[i];
 		struct stat st;
-		if (!it->path || lstat(it->path, &st) < 0 ||
-		    bsearch(&it->path, known.items, known.n, sizeof(*known.items), cmp_str))
+		if (!it->path || lstat(it->path, &st) < 0 || strlist_sorted_has(&known, it->path))
 			continue;
 		struct strbuf v = STRBUF_INIT;
 		strbuf_adds(&v, "git clone ");

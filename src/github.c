@@ -312,7 +312,8 @@ size_t github_cache_trim(const char *dir)
 		total += (size_t)st.st_size;
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), older_first);
+	if (n)
+		qsort(v, n, sizeof(*v), older_first);
 	/* down to three quarters, so that a run has room for its pages */
 	for (size_t i = 0; i < n && total > GITHUB_CACHE_MAX / 4 * 3; i++)
 		if (unlink(v[i].path) == 0)

@@ -25,11 +25,6 @@ int select_in_groups(const char *groups, const char *name)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void select_group_names(const struct registry *reg, const struct selection *sel, struct strlist *out)
 {
 	size_t n = sel ? sel->n : reg->nrepos, len;
@@ -43,8 +38,7 @@ void select_group_names(const struct registry *reg, const struct selection *sel,
 				strlist_push_owned(out, name);
 		}
 	}
-	if (out->n)
-		qsort(out->items, out->n, sizeof(*out->items), cmp_str);
+	strlist_sort(out);
 }
 
 static int group_ok(const struct registry_repo *r, const struct strlist *groups)

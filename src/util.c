@@ -189,6 +189,22 @@ int strlist_has(const struct strlist *sl, const char *s)
 	return 0;
 }
 
+static int cmp_items(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strlist_sort(struct strlist *sl)
+{
+	if (sl->n)
+		qsort(sl->items, sl->n, sizeof(*sl->items), cmp_items);
+}
+
+int strlist_sorted_has(const struct strlist *sl, const char *s)
+{
+	return sl->n && bsearch(&s, sl->items, sl->n, sizeof(*sl->items), cmp_items);
+}
+
 void strlist_free(struct strlist *sl)
 {
 	for (size_t i = 0; i < sl->n; i++)
@@ -468,4 +484,32 @@ void file_remove_stale_temps(const char *path)
 		closedir(d);
 	free(prefix);
 	free(dir);
+}
+
+void strbuf_add_path_quoted(struct strbuf *sb, const char *path, int quote_non_ascii)
+{
+	static const char esc[] = "\a\b\t\n\v\f\r";
+	static const char letters[] = "abtnvfr";
+	const unsigned char *p = (const unsigned char *)path;
+	int needs = 0;
+	for (const unsigned char *c = p; *c && !needs; c++)
+		needs = *c < 0x20 || *c == '"' || *c == '\\' || *c == ' ' || *c == 0x7f ||
+			(quote_non_ascii && *c >= 0x80);
+	if (!needs) {
+		strbuf_adds(sb, path);
+		return;
+	}
+	strbuf_addc(sb, '"');
+	for (; *p; p++) {
+		const char *e = *p ? strchr(esc, *p) : NULL;
+		if (e)
+			strbuf_addf(sb, "\\%c", letters[e - esc]);
+		else if (*p == '"' || *p == '\\')
+			strbuf_addf(sb, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f || (quote_non_ascii && *p >= 0x80))
+			strbuf_addf(sb, "\\%03o", *p);
+		else
+			strbuf_addc(sb, (char)*p);
+	}
+	strbuf_addc(sb, '"');
 }

@@ -29,6 +29,10 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 char *strbuf_detach(struct strbuf *sb);
 /* appends s quoted for /bin/sh with single quotes */
 void strbuf_add_shquoted(struct strbuf *sb, const char *s);
+/* appends a path as git's short status shows it: in double quotes with C
+ * escapes when it holds a space, a quote, a backslash, a control byte, or
+ * (core.quotePath, quote_non_ascii) a byte past ASCII */
+void strbuf_add_path_quoted(struct strbuf *sb, const char *path, int quote_non_ascii);
 
 struct strlist {
 	char **items;
@@ -41,6 +45,9 @@ struct strlist {
 void strlist_push(struct strlist *sl, const char *s);
 void strlist_push_owned(struct strlist *sl, char *s);
 int strlist_has(const struct strlist *sl, const char *s);
+/* sorts by strcmp; strlist_sorted_has then finds in O(log n) */
+void strlist_sort(struct strlist *sl);
+int strlist_sorted_has(const struct strlist *sl, const char *s);
 void strlist_free(struct strlist *sl);
 
 void *xmalloc(size_t n);

@@ -96,13 +96,7 @@ static const char *field(const char *s, int n)
 	return s;
 }
 
-static char dot_to_space(char c)
-{
-	return c == '.' ? ' ' : c;
-}
-
-int gitcli_parse_status_v2(const char *buf, size_t len, struct status_result *r,
-			   struct strbuf *details)
+int gitcli_parse_status_v2(const char *buf, size_t len, struct status_result *r)
 {
 	size_t i = 0;
 	int saw_ab = 0;
@@ -130,23 +124,14 @@ int gitcli_parse_status_v2(const char *buf, size_t len, struct status_result *r,
 				if (!n2)
 					return -1;
 				i = (size_t)(n2 - buf) + 1;
-				if (details)
-					strbuf_addf(details, "%c%c %s -> %s\n", dot_to_space(x),
-						    dot_to_space(y), orig, path);
-			} else if (details) {
-				strbuf_addf(details, "%c%c %s\n", dot_to_space(x), dot_to_space(y), path);
 			}
 		} else if (rec[0] == 'u' && rec[1] == ' ' && strlen(rec) > 4) {
 			const char *path = field(rec, 10);
 			if (!path)
 				return -1;
 			r->conflicted++;
-			if (details)
-				strbuf_addf(details, "%c%c %s\n", rec[2], rec[3], path);
 		} else if (rec[0] == '?' && rec[1] == ' ') {
 			r->untracked++;
-			if (details)
-				strbuf_addf(details, "?? %s\n", rec + 2);
 		} else if (rec[0] == '!' && rec[1] == ' ') {
 			/* ignored files are not asked for */
 		} else {
@@ -210,6 +195,7 @@ int gitcli_status(const char *path, const struct status_opts *o, struct status_r
 						"--remotes", "--simplify-by-decoration",
 						"--decorate", "--oneline", NULL };
 	static const char *const stash_args[] = { "git", "--no-pager", "stash", "list", NULL };
+	static const char *const short_args[] = { "git", "status", "--short", NULL };
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 	int rc = 0;
 	int code = gitcli_run(path, status_args, &out, &err);
@@ -224,7 +210,7 @@ int gitcli_status(const char *path, const struct status_opts *o, struct status_r
 		rc = -1;
 		goto out;
 	}
-	if (gitcli_parse_status_v2(out.buf, out.len, r, o->want_details ? &r->details : NULL)) {
+	if (gitcli_parse_status_v2(out.buf, out.len, r)) {
 		r->kind = STATUS_ERROR;
 		r->error = xstrdup("cannot parse the output of git status");
 		rc = -1;
@@ -232,6 +218,8 @@ int gitcli_status(const char *path, const struct status_opts *o, struct status_r
 	}
 	r->state = operation(path);
 	if (o->want_details) {
+		/* each file as git's short status shows it, quoting its own */
+		gitcli_run(path, short_args, &r->details, NULL);
 		gitcli_run(path, log_args, &r->details, NULL);
 		gitcli_run(path, stash_args, &r->details, NULL);
 	}

@@ -21,9 +21,7 @@ int gitcli_diff(const char *dir, const char *const *args, int columns, struct st
 /* status through `git status --porcelain=v2 --branch --show-stash -z` */
 int gitcli_status(const char *path, const struct status_opts *o, struct status_result *r);
 
-/* parses porcelain v2 -z output into r (counts, branch, upstream, stashes);
- * details, when not NULL, receives `git status -s` style lines */
-int gitcli_parse_status_v2(const char *buf, size_t len, struct status_result *r,
-			   struct strbuf *details);
+/* parses porcelain v2 -z output into r (counts, branch, upstream, stashes) */
+int gitcli_parse_status_v2(const char *buf, size_t len, struct status_result *r);
 
 #endif

@@ -1,6 +1,7 @@
 #include "gitops/status.h"
 #include "gitops/update.h"
 #include "gitops/cachetree.h"
+#include "gitops/entries.h"
 #include "gitops/gitcli.h"
 #include "gitops/gitops.h"
 #include "gitops/indexlock.h"
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 void status_result_init(struct status_result *r)
@@ -159,54 +161,58 @@ static int count_stash(size_t index, const char *message, const git_oid *id, voi
 	return 0;
 }
 
-static char code_index(unsigned s)
+/* the value of status.renames, else diff.renames, or NULL: set *e to
+ * free */
+static const char *renames_setting(git_config *cfg, git_config_entry **e)
 {
-	if (s & GIT_STATUS_INDEX_NEW)
-		return 'A';
-	if (s & GIT_STATUS_INDEX_DELETED)
-		return 'D';
-	if (s & GIT_STATUS_INDEX_RENAMED)
-		return 'R';
-	if (s & GIT_STATUS_INDEX_TYPECHANGE)
-		return 'T';
-	if (s & GIT_STATUS_INDEX_MODIFIED)
-		return 'M';
-	return ' ';
+	*e = NULL;
+	if (git_config_get_entry(e, cfg, "status.renames") == 0 ||
+	    git_config_get_entry(e, cfg, "diff.renames") == 0)
+		return (*e)->value;
+	git_error_clear();
+	return NULL;
 }
 
-static char code_workdir(unsigned s)
+static int renames_copies(git_config *cfg)
 {
-	if (s & GIT_STATUS_WT_DELETED)
-		return 'D';
-	if (s & GIT_STATUS_WT_TYPECHANGE)
-		return 'T';
-	if (s & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_RENAMED))
-		return 'M';
-	return ' ';
+	git_config_entry *e;
+	const char *v = renames_setting(cfg, &e);
+	int copies = v && (!strcasecmp(v, "copies") || !strcasecmp(v, "copy"));
+	git_config_entry_free(e);
+	return copies;
 }
 
-/* the two letters git prints for an unmerged path */
-static const char *conflict_code(git_index *idx, const char *path)
+/* status.renames, else diff.renames (true, false or copies), else true */
+static int renames_enabled(git_config *cfg)
 {
-	const git_index_entry *anc = NULL, *ours = NULL, *theirs = NULL;
-	if (!idx || git_index_conflict_get(&anc, &ours, &theirs, idx, path) < 0)
-		return "UU";
-	int mask = (anc ? 1 : 0) | (ours ? 2 : 0) | (theirs ? 4 : 0);
-	static const char *codes[8] = { "UU", "DD", "AU", "UD", "UA", "DU", "AA", "UU" };
-	return codes[mask];
+	git_config_entry *e;
+	const char *v = renames_setting(cfg, &e);
+	int on = 1;
+	/* copies, or a value git would refuse: renames on */
+	if (v && strcasecmp(v, "copies") && strcasecmp(v, "copy") && git_config_parse_bool(&on, v) < 0)
+		on = 1;
+	git_config_entry_free(e);
+	git_error_clear();
+	return on;
 }
 
 static int status_flags(git_config *cfg)
 {
-	unsigned flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
+	unsigned flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED;
 	const char *show = NULL;
 	git_config_entry *e = NULL;
+	if (renames_enabled(cfg))
+		flags |= GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
 	if (git_config_get_entry(&e, cfg, "status.showUntrackedFiles") == 0)
 		show = e->value;
 	if (show && !strcmp(show, "no"))
 		flags &= ~(unsigned)GIT_STATUS_OPT_INCLUDE_UNTRACKED;
 	else if (show && !strcmp(show, "all"))
 		flags |= GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	/* libgit2 1.5 reports a folder holding a repository as ignored; git
+	 * counts it untracked (gitops/entries sorts them out) */
+	if (flags & GIT_STATUS_OPT_INCLUDE_UNTRACKED)
+		flags |= GIT_STATUS_OPT_INCLUDE_IGNORED;
 	git_config_entry_free(e);
 	return (int)flags;
 }
@@ -235,66 +241,6 @@ static int refresh_index(git_repository *repo, git_index *idx, void *arg)
 	if ((e = git_index_read(idx, 1)) < 0)
 		return e;
 	return cachetree_write(repo, idx);
-}
-
-/* `git add -N`: libgit2 1.5 reports the path as staged, git does not */
-static int intent_to_add(git_index *idx, const char *path)
-{
-	const git_index_entry *e = idx ? git_index_get_bypath(idx, path, 0) : NULL;
-	return e && (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD);
-}
-
-/* counts as `git status --porcelain=v2` does; returns 1 when a changed file
- * goes through a filter libgit2 does not run (LFS and the like) */
-static int count_changes(git_repository *repo, git_status_list *list, struct status_result *r,
-			 int details)
-{
-	git_index *idx = NULL;
-	size_t n = git_status_list_entrycount(list);
-	int filtered = 0;
-	git_repository_index(&idx, repo);
-	for (size_t i = 0; i < n && !filtered; i++) {
-		const git_status_entry *e = git_status_byindex(list, i);
-		unsigned s = e->status;
-		const git_diff_delta *d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
-		const char *path = d ? (d->new_file.path ? d->new_file.path : d->old_file.path) : "";
-		if (s & GIT_STATUS_CONFLICTED) {
-			r->conflicted++;
-			if (details)
-				strbuf_addf(&r->details, "%s %s\n", conflict_code(idx, path), path);
-			continue;
-		}
-		if (s == GIT_STATUS_WT_NEW) {
-			r->untracked++;
-			if (details)
-				strbuf_addf(&r->details, "?? %s\n", path);
-			continue;
-		}
-		int ita = (s & GIT_STATUS_INDEX_NEW) && intent_to_add(idx, path);
-		if (ita)
-			s &= ~(unsigned)GIT_STATUS_INDEX_NEW; /* git shows `.A`: not staged */
-		if (s & (GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |
-			 GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE))
-			r->staged++;
-		if (s & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
-			 GIT_STATUS_WT_RENAMED)) {
-			r->modified++;
-			if ((s & GIT_STATUS_WT_MODIFIED) && probe_filtered(repo, path))
-				filtered = 1;
-		}
-		if (details) {
-			char x = code_index(s), y = code_workdir(s);
-			if (ita && y == 'M')
-				y = 'A'; /* libgit2 says modified, git says added */
-			if ((s & GIT_STATUS_INDEX_RENAMED) && e->head_to_index)
-				strbuf_addf(&r->details, "%c%c %s -> %s\n", x, y,
-					    e->head_to_index->old_file.path, path);
-			else
-				strbuf_addf(&r->details, "%c%c %s\n", x, y, path);
-		}
-	}
-	git_index_free(idx);
-	return filtered;
 }
 
 /* 0, or libgit2's error when HEAD names a tree the object store lacks
@@ -338,7 +284,11 @@ static int collect_changes(git_repository *repo, git_config *cfg, git_reference 
 	so.flags = (unsigned)status_flags(cfg);
 	if ((e = git_status_list_new(&list, repo, &so)) < 0)
 		return e;
-	int filtered = count_changes(repo, list, r, details);
+	struct entries_opts eo = { .renames = !!(so.flags & GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX),
+				   .details = details,
+				   .quote_non_ascii = !probe_config_set(cfg, "core.quotePath") ||
+						      probe_config_true(cfg, "core.quotePath") };
+	int filtered = entries_count(repo, list, &eo, r);
 	git_status_list_get_perfdata(&perf, list);
 	git_status_list_free(list);
 	/* files were hashed for stale times, or the cached tree was built:
@@ -421,6 +371,11 @@ static int collect_native(git_repository *repo, const struct status_opts *o,
 	}
 	if ((*reroute = probe_unfaithful(repo, cfg)) || (*reroute = probe_faster_with_git(repo, cfg)))
 		goto out;
+	/* libgit2's status finds no copies: git lists them */
+	if (o->want_details && renames_copies(cfg)) {
+		*reroute = "copy detection";
+		goto out;
+	}
 	r->bare = git_repository_is_bare(repo);
 	if ((rc = read_head(repo, r, &head)) < 0 || (rc = read_upstream(repo, cfg, head, r)) < 0)
 		goto out;

@@ -163,3 +163,29 @@ grove_body() {
 	done
 	[ "$bad" -eq 0 ]
 }
+
+@test "status --long lists each file as git status -s does, in every shape, with either engine" {
+	make_shapes
+	local s bad=0 want got large
+	for large in "" 0; do
+		for s in $SHAPES; do
+			want=$(git -C "src/$s" status -s)
+			got=$(GROVE_LARGE_INDEX=$large grove -d "src/$s" -n 0 status --long |
+				sed -n 's/^    \([ MADRCUT?!m][ MADRCUT?!m] \)/\1/p')
+			[ "$got" = "$want" ] || { bad=$((bad + 1)); echo "# ${large:+git: }$s:" >&3; diff <(echo "$want") <(echo "$got") | sed 's/^/#   /' >&3; }
+		done
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "1,200 files moved: every exact rename is paired, as git pairs them" {
+	git init -q r
+	mkdir r/t
+	for i in $(seq 1 1200); do echo "file $i" >"r/t/f$i"; done
+	git -C r add -A && git -C r commit -qm files
+	git -C r mv t t-renamed
+	register r
+	run grove_counts "$HOME/r"
+	assert_output "$(git_counts r)"
+	assert_output "1200 0 0 0"
+}
