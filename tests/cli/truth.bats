@@ -189,3 +189,126 @@ grove_body() {
 	assert_output "$(git_counts r)"
 	assert_output "1200 0 0 0"
 }
+
+# ------------------------------------------------------------------ update
+
+# a clone src/r of remotes/r.git, registered; $1 runs in a scratch clone
+# of the remote and is pushed as the upstream's next commit
+upstream_does() {
+	local tmp="$BATS_TEST_TMPDIR/up-$RANDOM"
+	git clone -q "$HOME/remotes/r.git" "$tmp"
+	(cd "$tmp" && eval "$1" && git add -A && git commit -qm "upstream: $1" && git push -q origin HEAD:main)
+	rm -rf "$tmp"
+}
+
+@test "a remote holding annotated tags of a blob and of a tree updates and fetches, with git fetch" {
+	mkcloned r
+	register src/r
+	local tmp="$BATS_TEST_TMPDIR/tagger"
+	git clone -q remotes/r.git "$tmp"
+	git -C "$tmp" tag -a -m 'a key' key-blob "$(git -C "$tmp" rev-parse HEAD:a.txt)"
+	git -C "$tmp" tag -a -m 'a tree' snapshot-tree "$(git -C "$tmp" rev-parse 'HEAD^{tree}')"
+	git -C "$tmp" push -q origin --tags
+	run grove fetch
+	assert_success
+	upstream_does 'echo new >>a.txt'
+	run grove -v update
+	assert_success
+	assert_output --partial "updated"
+	assert_output --partial "fetched with git (a tag of a non-commit)"
+	[ "$(git -C src/r rev-parse HEAD)" = "$(git -C remotes/r.git rev-parse main)" ]
+	upstream_does 'echo newer >>a.txt'
+	run grove fetch
+	assert_success
+	[ "$(git -C src/r rev-parse origin/main)" = "$(git -C remotes/r.git rev-parse main)" ]
+}
+
+@test "a folder replaced by a file, with an untracked file inside it: refused as git refuses, nothing changed" {
+	mkcloned r
+	register src/r
+	upstream_does 'mkdir d && echo x >d/one && echo y >d/two'
+	grove update >/dev/null
+	echo mine >src/r/d/untracked.txt
+	upstream_does 'git rm -rq d && echo file >d'
+	local before
+	before=$(git -C src/r rev-parse HEAD)
+	cp -a src/r "$BATS_TEST_TMPDIR/gitcopy"
+	run git -C "$BATS_TEST_TMPDIR/gitcopy" pull -q --ff-only
+	assert_failure
+	run grove update
+	assert_failure 1
+	assert_output --partial "in the way"
+	assert_output --partial "d/untracked.txt"
+	[ "$(git -C src/r rev-parse HEAD)" = "$before" ]
+	[ -f src/r/d/one ]
+	[ -f src/r/d/two ]
+	[ "$(cat src/r/d/untracked.txt)" = mine ]
+	[ ! -e src/r/.git/grove-update ]
+	[ -z "$(git -C src/r status --porcelain --untracked-files=no)" ]
+	# and an untracked file where a folder comes
+	rm src/r/d/untracked.txt
+	run grove update
+	assert_success
+	echo mine >src/r/newdir
+	upstream_does 'mkdir newdir && echo in >newdir/inside'
+	before=$(git -C src/r rev-parse HEAD)
+	run grove update
+	assert_failure 1
+	assert_output --partial "newdir"
+	[ "$(git -C src/r rev-parse HEAD)" = "$before" ]
+	[ "$(cat src/r/newdir)" = mine ]
+	[ ! -e src/r/.git/grove-update ]
+}
+
+@test "a failure at any step of a fast-forward puts the work tree back" {
+	command -v strace >/dev/null || skip "strace not installed (make deps-test)"
+	mkcloned r
+	register src/r
+	upstream_does 'mkdir -p a b && for i in 1 2 3 4 5 6; do echo $i >a/f$i; echo $i >b/g$i; done'
+	grove update >/dev/null
+	upstream_does 'for i in 1 2 3; do echo changed >>a/f$i; done; git rm -q b/g1 b/g2; for i in 7 8 9; do echo $i >b/g$i; done'
+	git -C src/r fetch -q
+	local old new n failed=0 finished=0
+	old=$(git -C src/r rev-parse HEAD) new=$(git -C src/r rev-parse origin/main)
+	cp -a src/r "$BATS_TEST_TMPDIR/pristine"
+	# the Nth file grove creates or opens for writing in the work tree fails
+	for n in $(seq 1 14); do
+		rm -rf src/r && cp -a "$BATS_TEST_TMPDIR/pristine" src/r
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+			strace -f -o /dev/null -e trace=openat -e "inject=openat:error=EIO:when=$n" \
+			-P "$HOME/src/r/a" -P "$HOME/src/r/b" -P "$HOME/src/r/.git/index.lock" \
+			"$GROVE_BIN" update >/dev/null 2>&1 || true
+		if [ "$(git -C src/r rev-parse HEAD)" = "$new" ]; then
+			finished=$((finished + 1))
+		else
+			failed=$((failed + 1))
+			[ "$(git -C src/r rev-parse HEAD)" = "$old" ]
+			[ ! -e src/r/.git/grove-update ] || { echo "round $n: journal left" >&2; false; }
+		fi
+		# whatever step failed: branch, index and work tree agree
+		[ -z "$(git -C src/r status --porcelain)" ] || { echo "round $n:" >&2; git -C src/r status --porcelain >&2; false; }
+	done
+	echo "# 14 injected failures: $failed put back, $finished finished regardless" >&3
+	[ "$failed" -gt 0 ]
+}
+
+@test "a file deleted locally that the update changes comes back, as git pull restores it; an am is named" {
+	mkcloned r
+	register src/r
+	upstream_does 'echo more >>a.txt'
+	rm src/r/a.txt
+	cp -a src/r "$BATS_TEST_TMPDIR/gitcopy"
+	git -C "$BATS_TEST_TMPDIR/gitcopy" pull -q --ff-only
+	run grove update
+	assert_success
+	[ "$(git -C src/r rev-parse HEAD)" = "$(git -C "$BATS_TEST_TMPDIR/gitcopy" rev-parse HEAD)" ]
+	[ "$(cat src/r/a.txt)" = "$(cat "$BATS_TEST_TMPDIR/gitcopy/a.txt")" ]
+	# git am stopped on a conflict
+	git -C src/r format-patch -q -1 HEAD -o "$BATS_TEST_TMPDIR/p"
+	echo conflicting >src/r/a.txt && git -C src/r commit -qam mine
+	run git -C src/r am -q "$BATS_TEST_TMPDIR"/p/*.patch
+	assert_failure
+	run grove update
+	assert_failure 1
+	assert_output --partial "am in progress"
+}
