@@ -38,6 +38,7 @@ struct net_job {
 	size_t commits, rebased;
 	char *reason;
 	const char *engine_reason; /* the git program did the work, and why */
+	const char *fetch_reason;  /* the git program fetched, and why */
 	struct net_progress progress;
 	struct strbuf text; /* what hooks and shell checkouts printed */
 };
@@ -184,6 +185,7 @@ static void net_locked_work(struct net_run *run, const struct registry_repo *r, 
 		do_update(run, r, op, job);
 	else
 		do_fetch(r, op, job);
+	job->fetch_reason = op->via_git;
 	const char *fixups = registry_repo_get(r, "fixups");
 	if (fixups && run->kind != NET_FETCH &&
 	    (job->outcome == OUT_CLONED || job->outcome == OUT_UPDATED ||
@@ -197,7 +199,8 @@ static void net_work(void *arg, size_t i)
 	struct net_run *run = arg;
 	struct net_job *job = &run->jobs[i];
 	const struct registry_repo *r = repo_at(run, i);
-	struct net_op op = { &job->progress, pool_interrupted, { 0 } };
+	struct net_op op = { .progress = &job->progress, .cancelled = pool_interrupted,
+			     .timeout = run->ctx->timeout };
 	char *msg = NULL;
 	int skip = cmd_skip_test(run->ctx, r, &msg);
 	if (skip) {
@@ -288,6 +291,9 @@ static void net_done(void *arg, size_t i)
 		strbuf_add(&out, job->text.buf ? job->text.buf : "", job->text.len);
 		if (failed)
 			strbuf_addf(&err, "grove %s: failed: %s\n", c->action, job->reason);
+		if (c->verbose && job->fetch_reason)
+			strbuf_addf(&err, "grove %s: %s: fetched with git (%s)\n", c->action, r->path,
+				    job->fetch_reason);
 		if (c->verbose && job->engine_reason)
 			strbuf_addf(&err, "grove %s: %s: updated with git (%s)\n", c->action, r->path,
 				    job->engine_reason);

@@ -542,7 +542,7 @@ static int plan(struct sync_run *run, const struct github_repos *repos, const ch
 
 static void sync_locked_work(struct sync_run *run, struct sync_item *it)
 {
-	struct net_op op = { NULL, pool_interrupted, { 0 } };
+	struct net_op op = { .cancelled = pool_interrupted, .timeout = run->ctx->timeout };
 	if (it->action == ACT_CLONE) {
 		char *err = NULL;
 		if (clone_repo_under(run->root, it->url, it->path, &op, &err) < 0) {

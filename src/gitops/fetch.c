@@ -1,4 +1,5 @@
 #include "gitops/fetch.h"
+#include "gitops/gitcli.h"
 #include "gitops/upstream.h"
 #include "util.h"
 
@@ -72,6 +73,53 @@ static int has_ref(git_remote *remote, const char *want)
 	return 0;
 }
 
+/* libgit2 1.5's fetch negotiation fails ("object is not a committish")
+ * in a repository holding an annotated tag of a blob or a tree (git.git's
+ * junio-gpg-pub, the Linux tree's v2.6.11-tree): is this one of them */
+static int has_noncommit_tag(git_repository *repo)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	int found = 0;
+	if (git_reference_iterator_glob_new(&it, repo, "refs/tags/*") < 0)
+		goto out;
+	while (!found && git_reference_next(&ref, it) == 0) {
+		git_object *o = NULL;
+		if (git_reference_peel(&o, ref, GIT_OBJECT_ANY) == 0)
+			found = git_object_type(o) != GIT_OBJECT_COMMIT;
+		git_object_free(o);
+		git_reference_free(ref);
+	}
+out:
+	git_reference_iterator_free(it);
+	git_error_clear();
+	return found;
+}
+
+/* the same fetch by the git program: 0, or -1 with *err */
+static int fetch_with_git(git_repository *repo, const char *name, struct net_op *op, int prune,
+			  int all_tags, char **err)
+{
+	const char *args[6] = { "fetch", "--quiet", prune ? "--prune" : "--no-prune" };
+	size_t n = 3;
+	if (all_tags)
+		args[n++] = "--tags";
+	args[n++] = name;
+	struct strbuf out = STRBUF_INIT, e = STRBUF_INIT;
+	const char *dir = git_repository_is_bare(repo) ? git_repository_path(repo)
+						      : git_repository_workdir(repo);
+	int code = gitcli_network(dir, args, op->timeout, &out, &e);
+	while (e.len && e.buf[e.len - 1] == '\n')
+		e.buf[--e.len] = '\0';
+	if (code != 0)
+		*err = xasprintf("git fetch %s: %s", name, e.len ? e.buf : "failed");
+	else
+		op->via_git = "a tag of a non-commit";
+	strbuf_free(&out);
+	strbuf_free(&e);
+	return code ? -1 : 0;
+}
+
 int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int prune,
 		 int all_tags, const char *want, int *advertised, char **err)
 {
@@ -89,6 +137,14 @@ int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int 
 		goto out;
 	}
 	rc = git_remote_fetch(remote, NULL, &fo, NULL);
+	if (rc < 0 && !(op->cancelled && op->cancelled()) && has_noncommit_tag(repo)) {
+		cred_finish(&op->cred, 0);
+		rc = fetch_with_git(repo, name, op, prune, all_tags, err);
+		/* the listing libgit2 read before it failed still says what is there */
+		if (rc == 0 && want)
+			*advertised = has_ref(remote, want);
+		goto out;
+	}
 	if (rc == 0 && want)
 		*advertised = has_ref(remote, want);
 	if (rc < 0) {

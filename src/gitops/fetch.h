@@ -20,6 +20,8 @@ struct net_op {
 	struct net_progress *progress; /* may be NULL */
 	int (*cancelled)(void);        /* may be NULL */
 	struct cred_state cred;
+	int timeout;                   /* for the git program, when it fetches */
+	const char *via_git;           /* set when git fetched instead, and why */
 };
 
 /* libgit2 fetch options wired to op (credentials, progress, cancellation,

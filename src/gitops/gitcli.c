@@ -25,6 +25,31 @@ int gitcli_run_input(const char *dir, const char *const *argv, const char *input
 	return rc < 0 ? rc : proc_exit_code(status);
 }
 
+int gitcli_network(const char *dir, const char *const *args, int timeout, struct strbuf *out,
+		   struct strbuf *err)
+{
+	int t = timeout > 0 ? timeout : 120;
+	/* grove's no-progress rule, 1 KiB in t seconds, in git's terms */
+	char *low = xasprintf("http.lowSpeedTime=%d", t);
+	char *limit = xasprintf("http.lowSpeedLimit=%d", 1024 / t > 0 ? 1024 / t : 1);
+	struct strlist argv = STRLIST_INIT;
+	strlist_push(&argv, "git");
+	if (!getenv("GIT_SSH_COMMAND")) {
+		strlist_push(&argv, "-c");
+		strlist_push(&argv, "core.sshCommand=ssh -o BatchMode=yes");
+	}
+	strlist_push(&argv, "-c");
+	strlist_push_owned(&argv, limit);
+	strlist_push(&argv, "-c");
+	strlist_push_owned(&argv, low);
+	for (size_t i = 0; args[i]; i++)
+		strlist_push(&argv, args[i]);
+	strlist_push_owned(&argv, NULL);
+	int rc = gitcli_run(dir, (const char *const *)argv.items, out, err);
+	strlist_free(&argv);
+	return rc;
+}
+
 int gitcli_diff(const char *dir, const char *const *args, int columns, struct strbuf *out,
 		struct strbuf *err)
 {

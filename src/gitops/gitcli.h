@@ -13,6 +13,12 @@ int gitcli_run(const char *dir, const char *const *argv, struct strbuf *out, str
 int gitcli_run_input(const char *dir, const char *const *argv, const char *input,
 		     struct strbuf *out, struct strbuf *err);
 
+/* `git ARGS` for network work in dir: never prompting (ssh in batch mode
+ * unless GIT_SSH_COMMAND says otherwise), and http giving up by grove's
+ * no-progress rule for timeout seconds. The exit code, or -errno */
+int gitcli_network(const char *dir, const char *const *args, int timeout, struct strbuf *out,
+		   struct strbuf *err);
+
 /* `git diff ARGS` in dir, in the user's locale, COLUMNS set to columns,
  * never prompting: the exit code, or -errno */
 int gitcli_diff(const char *dir, const char *const *args, int columns, struct strbuf *out,

@@ -620,31 +620,13 @@ static int rev_parse(const char *path, const char *rev, char out[41])
 static int update_with_git(const char *path, const struct update_opts *uo, struct update_result *r)
 {
 	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
-	int t = uo->timeout > 0 ? uo->timeout : 120;
-	/* grove's no-progress rule, 1 KiB in t seconds, in git's terms */
-	char *low = xasprintf("http.lowSpeedTime=%d", t);
-	char *limit = xasprintf("http.lowSpeedLimit=%d", 1024 / t > 0 ? 1024 / t : 1);
-	const char *ssh = getenv("GIT_SSH_COMMAND") ? NULL : "core.sshCommand=ssh -o BatchMode=yes";
-	const char *argv[12];
-	int n = 0, rc = 0;
-	argv[n++] = "git";
-	if (ssh) {
-		argv[n++] = "-c";
-		argv[n++] = ssh;
-	}
-	argv[n++] = "-c";
-	argv[n++] = limit;
-	argv[n++] = "-c";
-	argv[n++] = low;
-	argv[n++] = "pull";
-	argv[n++] = uo->rebase ? "--rebase" : "--ff-only";
-	argv[n++] = "--quiet";
-	argv[n] = NULL;
+	const char *argv[] = { "pull", uo->rebase ? "--rebase" : "--ff-only", "--quiet", NULL };
+	int rc = 0;
 	if (rev_parse(path, "HEAD", r->from) < 0) {
 		rc = failed(r, xstrdup("git cannot read HEAD"));
 		goto out;
 	}
-	int code = gitcli_run(path, argv, &out, &err);
+	int code = gitcli_network(path, argv, uo->timeout, &out, &err);
 	trim(&err);
 	if (code != 0) {
 		const char *last = strrchr(err.buf ? err.buf : "", '\n');
@@ -669,8 +651,6 @@ static int update_with_git(const char *path, const struct update_opts *uo, struc
 		free(range);
 	}
 out:
-	free(low);
-	free(limit);
 	strbuf_free(&err);
 	strbuf_free(&out);
 	return rc;
