@@ -137,22 +137,21 @@ int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int 
 		goto out;
 	}
 	rc = git_remote_fetch(remote, NULL, &fo, NULL);
-	if (rc < 0 && !(op->cancelled && op->cancelled()) && has_noncommit_tag(repo)) {
-		cred_finish(&op->cred, 0);
-		rc = fetch_with_git(repo, name, op, prune, all_tags, err);
-		/* the listing libgit2 read before it failed still says what is there */
-		if (rc == 0 && want)
-			*advertised = has_ref(remote, want);
-		goto out;
-	}
-	if (rc == 0 && want)
-		*advertised = has_ref(remote, want);
 	if (rc < 0) {
+		/* the message first: looking at the tags clears libgit2's error */
 		char *what = xasprintf("fetch %s", name);
 		*err = fetch_error(what, op);
 		free(what);
 	}
 	cred_finish(&op->cred, rc == 0);
+	if (rc < 0 && !(op->cancelled && op->cancelled()) && has_noncommit_tag(repo)) {
+		free(*err);
+		*err = NULL;
+		rc = fetch_with_git(repo, name, op, prune, all_tags, err);
+	}
+	/* after a libgit2 failure its listing still says what is there */
+	if (rc == 0 && want)
+		*advertised = has_ref(remote, want);
 out:
 	git_remote_free(remote);
 	return rc;
