@@ -71,6 +71,11 @@ const char *gitops_error(void)
 	return e && e->message ? e->message : "unknown libgit2 error";
 }
 
+char *gitops_message(const char *what)
+{
+	return xasprintf("%s: %s", what, gitops_error());
+}
+
 int gitops_ready(void)
 {
 	return ready;

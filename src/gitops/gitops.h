@@ -12,8 +12,11 @@
 int gitops_init(void);
 /* initialise libgit2 (once; main thread, before workers): 0 or -1 */
 int gitops_libgit2(void);
-/* why gitops_libgit2 failed, with libgit2's own message */
+/* libgit2's last message on this thread (why gitops_libgit2 failed, or
+ * any call): read it on the failing thread before anything else runs */
 const char *gitops_error(void);
+/* "WHAT: libgit2's message", allocated */
+char *gitops_message(const char *what);
 /* has gitops_libgit2 succeeded: workers ask before using libgit2 */
 int gitops_ready(void);
 /* a setting from the user's git configuration (global, XDG, system; not a

@@ -1,16 +1,11 @@
 #include "gitops/localdata.h"
+#include "gitops/gitops.h"
 #include "gitops/status.h"
 #include "util.h"
 
 #include <git2.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *libgit2_message(const char *what)
-{
-	const git_error *e = git_error_last();
-	return xasprintf("%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
-}
 
 /* the first few ignored files and folders, for the message: 0 none, 1 some
  * (*names set), -1 with *why */
@@ -24,7 +19,7 @@ static int ignored_files(git_repository *repo, char **names, char **why)
 	so.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
 	so.flags = GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	if (git_status_list_new(&list, repo, &so) < 0) {
-		*why = libgit2_message("cannot look for ignored files");
+		*why = gitops_message("cannot look for ignored files");
 		return -1;
 	}
 	for (size_t i = 0; i < git_status_list_entrycount(list); i++) {
@@ -77,7 +72,7 @@ static int count_local_only(git_repository *repo, enum holder h, size_t *n, char
 	*n = 0;
 	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_hide_glob(walk, "refs/remotes/*") < 0 ||
 	    (h != HELD_BY_BRANCHES && git_revwalk_hide_glob(walk, "refs/heads/*") < 0)) {
-		*why = libgit2_message("cannot walk the history");
+		*why = gitops_message("cannot walk the history");
 		goto out;
 	}
 	if (h == HELD_BY_BRANCHES)
@@ -146,7 +141,7 @@ int localdata_check(const char *path, int ignored_ok, char **why)
 	} else if (r.stashes) {
 		*why = xasprintf("it has %zu stash%s", r.stashes, r.stashes == 1 ? "" : "es");
 	} else if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-		*why = libgit2_message("cannot open the repository");
+		*why = gitops_message("cannot open the repository");
 		rc = -1;
 	} else {
 		rc = repo_holds(repo, ignored_ok, why);

@@ -1,4 +1,5 @@
 #include "gitops/remote.h"
+#include "gitops/gitops.h"
 #include "gitops/gitcli.h"
 #include "gitops/upstream.h"
 #include "util.h"
@@ -66,8 +67,7 @@ int remote_url(const char *path, const char *remote, char **url, char **err)
 	if (e < 0)
 		return url_from_git(path, remote, url, err);
 	if (git_repository_config_snapshot(&cfg, repo) < 0) {
-		*err = xasprintf("cannot read the configuration: %s",
-				 git_error_last() ? git_error_last()->message : "unknown error");
+		*err = gitops_message("cannot read the configuration");
 		rc = -1;
 		goto out;
 	}
@@ -107,8 +107,7 @@ int remote_ensure(const char *path, const char *name, const char *url, int *adde
 	*added = 0;
 	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
 	    git_repository_config_snapshot(&cfg, repo) < 0) {
-		*err = xasprintf("cannot open the repository: %s",
-				 git_error_last() ? git_error_last()->message : "unknown error");
+		*err = gitops_message("cannot open the repository");
 		goto out;
 	}
 	if ((have = upstream_remote_url(cfg, name))) {
@@ -116,8 +115,7 @@ int remote_ensure(const char *path, const char *name, const char *url, int *adde
 		goto out;
 	}
 	if (git_remote_create(&remote, repo, name, url) < 0) {
-		*err = xasprintf("cannot add the remote '%s': %s", name,
-				 git_error_last() ? git_error_last()->message : "unknown error");
+		*err = xasprintf("cannot add the remote '%s': %s", name, gitops_error());
 		goto out;
 	}
 	*added = 1;

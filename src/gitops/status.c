@@ -38,12 +38,6 @@ int status_is_dirty(const struct status_result *r)
 	return r->staged || r->modified || r->conflicted || r->untracked;
 }
 
-/* copies libgit2's message on the failing thread before anything else runs */
-static char *git_message(const char *what)
-{
-	const git_error *e = git_error_last();
-	return xasprintf("%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
-}
 
 static int fail(struct status_result *r, enum status_kind kind, char *msg)
 {
@@ -92,7 +86,7 @@ static int read_head(git_repository *repo, struct status_result *r, git_referenc
 		return 0;
 	}
 	if (e < 0)
-		return fail(r, STATUS_ERROR, git_message("cannot read HEAD"));
+		return fail(r, STATUS_ERROR, gitops_message("cannot read HEAD"));
 	git_oid_tostr(r->head, sizeof(r->head), git_reference_target(head));
 	if (git_repository_head_detached(repo) != 1)
 		r->branch = xstrdup(git_reference_shorthand(head));
@@ -118,7 +112,7 @@ static int read_upstream(git_repository *repo, git_config *cfg, git_reference *h
 	if (!r->branch)
 		return 0;
 	if (upstream_refname(cfg, r->branch, &name) < 0)
-		return fail(r, STATUS_ERROR, git_message("cannot read the upstream configuration"));
+		return fail(r, STATUS_ERROR, gitops_message("cannot read the upstream configuration"));
 	if (!name)
 		return 0;
 	r->upstream = xstrdup(short_ref(name));
@@ -129,17 +123,17 @@ static int read_upstream(git_repository *repo, git_config *cfg, git_reference *h
 		goto out;
 	}
 	if (e < 0) {
-		rc = fail(r, STATUS_ERROR, git_message("cannot read the upstream branch"));
+		rc = fail(r, STATUS_ERROR, gitops_message("cannot read the upstream branch"));
 		goto out;
 	}
 	git_oid upid;
 	if (git_reference_name_to_id(&upid, repo, name) < 0) {
-		rc = fail(r, STATUS_ERROR, git_message("cannot resolve the upstream branch"));
+		rc = fail(r, STATUS_ERROR, gitops_message("cannot resolve the upstream branch"));
 		goto out;
 	}
 	const git_oid *a = head ? git_reference_target(head) : NULL;
 	if (a && git_graph_ahead_behind(&r->ahead, &r->behind, repo, a, &upid) < 0)
-		rc = fail(r, STATUS_ERROR, git_message("cannot count commits ahead and behind"));
+		rc = fail(r, STATUS_ERROR, gitops_message("cannot count commits ahead and behind"));
 out:
 	free(name);
 	git_reference_free(up);
@@ -366,7 +360,7 @@ static int collect_native(git_repository *repo, const struct status_opts *o,
 	int rc = 0;
 
 	if (git_repository_config_snapshot(&cfg, repo) < 0) {
-		rc = fail(r, STATUS_ERROR, git_message("cannot read the configuration"));
+		rc = fail(r, STATUS_ERROR, gitops_message("cannot read the configuration"));
 		goto out;
 	}
 	if ((*reroute = probe_unfaithful(repo, cfg)) || (*reroute = probe_faster_with_git(repo, cfg)))
@@ -392,7 +386,7 @@ static int collect_native(git_repository *repo, const struct status_opts *o,
 				*reroute = "index format";
 				goto out;
 			}
-			rc = fail(r, STATUS_ERROR, git_message("cannot read the status"));
+			rc = fail(r, STATUS_ERROR, gitops_message("cannot read the status"));
 			goto out;
 		}
 	}
@@ -421,7 +415,7 @@ static int collect_libgit2(const char *path, const struct status_opts *o, struct
 			return 0;
 		if (e == GIT_ENOTFOUND)
 			return fail(r, STATUS_NOT_REPO, xstrdup("not a git repository"));
-		return fail(r, STATUS_ERROR, git_message("cannot open the repository"));
+		return fail(r, STATUS_ERROR, gitops_message("cannot open the repository"));
 	}
 	int rc = collect_native(repo, o, r, reroute);
 	git_repository_free(repo);
