@@ -113,3 +113,13 @@ out:
 	free(index);
 	return rc;
 }
+
+char *indexlock_taken(git_repository *repo)
+{
+	char *lock = xasprintf("%sindex.lock", git_repository_path(repo)), *why = NULL;
+	if (access(lock, F_OK) == 0)
+		why = xasprintf("the index is locked: %s exists (another git running, or one that "
+				"crashed: remove it if none runs)", lock);
+	free(lock);
+	return why;
+}

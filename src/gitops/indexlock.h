@@ -17,4 +17,7 @@
 int indexlock_update(const char *repo_path,
 		     int (*fn)(git_repository *repo, git_index *idx, void *arg), void *arg);
 
+/* why the index cannot be written now, naming the lock file, or NULL */
+char *indexlock_taken(git_repository *repo);
+
 #endif

@@ -29,12 +29,16 @@ struct update_opts {
 };
 
 void update_result_free(struct update_result *r);
+/* for gitops' own modules: r refused (the repository left as it was) or
+ * failed, with why; both return -1 */
+int update_refused(struct update_result *r, char *why);
+int update_failed(struct update_result *r, char *why);
 
 int update_repo(const char *path, const struct update_opts *uo, struct net_op *op,
 		struct update_result *r);
 
 /* did a grove killed during a fast-forward leave its journal (the next
- * update finishes the move) */
+ * update finishes the move; gitops/journal) */
 int update_interrupted(git_repository *repo);
 
 #endif

@@ -271,24 +271,31 @@ upstream_does() {
 	local old new n failed=0 finished=0
 	old=$(git -C src/r rev-parse HEAD) new=$(git -C src/r rev-parse origin/main)
 	cp -a src/r "$BATS_TEST_TMPDIR/pristine"
-	# the Nth file grove creates or opens for writing in the work tree fails
-	for n in $(seq 1 14); do
+	# the Nth open of a path the move touches fails (a file, a folder, the
+	# index lock), then the Nth removal: every step of the move in turn
+	local p watch=() call
+	for p in a/f1 a/f2 a/f3 b/g1 b/g2 b/g7 b/g8 b/g9 a b .git/index.lock .git/index; do
+		watch+=(-P "$HOME/src/r/$p")
+	done
+	for call in openat:1:12 unlink:1:3 rename:1:3; do
+	local sys=${call%%:*} range=${call#*:}
+	for n in $(seq ${range%:*} ${range#*:}); do
 		rm -rf src/r && cp -a "$BATS_TEST_TMPDIR/pristine" src/r
 		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-			strace -f -o /dev/null -e trace=openat -e "inject=openat:error=EIO:when=$n" \
-			-P "$HOME/src/r/a" -P "$HOME/src/r/b" -P "$HOME/src/r/.git/index.lock" \
-			"$GROVE_BIN" update >/dev/null 2>&1 || true
+			strace -f -o /dev/null -e "trace=$sys" -e "inject=$sys:error=EIO:when=$n" \
+			"${watch[@]}" "$GROVE_BIN" update >/dev/null 2>&1 || true
 		if [ "$(git -C src/r rev-parse HEAD)" = "$new" ]; then
 			finished=$((finished + 1))
 		else
 			failed=$((failed + 1))
 			[ "$(git -C src/r rev-parse HEAD)" = "$old" ]
-			[ ! -e src/r/.git/grove-update ] || { echo "round $n: journal left" >&2; false; }
+			[ ! -e src/r/.git/grove-update ] || { echo "$sys $n: journal left" >&2; false; }
 		fi
 		# whatever step failed: branch, index and work tree agree
-		[ -z "$(git -C src/r status --porcelain)" ] || { echo "round $n:" >&2; git -C src/r status --porcelain >&2; false; }
+		[ -z "$(git -C src/r status --porcelain)" ] || { echo "$sys $n:" >&2; git -C src/r status --porcelain >&2; false; }
 	done
-	echo "# 14 injected failures: $failed put back, $finished finished regardless" >&3
+	done
+	echo "# 18 injected failures: $failed put back, $finished finished regardless" >&3
 	[ "$failed" -gt 0 ]
 }
 
@@ -311,4 +318,18 @@ upstream_does() {
 	run grove update
 	assert_failure 1
 	assert_output --partial "am in progress"
+}
+
+@test "a local edit equal to the incoming change is taken as that change (git pull refuses: KNOWN-DIFFERENCES)" {
+	mkcloned r
+	register src/r
+	upstream_does 'echo same >>a.txt'
+	echo same >>src/r/a.txt
+	cp -a src/r "$BATS_TEST_TMPDIR/gitcopy"
+	run git -C "$BATS_TEST_TMPDIR/gitcopy" pull -q --ff-only
+	assert_failure
+	run grove update
+	assert_success
+	[ "$(git -C src/r rev-parse HEAD)" = "$(git -C remotes/r.git rev-parse main)" ]
+	[ -z "$(git -C src/r status --porcelain)" ]
 }
