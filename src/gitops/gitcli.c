@@ -212,13 +212,18 @@ static const char *operation(const char *dir)
 	return state;
 }
 
+void gitcli_unpushed(const char *path, struct strbuf *out)
+{
+	static const char *const args[] = { "git", "--no-pager", "log", "--branches", "--not",
+					     "--remotes", "--simplify-by-decoration", "--decorate",
+					     "--oneline", NULL };
+	gitcli_run(path, args, out, NULL);
+}
+
 int gitcli_status(const char *path, const struct status_opts *o, struct status_result *r)
 {
 	static const char *const status_args[] = { "git", "status", "--porcelain=v2", "--branch",
 						   "--show-stash", "-z", NULL };
-	static const char *const log_args[] = { "git", "--no-pager", "log", "--branches", "--not",
-						"--remotes", "--simplify-by-decoration",
-						"--decorate", "--oneline", NULL };
 	static const char *const stash_args[] = { "git", "--no-pager", "stash", "list", NULL };
 	static const char *const short_args[] = { "git", "status", "--short", NULL };
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
@@ -245,7 +250,7 @@ int gitcli_status(const char *path, const struct status_opts *o, struct status_r
 	if (o->want_details) {
 		/* each file as git's short status shows it, quoting its own */
 		gitcli_run(path, short_args, &r->details, NULL);
-		gitcli_run(path, log_args, &r->details, NULL);
+		gitcli_unpushed(path, &r->details);
 		gitcli_run(path, stash_args, &r->details, NULL);
 	}
 out:

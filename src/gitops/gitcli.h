@@ -24,6 +24,11 @@ int gitcli_network(const char *dir, const char *const *args, int timeout, struct
 int gitcli_diff(const char *dir, const char *const *args, int columns, struct strbuf *out,
 		struct strbuf *err);
 
+/* appends the local commits no remote has, as `mr status` shows them (`git
+ * log --branches --not --remotes --simplify-by-decoration --decorate
+ * --oneline`) */
+void gitcli_unpushed(const char *path, struct strbuf *out);
+
 /* status through `git status --porcelain=v2 --branch --show-stash -z` */
 int gitcli_status(const char *path, const struct status_opts *o, struct status_result *r);
 

@@ -300,55 +300,13 @@ static int collect_changes(git_repository *repo, git_config *cfg, git_reference 
 static void unpushed(git_repository *repo, struct status_result *r)
 {
 	git_revwalk *walk = NULL;
-	git_branch_iterator *it = NULL;
-	git_reference *ref = NULL;
-	git_branch_t type;
 	git_oid id;
-	if (git_revwalk_new(&walk, repo) < 0)
-		goto out;
-	git_revwalk_sorting(walk, GIT_SORT_TIME);
-	if (git_revwalk_push_glob(walk, "refs/heads/*") < 0 ||
-	    git_revwalk_hide_glob(walk, "refs/remotes/*") < 0)
-		goto out;
-	const char *head_branch = r->branch && !r->unborn ? r->branch : NULL;
-	while (git_revwalk_next(&id, walk) == 0) {
-		struct strbuf deco = STRBUF_INIT;
-		if (git_branch_iterator_new(&it, repo, GIT_BRANCH_LOCAL) < 0)
-			break;
-		while (git_branch_next(&ref, &type, it) == 0) {
-			const git_oid *t = git_reference_target(ref);
-			if (t && git_oid_equal(t, &id)) {
-				const char *name = git_reference_shorthand(ref);
-				if (deco.len)
-					strbuf_adds(&deco, ", ");
-				if (head_branch && !strcmp(name, head_branch))
-					strbuf_addf(&deco, "HEAD -> %s", name);
-				else
-					strbuf_adds(&deco, name);
-			}
-			git_reference_free(ref);
-			ref = NULL;
-		}
-		git_branch_iterator_free(it);
-		it = NULL;
-		if (deco.len) {
-			git_commit *c = NULL;
-			git_object *obj = NULL;
-			git_buf shortid = { 0 };
-			if (git_commit_lookup(&c, repo, &id) == 0 &&
-			    git_object_lookup(&obj, repo, &id, GIT_OBJECT_COMMIT) == 0 &&
-			    git_object_short_id(&shortid, obj) == 0)
-				strbuf_addf(&r->details, "%s (%s) %s\n", shortid.ptr, deco.buf,
-					    git_commit_summary(c) ? git_commit_summary(c) : "");
-			git_buf_dispose(&shortid);
-			git_object_free(obj);
-			git_commit_free(c);
-		}
-		strbuf_free(&deco);
-	}
-out:
+	/* the listing is git's own (its abbreviation length, every kind of
+	 * decoration); libgit2 only says whether there is one to ask for */
+	if (git_revwalk_new(&walk, repo) == 0 && git_revwalk_push_glob(walk, "refs/heads/*") == 0 &&
+	    git_revwalk_hide_glob(walk, "refs/remotes/*") == 0 && git_revwalk_next(&id, walk) == 0)
+		gitcli_unpushed(git_repository_workdir(repo), &r->details);
 	git_error_clear();
-	git_branch_iterator_free(it);
 	git_revwalk_free(walk);
 }
 

@@ -333,3 +333,24 @@ upstream_does() {
 	[ "$(git -C src/r rev-parse HEAD)" = "$(git -C remotes/r.git rev-parse main)" ]
 	[ -z "$(git -C src/r status --porcelain)" ]
 }
+
+@test "object names are abbreviated as git sizes them: 70,000 objects" {
+	mkrepo r
+	register r
+	# 70,000 blobs in one fast-import (a commit each would take minutes)
+	{
+		printf 'commit refs/heads/many\ncommitter t <t@example.invalid> 1700000000 +0000\ndata 4\nmany\n'
+		for i in $(seq 1 70000); do printf 'M 100644 inline b/%d\ndata %d\n%d\n' "$i" $((${#i} + 1)) "$i"; done
+	} | git -C r fast-import --quiet
+	echo changed >>r/a.txt
+	git -C r commit -qam local
+	echo again >>r/a.txt
+	local want got
+	want=$(git -C r diff)
+	got=$(cd r && "$GROVE_BIN" -d . --no-pager diff | sed '1d' | sed '$d' | sed '$d')
+	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got"); false; }
+	want=$(git -C r log --branches --not --remotes --simplify-by-decoration --decorate --oneline | head -1 | cut -d' ' -f1)
+	run grove -d r -n 0 status --long
+	assert_output --partial "    $want "
+	echo "# git abbreviates to ${#want} digits here" >&3
+}
