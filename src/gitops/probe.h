@@ -11,12 +11,19 @@
 const char *probe_unfaithful(git_repository *repo, git_config *cfg);
 
 /* status only: repositories git reads faster than libgit2 1.5 can, the
- * reason or NULL. A large index (GROVE_LARGE_INDEX entries, by default
- * PROBE_LARGE_INDEX; measured by bench/bigrepo.sh: past it git's parallel
- * stat pass wins over libgit2's serial one), and repositories that use
- * core.fsmonitor or core.untrackedCache, which only git reads and which
- * libgit2 would drop from the index it refreshes. */
-#define PROBE_LARGE_INDEX 5000
+ * reason or NULL (issue 17, calibrated by bench/bigrepo.sh on this machine,
+ * bench/RESULTS.md). Per repository inside one grove run, libgit2 costs
+ * about 3.2 us a tracked file, and ~115 us a file whose times changed
+ * (it hashes it); git status about 3 ms to start and 1.7 us a file, 10 us
+ * a touched one. So: an index of GROVE_LARGE_INDEX entries or more (by
+ * default PROBE_LARGE_INDEX, the clean crossover), or an estimated
+ * PROBE_TOUCHED touched files or more (PROBE_SAMPLE entries sampled
+ * evenly, their file times against the index's), goes to git; so do
+ * repositories that use core.fsmonitor or core.untrackedCache, which only
+ * git reads and which libgit2 would drop from the index it refreshes. */
+#define PROBE_LARGE_INDEX 2000
+#define PROBE_TOUCHED 30
+#define PROBE_SAMPLE 64
 const char *probe_faster_with_git(git_repository *repo, git_config *cfg);
 
 /* the large-index test alone, for a work tree whose .git is a folder,

@@ -142,3 +142,23 @@ same_facts() {
 	assert_line --regexp '^src/foo-wt +wt +- +!1  merging$'
 	unset GROVE_LARGE_INDEX
 }
+
+@test "many files with changed times go through git; a few stay with libgit2" {
+	mkdir -p src
+	git init -q src/t
+	for i in $(seq 1 400); do echo "$i" >"src/t/f$i"; done
+	git -C src/t add -A && git -C src/t commit -qm files
+	register src/t
+	touch -d '2001-01-01' src/t/f1 src/t/f2
+	run grove -a -v status
+	refute_line --partial "read with git"
+	# a restore from backup: every file's time changed, no content
+	touch -d '2001-01-01' src/t/f*
+	run grove -a -v status
+	assert_line "grove status: $HOME/src/t: read with git (touched files)"
+	# git status refreshed the index, as it does: libgit2 again, same facts
+	run grove -a -v status
+	refute_line --partial "read with git"
+	run grove_counts "$HOME/src/t"
+	assert_output "$(git_counts src/t)"
+}
