@@ -134,13 +134,12 @@ int cachetree_index_is_head(git_repository *repo, git_reference *head, int *rebu
 	return same;
 }
 
-int cachetree_write(git_repository *repo, git_index *idx)
+void cachetree_build(git_repository *repo, git_index *idx)
 {
 	git_reference *head = NULL;
-	int built = 0, rc = 0;
-	if (git_repository_head(&head, repo) == 0 && index_is_head(repo, head, idx, 1, &built) &&
-	    built)
-		rc = git_index_write(idx);
+	int built = 0;
+	if (git_repository_head(&head, repo) == 0)
+		index_is_head(repo, head, idx, 1, &built);
+	git_error_clear();
 	git_reference_free(head);
-	return rc;
 }

@@ -20,9 +20,9 @@
  * NULL) says so, and cachetree_write can keep it. */
 int cachetree_index_is_head(git_repository *repo, git_reference *head, int *rebuilt);
 
-/* builds idx's cache as git's commit and checkout leave it and writes idx,
- * when idx is HEAD's tree and its cache was not whole: for an index read
- * under index.lock (gitops/indexlock). 0, or libgit2's error */
-int cachetree_write(git_repository *repo, git_index *idx);
+/* builds idx's cache in idx, as git's commit and checkout leave it, when
+ * idx is HEAD's tree and its cache was not whole: for an index read under
+ * index.lock (gitops/indexlock), which the caller writes */
+void cachetree_build(git_repository *repo, git_index *idx);
 
 #endif

@@ -231,10 +231,14 @@ static int refresh_index(git_repository *repo, git_index *idx, void *arg)
 	if ((e = git_status_list_new(&list, repo, &so)) < 0)
 		return e;
 	git_status_list_free(list);
-	/* the refresh may have written the index: read what it wrote */
+	/* the refresh may have written the index: read what it wrote. It is
+	 * written again in any case: files hashed only because they were as
+	 * new as the index ("racily clean") stop being so once the index is
+	 * newer, as after git status */
 	if ((e = git_index_read(idx, 1)) < 0)
 		return e;
-	return cachetree_write(repo, idx);
+	cachetree_build(repo, idx);
+	return git_index_write(idx);
 }
 
 /* 0, or libgit2's error when HEAD names a tree the object store lacks
