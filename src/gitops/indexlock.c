@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* prompt tools set it: read-only work may not take git's locks */
@@ -49,7 +48,6 @@ static int update_locked(git_repository *repo, const char *index, const char *lo
 {
 	char *priv = xasprintf("%s.grove-XXXXXX", index);
 	git_index *idx = NULL;
-	struct stat before, after;
 	int rc, fd = mkstemp(priv);
 	if (fd < 0) {
 		rc = os_error("cannot create", priv, errno);
@@ -62,19 +60,13 @@ static int update_locked(git_repository *repo, const char *index, const char *lo
 		rc = os_error("cannot copy", index, -e);
 		goto out;
 	}
-	if ((rc = git_index_open(&idx, priv)) < 0 || (rc = stat(priv, &before)) < 0)
+	if ((rc = git_index_open(&idx, priv)) < 0)
 		goto out;
 	git_repository_set_index(repo, idx);
-	if ((rc = fn(repo, idx, arg)) < 0)
+	if ((rc = fn(repo, idx, arg)) != 1)
 		goto out;
-	/* git_index_write renames a new file over the copy */
-	if (stat(priv, &after) < 0 || after.st_ino == before.st_ino)
-		goto out;
-	if (rename(priv, lock) < 0 || rename(lock, index) < 0) {
+	if (rename(priv, lock) < 0 || rename(lock, index) < 0)
 		rc = os_error("cannot replace", index, errno);
-		goto out;
-	}
-	rc = 1;
 out:
 	git_index_free(idx);
 	if (rc != 1)

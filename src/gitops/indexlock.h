@@ -10,10 +10,10 @@
 #include <git2.h>
 
 /* fn changes idx (the index as read under the lock; repo's index is it)
- * and writes it with git_index_write when it has something to keep: 0, or
- * a libgit2 error. Returns 1 written, 0 not written (another process holds
- * index.lock, GIT_OPTIONAL_LOCKS=0, or fn wrote nothing), or a negative
- * libgit2 code with the error set. */
+ * and writes it with git_index_write when it has something to keep: 1
+ * written, 0 not, or a libgit2 error. Returns 1 written, 0 not written
+ * (another process holds index.lock, GIT_OPTIONAL_LOCKS=0, or fn wrote
+ * nothing), or a negative libgit2 code with the error set. */
 int indexlock_update(const char *repo_path,
 		     int (*fn)(git_repository *repo, git_index *idx, void *arg), void *arg);
 

@@ -238,7 +238,7 @@ static int refresh_index(git_repository *repo, git_index *idx, void *arg)
 	if ((e = git_index_read(idx, 1)) < 0)
 		return e;
 	cachetree_build(repo, idx);
-	return git_index_write(idx);
+	return (e = git_index_write(idx)) < 0 ? e : 1;
 }
 
 /* 0, or libgit2's error when HEAD names a tree the object store lacks
