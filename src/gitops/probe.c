@@ -43,12 +43,19 @@ const char *probe_unfaithful(git_repository *repo, git_config *cfg)
 	return NULL;
 }
 
-static unsigned long large_index(void)
+/* a threshold, or the environment's override of it (benchmarks and
+ * tests force an engine with them) */
+static unsigned long threshold(const char *env, unsigned long fallback)
 {
-	const char *v = getenv("GROVE_LARGE_INDEX");
+	const char *v = getenv(env);
 	char *end = NULL;
 	unsigned long n = v ? strtoul(v, &end, 10) : 0;
-	return v && *v && end && !*end ? n : PROBE_LARGE_INDEX;
+	return v && *v && end && !*end ? n : fallback;
+}
+
+static unsigned long large_index(void)
+{
+	return threshold("GROVE_LARGE_INDEX", PROBE_LARGE_INDEX);
 }
 
 /* the entry count from the header of the index at path (signature,
@@ -125,7 +132,7 @@ static int many_touched(git_repository *repo)
 	for (size_t i = 0; i < k; i++)
 		hits += touched(wd, git_index_get_byindex(idx, i * n / k));
 	git_index_free(idx);
-	return hits >= 2 && hits * n / k >= PROBE_TOUCHED;
+	return hits >= 2 && hits * n / k >= threshold("GROVE_TOUCHED_FILES", PROBE_TOUCHED);
 }
 
 const char *probe_faster_with_git(git_repository *repo, git_config *cfg)

@@ -17,7 +17,7 @@ const char *probe_unfaithful(git_repository *repo, git_config *cfg);
  * (it hashes it); git status about 3 ms to start and 1.7 us a file, 10 us
  * a touched one. So: an index of GROVE_LARGE_INDEX entries or more (by
  * default PROBE_LARGE_INDEX, the clean crossover), or an estimated
- * PROBE_TOUCHED touched files or more (PROBE_SAMPLE entries sampled
+ * GROVE_TOUCHED_FILES (by default PROBE_TOUCHED) touched files or more (PROBE_SAMPLE entries sampled
  * evenly, their file times against the index's), goes to git; so do
  * repositories that use core.fsmonitor or core.untrackedCache, which only
  * git reads and which libgit2 would drop from the index it refreshes. */
