@@ -38,7 +38,7 @@ DEB_BUILD = build-essential pkg-config git ca-certificates openssh-client \
 	libgit2-dev libcurl4-openssl-dev libcjson-dev libinih-dev
 DEB_TEST = libcmocka-dev bats bats-assert bats-support myrepos gita time man-db python3 \
 	openssh-server hyperfine valgrind clang libclang-rt-14-dev zsh fish bash-completion \
-	debootstrap strace
+	debootstrap strace clang-format
 TEST_GOALS = deps-test check unit replay cli check-tsan check-valgrind fuzz fuzz-build bench \
 	distcheck fresh-check
 DEPS_GOALS = deps deps-test
@@ -58,7 +58,7 @@ $(PKG_DIR)/libs: FORCE | $(filter $(DEPS_GOALS),$(MAKECMDGOALS))
 $(PKG_DIR)/test-libs: FORCE | $(filter $(DEPS_GOALS),$(MAKECMDGOALS))
 	@scripts/pkg-flags $@ --libs cmocka
 
-.PHONY: all deps deps-test fresh-check check check-valgrind check-tsan unit replay cli demo install uninstall dist distcheck clean bench fuzz fuzz-build FORCE
+.PHONY: all fmt deps deps-test fresh-check check check-valgrind check-tsan unit replay cli demo install uninstall dist distcheck clean bench fuzz fuzz-build FORCE
 
 all: grove
 
@@ -210,6 +210,11 @@ distcheck: dist
 	$(BUILD)/distcheck/dest$(BINDIR)/grove --version
 	$(BUILD)/distcheck/dest$(BINDIR)/grove help >/dev/null
 	@echo "distcheck: $(DIST).tar.gz builds, passes its unit tests and installs"
+
+# the code in the style of .clang-format (CODING.md)
+FMT_FILES = $(wildcard src/*.[ch] src/gitops/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
+fmt:
+	clang-format -i $(FMT_FILES)
 
 # the README's two commands on a fresh Debian root (as root: debootstrap, chroot)
 fresh-check:
