@@ -16,32 +16,33 @@ const struct cmd cmd_table[] = {
 	  OPT_LONG | OPT_PORCELAIN | OPT_JSON | OPT_FILTERS,
 	  "[-l|--long] [--porcelain|--json] [--dirty] [--ahead] [--behind] [--diverged]",
 	  "show the state of every repository at a glance" },
-	{ "fetch", cmd_fetch, CMD_GIT | CMD_OVERRIDABLE, OPT_JSON,
-	  "[--json] [--timeout SECONDS]", "fetch every remote, pruning deleted branches, with tags" },
+	{ "fetch", cmd_fetch, CMD_GIT | CMD_OVERRIDABLE, OPT_JSON, "[--json] [--timeout SECONDS]",
+	  "fetch every remote, pruning deleted branches, with tags" },
 	{ "update", cmd_update, CMD_GIT | CMD_OVERRIDABLE, OPT_JSON | OPT_REBASE,
 	  "[--rebase] [--json] [--timeout SECONDS]",
 	  "clone what is missing, fetch and fast-forward the rest (never losing work)" },
 	{ "checkout", cmd_checkout, CMD_GIT, OPT_JSON, "[--json] [--timeout SECONDS]",
 	  "clone every repository that is missing" },
-	{ "diff", cmd_diff, CMD_GIT | CMD_OVERRIDABLE | CMD_COLOR | CMD_PAGED, OPT_CACHED | OPT_STAT,
-	  "[--cached|--staged] [--stat] [PATH...]", "show changes not yet committed (git diff) in each repository" },
+	{ "diff", cmd_diff, CMD_GIT | CMD_OVERRIDABLE | CMD_COLOR | CMD_PAGED,
+	  OPT_CACHED | OPT_STAT, "[--cached|--staged] [--stat] [PATH...]",
+	  "show changes not yet committed (git diff) in each repository" },
 	{ "log", cmd_shell, CMD_SHELL | CMD_PAGED, 0, "[GIT-LOG-ARGS...]",
 	  "git log in each repository" },
 	{ "commit", cmd_shell, CMD_SHELL | CMD_INTERACTIVE, 0, "[GIT-COMMIT-ARGS...]",
 	  "git commit -a, then git push --all, in each repository" },
 	{ "record", cmd_shell, CMD_SHELL | CMD_INTERACTIVE, 0, "[GIT-COMMIT-ARGS...]",
 	  "git commit -a in each repository" },
-	{ "push", cmd_shell, CMD_SHELL, 0, "[GIT-PUSH-ARGS...]",
-	  "git push in each repository" },
+	{ "push", cmd_shell, CMD_SHELL, 0, "[GIT-PUSH-ARGS...]", "git push in each repository" },
 	{ "grep", cmd_shell, CMD_SHELL, 0, "PATTERN [GIT-GREP-ARGS...]",
 	  "git grep in each repository" },
 	{ "clean", cmd_shell, CMD_SHELL, 0, "[-f] [GIT-CLEAN-ARGS...]",
 	  "show what git clean -dx would delete; -f deletes it" },
-	{ "run", cmd_shell, CMD_SHELL, 0, "COMMAND [ARGS...]",
-	  "run a command in each repository" },
+	{ "run", cmd_shell, CMD_SHELL, 0, "COMMAND [ARGS...]", "run a command in each repository" },
 	{ "sync", cmd_sync, CMD_GIT | CMD_HTTP | CMD_OWNARGS, 0,
-	  "[NAME] | github [--user LOGIN|--org ORG|--mine] [--root DIR] [--protocol https|ssh] [--skip-forks] "
-	  "[--skip-archived] [--match REGEX] [--exclude REGEX] [--no-clone] [--no-update] [--dry-run] "
+	  "[NAME] | github [--user LOGIN|--org ORG|--mine] [--root DIR] [--protocol https|ssh] "
+	  "[--skip-forks] "
+	  "[--skip-archived] [--match REGEX] [--exclude REGEX] [--no-clone] [--no-update] "
+	  "[--dry-run] "
 	  "[--prune] [--prune-ignored] [--api-url URL] [--forks-under-parent] [--json]",
 	  "clone, update and register every repository of a GitHub account" },
 	{ "list", cmd_list, 0, OPT_JSON | OPT_GROUPS, "[--groups] [--json]",
@@ -61,13 +62,17 @@ const struct cmd cmd_table[] = {
 const size_t cmd_table_len = ARRAY_SIZE(cmd_table);
 
 /* an action defined only by registry keys */
-const struct cmd cmd_user_defined = { "(user-defined)", cmd_shell, CMD_SHELL, 0,
-				      "[ARGS...]", "an action defined in the registry" };
+const struct cmd cmd_user_defined = { "(user-defined)", cmd_shell,
+				      CMD_SHELL,        0,
+				      "[ARGS...]",      "an action defined in the registry" };
 
 static const struct {
 	const char *alias, *action;
-} builtin_aliases[] = { { "ls", "list" },   { "st", "status" }, { "co", "checkout" },
-			 { "ci", "commit" }, { "pull", "update" } };
+} builtin_aliases[] = { { "ls", "list" },
+			{ "st", "status" },
+			{ "co", "checkout" },
+			{ "ci", "commit" },
+			{ "pull", "update" } };
 
 const struct cmd *cmd_lookup(const char *name)
 {
@@ -84,9 +89,9 @@ const struct cmd *cmd_lookup(const char *name)
  * type: none of them names an action */
 static int is_setting_key(const char *key)
 {
-	static const char *const settings[] = { "checkout", "skip",   "deleted", "order",
-						"chain",    "include", "lib",	  "fixups",
-						"jobs",	    "groups",  "grove_source" };
+	static const char *const settings[] = { "checkout", "skip",    "deleted",     "order",
+						"chain",    "include", "lib",         "fixups",
+						"jobs",     "groups",  "grove_source" };
 	for (size_t i = 0; i < ARRAY_SIZE(settings); i++)
 		if (!strcmp(key, settings[i]))
 			return 1;
@@ -195,7 +200,9 @@ int cmd_resolve(const struct registry *reg, const char *word, char **action, str
 
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel)
 {
-	struct select_opts so = { .dir = ctx->cwd, .all = ctx->all, .max_depth = ctx->max_depth,
+	struct select_opts so = { .dir = ctx->cwd,
+				  .all = ctx->all,
+				  .max_depth = ctx->max_depth,
 				  .groups = &ctx->groups };
 	select_repos(&ctx->reg, &so, sel);
 	if (!sel->n) {
@@ -357,7 +364,9 @@ int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char
 
 int cmd_overridden(const struct cmd_ctx *ctx, const char *action)
 {
-	struct select_opts so = { .dir = ctx->cwd, .all = ctx->all, .max_depth = ctx->max_depth,
+	struct select_opts so = { .dir = ctx->cwd,
+				  .all = ctx->all,
+				  .max_depth = ctx->max_depth,
 				  .groups = &ctx->groups };
 	struct selection sel;
 	char *keys[3] = { xstrdup(action), xasprintf("git_%s", action),

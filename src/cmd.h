@@ -15,22 +15,23 @@
 #include "util.h"
 
 /* exit codes, SPEC 5 */
-#define EXIT_OK 0
+#define EXIT_OK     0
 #define EXIT_FAILED 1
-#define EXIT_USAGE 2
+#define EXIT_USAGE  2
 
 /* what a command needs set up before it runs */
 /* every command reads the registry first: it can define actions and aliases */
-#define CMD_GIT (1u << 1)      /* initialise libgit2 */
-#define CMD_SHELL (1u << 2)    /* runs registry shell code; the words after it are "$@" */
+#define CMD_GIT         (1u << 1) /* initialise libgit2 */
+#define CMD_SHELL       (1u << 2) /* runs registry shell code; the words after it are "$@" */
 #define CMD_OVERRIDABLE (1u << 3) /* a registry key for it runs that instead (SPEC 3) */
 #define CMD_INTERACTIVE (1u << 4) /* may want the terminal (an editor): one job by default */
-#define CMD_OWNARGS (1u << 5)  /* parses the words after it itself */
-#define CMD_HTTP (1u << 6)     /* initialise libcurl */
-#define CMD_GIT_LAZY (1u << 7) /* with CMD_GIT: the command initialises libgit2 if it needs it */
-#define CMD_HIDDEN (1u << 8)   /* not listed by help: for the completion scripts */
-#define CMD_COLOR (1u << 9)    /* its output has colour: git's color.ui and color.ACTION apply */
-#define CMD_PAGED (1u << 10)   /* on a terminal its output goes through the pager, as git's diff and log */
+#define CMD_OWNARGS     (1u << 5) /* parses the words after it itself */
+#define CMD_HTTP        (1u << 6) /* initialise libcurl */
+#define CMD_GIT_LAZY    (1u << 7) /* with CMD_GIT: the command initialises libgit2 if it needs it */
+#define CMD_HIDDEN      (1u << 8) /* not listed by help: for the completion scripts */
+#define CMD_COLOR       (1u << 9) /* its output has colour: git's color.ui and color.ACTION apply */
+#define CMD_PAGED                                                                                  \
+	(1u << 10) /* on a terminal its output goes through the pager, as git's diff and log */
 
 struct cmd_ctx;
 
@@ -51,13 +52,13 @@ struct cmd_ctx {
 	/* global options (SPEC 4) */
 	const char *dir_opt;
 	const char *config_opt;
-	long jobs;          /* 0: not given */
+	long jobs; /* 0: not given */
 	int quiet, minimal, verbose, stats, force, trust_all, all, no_progress, no_pager;
-	int max_depth;      /* -1: not given */
-	int timeout;        /* --timeout: seconds without progress before a network operation fails */
+	int max_depth; /* -1: not given */
+	int timeout;   /* --timeout: seconds without progress before a network operation fails */
 	struct strlist groups;
 	enum output_color_mode color;
-	int color_given;    /* --color was on the command line */
+	int color_given; /* --color was on the command line */
 
 	/* action options */
 	int long_format, porcelain, json, rebase, cached, stat, list_groups, fix, yes;
@@ -67,13 +68,13 @@ struct cmd_ctx {
 	struct strlist args; /* what follows the action */
 
 	/* set up before the command runs */
-	char *cwd;          /* absolute: -d DIR or the working directory */
+	char *cwd; /* absolute: -d DIR or the working directory */
 	char *home;
-	char *home_file;    /* $GROVE_CONFIG or ~/.mrconfig */
+	char *home_file; /* $GROVE_CONFIG or ~/.mrconfig */
 	struct registry reg;
 	int reg_loaded;
-	int help_registry;  /* help: the registry could be read */
-	int reload;         /* options that change what the registry reads */
+	int help_registry; /* help: the registry could be read */
+	int reload;        /* options that change what the registry reads */
 };
 
 extern const struct cmd cmd_table[];

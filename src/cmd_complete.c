@@ -16,11 +16,11 @@
 
 struct complete {
 	struct cmd_ctx *ctx;
-	const char *cur;      /* the word being completed */
-	const char *prefix;   /* put before each candidate (--color=) */
+	const char *cur;       /* the word being completed */
+	const char *prefix;    /* put before each candidate (--color=) */
 	const struct cmd *cmd; /* the action, once a word names it */
 	char *action;
-	size_t nargs;         /* words after the action, before cur */
+	size_t nargs;                      /* words after the action, before cur */
 	const struct option_def *value_of; /* cur is the value of this option */
 	int loaded;
 };
@@ -189,7 +189,8 @@ static void walk(struct complete *c, char **w, size_t n)
 		if (!c->action) {
 			struct strbuf err = STRBUF_INIT;
 			load(c);
-			if (cmd_resolve(c->loaded > 0 ? &c->ctx->reg : NULL, w[i], &c->action, &err) == 0) {
+			if (cmd_resolve(c->loaded > 0 ? &c->ctx->reg : NULL, w[i], &c->action,
+					&err) == 0) {
 				c->cmd = cmd_lookup(c->action);
 				if (!c->cmd)
 					c->cmd = &cmd_user_defined;

@@ -39,10 +39,23 @@ struct doctor_run {
 /* git clone's options that take the next word as their value */
 static int clone_option_takes_value(const char *w)
 {
-	static const char *const opts[] = { "-b", "--branch", "-o", "--origin", "-c", "--config",
-					    "--depth", "--reference", "-u", "--upload-pack",
-					    "--template", "--separate-git-dir", "--filter", "-j",
-					    "--jobs", "--shallow-since", "--shallow-exclude" };
+	static const char *const opts[] = { "-b",
+					    "--branch",
+					    "-o",
+					    "--origin",
+					    "-c",
+					    "--config",
+					    "--depth",
+					    "--reference",
+					    "-u",
+					    "--upload-pack",
+					    "--template",
+					    "--separate-git-dir",
+					    "--filter",
+					    "-j",
+					    "--jobs",
+					    "--shallow-since",
+					    "--shallow-exclude" };
 	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
 		if (!strcmp(w, opts[i]))
 			return 1;
@@ -183,11 +196,10 @@ static void doctor_done(void *arg, size_t i)
 	const char *a = run->ctx->action;
 
 	switch (job->kind) {
-	case FOUND_NOTHING:
-		run->skipped += job->skipped;
-		break;
+	case FOUND_NOTHING: run->skipped += job->skipped; break;
 	case FOUND_MISSING:
-		printf("grove %s: missing: %s (grove checkout clones it; --fix unregisters it)\n", a, p);
+		printf("grove %s: missing: %s (grove checkout clones it; --fix unregisters it)\n",
+		       a, p);
 		strlist_push(&run->to_unregister, r->path);
 		break;
 	case FOUND_NOT_REPO:
@@ -195,9 +207,7 @@ static void doctor_done(void *arg, size_t i)
 		       job->msg ? ": " : "", job->msg ? job->msg : "");
 		strlist_push(&run->to_unregister, r->path);
 		break;
-	case FOUND_URL:
-		printf("grove %s: checkout differs: %s: %s\n", a, p, job->msg);
-		break;
+	case FOUND_URL: printf("grove %s: checkout differs: %s: %s\n", a, p, job->msg); break;
 	case FOUND_FAILED:
 		fprintf(stderr, "grove %s: failed: %s: %s\n", a, p, job->msg);
 		run->failed++;
@@ -253,8 +263,8 @@ static void find_duplicates(struct doctor_run *run)
 				free(f);
 			}
 			char *p = shown(run, k[i].key);
-			printf("grove %s: registered %zu times: %s (%s)\n", run->ctx->action, j - i, p,
-			       where.buf);
+			printf("grove %s: registered %zu times: %s (%s)\n", run->ctx->action, j - i,
+			       p, where.buf);
 			free(p);
 			strbuf_free(&where);
 			run->problems++;
@@ -299,7 +309,8 @@ static void find_unregistered(struct doctor_run *run)
 			char *p = shown(run, f);
 			struct strbuf q = STRBUF_INIT;
 			strbuf_add_shquoted(&q, p);
-			printf("grove %s: not registered: %s (grove register %s; --fix registers it)\n",
+			printf("grove %s: not registered: %s (grove register %s; --fix registers "
+			       "it)\n",
 			       run->ctx->action, p, q.buf);
 			strbuf_free(&q);
 			free(p);
@@ -320,7 +331,8 @@ static int confirmed(const struct doctor_run *run)
 	if (run->ctx->yes)
 		return 1;
 	fflush(stdout);
-	fprintf(stderr, "grove %s: register %zu and unregister %zu (files stay as they are)? [y/N] ",
+	fprintf(stderr,
+		"grove %s: register %zu and unregister %zu (files stay as they are)? [y/N] ",
 		run->ctx->action, run->to_register.n, run->to_unregister.n);
 	fflush(stderr);
 	int got = fgets(line, sizeof(line), stdin) != NULL;
@@ -383,7 +395,8 @@ int cmd_doctor(struct cmd_ctx *ctx)
 	memset(&run, 0, sizeof(run));
 	run.ctx = ctx;
 	if (ctx->args.n) {
-		fprintf(stderr, "grove %s: unexpected argument '%s'\n", ctx->action, ctx->args.items[0]);
+		fprintf(stderr, "grove %s: unexpected argument '%s'\n", ctx->action,
+			ctx->args.items[0]);
 		return EXIT_USAGE;
 	}
 	if (ctx->yes && !ctx->fix) {
@@ -391,8 +404,11 @@ int cmd_doctor(struct cmd_ctx *ctx)
 		return EXIT_USAGE;
 	}
 	/* nothing registered here is no reason to stop: what is unregistered is the question */
-	struct select_opts so = { .dir = ctx->cwd, .all = ctx->all, .max_depth = ctx->max_depth,
-				  .groups = &ctx->groups, .keep_duplicates = 1 };
+	struct select_opts so = { .dir = ctx->cwd,
+				  .all = ctx->all,
+				  .max_depth = ctx->max_depth,
+				  .groups = &ctx->groups,
+				  .keep_duplicates = 1 };
 	select_repos(&ctx->reg, &so, &run.sel);
 	run.jobs = xcalloc(run.sel.n ? run.sel.n : 1, sizeof(*run.jobs));
 	if (pool_init(&pool, cmd_jobs_local(ctx)) < 0) {

@@ -28,9 +28,9 @@ enum net_outcome {
 };
 
 static const char *const outcome_json[] = { "fetched", "updated", "up-to-date", "cloned",
-					    "refused", "failed", "skipped" };
+					    "refused", "failed",  "skipped" };
 static const char *const outcome_summary[] = { "fetched", "updated", "up to date", "cloned",
-					       "refused", "failed", "skipped" };
+					       "refused", "failed",  "skipped" };
 
 struct net_job {
 	enum net_outcome outcome;
@@ -87,7 +87,8 @@ static void do_clone(struct net_run *run, const struct registry_repo *r, struct 
 	const char *cmd = registry_repo_get(r, "checkout");
 	char *url = NULL, *err = NULL;
 	if (!cmd) {
-		set_reason(job, OUT_FAILED, xstrdup("missing, and no checkout command to clone it"));
+		set_reason(job, OUT_FAILED,
+			   xstrdup("missing, and no checkout command to clone it"));
 		return;
 	}
 	if (clone_parse_checkout(cmd, r->path, &url) == 0) {
@@ -104,7 +105,8 @@ static void do_clone(struct net_run *run, const struct registry_repo *r, struct 
 	char *parent = path_dirname(r->path);
 	int e = clone_mkdirs(parent);
 	if (e < 0) {
-		set_reason(job, OUT_FAILED, xasprintf("cannot create '%s': %s", parent, strerror(-e)));
+		set_reason(job, OUT_FAILED,
+			   xasprintf("cannot create '%s': %s", parent, strerror(-e)));
 		free(parent);
 		return;
 	}
@@ -146,8 +148,8 @@ static void do_fetch(const struct registry_repo *r, struct net_op *op, struct ne
 	if (fetch_all(repo, op, &err) < 0)
 		set_reason(job, OUT_FAILED, err);
 	else
-		job->outcome = atomic_load(&job->progress.received_objects) ? OUT_FETCHED
-									    : OUT_UP_TO_DATE;
+		job->outcome =
+		    atomic_load(&job->progress.received_objects) ? OUT_FETCHED : OUT_UP_TO_DATE;
 	git_repository_free(repo);
 }
 
@@ -199,7 +201,8 @@ static void net_work(void *arg, size_t i)
 	struct net_run *run = arg;
 	struct net_job *job = &run->jobs[i];
 	const struct registry_repo *r = repo_at(run, i);
-	struct net_op op = { .progress = &job->progress, .cancelled = pool_interrupted,
+	struct net_op op = { .progress = &job->progress,
+			     .cancelled = pool_interrupted,
 			     .timeout = run->ctx->timeout };
 	char *msg = NULL;
 	int skip = cmd_skip_test(run->ctx, r, &msg);
@@ -242,17 +245,13 @@ static void result_line(const struct net_job *job, const char *path, struct strb
 			strbuf_addf(sb, ", %zu local rebased", job->rebased);
 		strbuf_adds(sb, ")\n");
 		break;
-	case OUT_UP_TO_DATE:
-		strbuf_adds(sb, "already up to date\n");
-		break;
-	case OUT_CLONED:
-		strbuf_addf(sb, "cloned into %s\n", path);
-		break;
+	case OUT_UP_TO_DATE: strbuf_adds(sb, "already up to date\n"); break;
+	case OUT_CLONED: strbuf_addf(sb, "cloned into %s\n", path); break;
 	case OUT_FETCHED:
-		strbuf_addf(sb, "fetched %zu objects\n", atomic_load(&job->progress.received_objects));
+		strbuf_addf(sb, "fetched %zu objects\n",
+			    atomic_load(&job->progress.received_objects));
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -281,7 +280,9 @@ static void net_done(void *arg, size_t i)
 	if (job->reason && strstr(job->reason, "authentication required"))
 		run->auth_failures++;
 	output_record(&run->out, r->path,
-		      failed ? OUTCOME_FAILED : job->outcome == OUT_SKIPPED ? OUTCOME_SKIPPED : OUTCOME_OK);
+		      failed                        ? OUTCOME_FAILED
+		      : job->outcome == OUT_SKIPPED ? OUTCOME_SKIPPED
+						    : OUTCOME_OK);
 	if (c->json) {
 		json_line(job, r->path, &out);
 	} else if (job->outcome != OUT_SKIPPED && !(c->quiet && !failed) &&
@@ -292,11 +293,11 @@ static void net_done(void *arg, size_t i)
 		if (failed)
 			strbuf_addf(&err, "grove %s: failed: %s\n", c->action, job->reason);
 		if (c->verbose && job->fetch_reason)
-			strbuf_addf(&err, "grove %s: %s: fetched with git (%s)\n", c->action, r->path,
-				    job->fetch_reason);
+			strbuf_addf(&err, "grove %s: %s: fetched with git (%s)\n", c->action,
+				    r->path, job->fetch_reason);
 		if (c->verbose && job->engine_reason)
-			strbuf_addf(&err, "grove %s: %s: updated with git (%s)\n", c->action, r->path,
-				    job->engine_reason);
+			strbuf_addf(&err, "grove %s: %s: updated with git (%s)\n", c->action,
+				    r->path, job->engine_reason);
 		else
 			strbuf_addc(&out, '\n');
 	}
@@ -321,7 +322,8 @@ static void net_tick(void *arg, size_t finished, size_t total, size_t current)
 	struct strbuf what = STRBUF_INIT;
 	strbuf_adds(&what, display);
 	if (all)
-		strbuf_addf(&what, " %zu%% %.1f MiB", got * 100 / all, (double)bytes / (1024.0 * 1024.0));
+		strbuf_addf(&what, " %zu%% %.1f MiB", got * 100 / all,
+			    (double)bytes / (1024.0 * 1024.0));
 	output_progress(&run->out, finished, total, what.buf);
 	strbuf_free(&what);
 	free(display);
@@ -353,7 +355,8 @@ static int net_command(struct cmd_ctx *ctx, enum net_kind kind)
 	run.ctx = ctx;
 	run.kind = kind;
 	if (ctx->args.n) {
-		fprintf(stderr, "grove %s: unexpected argument '%s'\n", ctx->action, ctx->args.items[0]);
+		fprintf(stderr, "grove %s: unexpected argument '%s'\n", ctx->action,
+			ctx->args.items[0]);
 		return EXIT_USAGE;
 	}
 	if (cmd_select(ctx, &run.sel) < 0)
@@ -371,9 +374,10 @@ static int net_command(struct cmd_ctx *ctx, enum net_kind kind)
 	print_details(&run);
 	output_summary(&run.out, prc == POOL_EINTR);
 	if (run.auth_failures && !ctx->json)
-		fprintf(stderr, "grove %s: %d repositories need credentials; grove never prompts: "
-				"store them with a git credential helper (git config --global "
-				"credential.helper ...) or load ssh keys into ssh-agent\n",
+		fprintf(stderr,
+			"grove %s: %d repositories need credentials; grove never prompts: "
+			"store them with a git credential helper (git config --global "
+			"credential.helper ...) or load ssh keys into ssh-agent\n",
 			ctx->action, run.auth_failures);
 	rc = output_exit_code(&run.out, prc == POOL_EINTR ? pool_interrupt_status() : 0);
 	output_free(&run.out);

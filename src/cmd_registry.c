@@ -202,8 +202,9 @@ static int pending_write(struct pending *p, const char *action, int quiet)
 		fputs(err.buf, stderr);
 	else if (!quiet)
 		for (size_t i = 0; i < p->paths.n; i++)
-			printf("grove %s: %s %s in %s\n", action, p->values.items[i] ? "registered" :
-			       "unregistered", p->paths.items[i], p->file);
+			printf("grove %s: %s %s in %s\n", action,
+			       p->values.items[i] ? "registered" : "unregistered",
+			       p->paths.items[i], p->file);
 	strbuf_free(&err);
 	return rc;
 }
@@ -240,7 +241,9 @@ static int register_one(struct cmd_ctx *ctx, const char *arg, struct pending **p
 		return -1;
 	}
 	if (strpbrk(path, "\r\n")) {
-		fprintf(stderr, "grove %s: failed: %s: a folder name with a line break cannot be written to a registry file\n",
+		fprintf(stderr,
+			"grove %s: failed: %s: a folder name with a line break cannot be written "
+			"to a registry file\n",
 			ctx->action, path);
 		free(path);
 		return -1;
@@ -343,7 +346,8 @@ int cmd_unregister_paths(struct cmd_ctx *ctx, const struct strlist *paths)
 			found = 1;
 		}
 		if (!found) {
-			fprintf(stderr, "grove %s: failed: %s is not registered\n", ctx->action, path);
+			fprintf(stderr, "grove %s: failed: %s is not registered\n", ctx->action,
+				path);
 			rc = -1;
 		}
 		free(path);
@@ -386,7 +390,8 @@ int cmd_config(struct cmd_ctx *ctx)
 
 	if (ctx->args.n < 2) {
 		fputs("grove config: not enough parameters\n"
-		      "usage: grove config SECTION [KEY[=VALUE]]...\n", stderr);
+		      "usage: grove config SECTION [KEY[=VALUE]]...\n",
+		      stderr);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -417,7 +422,8 @@ int cmd_config(struct cmd_ctx *ctx)
 		}
 		const struct registry_repo *r = special ? NULL : find_repo(ctx, abs);
 		const char *v = special ? registry_default_get(&ctx->reg, ctx->reg.main_file, a)
-					: r ? registry_repo_get(r, a) : NULL;
+				: r     ? registry_repo_get(r, a)
+					: NULL;
 		if (!v || !strcmp(section, "ALIAS")) {
 			fprintf(stderr, "grove config: %s %s not set\n", section, a);
 			rc = EXIT_FAILED;

@@ -23,12 +23,12 @@ enum shell_part { PART_PRE, PART_CMD, PART_POST, PART_N };
 
 struct shell_job {
 	enum output_outcome outcome;
-	int header;      /* a command was found: the block has its header */
-	const char *action; /* the header's action: checkout for a missing repository */
-	int failed_part; /* the part whose code failed, or -1 */
-	struct strbuf note[PART_N];      /* -v lines, on standard output */
+	int header;                 /* a command was found: the block has its header */
+	const char *action;         /* the header's action: checkout for a missing repository */
+	int failed_part;            /* the part whose code failed, or -1 */
+	struct strbuf note[PART_N]; /* -v lines, on standard output */
 	struct strbuf out[PART_N], err[PART_N]; /* what the code printed */
-	struct strbuf msg;      /* grove's own messages, for standard error */
+	struct strbuf msg;                      /* grove's own messages, for standard error */
 };
 
 struct shell_run {
@@ -47,8 +47,9 @@ struct shell_run {
 static const struct {
 	const char *action, *code;
 } git_commands[] = {
-	{ "status", "git status -s \"$@\" || true; git --no-pager log --branches --not --remotes "
-		    "--simplify-by-decoration --decorate --oneline || true; git --no-pager stash list" },
+	{ "status",
+	  "git status -s \"$@\" || true; git --no-pager log --branches --not --remotes "
+	  "--simplify-by-decoration --decorate --oneline || true; git --no-pager stash list" },
 	{ "update", "git pull \"$@\"" },
 	{ "fetch", "git fetch --all --prune --tags \"$@\"" },
 	{ "diff", "git diff \"$@\"" },
@@ -111,8 +112,7 @@ out:
 
 /* mr's findcommand: ACTION, then VCS_ACTION (where myrepos keeps its own
  * git commands), then ACTION_default */
-static const char *find_command(const struct registry_repo *r, const char *action,
-				const char *vcs)
+static const char *find_command(const struct registry_repo *r, const char *action, const char *vcs)
 {
 	const char *code = registry_repo_get(r, action);
 	if (code || !vcs)
@@ -157,8 +157,8 @@ static void job_note(const struct shell_run *run, struct shell_job *job, enum sh
 
 /* runs code in dir; the wait status, or -1 when it could not start */
 static int run_code(const struct shell_run *run, const struct registry_repo *r,
-		    struct shell_job *job, enum shell_part part, const char *name,
-		    const char *code, const char *dir, const char *const *args)
+		    struct shell_job *job, enum shell_part part, const char *name, const char *code,
+		    const char *dir, const char *const *args)
 {
 	struct shell_cmd sc = SHELL_CMD_INIT;
 	int status = 0;
@@ -249,7 +249,9 @@ static enum output_outcome run_checkout(const struct shell_run *run, const struc
 	int e;
 
 	if (!code) {
-		job_msg(job, "grove checkout: unknown repository type and no defined checkout command for %s\n",
+		job_msg(job,
+			"grove checkout: unknown repository type and no defined checkout command "
+			"for %s\n",
 			r->path);
 		goto out;
 	}
@@ -282,7 +284,8 @@ static enum output_outcome run_repo(const struct shell_run *run, const struct re
 		return OUTCOME_FAILED;
 	case 1:
 		if (ctx->verbose)
-			job_note(run, job, PART_PRE, "grove %s: skip %s skipped\n", action, r->path);
+			job_note(run, job, PART_PRE, "grove %s: skip %s skipped\n", action,
+				 r->path);
 		return OUTCOME_SKIPPED;
 	}
 	if (!strcmp(action, "update") && !is_dir(r->path))
@@ -291,7 +294,8 @@ static enum output_outcome run_repo(const struct shell_run *run, const struct re
 	const char *vcs = repo_vcs(r->path);
 	const char *code = find_command(r, action, vcs);
 	if (!is_dir(r->path)) {
-		job_msg(job, "grove %s: failed to chdir to %s: %s\n", action, r->path, strerror(errno));
+		job_msg(job, "grove %s: failed to chdir to %s: %s\n", action, r->path,
+			strerror(errno));
 		return OUTCOME_FAILED;
 	}
 	if (!code && !vcs) {
@@ -365,7 +369,8 @@ static void shell_done(void *arg, size_t i)
 			struct strbuf so = STRBUF_INIT, se = STRBUF_INIT;
 			if (part == PART_CMD && !job->header)
 				continue;
-			add_part(o, job, part, part == PART_CMD && !early ? header : NULL, &so, &se);
+			add_part(o, job, part, part == PART_CMD && !early ? header : NULL, &so,
+				 &se);
 			output_block(o, so.buf, so.len, se.buf, se.len);
 			strbuf_free(&so);
 			strbuf_free(&se);
@@ -412,7 +417,8 @@ int cmd_shell(struct cmd_ctx *ctx)
 	if (ctx->cmd->flags & CMD_PAGED)
 		paging = cmd_pager_start(ctx);
 	if (paging < 0)
-		fprintf(stderr, "grove %s: cannot start the pager: %s\n", ctx->action, strerror(-paging));
+		fprintf(stderr, "grove %s: cannot start the pager: %s\n", ctx->action,
+			strerror(-paging));
 	size_t jobs = ctx->cmd->flags & CMD_INTERACTIVE ? cmd_jobs(ctx, 1) : cmd_jobs_local(ctx);
 	if (jobs > run.sel.n)
 		jobs = run.sel.n;

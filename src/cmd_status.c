@@ -26,7 +26,7 @@ struct status_run {
 };
 
 #define PATH_WIDTH_MAX 40
-#define BRANCH_WIDTH 12
+#define BRANCH_WIDTH   12
 
 static const struct registry_repo *repo_at(const struct status_run *run, size_t i)
 {

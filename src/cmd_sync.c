@@ -40,8 +40,8 @@ static const char *const outcome_names[] = { "cloned", "updated", "up-to-date", 
 
 struct sync_item {
 	const struct github_repo *repo;
-	char *path;       /* ROOT/HOST/OWNER/NAME, or NULL when refused */
-	const char *url;  /* clone_url or ssh_url, as the API gives it */
+	char *path;                /* ROOT/HOST/OWNER/NAME, or NULL when refused */
+	const char *url;           /* clone_url or ssh_url, as the API gives it */
 	struct github_repo parent; /* a fork's parent (owner NULL when not a fork) */
 	enum sync_action action;
 	enum sync_outcome outcome;
@@ -63,11 +63,11 @@ struct sync_run {
 	struct update_opts uo;
 	const struct github_opts *go;
 	struct github_stats *st;
-	const char *source;       /* grove_source of this listing, without the #ID */
-	const char *root;         /* ROOT: no clone lands outside it */
-	const char *githost;      /* where clone URLs may lead (github_clone_url_ok) */
-	int loopback;             /* the API is on loopback: so may git be */
-	struct mine *mine;        /* registered from this source before the run, by id */
+	const char *source;  /* grove_source of this listing, without the #ID */
+	const char *root;    /* ROOT: no clone lands outside it */
+	const char *githost; /* where clone URLs may lead (github_clone_url_ok) */
+	int loopback;        /* the API is on loopback: so may git be */
+	struct mine *mine;   /* registered from this source before the run, by id */
 	size_t nmine;
 };
 
@@ -100,8 +100,8 @@ static int sync_option(struct sync_opts *so, const char *key, const char *value,
 	};
 	if (!strcmp(key, "protocol")) {
 		if (!value || (strcmp(value, "https") && strcmp(value, "ssh"))) {
-			fprintf(stderr, "grove sync: %s: protocol takes https or ssh, not '%s'\n", where,
-				value ? value : "");
+			fprintf(stderr, "grove sync: %s: protocol takes https or ssh, not '%s'\n",
+				where, value ? value : "");
 			return -1;
 		}
 		so->ssh = !strcmp(value, "ssh");
@@ -114,9 +114,12 @@ static int sync_option(struct sync_opts *so, const char *key, const char *value,
 			*(const char **)((char *)so + opts[k].off) = value;
 			return 0;
 		}
-		int on = !value || !strcasecmp(value, "true") || !strcasecmp(value, "yes") || !strcmp(value, "1");
-		if (value && !on && strcasecmp(value, "false") && strcasecmp(value, "no") && strcmp(value, "0")) {
-			fprintf(stderr, "grove sync: %s: %s takes true or false, not '%s'\n", where, key, value);
+		int on = !value || !strcasecmp(value, "true") || !strcasecmp(value, "yes") ||
+			 !strcmp(value, "1");
+		if (value && !on && strcasecmp(value, "false") && strcasecmp(value, "no") &&
+		    strcmp(value, "0")) {
+			fprintf(stderr, "grove sync: %s: %s takes true or false, not '%s'\n", where,
+				key, value);
 			return -1;
 		}
 		*(int *)((char *)so + opts[k].off) = on;
@@ -128,7 +131,8 @@ static int sync_option(struct sync_opts *so, const char *key, const char *value,
 
 static int takes_value(const char *key)
 {
-	static const char *const v[] = { "user", "org", "root", "api-url", "match", "exclude", "protocol" };
+	static const char *const v[] = { "user",  "org",     "root",    "api-url",
+					 "match", "exclude", "protocol" };
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
 		if (!strcmp(key, v[i]))
 			return 1;
@@ -193,7 +197,8 @@ static int on_ini(void *arg, const char *section, const char *key, const char *v
 	size_t sl = strlen(section);
 	int rc = 1;
 	if (strncmp(section, "sync \"", 6) || sl < 8 || section[sl - 1] != '"') {
-		fprintf(stderr, "grove sync: %s: sections are [sync \"NAME\"], not [%s]\n", where, section);
+		fprintf(stderr, "grove sync: %s: sections are [sync \"NAME\"], not [%s]\n", where,
+			section);
 		ps->errors++;
 		goto out;
 	}
@@ -206,8 +211,10 @@ static int on_ini(void *arg, const char *section, const char *key, const char *v
 	struct sync_profile *p = &ps->v[ps->n - 1];
 	if (!strcmp(key, "provider")) {
 		if (strcmp(value, "github")) {
-			fprintf(stderr, "grove sync: %s: provider github is the one grove knows, not '%s'\n",
-				where, value);
+			fprintf(
+			    stderr,
+			    "grove sync: %s: provider github is the one grove knows, not '%s'\n",
+			    where, value);
 			ps->errors++;
 		}
 		goto out;
@@ -373,14 +380,15 @@ static void refuse(struct sync_item *it, char *why)
 static int fork_parent(struct sync_run *run, struct sync_item *it)
 {
 	struct strbuf err = STRBUF_INIT;
-	int rc = github_get_parent(run->go, it->repo->owner, it->repo->name, &it->parent, run->st, &err);
+	int rc =
+	    github_get_parent(run->go, it->repo->owner, it->repo->name, &it->parent, run->st, &err);
 	if (rc == 0 && (!valid_owner(it->parent.owner) || !valid_name(it->parent.name))) {
 		github_repo_free(&it->parent);
 		strbuf_adds(&err, "its parent's owner or name is not one GitHub allows");
 		rc = -1;
-	} else if (rc == 0 && !github_clone_url_ok(run->so.ssh ? it->parent.ssh_url : it->parent.clone_url,
-					       run->githost, run->loopback, it->parent.owner,
-					       it->parent.name)) {
+	} else if (rc == 0 && !github_clone_url_ok(
+				  run->so.ssh ? it->parent.ssh_url : it->parent.clone_url,
+				  run->githost, run->loopback, it->parent.owner, it->parent.name)) {
 		char *why = refused_url(run->so.ssh ? it->parent.ssh_url : it->parent.clone_url,
 					run->githost, it->parent.owner, it->parent.name);
 		strbuf_adds(&err, why);
@@ -456,9 +464,9 @@ static void refuse_case_twins(struct sync_run *run)
 			continue;
 		}
 		refuse(it, keep->repo->id == it->repo->id
-				   ? xstrdup("listed twice by the server: synced once")
-				   : xasprintf("differs from %s/%s only in case", keep->repo->owner,
-					       keep->repo->name));
+			       ? xstrdup("listed twice by the server: synced once")
+			       : xasprintf("differs from %s/%s only in case", keep->repo->owner,
+					   keep->repo->name));
 		free(it->path);
 		it->path = NULL;
 	}
@@ -490,21 +498,24 @@ static int plan(struct sync_run *run, const struct github_repos *repos, const ch
 			refuse(it, xstrdup("a fork (--skip-forks)"));
 		} else if (so->skip_archived && (g->archived || g->disabled)) {
 			refuse(it, xstrdup(g->archived ? "archived (--skip-archived)"
-						      : "disabled (--skip-archived)"));
+						       : "disabled (--skip-archived)"));
 		} else if (so->match && regexec(&match, full, 0, NULL, 0)) {
 			refuse(it, xstrdup("does not match --match"));
 		} else if (so->exclude && !regexec(&exclude, full, 0, NULL, 0)) {
 			refuse(it, xstrdup("matches --exclude"));
-		} else if (!github_clone_url_ok(it->url, run->githost, run->loopback, g->owner, g->name)) {
+		} else if (!github_clone_url_ok(it->url, run->githost, run->loopback, g->owner,
+						g->name)) {
 			refuse(it, refused_url(it->url, run->githost, g->owner, g->name));
 		} else if (g->fork && fork_parent(run, it) < 0) {
 			/* reason set: without its parent a fork would miss its upstream */
 		} else {
-			const char *owner = run->so.forks_under_parent && it->parent.owner ? it->parent.owner
-											: g->owner;
+			const char *owner = run->so.forks_under_parent && it->parent.owner
+						? it->parent.owner
+						: g->owner;
 			it->path = xasprintf("%s/%s/%s/%s", root, host, owner, g->name);
 			if (!stays_under(root, it->path)) {
-				refuse(it, xasprintf("%s would leave %s (a symlink on the way)", it->path, root));
+				refuse(it, xasprintf("%s would leave %s (a symlink on the way)",
+						     it->path, root));
 				free(it->path);
 				it->path = NULL;
 			}
@@ -688,12 +699,14 @@ static int register_all(struct sync_run *run, const char *source)
 		strbuf_addc(&v, ' ');
 		strbuf_add_shquoted(&v, it->repo->name);
 		strlist_push_owned(&values, strbuf_detach(&v));
-		ed.v[ed.n++] = (struct registry_edit){ { it->path, NULL }, "checkout",
-						       values.items[values.n - 1], 0 };
+		ed.v[ed.n++] = (struct registry_edit){
+			{ it->path, NULL }, "checkout", values.items[values.n - 1], 0
+		};
 		/* where it came from: sync --prune removes only what it added */
 		strlist_push_owned(&values, xasprintf("%s#%lld", source, it->repo->id));
-		ed.v[ed.n++] = (struct registry_edit){ { it->path, NULL }, "grove_source",
-						       values.items[values.n - 1], 0 };
+		ed.v[ed.n++] = (struct registry_edit){
+			{ it->path, NULL }, "grove_source", values.items[values.n - 1], 0
+		};
 	}
 	/* -c FILE chooses the file, as for register; else the home registry */
 	const char *file = run->ctx->config_opt ? reg->main_file : run->ctx->home_file;
@@ -723,7 +736,8 @@ static void say_pruning(struct sync_run *run, const char *path, const char *acti
 		/* what happened is said in brackets, why not in a clause */
 		int ok = outcome == OUTCOME_OK;
 		strbuf_addf(&so, "grove sync: %s %s%s%s%s\n", action, path,
-			    reason ? (ok ? " (" : ": ") : "", reason ? reason : "", reason && ok ? ")" : "");
+			    reason ? (ok ? " (" : ": ") : "", reason ? reason : "",
+			    reason && ok ? ")" : "");
 	}
 	output_block(&run->out, so.buf, so.len, NULL, 0);
 	output_record(&run->out, path, outcome);
@@ -761,7 +775,8 @@ static void prune_one(struct sync_run *run, const struct registry_repo *r)
 		say_pruning(run, r->path, "gone upstream", "grove sync --prune removes it",
 			    OUTCOME_SKIPPED);
 	} else if (!missing && !run->so.dry_run &&
-		   repolock_acquire(&lock, r->path, run->ctx->timeout, pool_interrupted, &why) < 0) {
+		   repolock_acquire(&lock, r->path, run->ctx->timeout, pool_interrupted, &why) <
+		       0) {
 		say_pruning(run, r->path, "failed", why, OUTCOME_FAILED);
 	} else if (!missing && localdata_check(r->path, run->so.prune_ignored, &why) != 0) {
 		say_pruning(run, r->path, "not pruned", why, OUTCOME_SKIPPED);
@@ -848,8 +863,11 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 	run.ctx = ctx;
 	run.so = *opts;
 	const char *api = run.so.api_url ? run.so.api_url : DEFAULT_API;
-	if (strncmp(api, "https://", 8) && !(strncmp(api, "http://", 7) == 0 && http_is_loopback(api))) {
-		fprintf(stderr, "grove sync: --api-url must be https:// (http:// only to 127.0.0.1, ::1 or localhost): %s\n",
+	if (strncmp(api, "https://", 8) &&
+	    !(strncmp(api, "http://", 7) == 0 && http_is_loopback(api))) {
+		fprintf(stderr,
+			"grove sync: --api-url must be https:// (http:// only to 127.0.0.1, ::1 or "
+			"localhost): %s\n",
 			api);
 		goto out;
 	}
@@ -858,25 +876,36 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 		goto out;
 	}
 	const char *r = run.so.root ? run.so.root : "~/src";
-	root = !strncmp(r, "~/", 2) ? xasprintf("%s/%s", ctx->home, r + 2) : path_absolute(ctx->cwd, r);
+	root = !strncmp(r, "~/", 2) ? xasprintf("%s/%s", ctx->home, r + 2)
+				    : path_absolute(ctx->cwd, r);
 	token = find_token(host, &token_source);
 	if (!token && !run.so.user && !run.so.org) {
-		fprintf(stderr, "grove sync: no token (GH_TOKEN, GITHUB_TOKEN, gh auth login or a git credential for %s): give --user LOGIN or --org ORG for public repositories\n",
-			host);
+		fprintf(
+		    stderr,
+		    "grove sync: no token (GH_TOKEN, GITHUB_TOKEN, gh auth login or a git "
+		    "credential for %s): give --user LOGIN or --org ORG for public repositories\n",
+		    host);
 		goto out;
 	}
 	if (ctx->verbose)
-		fprintf(stderr, "grove sync: %s, token from %s\n", api, token ? token_source : "nowhere (public data only)");
+		fprintf(stderr, "grove sync: %s, token from %s\n", api,
+			token ? token_source : "nowhere (public data only)");
 	cdir = cache_dir(ctx);
 	st.cache_bytes = github_cache_trim(cdir);
-	struct github_opts go = { .api_url = api, .token = token, .cache_dir = cdir,
-				  .max_retries = 3, .backoff = 0.5, .timeout = ctx->timeout,
-				  .cancelled = pool_interrupted, .notice = on_notice };
+	struct github_opts go = { .api_url = api,
+				  .token = token,
+				  .cache_dir = cdir,
+				  .max_retries = 3,
+				  .backoff = 0.5,
+				  .timeout = ctx->timeout,
+				  .cancelled = pool_interrupted,
+				  .notice = on_notice };
 	rc = EXIT_FAILED;
 	if (!(path = listing_path(&run.so, &go, &st, &err)) ||
 	    github_list(&go, path, &repos, &st, &err) < 0) {
 		if (pool_interrupted()) {
-			fprintf(stderr, "grove sync: interrupted while listing: nothing was changed\n");
+			fprintf(stderr,
+				"grove sync: interrupted while listing: nothing was changed\n");
 			rc = pool_interrupt_status();
 			goto out;
 		}
@@ -887,7 +916,9 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 	run.go = &go;
 	run.st = &st;
 	source = xasprintf("github:%s/%s", host,
-			   run.so.org ? run.so.org : run.so.user ? run.so.user : "@mine");
+			   run.so.org    ? run.so.org
+			   : run.so.user ? run.so.user
+					 : "@mine");
 	run.source = source;
 	find_mine(&run);
 	run.root = root;
@@ -899,8 +930,8 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 		goto out;
 	}
 	if (ctx->verbose)
-		fprintf(stderr, "grove sync: %zu repositories listed, planned in %lld ms\n", repos.n,
-			now_ms() - planning);
+		fprintf(stderr, "grove sync: %zu repositories listed, planned in %lld ms\n",
+			repos.n, now_ms() - planning);
 	cmd_output_init(ctx, &run.out, 0);
 	run.uo.timeout = ctx->timeout;
 	static const struct pool_callbacks cb = { sync_work, sync_done, sync_tick };
@@ -912,8 +943,8 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *opts)
 	if (prc != POOL_EINTR)
 		prune_gone(&run, &repos);
 	if (ctx->verbose && !ctx->json)
-		fprintf(stderr, "grove sync: %zu requests, %zu answered 304 not modified\n", st.requests,
-			st.not_modified);
+		fprintf(stderr, "grove sync: %zu requests, %zu answered 304 not modified\n",
+			st.requests, st.not_modified);
 	output_summary(&run.out, prc == POOL_EINTR);
 	rc = output_exit_code(&run.out, prc == POOL_EINTR ? pool_interrupt_status() : 0);
 	output_free(&run.out);
@@ -949,12 +980,15 @@ static int sync_profiles(struct cmd_ctx *ctx)
 {
 	struct profiles ps = { NULL, NULL, 0, 0 };
 	char *file = settings_file(ctx);
-	const char *want = ctx->args.n && strncmp(ctx->args.items[0], "--", 2) ? ctx->args.items[0] : NULL;
+	const char *want =
+	    ctx->args.n && strncmp(ctx->args.items[0], "--", 2) ? ctx->args.items[0] : NULL;
 	int rc = EXIT_USAGE, ran = 0;
 	ps.file = file;
 	int e = ini_parse(file, on_ini, &ps);
 	if (e < 0) {
-		fprintf(stderr, "grove sync: no settings file %s: use grove sync github [options], or write [sync \"NAME\"] profiles there\n",
+		fprintf(stderr,
+			"grove sync: no settings file %s: use grove sync github [options], or "
+			"write [sync \"NAME\"] profiles there\n",
 			file);
 		goto out;
 	}
@@ -972,9 +1006,11 @@ static int sync_profiles(struct cmd_ctx *ctx)
 			continue;
 		}
 		ran++;
-		int r = parse_sync_args(ctx, want ? 1 : 0, &so) < 0 || check_sync_opts(&so, where) < 0
-				? EXIT_USAGE
-				: (printf("grove sync: %s\n", ps.v[i].name), fflush(stdout), sync_one(ctx, &so));
+		int r =
+		    parse_sync_args(ctx, want ? 1 : 0, &so) < 0 || check_sync_opts(&so, where) < 0
+			? EXIT_USAGE
+			: (printf("grove sync: %s\n", ps.v[i].name), fflush(stdout),
+			   sync_one(ctx, &so));
 		if (r > rc)
 			rc = r;
 		free(where);

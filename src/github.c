@@ -102,13 +102,16 @@ int github_parse_repos(const char *body, size_t len, struct github_repos *out, s
 	}
 	const cJSON *item;
 	size_t k = 0;
-	cJSON_ArrayForEach(item, doc) {
+	cJSON_ArrayForEach(item, doc)
+	{
 		if (page.n == page.cap) {
 			page.cap = page.cap ? page.cap * 2 : 32;
 			page.v = xrealloc(page.v, page.cap * sizeof(*page.v));
 		}
 		if (parse_one(item, &page.v[page.n++]) < 0) {
-			strbuf_addf(err, "repository %zu of the reply lacks id, name, owner or clone URLs", k);
+			strbuf_addf(
+			    err, "repository %zu of the reply lacks id, name, owner or clone URLs",
+			    k);
 			goto out;
 		}
 		k++;
@@ -262,7 +265,8 @@ out:
 }
 
 static void cache_write(const struct github_opts *o, struct github_stats *st, const char *path,
-			const char *url, const char *etag, const char *next, const struct strbuf *body)
+			const char *url, const char *etag, const char *next,
+			const struct strbuf *body)
 {
 	if (!path || !etag)
 		return;
@@ -381,8 +385,9 @@ static void describe_status(struct strbuf *err, const struct http_response *r, c
 	switch (r->status) {
 	case 401:
 		strbuf_addf(err, "%s: 401 bad credentials: %s", url,
-			    have_token ? "the token was refused (check GH_TOKEN, GITHUB_TOKEN or gh auth)"
-				       : "this needs a token (GH_TOKEN, GITHUB_TOKEN or gh auth login)");
+			    have_token
+				? "the token was refused (check GH_TOKEN, GITHUB_TOKEN or gh auth)"
+				: "this needs a token (GH_TOKEN, GITHUB_TOKEN or gh auth login)");
 		break;
 	case 403:
 		strbuf_addf(err, "%s: 403 forbidden: the token has no access to this", url);
@@ -390,14 +395,13 @@ static void describe_status(struct strbuf *err, const struct http_response *r, c
 	case 404:
 		strbuf_addf(err, "%s: 404 no such user or organization (or no access to it)", url);
 		break;
-	default:
-		strbuf_addf(err, "%s: HTTP %ld", url, r->status);
+	default: strbuf_addf(err, "%s: HTTP %ld", url, r->status);
 	}
 }
 
 /* one page: its body and next URL, from the server or the cache */
-static int get_page(const struct github_opts *o, const char *url, struct strbuf *body,
-		    char **next, struct github_stats *st, struct strbuf *err)
+static int get_page(const struct github_opts *o, const char *url, struct strbuf *body, char **next,
+		    struct github_stats *st, struct strbuf *err)
 {
 	char *cpath = cache_path(o, url), *auth = NULL, *inm = NULL, *ua;
 	struct cached c = { 0 };
@@ -416,7 +420,8 @@ static int get_page(const struct github_opts *o, const char *url, struct strbuf 
 		headers[nh++] = inm;
 	if (auth)
 		headers[nh++] = auth;
-	struct http_request rq = { .url = url, .headers = headers,
+	struct http_request rq = { .url = url,
+				   .headers = headers,
 				   .timeout = o->timeout > 0 ? o->timeout : 60,
 				   .cancelled = o->cancelled };
 	for (;;) {
@@ -442,7 +447,8 @@ static int get_page(const struct github_opts *o, const char *url, struct strbuf 
 			cache_write(o, st, cpath, url, http_header(&r, "etag"), *next, &r.body);
 			rc = 0;
 		} else if (wait >= 0 && rate_waits < o->max_retries && wait <= MAX_WAIT_SECONDS) {
-			notice(o, "GitHub's rate limit: waiting %ld seconds before trying again", wait);
+			notice(o, "GitHub's rate limit: waiting %ld seconds before trying again",
+			       wait);
 			rate_waits++;
 			http_response_free(&r);
 			if (sleep_seconds(o, (double)wait) == 0)
@@ -451,8 +457,8 @@ static int get_page(const struct github_opts *o, const char *url, struct strbuf 
 			st->interrupted = 1;
 			break;
 		} else if (wait >= 0) {
-			strbuf_addf(err, "%s: rate limited (%ld): it would be %ld more seconds", url, r.status,
-				    wait);
+			strbuf_addf(err, "%s: rate limited (%ld): it would be %ld more seconds",
+				    url, r.status, wait);
 		} else if (r.status >= 500 && errors < o->max_retries) {
 			notice(o, "GitHub answered %ld: trying again", r.status);
 			backoff *= 2;
@@ -493,7 +499,8 @@ static int next_page_ok(const struct github_opts *o, const char *next, int pages
 			struct strbuf *err)
 {
 	if (repos > GITHUB_MAX_REPOS) {
-		strbuf_addf(err, "%s: more than %d repositories listed", o->api_url, GITHUB_MAX_REPOS);
+		strbuf_addf(err, "%s: more than %d repositories listed", o->api_url,
+			    GITHUB_MAX_REPOS);
 		return -1;
 	}
 	if (!next)
@@ -553,7 +560,8 @@ int github_get_parent(const struct github_opts *o, const char *owner, const char
 		      struct github_repo *parent, struct github_stats *st, struct strbuf *err)
 {
 	struct strbuf body = STRBUF_INIT;
-	char *path = xasprintf("/repos/%s/%s", owner, name), *url = api_url_for(o, path), *next = NULL;
+	char *path = xasprintf("/repos/%s/%s", owner, name), *url = api_url_for(o, path),
+	     *next = NULL;
 	cJSON *doc = NULL;
 	int rc = -1;
 	memset(parent, 0, sizeof(*parent));

@@ -18,12 +18,12 @@ struct github_repos {
 };
 
 struct github_opts {
-	const char *api_url;   /* https://api.github.com, or https://HOST/api/v3 */
-	const char *token;     /* NULL: public data only */
-	const char *cache_dir; /* ETag cache folder, or NULL for none */
-	int max_retries;       /* rate limits and server errors, each */
-	double backoff;        /* seconds before the first retry after a 5xx */
-	long timeout;          /* seconds: the no-progress window of a request (http.h) */
+	const char *api_url;    /* https://api.github.com, or https://HOST/api/v3 */
+	const char *token;      /* NULL: public data only */
+	const char *cache_dir;  /* ETag cache folder, or NULL for none */
+	int max_retries;        /* rate limits and server errors, each */
+	double backoff;         /* seconds before the first retry after a 5xx */
+	long timeout;           /* seconds: the no-progress window of a request (http.h) */
 	int (*cancelled)(void); /* non-zero: stop waiting and requesting; may be NULL */
 	/* told what grove waits for (rate limits, retries); may be NULL */
 	void (*notice)(void *arg, const char *msg);

@@ -185,9 +185,10 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	if (now - t->window_start < len)
 		return 0;
 	if (dlnow + ulnow - t->window_from < HTTP_PROGRESS_BYTES) {
-		t->why = dlnow ? xasprintf("timed out after %ld s without progress (less than 1 KiB)",
-					   t->rq->timeout)
-			       : xasprintf("timed out after %ld s: no answer", t->rq->timeout);
+		t->why = dlnow
+			     ? xasprintf("timed out after %ld s without progress (less than 1 KiB)",
+					 t->rq->timeout)
+			     : xasprintf("timed out after %ld s: no answer", t->rq->timeout);
 		return 1;
 	}
 	t->window_start = now;

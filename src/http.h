@@ -8,11 +8,11 @@
 
 /* what one request may cost (issue 16): a reply is bounded in bytes, and
  * in time both without progress and in all */
-#define HTTP_MAX_BODY (8u << 20)
-#define HTTP_MAX_HEADERS (1u << 20)
-#define HTTP_PROGRESS_BYTES 1024
+#define HTTP_MAX_BODY          (8u << 20)
+#define HTTP_MAX_HEADERS       (1u << 20)
+#define HTTP_PROGRESS_BYTES    1024
 #define HTTP_DEADLINE_TIMEOUTS 10
-#define HTTP_MAX_REDIRECTS 5
+#define HTTP_MAX_REDIRECTS     5
 
 struct http_request {
 	const char *url;
@@ -24,12 +24,12 @@ struct http_request {
 };
 
 struct http_response {
-	long status;            /* 0 when no answer came */
+	long status; /* 0 when no answer came */
 	struct strbuf body;
-	struct strlist names;   /* response headers, names lowercased ... */
-	struct strlist values;  /* ... and their values, of the last response */
-	char *error;            /* why no complete answer came, or NULL */
-	int interrupted;        /* the request stopped because cancelled() said so */
+	struct strlist names;  /* response headers, names lowercased ... */
+	struct strlist values; /* ... and their values, of the last response */
+	char *error;           /* why no complete answer came, or NULL */
+	int interrupted;       /* the request stopped because cancelled() said so */
 };
 
 /* once per process, before any thread makes a request: loads libcurl;

@@ -61,8 +61,14 @@ static int set_color(struct cmd_ctx *ctx, const char *v)
 static int apply(struct cmd_ctx *ctx, const struct option_def *o, const char *v, int *flags)
 {
 	switch (o->id) {
-	case 'd': ctx->dir_opt = v; ctx->reload++; break;
-	case 'c': ctx->config_opt = v; ctx->reload++; break;
+	case 'd':
+		ctx->dir_opt = v;
+		ctx->reload++;
+		break;
+	case 'c':
+		ctx->config_opt = v;
+		ctx->reload++;
+		break;
 	case 'j': return set_jobs(ctx, v);
 	case 'q': ctx->quiet = 1; break;
 	case 'm': ctx->minimal = 1; break;
@@ -70,7 +76,10 @@ static int apply(struct cmd_ctx *ctx, const struct option_def *o, const char *v,
 	case 's': ctx->stats = 1; break;
 	case 'k': break; /* always: a failing repository never stops the others */
 	case 'f': ctx->force = 1; break;
-	case 't': ctx->trust_all = 1; ctx->reload++; break;
+	case 't':
+		ctx->trust_all = 1;
+		ctx->reload++;
+		break;
 	case 'a': ctx->all = 1; break;
 	case 'g': strlist_push(&ctx->groups, v); break;
 	case 'n': ctx->max_depth = 0; break;
@@ -254,8 +263,7 @@ static void registry_unload(struct cmd_ctx *ctx)
 
 /* finds the action a word names (the registry can define actions and
  * aliases, so it is read first) and takes the words after it */
-static int choose_action(struct cmd_ctx *ctx, const char *word, int argc, char **argv,
-			 int *flags)
+static int choose_action(struct cmd_ctx *ctx, const char *word, int argc, char **argv, int *flags)
 {
 	struct strbuf err = STRBUF_INIT;
 	const struct cmd *c = cmd_lookup(word);

@@ -15,10 +15,13 @@ const struct option_def options[] = {
 	{ "group", 'g', VALUE_GROUP, "NAME", 0,
 	  "only repositories whose groups hold NAME (repeatable)" },
 	{ "quiet", 'q', VALUE_NONE, NULL, 0, "print only failures" },
-	{ "minimal", 'm', VALUE_NONE, NULL, 0, "print a repository only if it has something to say" },
+	{ "minimal", 'm', VALUE_NONE, NULL, 0,
+	  "print a repository only if it has something to say" },
 	{ "verbose", 'v', VALUE_NONE, NULL, 0, "say more, such as which engine read a repository" },
-	{ "stats", 's', VALUE_NONE, NULL, 0, "list failed and skipped repositories after the summary" },
-	{ "keep-going", 'k', VALUE_NONE, NULL, 0, "a failing repository never stops the others (always)" },
+	{ "stats", 's', VALUE_NONE, NULL, 0,
+	  "list failed and skipped repositories after the summary" },
+	{ "keep-going", 'k', VALUE_NONE, NULL, 0,
+	  "a failing repository never stops the others (always)" },
 	{ "force", 'f', VALUE_NONE, NULL, 0, "ignore skip settings" },
 	{ "trust-all", 't', VALUE_NONE, NULL, 0, "trust every registry file" },
 	{ "color", OPTID_COLOR, VALUE_COLOR, "WHEN", 0,
@@ -30,7 +33,8 @@ const struct option_def options[] = {
 	{ "help", 'h', VALUE_NONE, NULL, 0, "show help" },
 	{ "version", OPTID_VERSION, VALUE_NONE, NULL, 0, "show the version" },
 
-	{ "long", 'l', VALUE_NONE, NULL, OPT_LONG, "per-file status, unpushed branches and stashes" },
+	{ "long", 'l', VALUE_NONE, NULL, OPT_LONG,
+	  "per-file status, unpushed branches and stashes" },
 	{ "porcelain", OPTID_PORCELAIN, VALUE_NONE, NULL, OPT_PORCELAIN,
 	  "stable tab-separated fields, one line each" },
 	{ "json", OPTID_JSON, VALUE_NONE, NULL, OPT_JSON,
@@ -45,7 +49,8 @@ const struct option_def options[] = {
 	{ "rebase", OPTID_REBASE, VALUE_NONE, NULL, OPT_REBASE,
 	  "replay local commits on the upstream (in memory; any conflict leaves the repository "
 	  "as it was)" },
-	{ "cached", OPTID_CACHED, VALUE_NONE, NULL, OPT_CACHED, "changes staged in the index, against HEAD" },
+	{ "cached", OPTID_CACHED, VALUE_NONE, NULL, OPT_CACHED,
+	  "changes staged in the index, against HEAD" },
 	{ "staged", OPTID_CACHED, VALUE_NONE, NULL, OPT_CACHED, NULL },
 	{ "stat", OPTID_STAT, VALUE_NONE, NULL, OPT_STAT, "a diffstat instead of the patch" },
 	{ "recursive", 'r', VALUE_DIR, "DIR", OPT_RECURSIVE,
@@ -75,7 +80,7 @@ const struct option_def *options_find_short(int c)
 }
 
 #define HELP_COLUMN 24
-#define HELP_WIDTH 79
+#define HELP_WIDTH  79
 
 /* one option's help: names, then the text from column 24, wrapped at 79 */
 static void option_help(FILE *f, const struct option_def *o)

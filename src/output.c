@@ -73,9 +73,7 @@ void output_block(struct output *o, const char *out, size_t out_len, const char 
 void output_record(struct output *o, const char *path, enum output_outcome r)
 {
 	switch (r) {
-	case OUTCOME_OK:
-		o->ok++;
-		break;
+	case OUTCOME_OK: o->ok++; break;
 	case OUTCOME_FAILED:
 		o->failed++;
 		strlist_push(&o->failed_paths, path);

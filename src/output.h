@@ -16,7 +16,7 @@ struct output {
 	int color;      /* resolved from --color, NO_COLOR and the terminal */
 	int progress;   /* resolved: standard error is a terminal and --no-progress not given */
 	size_t ok, failed, skipped;
-	size_t total;   /* the jobs of the run: those never started are counted */
+	size_t total; /* the jobs of the run: those never started are counted */
 	struct strlist failed_paths, skipped_paths;
 	int progress_shown;
 	FILE *out, *err;

@@ -45,7 +45,8 @@ int pager_start(const char *prog)
 	}
 	fflush(stdout);
 	pager_has_stderr = isatty(STDERR_FILENO);
-	if (dup2(fds[1], STDOUT_FILENO) < 0 || (pager_has_stderr && dup2(fds[1], STDERR_FILENO) < 0))
+	if (dup2(fds[1], STDOUT_FILENO) < 0 ||
+	    (pager_has_stderr && dup2(fds[1], STDERR_FILENO) < 0))
 		rc = -errno;
 	close(fds[1]);
 	return rc < 0 ? rc : 1;

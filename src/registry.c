@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #define INCLUDE_DEPTH_MAX 8
-#define ERRORS_MAX 20
+#define ERRORS_MAX        20
 
 /* every string of a loaded registry lives in one arena: DEFAULT is copied
  * into thousands of sections by pointer, never by value */
@@ -33,8 +33,8 @@ struct kvlist {
 };
 
 struct sec {
-	uint64_t hash;    /* of dir and name, for the table */
-	const char *dir;  /* absolute folder of the file, "" for the built-in defaults */
+	uint64_t hash;   /* of dir and name, for the table */
+	const char *dir; /* absolute folder of the file, "" for the built-in defaults */
 	const char *name;
 	const char *file;
 	int line;
@@ -55,8 +55,8 @@ struct registry_priv {
 	size_t nsecs, capsecs;
 	size_t *table; /* open addressing over secs, index+1, 0 empty */
 	size_t tablecap;
-	struct strlist dirs;      /* folders that have a defining file ... */
-	struct strlist dirfiles;  /* ... and that file (first loaded wins, as myrepos) */
+	struct strlist dirs;     /* folders that have a defining file ... */
+	struct strlist dirfiles; /* ... and that file (first loaded wins, as myrepos) */
 	struct trust trust;
 	char *home;
 	int nerrors;
@@ -69,69 +69,69 @@ struct parse_ctx {
 	const char *dir;  /* arena copy */
 	int trusted;
 	const char *section;
-	struct sec *sec;        /* the section's record; NULL for ALIAS */
-	struct sec *def;        /* this folder's DEFAULT, once there is one */
+	struct sec *sec;       /* the section's record; NULL for ALIAS */
+	struct sec *def;       /* this folder's DEFAULT, once there is one */
 	struct strlist chains; /* folders whose .mrconfig a chain asks for */
 	struct strbuf *err;
 	int depth;
 };
 
 static const char builtin_defaults[] =
-	"[DEFAULT]\n"
-	"order = 10\n"
-	"lib =\n"
-	"\terror() {\n"
-	"\t\techo \"grove: $@\" >&2\n"
-	"\t\texit 1\n"
-	"\t}\n"
-	"\twarning() {\n"
-	"\t\techo \"grove (warning): $@\" >&2\n"
-	"\t}\n"
-	"\tinfo() {\n"
-	"\t\techo \"grove: $@\" >&2\n"
-	"\t}\n"
-	"\thours_since() {\n"
-	"\t\tif [ -z \"$1\" ] || [ -z \"$2\" ]; then\n"
-	"\t\t\terror \"usage: hours_since action num\"\n"
-	"\t\tfi\n"
-	"\t\tflagfile=\"$MR_REPO/.git/.mr_last$1\"\n"
-	"\t\t[ -d \"$MR_REPO/.git\" ] || flagfile=\"$MR_REPO/.mr_last$1\"\n"
-	"\t\tif [ -f \"$flagfile\" ]; then\n"
-	"\t\t\tdelta=$(( ($(date +%s) - $(stat -c %Y \"$flagfile\")) / 3600 ))\n"
-	"\t\telse\n"
-	"\t\t\tdelta=9999\n"
-	"\t\tfi\n"
-	"\t\tif [ \"$delta\" -lt \"$2\" ]; then\n"
-	"\t\t\treturn 1\n"
-	"\t\telse\n"
-	"\t\t\ttouch \"$flagfile\"\n"
-	"\t\t\treturn 0\n"
-	"\t\tfi\n"
-	"\t}\n"
-	"\tlazy() {\n"
-	"\t\tif [ -d \"$MR_REPO\" ]; then\n"
-	"\t\t\treturn 1\n"
-	"\t\telse\n"
-	"\t\t\treturn 0\n"
-	"\t\tfi\n"
-	"\t}\n"
-	/* myrepos' own commands for the actions grove runs through the shell;
+    "[DEFAULT]\n"
+    "order = 10\n"
+    "lib =\n"
+    "\terror() {\n"
+    "\t\techo \"grove: $@\" >&2\n"
+    "\t\texit 1\n"
+    "\t}\n"
+    "\twarning() {\n"
+    "\t\techo \"grove (warning): $@\" >&2\n"
+    "\t}\n"
+    "\tinfo() {\n"
+    "\t\techo \"grove: $@\" >&2\n"
+    "\t}\n"
+    "\thours_since() {\n"
+    "\t\tif [ -z \"$1\" ] || [ -z \"$2\" ]; then\n"
+    "\t\t\terror \"usage: hours_since action num\"\n"
+    "\t\tfi\n"
+    "\t\tflagfile=\"$MR_REPO/.git/.mr_last$1\"\n"
+    "\t\t[ -d \"$MR_REPO/.git\" ] || flagfile=\"$MR_REPO/.mr_last$1\"\n"
+    "\t\tif [ -f \"$flagfile\" ]; then\n"
+    "\t\t\tdelta=$(( ($(date +%s) - $(stat -c %Y \"$flagfile\")) / 3600 ))\n"
+    "\t\telse\n"
+    "\t\t\tdelta=9999\n"
+    "\t\tfi\n"
+    "\t\tif [ \"$delta\" -lt \"$2\" ]; then\n"
+    "\t\t\treturn 1\n"
+    "\t\telse\n"
+    "\t\t\ttouch \"$flagfile\"\n"
+    "\t\t\treturn 0\n"
+    "\t\tfi\n"
+    "\t}\n"
+    "\tlazy() {\n"
+    "\t\tif [ -d \"$MR_REPO\" ]; then\n"
+    "\t\t\treturn 1\n"
+    "\t\telse\n"
+    "\t\t\treturn 0\n"
+    "\t\tfi\n"
+    "\t}\n"
+    /* myrepos' own commands for the actions grove runs through the shell;
 	 * the native actions (status, fetch, update, diff) are not here, so a
 	 * registry key for one of them is always the user's */
-	"git_log = git log \"$@\"\n"
-	"git_bare_log = git log \"$@\"\n"
-	"git_commit = git commit -a \"$@\" && git push --all\n"
-	"git_record = git commit -a \"$@\"\n"
-	"git_push = git push \"$@\"\n"
-	"git_grep = git grep \"$@\" || true\n"
-	"git_clean =\n"
-	"\tif [ \"x$1\" = x-f ] ; then\n"
-	"\t\tshift\n"
-	"\t\tgit clean -dx --force \"$@\"\n"
-	"\telse\n"
-	"\t\tgit clean -dx --dry-run \"$@\"\n"
-	"\tfi\n"
-	"run = \"$@\"\n";
+    "git_log = git log \"$@\"\n"
+    "git_bare_log = git log \"$@\"\n"
+    "git_commit = git commit -a \"$@\" && git push --all\n"
+    "git_record = git commit -a \"$@\"\n"
+    "git_push = git push \"$@\"\n"
+    "git_grep = git grep \"$@\" || true\n"
+    "git_clean =\n"
+    "\tif [ \"x$1\" = x-f ] ; then\n"
+    "\t\tshift\n"
+    "\t\tgit clean -dx --force \"$@\"\n"
+    "\telse\n"
+    "\t\tgit clean -dx --dry-run \"$@\"\n"
+    "\tfi\n"
+    "run = \"$@\"\n";
 
 /* ---------------------------------------------------------------- arena */
 
@@ -329,7 +329,7 @@ char *registry_expand(const char *s, const char *home)
 /* ---------------------------------------------------------------- reading */
 
 static void report(struct parse_ctx *c, int line, const char *incl, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void report(struct parse_ctx *c, int line, const char *incl, const char *fmt, ...)
 {
@@ -390,7 +390,8 @@ static void handle_include(struct parse_ctx *c, const char *cmd, int line)
 		report(c, line, NULL, "cannot run include command");
 	} else {
 		if (status)
-			fprintf(stderr, "grove: include command exited nonzero (%d) at %s line %d\n",
+			fprintf(stderr,
+				"grove: include command exited nonzero (%d) at %s line %d\n",
 				proc_exit_code(status), c->file, line);
 		c->depth++;
 		parse_lines(c, out.buf, out.len, line);
@@ -453,7 +454,8 @@ static void handle_key(struct parse_ctx *c, const char *key, const char *value, 
 	if (!strcmp(key, "jobs")) {
 		long j;
 		if (parse_int(value, 1, 4096, &j))
-			report(c, line, incl, "jobs must be a number from 1 to 4096, not \"%s\"", value);
+			report(c, line, incl, "jobs must be a number from 1 to 4096, not \"%s\"",
+			       value);
 		else
 			reg->jobs = j;
 		return;
@@ -522,7 +524,8 @@ static int parse_lines(struct parse_ctx *c, const char *buf, size_t len, int inc
 		if (memchr(l, '\0', n)) {
 			report(c, line, NULL, "parse error (NUL byte)");
 		} else if (n > LINE_MAX_BYTES) {
-			report(c, line, NULL, "parse error (line longer than %d bytes)", LINE_MAX_BYTES);
+			report(c, line, NULL, "parse error (line longer than %d bytes)",
+			       LINE_MAX_BYTES);
 		} else if (grammar_line_is_blank_or_comment(l, n)) {
 			/* nothing */
 		} else if (!c->trusted && has_cntrl(l, n)) {
@@ -546,7 +549,8 @@ static int parse_lines(struct parse_ctx *c, const char *buf, size_t len, int inc
 			char *key = xstrndup(l, a);
 			strbuf_reset(&val);
 			strbuf_add(&val, l + b, n - b);
-			while (i + 1 < ls.n && grammar_line_continues(ls.start[i + 1], ls.len[i + 1])) {
+			while (i + 1 < ls.n &&
+			       grammar_line_continues(ls.start[i + 1], ls.len[i + 1])) {
 				i++;
 				strbuf_addc(&val, '\n');
 				strbuf_add(&val, ls.start[i] + 1, ls.len[i] - 1);

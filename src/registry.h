@@ -11,11 +11,11 @@ struct registry_kv {
 };
 
 struct registry_repo {
-	char *path;          /* absolute, lexically normalised */
-	const char *section; /* the name as written (after ~ and $VAR expansion) */
-	const char *file;    /* the file that defines the repository's folder (MR_CONFIG) */
+	char *path;             /* absolute, lexically normalised */
+	const char *section;    /* the name as written (after ~ and $VAR expansion) */
+	const char *file;       /* the file that defines the repository's folder (MR_CONFIG) */
 	const char *defined_in; /* the file holding its [section] header */
-	int line;            /* line of the first [section] header */
+	int line;               /* line of the first [section] header */
 	long order;
 	/* effective keys: the section's own, then its DEFAULT as it was when
 	 * the section began; read them with registry_repo_get */
@@ -27,24 +27,24 @@ struct registry_opts {
 	const char *home_file;   /* ~/.mrconfig or $GROVE_CONFIG: always trusted */
 	const char *config_file; /* -c FILE, or NULL for the nearest .mrconfig above cwd */
 	const char *cwd;
-	const char *home;        /* for ~/.mrtrust and ~ expansion */
+	const char *home; /* for ~/.mrtrust and ~ expansion */
 	int trust_all;
 };
 
 struct registry {
 	struct registry_repo *repos; /* sorted by order, then path */
 	size_t nrepos;
-	struct strlist files;        /* every file read, absolute, in load order */
+	struct strlist files; /* every file read, absolute, in load order */
 	struct strlist alias_names;
 	struct strlist alias_actions;
-	long jobs;                   /* `jobs` from a file, 0 when unset */
-	char *main_file;             /* MR_CONFIG: the -c file, nearest .mrconfig, or home file */
+	long jobs;       /* `jobs` from a file, 0 when unset */
+	char *main_file; /* MR_CONFIG: the -c file, nearest .mrconfig, or home file */
 	struct registry_priv *priv;
 };
 
 #define REGISTRY_EPARSE (-2)
 #define REGISTRY_ETRUST (-3)
-#define REGISTRY_EIO (-4)
+#define REGISTRY_EIO    (-4)
 
 void registry_init(struct registry *reg);
 void registry_free(struct registry *reg);
@@ -84,11 +84,11 @@ int registry_text_set(const char *text, size_t len, const char *file,
 		      const struct registry_target *t, const char *key, const char *value,
 		      struct strbuf *out, struct strbuf *err);
 int registry_text_remove(const char *text, size_t len, const char *file,
-			 const struct registry_target *t, int *removed,
-			 struct strbuf *out, struct strbuf *err);
+			 const struct registry_target *t, int *removed, struct strbuf *out,
+			 struct strbuf *err);
 
-typedef int (*registry_edit_fn)(const char *text, size_t len, const char *file,
-				void *arg, struct strbuf *out, struct strbuf *err);
+typedef int (*registry_edit_fn)(const char *text, size_t len, const char *file, void *arg,
+				struct strbuf *out, struct strbuf *err);
 /* locks the file (flock), reads it, applies fn, and replaces it atomically
  * (temporary file in the same folder, fsync, rename); creates it if missing */
 int registry_file_update(const char *file, registry_edit_fn fn, void *arg, struct strbuf *err);
@@ -96,15 +96,15 @@ int registry_file_update(const char *file, registry_edit_fn fn, void *arg, struc
 /* a list of changes applied in order under one lock (registry_edit_fn) */
 struct registry_edit {
 	struct registry_target target;
-	const char *key;   /* with value: set it (NULL value removes the key) */
+	const char *key; /* with value: set it (NULL value removes the key) */
 	const char *value;
-	int remove;        /* remove the whole section */
+	int remove; /* remove the whole section */
 };
 
 struct registry_edits {
 	struct registry_edit *v;
 	size_t n;
-	int removed;       /* sections removed */
+	int removed; /* sections removed */
 };
 
 int registry_apply_edits(const char *text, size_t len, const char *file, void *edits,

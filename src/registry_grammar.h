@@ -17,8 +17,8 @@ struct grammar_lines {
 void grammar_lines_split(const char *buf, size_t len, struct grammar_lines *ls);
 void grammar_lines_free(struct grammar_lines *ls);
 
-int grammar_is_space(char c);   /* Perl's \s */
-int grammar_is_word(char c);    /* Perl's \w */
+int grammar_is_space(char c); /* Perl's \s */
+int grammar_is_word(char c);  /* Perl's \w */
 /* /^\s*#/ or /^\s*$/ */
 int grammar_line_is_blank_or_comment(const char *l, size_t n);
 /* /^\[([^\]]*)\]\s*$/: the name is l[1 .. 1+*name_len] */

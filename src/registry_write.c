@@ -13,8 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
-
 enum el_kind { EL_OTHER, EL_SECTION, EL_KEY };
 
 struct el {
@@ -22,7 +20,7 @@ struct el {
 	size_t start, end; /* bytes, the newline included */
 	int blank;
 	int line;
-	char *name;        /* section: absolute path or DEFAULT/ALIAS; key: the key */
+	char *name; /* section: absolute path or DEFAULT/ALIAS; key: the key */
 };
 
 struct els {
@@ -82,7 +80,8 @@ static int els_parse(const char *text, size_t len, const char *file, struct els 
 		} else if (grammar_line_key(l, n, &a, &b)) {
 			e->kind = EL_KEY;
 			e->name = xstrndup(l, a);
-			while (i + 1 < ls.n && grammar_line_continues(ls.start[i + 1], ls.len[i + 1]))
+			while (i + 1 < ls.n &&
+			       grammar_line_continues(ls.start[i + 1], ls.len[i + 1]))
 				i++;
 		} else {
 			strbuf_addf(err, "grove: parse error at %s line %zu\n", file, i + 1);
@@ -152,8 +151,10 @@ int registry_text_set(const char *text, size_t len, const char *file,
 	int in = 0;
 	if (t->abs_path && strpbrk(t->abs_path, "\r\n")) {
 		/* a section header is one line: the name could never be read back */
-		strbuf_addf(err, "grove: cannot write a section for a folder whose name has a line break: %s\n",
-			    t->abs_path);
+		strbuf_addf(
+		    err,
+		    "grove: cannot write a section for a folder whose name has a line break: %s\n",
+		    t->abs_path);
 		rc = REGISTRY_EPARSE;
 		goto out;
 	}
@@ -186,8 +187,9 @@ int registry_text_set(const char *text, size_t len, const char *file,
 		/* blank or comment lines that start with whitespace, ignored after
 		 * a header, would read as the new key's continuation: go past them
 		 * (found by tests/fuzz/fuzz_registry.c) */
-		for (size_t j = (size_t)last_header + 1; last_key_in_last < 0 && j < e.n &&
-		     e.v[j].kind == EL_OTHER && line_continues(text, &e.v[j]);
+		for (size_t j = (size_t)last_header + 1;
+		     last_key_in_last < 0 && j < e.n && e.v[j].kind == EL_OTHER &&
+		     line_continues(text, &e.v[j]);
 		     j++)
 			at = e.v[j].end;
 		add_with_newline(out, text, at);
@@ -196,7 +198,8 @@ int registry_text_set(const char *text, size_t len, const char *file,
 	} else {
 		char *named_dir = path_dirname(file);
 		char *dir = path_real_or_abs(named_dir);
-		char *name = t->abs_path ? registry_section_name(dir, t->abs_path) : xstrdup(t->special);
+		char *name =
+		    t->abs_path ? registry_section_name(dir, t->abs_path) : xstrdup(t->special);
 		free(named_dir);
 		add_with_newline(out, text, len);
 		if (len)
@@ -213,8 +216,8 @@ out:
 }
 
 int registry_text_remove(const char *text, size_t len, const char *file,
-			 const struct registry_target *t, int *removed,
-			 struct strbuf *out, struct strbuf *err)
+			 const struct registry_target *t, int *removed, struct strbuf *out,
+			 struct strbuf *err)
 {
 	struct els e = { 0 };
 	int rc = els_parse(text, len, file, &e, err);
@@ -239,8 +242,8 @@ int registry_text_remove(const char *text, size_t len, const char *file,
 			end++;
 		size_t start = i;
 		if (end == e.n)
-			while (start > 0 && e.v[start - 1].kind == EL_OTHER && e.v[start - 1].blank &&
-			       !drop[start - 1])
+			while (start > 0 && e.v[start - 1].kind == EL_OTHER &&
+			       e.v[start - 1].blank && !drop[start - 1])
 				start--;
 		for (size_t j = start; j < end; j++)
 			drop[j] = 1;
@@ -269,7 +272,8 @@ static int lock_open(const char *file, int *fd_out, struct strbuf *err)
 		}
 		while (flock(fd, LOCK_EX) < 0) {
 			if (errno != EINTR) {
-				strbuf_addf(err, "grove: cannot lock '%s': %s\n", file, strerror(errno));
+				strbuf_addf(err, "grove: cannot lock '%s': %s\n", file,
+					    strerror(errno));
 				close(fd);
 				return REGISTRY_EIO;
 			}
@@ -291,7 +295,8 @@ static int write_atomic(const char *file, int oldfd, const char *data, size_t le
 	struct stat st;
 	struct strbuf why = STRBUF_INIT;
 	int rc = 0;
-	if (file_write_atomic(file, data, len, fstat(oldfd, &st) == 0 ? st.st_mode : 0644, &why) < 0) {
+	if (file_write_atomic(file, data, len, fstat(oldfd, &st) == 0 ? st.st_mode : 0644, &why) <
+	    0) {
 		strbuf_addf(err, "grove: %s\n", why.buf);
 		rc = REGISTRY_EIO;
 	}
@@ -371,7 +376,8 @@ static int cmp_edit_targets(const void *a, const void *b, void *arg)
 
 /* may every edit be appended as a new section: sets of keys (each once)
  * for folders the file has no section for */
-static int only_new_sections(const struct els *e, const struct registry_edits *ed, size_t *by_target)
+static int only_new_sections(const struct els *e, const struct registry_edits *ed,
+			     size_t *by_target)
 {
 	char **names = xcalloc(e->n + 1, sizeof(*names));
 	size_t nn = 0;
@@ -382,7 +388,8 @@ static int only_new_sections(const struct els *e, const struct registry_edits *e
 	qsort(names, nn, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < ed->n && ok; i++) {
 		const struct registry_edit *x = &ed->v[i];
-		ok = !x->remove && x->value && x->target.abs_path && !strpbrk(x->target.abs_path, "\r\n") &&
+		ok = !x->remove && x->value && x->target.abs_path &&
+		     !strpbrk(x->target.abs_path, "\r\n") &&
 		     !bsearch(&x->target.abs_path, names, nn, sizeof(*names), cmp_names);
 		by_target[i] = i;
 	}
@@ -401,7 +408,8 @@ static int only_new_sections(const struct els *e, const struct registry_edits *e
  * each (quadratic in the edits). The text is what the edits one by one
  * would make. 1 done, 0 not such edits, or a negative code */
 static int append_new_sections(const char *text, size_t len, const char *file,
-			       const struct registry_edits *ed, struct strbuf *out, struct strbuf *err)
+			       const struct registry_edits *ed, struct strbuf *out,
+			       struct strbuf *err)
 {
 	struct els e = { 0 };
 	size_t *by_target = xcalloc(ed->n + 1, sizeof(*by_target));
@@ -452,10 +460,11 @@ int registry_apply_edits(const char *text, size_t len, const char *file, void *a
 		int removed = 0;
 		strbuf_reset(&next);
 		if (e->remove)
-			rc = registry_text_remove(cur.buf, cur.len, file, &e->target, &removed, &next, err);
+			rc = registry_text_remove(cur.buf, cur.len, file, &e->target, &removed,
+						  &next, err);
 		else
-			rc = registry_text_set(cur.buf, cur.len, file, &e->target, e->key, e->value, &next,
-					       err);
+			rc = registry_text_set(cur.buf, cur.len, file, &e->target, e->key, e->value,
+					       &next, err);
 		ed->removed += removed;
 		struct strbuf t = cur;
 		cur = next;

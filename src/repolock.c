@@ -56,7 +56,8 @@ int repolock_acquire(struct repolock *l, const char *repo_path, int wait_sec,
 	for (;;) {
 		int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0) {
-			*err = xasprintf("cannot make the lock file '%s': %s", path, strerror(errno));
+			*err =
+			    xasprintf("cannot make the lock file '%s': %s", path, strerror(errno));
 			break;
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
@@ -74,7 +75,8 @@ int repolock_acquire(struct repolock *l, const char *repo_path, int wait_sec,
 			break;
 		}
 		if (waited >= (long)wait_sec * 1000) {
-			*err = xasprintf("busy: another grove has worked on it for %d s (%s)", wait_sec, path);
+			*err = xasprintf("busy: another grove has worked on it for %d s (%s)",
+					 wait_sec, path);
 			break;
 		}
 		nap_ms(50);

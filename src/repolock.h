@@ -11,7 +11,10 @@ struct repolock {
 	char *path;
 };
 
-#define REPOLOCK_INIT { -1, NULL }
+#define REPOLOCK_INIT                                                                              \
+	{                                                                                          \
+		-1, NULL                                                                           \
+	}
 
 /* takes the lock of the repository at repo_path (absolute; its parent
  * folder must exist), waiting up to wait_sec seconds while another process

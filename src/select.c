@@ -25,11 +25,14 @@ int select_in_groups(const char *groups, const char *name)
 	return 0;
 }
 
-void select_group_names(const struct registry *reg, const struct selection *sel, struct strlist *out)
+void select_group_names(const struct registry *reg, const struct selection *sel,
+			struct strlist *out)
 {
 	size_t n = sel ? sel->n : reg->nrepos, len;
 	for (size_t i = 0; i < n; i++) {
-		const char *groups = registry_repo_get(&reg->repos[sel ? sel->idx[i] : i], "groups"), *g;
+		const char *groups =
+			       registry_repo_get(&reg->repos[sel ? sel->idx[i] : i], "groups"),
+			   *g;
 		while (groups && (g = next_group(&groups, &len))) {
 			char *name = xstrndup(g, len);
 			if (strlist_has(out, name))
@@ -129,7 +132,8 @@ int select_repos(const struct registry *reg, const struct select_opts *o, struct
 		if (!o->all) {
 			if (!path_is_within(r->path, o->dir))
 				continue;
-			if (o->max_depth >= 0 && depth_below(r->path, o->dir) > (size_t)o->max_depth)
+			if (o->max_depth >= 0 &&
+			    depth_below(r->path, o->dir) > (size_t)o->max_depth)
 				continue;
 		}
 		out->idx[out->n++] = i;

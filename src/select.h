@@ -6,17 +6,17 @@
 #include "registry.h"
 
 struct select_opts {
-	const char *dir;          /* absolute working directory (or -d DIR) */
-	int all;                  /* -a */
-	int max_depth;            /* -n N; -1 when not given */
+	const char *dir;              /* absolute working directory (or -d DIR) */
+	int all;                      /* -a */
+	int max_depth;                /* -n N; -1 when not given */
 	const struct strlist *groups; /* -g NAME..., any of them */
-	int keep_duplicates;      /* every registration of a folder (doctor reports them) */
+	int keep_duplicates;          /* every registration of a folder (doctor reports them) */
 };
 
 struct selection {
-	size_t *idx;     /* indexes into registry->repos, registry order */
+	size_t *idx; /* indexes into registry->repos, registry order */
 	size_t n;
-	int leaf;        /* nothing below dir: the deepest repository containing it */
+	int leaf; /* nothing below dir: the deepest repository containing it */
 };
 
 int select_repos(const struct registry *reg, const struct select_opts *o, struct selection *out);
@@ -26,6 +26,7 @@ void selection_free(struct selection *s);
 int select_in_groups(const char *groups, const char *name);
 /* the group names the repositories in sel (NULL: every repository) use,
  * sorted, each once */
-void select_group_names(const struct registry *reg, const struct selection *sel, struct strlist *out);
+void select_group_names(const struct registry *reg, const struct selection *sel,
+			struct strlist *out);
 
 #endif

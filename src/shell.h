@@ -5,15 +5,18 @@
 #include "util.h"
 
 struct shell_cmd {
-	const char *code;         /* the command text from the registry */
-	const char *lib;          /* `lib` lines run first, or NULL */
-	const char *cwd;          /* folder to run in, or NULL for ours */
-	const char *const *args;  /* positional parameters ("$@"), NULL-terminated, or NULL */
-	const char *const *env;   /* extra NAME=VALUE entries, NULL-terminated, or NULL */
-	int keep_stdin;           /* inherit standard input instead of /dev/null */
+	const char *code;        /* the command text from the registry */
+	const char *lib;         /* `lib` lines run first, or NULL */
+	const char *cwd;         /* folder to run in, or NULL for ours */
+	const char *const *args; /* positional parameters ("$@"), NULL-terminated, or NULL */
+	const char *const *env;  /* extra NAME=VALUE entries, NULL-terminated, or NULL */
+	int keep_stdin;          /* inherit standard input instead of /dev/null */
 };
 
-#define SHELL_CMD_INIT { NULL, NULL, NULL, NULL, NULL, 0 }
+#define SHELL_CMD_INIT                                                                             \
+	{                                                                                          \
+		NULL, NULL, NULL, NULL, NULL, 0                                                    \
+	}
 
 /* runs `set -e; LIB my_sh(){ CODE }; my_sh "$@"` under /bin/sh -c with
  * standard input from /dev/null (ours with keep_stdin). Standard output goes to out (or is

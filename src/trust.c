@@ -33,7 +33,8 @@ static void trust_load(struct trust *t)
 	if (file_read_all(tf, &sb) == 0) {
 		char *save = NULL;
 		for (char *l = strtok_r(sb.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			char *path = starts_with(l, "~/") ? xasprintf("%s/%s", t->home, l + 2) : xstrdup(l);
+			char *path =
+			    starts_with(l, "~/") ? xasprintf("%s/%s", t->home, l + 2) : xstrdup(l);
 			strlist_push_owned(&t->listed, path_real_or_abs(path));
 			free(path);
 		}
@@ -80,7 +81,8 @@ static int url_chars(const char *s)
  * TRANSPORT::ADDRESS (a remote helper program, ext:: runs a command). */
 static int trusted_url(const char *s)
 {
-	static const char *const schemes[] = { "https://", "http://", "ssh://", "git://", "file://" };
+	static const char *const schemes[] = { "https://", "http://", "ssh://", "git://",
+					       "file://" };
 	if (!url_chars(s))
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(schemes); i++)

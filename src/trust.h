@@ -7,9 +7,9 @@
 struct trust {
 	struct strlist listed; /* ~/.mrtrust, resolved */
 	int loaded;
-	int trust_all;         /* -t */
+	int trust_all; /* -t */
 	char *home;
-	char *home_file_real;  /* ~/.mrconfig or $GROVE_CONFIG: always trusted */
+	char *home_file_real; /* ~/.mrconfig or $GROVE_CONFIG: always trusted */
 };
 
 void trust_init(struct trust *t, const char *home, const char *home_file, int trust_all);

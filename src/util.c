@@ -435,7 +435,8 @@ int file_write_atomic(const char *path, const void *data, size_t len, unsigned m
 	int rc = 0, fd = mkstemp(tmp);
 	if (fd < 0) {
 		rc = -errno;
-		strbuf_addf(err, "cannot create a temporary file beside '%s': %s", path, strerror(errno));
+		strbuf_addf(err, "cannot create a temporary file beside '%s': %s", path,
+			    strerror(errno));
 		goto out;
 	}
 	/* held while it is written: file_remove_stale_temps leaves it alone */

@@ -8,12 +8,15 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct strbuf {
-	char *buf;   /* always NUL-terminated once initialised */
+	char *buf; /* always NUL-terminated once initialised */
 	size_t len;
 	size_t cap;
 };
 
-#define STRBUF_INIT { NULL, 0, 0 }
+#define STRBUF_INIT                                                                                \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 void strbuf_init(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
@@ -22,8 +25,7 @@ void strbuf_grow(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addc(struct strbuf *sb, char c);
-void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* hands the buffer to the caller (never NULL) and resets sb */
 char *strbuf_detach(struct strbuf *sb);
@@ -40,7 +42,10 @@ struct strlist {
 	size_t cap;
 };
 
-#define STRLIST_INIT { NULL, 0, 0 }
+#define STRLIST_INIT                                                                               \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 void strlist_push(struct strlist *sl, const char *s);
 void strlist_push_owned(struct strlist *sl, char *s);

@@ -25,8 +25,10 @@ static int hex4(const char *s)
 	int v = 0;
 	for (int i = 0; i < 4; i++) {
 		char c = s[i];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		int d = c >= '0' && c <= '9'   ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
 		if (d < 0)
 			return -1;
 		v = v * 16 + d;
@@ -54,7 +56,8 @@ static int line_header(struct advert_meter *m)
 	m->skip = (size_t)l - 4;
 	m->peek = m->skip > 0;
 	if (++m->refs > ADVERT_MAX_REFS) {
-		git_error_set(GIT_ERROR_NET, "the ref advertisement of %s has more than %d refs: not read further",
+		git_error_set(GIT_ERROR_NET,
+			      "the ref advertisement of %s has more than %d refs: not read further",
 			      m->url, ADVERT_MAX_REFS);
 		return -1;
 	}
@@ -67,12 +70,14 @@ int advert_meter_feed(struct advert_meter *m, const char *buf, size_t n)
 		return 0;
 	m->bytes += n;
 	if (m->bytes > ADVERT_MAX_BYTES) {
-		git_error_set(GIT_ERROR_NET, "the ref advertisement of %s passes %u MiB: not read further",
-			      m->url, ADVERT_MAX_BYTES >> 20);
+		git_error_set(GIT_ERROR_NET,
+			      "the ref advertisement of %s passes %u MiB: not read further", m->url,
+			      ADVERT_MAX_BYTES >> 20);
 		return -1;
 	}
 	if (net_now_ms() > m->deadline_ms) {
-		git_error_set(GIT_ERROR_NET, "the ref advertisement of %s took more than %d s: not read further",
+		git_error_set(GIT_ERROR_NET,
+			      "the ref advertisement of %s took more than %d s: not read further",
 			      m->url, net_timeout() * ADVERT_DEADLINE_TIMEOUTS);
 		return -1;
 	}

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #define ADVERT_MAX_BYTES (64u << 20)
-#define ADVERT_MAX_REFS 500000
+#define ADVERT_MAX_REFS  500000
 /* the advertisement's deadline, in --timeout units */
 #define ADVERT_DEADLINE_TIMEOUTS 10
 
@@ -17,8 +17,8 @@ struct advert_meter {
 	char *url;
 	long long deadline_ms;
 	size_t bytes, refs;
-	size_t skip;       /* payload bytes of the current line still to come */
-	char len[4];       /* the current line's length, as far as it came */
+	size_t skip; /* payload bytes of the current line still to come */
+	char len[4]; /* the current line's length, as far as it came */
 	int nlen;
 	int lines;         /* lines seen, flushes included */
 	int service_first; /* http's "# service=..." section comes first */

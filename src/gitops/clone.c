@@ -90,7 +90,8 @@ int clone_trash(const char *root, const char *path, char **trash)
 		goto out;
 	/* pruned before today: the next free name */
 	dest = xstrdup(base);
-	for (int k = 1; (rc = rename(path, dest) < 0 ? -errno : 0) == -ENOTEMPTY || rc == -EEXIST; k++) {
+	for (int k = 1; (rc = rename(path, dest) < 0 ? -errno : 0) == -ENOTEMPTY || rc == -EEXIST;
+	     k++) {
 		free(dest);
 		dest = xasprintf("%s.%d", base, k);
 	}
@@ -137,7 +138,8 @@ static void remove_stale(int parentfd, const char *prefix)
 	for (struct dirent *e; (e = readdir(d));) {
 		if (strncmp(e->d_name, prefix, strlen(prefix)))
 			continue;
-		int fd = openat(parentfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int fd =
+		    openat(parentfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
@@ -223,7 +225,8 @@ int clone_repo_under(const char *root, const char *url, const char *dest, struct
 		/* renameat refuses to replace a folder that is not empty */
 		if (renameat(parentfd, tmp, parentfd, path_basename(dest)) < 0) {
 			rc = -errno;
-			*err = xasprintf("cannot move the clone to '%s': %s", dest, strerror(errno));
+			*err =
+			    xasprintf("cannot move the clone to '%s': %s", dest, strerror(errno));
 		}
 	}
 	if (rc < 0)

@@ -50,11 +50,11 @@ static int intent_to_add(git_index *idx, const char *path)
 	return e && (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD);
 }
 
-#define INDEX_FLAGS                                                                             \
-	(GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |          \
+#define INDEX_FLAGS                                                                                \
+	(GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |             \
 	 GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE)
-#define WORKDIR_FLAGS                                                                           \
-	(GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |             \
+#define WORKDIR_FLAGS                                                                              \
+	(GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |               \
 	 GIT_STATUS_WT_RENAMED)
 
 /* ---------------------------------------------------------------- exact renames */
@@ -62,15 +62,17 @@ static int intent_to_add(git_index *idx, const char *path)
 /* a staged deletion or addition, for pairing: the blob and its kind */
 struct side {
 	const git_oid *id;
-	int link;    /* a symlink pairs only with a symlink */
-	size_t pos;  /* the entry */
+	int link;   /* a symlink pairs only with a symlink */
+	size_t pos; /* the entry */
 };
 
 static int side_cmp(const void *a, const void *b)
 {
 	const struct side *x = a, *y = b;
 	int c = git_oid_cmp(x->id, y->id);
-	return c ? c : x->link != y->link ? x->link - y->link : (x->pos > y->pos) - (x->pos < y->pos);
+	return c                    ? c
+	       : x->link != y->link ? x->link - y->link
+				    : (x->pos > y->pos) - (x->pos < y->pos);
 }
 
 /* git pairs every staged deletion with a staged addition of the same blob
@@ -88,9 +90,12 @@ static void pair_exact_renames(git_status_list *list, git_index *idx, size_t *pa
 		if (!d || (e->status & GIT_STATUS_CONFLICTED))
 			continue;
 		if (e->status & GIT_STATUS_INDEX_DELETED)
-			del[nd++] = (struct side){ &d->old_file.id, d->old_file.mode == GIT_FILEMODE_LINK, i };
-		else if ((e->status & GIT_STATUS_INDEX_NEW) && !intent_to_add(idx, d->new_file.path))
-			add[na++] = (struct side){ &d->new_file.id, d->new_file.mode == GIT_FILEMODE_LINK, i };
+			del[nd++] = (struct side){ &d->old_file.id,
+						   d->old_file.mode == GIT_FILEMODE_LINK, i };
+		else if ((e->status & GIT_STATUS_INDEX_NEW) &&
+			 !intent_to_add(idx, d->new_file.path))
+			add[na++] = (struct side){ &d->new_file.id,
+						   d->new_file.mode == GIT_FILEMODE_LINK, i };
 	}
 	qsort(del, nd, sizeof(*del), side_cmp);
 	qsort(add, na, sizeof(*add), side_cmp);
@@ -144,7 +149,8 @@ static int untracked_repository(git_repository *repo, const char *path)
 {
 	int ignored = 1;
 	size_t l = strlen(path);
-	if (!l || path[l - 1] != '/' || git_ignore_path_is_ignored(&ignored, repo, path) < 0 || ignored)
+	if (!l || path[l - 1] != '/' || git_ignore_path_is_ignored(&ignored, repo, path) < 0 ||
+	    ignored)
 		return 0;
 	return holds_repository(repo, git_repository_workdir(repo), path);
 }
@@ -153,7 +159,7 @@ static int untracked_repository(git_repository *repo, const char *path)
 
 struct counting {
 	git_repository *repo;
-	int quote;               /* core.quotePath */
+	int quote; /* core.quotePath */
 	git_index *idx;
 	git_status_list *list;
 	const size_t *partner;
@@ -238,13 +244,13 @@ static void count_one(struct counting *c, size_t i)
 	char x = other != SIZE_MAX ? 'R' : code_index(s), y = code_workdir(s);
 	if (ita && y == 'M')
 		y = 'A'; /* libgit2 says modified, git says added */
-	if (y == 'M' && e->index_to_workdir && e->index_to_workdir->new_file.mode == GIT_FILEMODE_COMMIT)
+	if (y == 'M' && e->index_to_workdir &&
+	    e->index_to_workdir->new_file.mode == GIT_FILEMODE_COMMIT)
 		y = submodule_code(c->repo, path, y);
-	const char *from = other != SIZE_MAX
-				   ? git_status_byindex(c->list, other)->head_to_index->old_file.path
-			   : (s & GIT_STATUS_INDEX_RENAMED) && e->head_to_index
-				   ? e->head_to_index->old_file.path
-				   : NULL;
+	const char *from =
+	    other != SIZE_MAX ? git_status_byindex(c->list, other)->head_to_index->old_file.path
+	    : (s & GIT_STATUS_INDEX_RENAMED) && e->head_to_index ? e->head_to_index->old_file.path
+								 : NULL;
 	add_line(c, c->details, x, y, from, path);
 }
 
@@ -253,8 +259,12 @@ int entries_count(git_repository *repo, git_status_list *list, const struct entr
 {
 	size_t n = git_status_list_entrycount(list);
 	size_t *partner = xcalloc(n + 1, sizeof(*partner));
-	struct counting c = { .repo = repo, .quote = o->quote_non_ascii, .list = list,
-			      .partner = partner, .r = r, .details = o->details ? &r->details : NULL };
+	struct counting c = { .repo = repo,
+			      .quote = o->quote_non_ascii,
+			      .list = list,
+			      .partner = partner,
+			      .r = r,
+			      .details = o->details ? &r->details : NULL };
 	strbuf_init(&c.untracked);
 	git_repository_index(&c.idx, repo);
 	if (o->renames)

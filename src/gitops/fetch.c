@@ -106,8 +106,8 @@ static int fetch_with_git(git_repository *repo, const char *name, struct net_op 
 		args[n++] = "--tags";
 	args[n++] = name;
 	struct strbuf out = STRBUF_INIT, e = STRBUF_INIT;
-	const char *dir = git_repository_is_bare(repo) ? git_repository_path(repo)
-						      : git_repository_workdir(repo);
+	const char *dir =
+	    git_repository_is_bare(repo) ? git_repository_path(repo) : git_repository_workdir(repo);
 	int code = gitcli_network(dir, args, op->timeout, &out, &e);
 	while (e.len && e.buf[e.len - 1] == '\n')
 		e.buf[--e.len] = '\0';
@@ -120,8 +120,8 @@ static int fetch_with_git(git_repository *repo, const char *name, struct net_op 
 	return code ? -1 : 0;
 }
 
-int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int prune,
-		 int all_tags, const char *want, int *advertised, char **err)
+int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int prune, int all_tags,
+		 const char *want, int *advertised, char **err)
 {
 	git_remote *remote = NULL;
 	git_fetch_options fo;

@@ -20,8 +20,8 @@ struct net_op {
 	struct net_progress *progress; /* may be NULL */
 	int (*cancelled)(void);        /* may be NULL */
 	struct cred_state cred;
-	int timeout;                   /* for the git program, when it fetches */
-	const char *via_git;           /* set when git fetched instead, and why */
+	int timeout;         /* for the git program, when it fetches */
+	const char *via_git; /* set when git fetched instead, and why */
 };
 
 /* libgit2 fetch options wired to op (credentials, progress, cancellation,
@@ -32,8 +32,8 @@ void fetch_options(git_fetch_options *fo, struct net_op *op);
  * follow the flags. When want is a ref name (refs/heads/x), *advertised
  * tells whether the remote still has it. Returns 0, or a negative code with
  * *err set. */
-int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int prune,
-		 int all_tags, const char *want, int *advertised, char **err);
+int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int prune, int all_tags,
+		 const char *want, int *advertised, char **err);
 
 /* every remote of the repository (SPEC 3: prune, tags) */
 int fetch_all(git_repository *repo, struct net_op *op, char **err);

@@ -171,12 +171,14 @@ int gitcli_parse_status_v2(const char *buf, size_t len, struct status_result *r)
 static const char *operation(const char *dir)
 {
 	static const char *const probe_args[] = {
-		"git", "rev-parse", "--git-path", "rebase-merge", "--git-path", "rebase-apply",
-		"--git-path", "MERGE_HEAD", "--git-path", "CHERRY_PICK_HEAD", "--git-path",
-		"REVERT_HEAD", "--git-path", "BISECT_LOG", "--git-path", "grove-update", NULL
+		"git",          "rev-parse",   "--git-path", "rebase-merge", "--git-path",
+		"rebase-apply", "--git-path",  "MERGE_HEAD", "--git-path",   "CHERRY_PICK_HEAD",
+		"--git-path",   "REVERT_HEAD", "--git-path", "BISECT_LOG",   "--git-path",
+		"grove-update", NULL
 	};
-	static const char *const names[] = { "rebasing", "rebasing", "merging", "cherry-picking",
-					     "reverting", "bisecting", "update interrupted" };
+	static const char *const names[] = { "rebasing",          "rebasing",  "merging",
+					     "cherry-picking",    "reverting", "bisecting",
+					     "update interrupted" };
 	struct strbuf out = STRBUF_INIT;
 	const char *state = NULL;
 	char *dotgit = xasprintf("%s/.git", dir);
@@ -214,16 +216,24 @@ static const char *operation(const char *dir)
 
 void gitcli_unpushed(const char *path, struct strbuf *out)
 {
-	static const char *const args[] = { "git", "--no-pager", "log", "--branches", "--not",
-					     "--remotes", "--simplify-by-decoration", "--decorate",
-					     "--oneline", NULL };
+	static const char *const args[] = { "git",
+					    "--no-pager",
+					    "log",
+					    "--branches",
+					    "--not",
+					    "--remotes",
+					    "--simplify-by-decoration",
+					    "--decorate",
+					    "--oneline",
+					    NULL };
 	gitcli_run(path, args, out, NULL);
 }
 
 int gitcli_status(const char *path, const struct status_opts *o, struct status_result *r)
 {
-	static const char *const status_args[] = { "git", "status", "--porcelain=v2", "--branch",
-						   "--show-stash", "-z", NULL };
+	static const char *const status_args[] = { "git",      "status",       "--porcelain=v2",
+						   "--branch", "--show-stash", "-z",
+						   NULL };
 	static const char *const stash_args[] = { "git", "--no-pager", "stash", "list", NULL };
 	static const char *const short_args[] = { "git", "status", "--short", NULL };
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
@@ -236,7 +246,8 @@ int gitcli_status(const char *path, const struct status_opts *o, struct status_r
 		if (code < 0)
 			r->error = xasprintf("cannot run git: %s", strerror(-code));
 		else
-			r->error = xasprintf("git status failed: %s", err.len ? err.buf : "no message");
+			r->error =
+			    xasprintf("git status failed: %s", err.len ? err.buf : "no message");
 		rc = -1;
 		goto out;
 	}

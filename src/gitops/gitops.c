@@ -51,7 +51,8 @@ int gitops_user_config(const char *key, char **value, char **err)
 	if (e == 0)
 		*value = xstrdup(v);
 	else if (e != GIT_ENOTFOUND)
-		*err = xasprintf("cannot read %s from git's configuration: %s", key, gitops_error());
+		*err =
+		    xasprintf("cannot read %s from git's configuration: %s", key, gitops_error());
 	git_error_clear();
 	return e == 0 ? 0 : e == GIT_ENOTFOUND ? 1 : -1;
 }

@@ -83,7 +83,8 @@ int indexlock_update(const char *repo_path,
 	int rc = 0, fd = -1;
 	if (optional_locks_off())
 		return 0;
-	if ((rc = git_repository_open_ext(&repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) < 0)
+	if ((rc = git_repository_open_ext(&repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) <
+	    0)
 		return rc;
 	index = xasprintf("%sindex", git_repository_path(repo));
 	lock = xasprintf("%s.lock", index);
@@ -111,7 +112,8 @@ char *indexlock_taken(git_repository *repo)
 	char *lock = xasprintf("%sindex.lock", git_repository_path(repo)), *why = NULL;
 	if (access(lock, F_OK) == 0)
 		why = xasprintf("the index is locked: %s exists (another git running, or one that "
-				"crashed: remove it if none runs)", lock);
+				"crashed: remove it if none runs)",
+				lock);
 	free(lock);
 	return why;
 }

@@ -26,8 +26,8 @@ int update_interrupted(git_repository *repo)
 	return there;
 }
 
-int journal_begin(git_repository *repo, const char *refname, const git_oid *from,
-		  const git_oid *to, struct update_result *r)
+int journal_begin(git_repository *repo, const char *refname, const git_oid *from, const git_oid *to,
+		  struct update_result *r)
 {
 	char a[GIT_OID_HEXSZ + 1], b[GIT_OID_HEXSZ + 1];
 	char *p = journal_path(repo);
@@ -87,11 +87,11 @@ static int partly_written(git_repository *repo, const char *path, const git_oid 
 	struct strbuf sb = STRBUF_INIT;
 	char *full = xasprintf("%s%s", git_repository_workdir(repo), path);
 	struct stat st;
-	int yes = lstat(full, &st) == 0 && S_ISREG(st.st_mode) &&
-		  git_blob_lookup(&blob, repo, id) == 0 &&
-		  (git_object_size_t)st.st_size < git_blob_rawsize(blob) &&
-		  file_read_all(full, &sb) == 0 && (git_object_size_t)sb.len < git_blob_rawsize(blob) &&
-		  !memcmp(sb.buf, git_blob_rawcontent(blob), sb.len);
+	int yes =
+	    lstat(full, &st) == 0 && S_ISREG(st.st_mode) && git_blob_lookup(&blob, repo, id) == 0 &&
+	    (git_object_size_t)st.st_size < git_blob_rawsize(blob) &&
+	    file_read_all(full, &sb) == 0 && (git_object_size_t)sb.len < git_blob_rawsize(blob) &&
+	    !memcmp(sb.buf, git_blob_rawcontent(blob), sb.len);
 	git_error_clear();
 	git_blob_free(blob);
 	strbuf_free(&sb);
@@ -147,7 +147,8 @@ int journal_finish(git_repository *repo, struct update_result *r, git_oid *start
 	if (file_read_all(p, &sb) < 0)
 		goto out; /* no journal */
 	if (sb.len < 83 || git_oid_fromstrn(&from, sb.buf, 40) < 0 ||
-	    git_oid_fromstrn(&to, sb.buf + 41, 40) < 0 || sscanf(sb.buf + 82, "%1023s", refname) != 1 ||
+	    git_oid_fromstrn(&to, sb.buf + 41, 40) < 0 ||
+	    sscanf(sb.buf + 82, "%1023s", refname) != 1 ||
 	    git_reference_name_to_id(&now, repo, refname) < 0 || !git_oid_equal(&now, &from)) {
 		/* unreadable, the branch gone, or moved on (by this move or the user) */
 		journal_end(repo);
@@ -160,12 +161,13 @@ int journal_finish(git_repository *repo, struct update_result *r, git_oid *start
 		goto out;
 	}
 	if (only_ends(repo, diff, &paths, &which) < 0) {
-		rc = update_refused(r, xasprintf("an interrupted update cannot be finished: %s; see %s", which,
-					 p));
+		rc = update_refused(
+		    r, xasprintf("an interrupted update cannot be finished: %s; see %s", which, p));
 		goto out;
 	}
 	if ((which = indexlock_taken(repo))) {
-		rc = update_failed(r, xasprintf("an interrupted update cannot be finished: %s", which));
+		rc = update_failed(
+		    r, xasprintf("an interrupted update cannot be finished: %s", which));
 		goto out;
 	}
 	git_checkout_options co;

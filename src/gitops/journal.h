@@ -14,8 +14,8 @@
 
 /* writes the journal of the move of refname from from to to, whole or not
  * at all (util's file_write_atomic): 0, or -1 with r failed */
-int journal_begin(git_repository *repo, const char *refname, const git_oid *from,
-		  const git_oid *to, struct update_result *r);
+int journal_begin(git_repository *repo, const char *refname, const git_oid *from, const git_oid *to,
+		  struct update_result *r);
 /* the move is over (done, or put back): the journal goes */
 void journal_end(git_repository *repo);
 

@@ -27,7 +27,8 @@ static int ignored_files(git_repository *repo, char **names, char **why)
 		if (!(e->status & GIT_STATUS_IGNORED) || !e->index_to_workdir)
 			continue;
 		if (n++ < 3)
-			strbuf_addf(&sb, "%s%s", n > 1 ? ", " : "", e->index_to_workdir->new_file.path);
+			strbuf_addf(&sb, "%s%s", n > 1 ? ", " : "",
+				    e->index_to_workdir->new_file.path);
 	}
 	if (n > 3)
 		strbuf_addf(&sb, " and %zu more", n - 3);
@@ -99,14 +100,15 @@ static char *commits_message(size_t n, const char *where)
  * nothing, 1 something (*why), -1 cannot tell (*why) */
 static int repo_holds(git_repository *repo, int ignored_ok, char **why)
 {
-	static const char *const where[] = { "on local branches", "in local tags", "in the reflog" };
+	static const char *const where[] = { "on local branches", "in local tags",
+					     "in the reflog" };
 	git_strarray wts = { 0 };
 	char *names = NULL;
 	size_t n = 0;
 	int rc = ignored_ok ? 0 : ignored_files(repo, &names, why);
 	if (rc > 0)
-		*why = xasprintf("it has ignored files (%s): grove sync --prune-ignored prunes them too",
-				 names);
+		*why = xasprintf(
+		    "it has ignored files (%s): grove sync --prune-ignored prunes them too", names);
 	free(names);
 	if (rc)
 		return rc;

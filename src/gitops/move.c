@@ -160,8 +160,9 @@ static void deleted_here(git_repository *repo, git_diff *diff, git_strarray *out
 		const git_index_entry *e = git_index_get_bypath(idx, d->new_file.path, 0);
 		char *full = xasprintf("%s%s", git_repository_workdir(repo), d->new_file.path);
 		struct stat st;
-		if (d->status == GIT_DELTA_MODIFIED && e && git_oid_equal(&e->id, &d->old_file.id) &&
-		    lstat(full, &st) < 0 && errno == ENOENT)
+		if (d->status == GIT_DELTA_MODIFIED && e &&
+		    git_oid_equal(&e->id, &d->old_file.id) && lstat(full, &st) < 0 &&
+		    errno == ENOENT)
 			out->strings[out->count++] = (char *)d->new_file.path;
 		free(full);
 	}

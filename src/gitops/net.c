@@ -111,7 +111,8 @@ struct sock_stream {
 
 static int try_connect(struct net_window *w, const struct addrinfo *ai)
 {
-	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+	int fd =
+	    socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
 	if (fd < 0)
 		return -1;
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
@@ -149,12 +150,13 @@ static int sock_connect(git_stream *stream)
 	freeaddrinfo(res);
 	if (s->fd < 0) {
 		/* a timeout or interruption already set its own message */
-		if (last != ETIMEDOUT && last != 0 && !(git_error_last() &&
-							 git_error_last()->klass == GIT_ERROR_NET))
+		if (last != ETIMEDOUT && last != 0 &&
+		    !(git_error_last() && git_error_last()->klass == GIT_ERROR_NET))
 			git_error_set(GIT_ERROR_NET, "cannot connect to %s port %s: %s", s->host,
 				      s->port, strerror(last));
 		else if (!git_error_last())
-			git_error_set(GIT_ERROR_NET, "cannot connect to %s port %s", s->host, s->port);
+			git_error_set(GIT_ERROR_NET, "cannot connect to %s port %s", s->host,
+				      s->port);
 		return -1;
 	}
 	return 0;
@@ -170,7 +172,8 @@ static ssize_t sock_read(git_stream *stream, void *data, size_t len)
 			return n;
 		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			git_error_set(GIT_ERROR_NET, "cannot read from %s: %s", s->host, strerror(errno));
+			git_error_set(GIT_ERROR_NET, "cannot read from %s: %s", s->host,
+				      strerror(errno));
 			return -1;
 		}
 		int w = net_wait(&s->window, s->fd, POLLIN);
@@ -192,7 +195,8 @@ static ssize_t sock_write(git_stream *stream, const char *data, size_t len, int 
 			continue;
 		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			git_error_set(GIT_ERROR_NET, "cannot write to %s: %s", s->host, strerror(errno));
+			git_error_set(GIT_ERROR_NET, "cannot write to %s: %s", s->host,
+				      strerror(errno));
 			return -1;
 		}
 		int w = net_wait(&s->window, s->fd, POLLOUT);

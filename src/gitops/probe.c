@@ -69,7 +69,8 @@ static unsigned long index_entries(const char *path)
 	if (fd < 0)
 		return 0;
 	if (read(fd, h, sizeof(h)) == (ssize_t)sizeof(h) && !memcmp(h, "DIRC", 4))
-		n = (unsigned long)h[8] << 24 | (unsigned long)h[9] << 16 | (unsigned long)h[10] << 8 | h[11];
+		n = (unsigned long)h[8] << 24 | (unsigned long)h[9] << 16 |
+		    (unsigned long)h[10] << 8 | h[11];
 	close(fd);
 	return n;
 }
@@ -107,10 +108,10 @@ static int touched(const char *workdir, const git_index_entry *e)
 {
 	char *full = xasprintf("%s%s", workdir, e->path);
 	struct stat st;
-	int yes = lstat(full, &st) == 0 &&
-		  ((uint32_t)st.st_mtim.tv_sec != (uint32_t)e->mtime.seconds ||
-		   (uint32_t)st.st_mtim.tv_nsec != e->mtime.nanoseconds ||
-		   (uint32_t)st.st_size != e->file_size);
+	int yes =
+	    lstat(full, &st) == 0 && ((uint32_t)st.st_mtim.tv_sec != (uint32_t)e->mtime.seconds ||
+				      (uint32_t)st.st_mtim.tv_nsec != e->mtime.nanoseconds ||
+				      (uint32_t)st.st_size != e->file_size);
 	free(full);
 	return yes;
 }

@@ -22,8 +22,8 @@ const char *probe_unfaithful(git_repository *repo, git_config *cfg);
  * repositories that use core.fsmonitor or core.untrackedCache, which only
  * git reads and which libgit2 would drop from the index it refreshes. */
 #define PROBE_LARGE_INDEX 2000
-#define PROBE_TOUCHED 30
-#define PROBE_SAMPLE 64
+#define PROBE_TOUCHED     30
+#define PROBE_SAMPLE      64
 const char *probe_faster_with_git(git_repository *repo, git_config *cfg);
 
 /* the large-index test alone, for a work tree whose .git is a folder,

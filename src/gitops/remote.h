@@ -2,7 +2,7 @@
 #ifndef GROVE_GITOPS_REMOTE_H
 #define GROVE_GITOPS_REMOTE_H
 
-#define REMOTE_NONE 1
+#define REMOTE_NONE     1
 #define REMOTE_ENOTREPO (-2)
 
 /* the URL of the remote named remote; with NULL, of the current branch's

@@ -38,7 +38,6 @@ int status_is_dirty(const struct status_result *r)
 	return r->staged || r->modified || r->conflicted || r->untracked;
 }
 
-
 static int fail(struct status_result *r, enum status_kind kind, char *msg)
 {
 	r->kind = kind;
@@ -50,20 +49,14 @@ static int fail(struct status_result *r, enum status_kind kind, char *msg)
 static const char *state_name(int st)
 {
 	switch (st) {
-	case GIT_REPOSITORY_STATE_NONE:
-		return NULL;
-	case GIT_REPOSITORY_STATE_MERGE:
-		return "merging";
+	case GIT_REPOSITORY_STATE_NONE: return NULL;
+	case GIT_REPOSITORY_STATE_MERGE: return "merging";
 	case GIT_REPOSITORY_STATE_REVERT:
-	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
-		return "reverting";
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE: return "reverting";
 	case GIT_REPOSITORY_STATE_CHERRYPICK:
-	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
-		return "cherry-picking";
-	case GIT_REPOSITORY_STATE_BISECT:
-		return "bisecting";
-	case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
-		return "applying";
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE: return "cherry-picking";
+	case GIT_REPOSITORY_STATE_BISECT: return "bisecting";
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX: return "applying";
 	default:
 		/* a plain `git rebase` shows as REBASE_INTERACTIVE in 1.5 */
 		return "rebasing";
@@ -112,7 +105,8 @@ static int read_upstream(git_repository *repo, git_config *cfg, git_reference *h
 	if (!r->branch)
 		return 0;
 	if (upstream_refname(cfg, r->branch, &name) < 0)
-		return fail(r, STATUS_ERROR, gitops_message("cannot read the upstream configuration"));
+		return fail(r, STATUS_ERROR,
+			    gitops_message("cannot read the upstream configuration"));
 	if (!name)
 		return 0;
 	r->upstream = xstrdup(short_ref(name));
@@ -183,7 +177,8 @@ static int renames_enabled(git_config *cfg)
 	const char *v = renames_setting(cfg, &e);
 	int on = 1;
 	/* copies, or a value git would refuse: renames on */
-	if (v && strcasecmp(v, "copies") && strcasecmp(v, "copy") && git_config_parse_bool(&on, v) < 0)
+	if (v && strcasecmp(v, "copies") && strcasecmp(v, "copy") &&
+	    git_config_parse_bool(&on, v) < 0)
 		on = 1;
 	git_config_entry_free(e);
 	git_error_clear();
@@ -215,7 +210,8 @@ static int status_flags(git_config *cfg)
  * fsmonitor data when it writes one */
 static int index_writable(git_config *cfg)
 {
-	return !probe_config_set(cfg, "core.fsmonitor") && !probe_config_true(cfg, "core.untrackedCache");
+	return !probe_config_set(cfg, "core.fsmonitor") &&
+	       !probe_config_true(cfg, "core.untrackedCache");
 }
 
 /* under index.lock (gitops/indexlock): the refresh git status would write,
@@ -278,7 +274,7 @@ static int collect_changes(git_repository *repo, git_config *cfg, git_reference 
 		return e;
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
 	so.show = cachetree_index_is_head(repo, head, &rebuilt) ? GIT_STATUS_SHOW_WORKDIR_ONLY
-							       : GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+								: GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = (unsigned)status_flags(cfg);
 	if ((e = git_status_list_new(&list, repo, &so)) < 0)
 		return e;
@@ -325,7 +321,8 @@ static int collect_native(git_repository *repo, const struct status_opts *o,
 		rc = fail(r, STATUS_ERROR, gitops_message("cannot read the configuration"));
 		goto out;
 	}
-	if ((*reroute = probe_unfaithful(repo, cfg)) || (*reroute = probe_faster_with_git(repo, cfg)))
+	if ((*reroute = probe_unfaithful(repo, cfg)) ||
+	    (*reroute = probe_faster_with_git(repo, cfg)))
 		goto out;
 	/* libgit2's status finds no copies: git lists them */
 	if (o->want_details && renames_copies(cfg)) {

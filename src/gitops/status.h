@@ -8,25 +8,25 @@
 
 enum status_kind {
 	STATUS_OK,
-	STATUS_MISSING,    /* the registered folder does not exist */
-	STATUS_NOT_REPO,   /* it exists but is not a git repository */
-	STATUS_ERROR,      /* it is a repository that could not be read */
+	STATUS_MISSING,  /* the registered folder does not exist */
+	STATUS_NOT_REPO, /* it exists but is not a git repository */
+	STATUS_ERROR,    /* it is a repository that could not be read */
 };
 
 struct status_result {
 	enum status_kind kind;
-	char *branch;        /* NULL when detached */
+	char *branch; /* NULL when detached */
 	int unborn;
 	int bare;
-	char head[41];       /* "" when unborn */
-	char *upstream;      /* "origin/main", NULL when none configured */
+	char head[41];  /* "" when unborn */
+	char *upstream; /* "origin/main", NULL when none configured */
 	int upstream_gone;
 	size_t ahead, behind;
 	size_t staged, modified, conflicted, untracked, stashes;
-	const char *state;   /* operation in progress, NULL when none */
+	const char *state; /* operation in progress, NULL when none */
 	char *error;
-	const char *engine;  /* "libgit2" or "git" */
-	char *engine_reason; /* why git was used */
+	const char *engine;    /* "libgit2" or "git" */
+	char *engine_reason;   /* why git was used */
 	struct strbuf details; /* --long: short status, unpushed branches, stashes */
 };
 

@@ -291,8 +291,8 @@ static int ssh_action(git_smart_subtransport_stream **out, git_smart_subtranspor
 		return 0;
 	}
 	service = action == GIT_SERVICE_UPLOADPACK_LS || action == GIT_SERVICE_UPLOADPACK
-			  ? "git-upload-pack"
-			  : "git-receive-pack";
+		      ? "git-upload-pack"
+		      : "git-receive-pack";
 	if (transport_ssh_parse(url, &t) < 0) {
 		git_error_set(GIT_ERROR_SSH, "not an ssh URL grove can use: '%s'", url);
 		return -1;

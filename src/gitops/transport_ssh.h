@@ -9,9 +9,9 @@
 int transport_ssh_register(void);
 
 struct ssh_target {
-	char *user;  /* NULL when the URL names none */
+	char *user; /* NULL when the URL names none */
 	char *host;
-	char *port;  /* NULL for the default */
+	char *port; /* NULL for the default */
 	char *path;
 };
 

@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 void update_result_free(struct update_result *r)
 {
 	free(r->reason);
@@ -40,22 +39,15 @@ int update_failed(struct update_result *r, char *why)
 static const char *operation(int state)
 {
 	switch (state) {
-	case GIT_REPOSITORY_STATE_MERGE:
-		return "merge in progress";
+	case GIT_REPOSITORY_STATE_MERGE: return "merge in progress";
 	case GIT_REPOSITORY_STATE_REVERT:
-	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
-		return "revert in progress";
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE: return "revert in progress";
 	case GIT_REPOSITORY_STATE_CHERRYPICK:
-	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
-		return "cherry-pick in progress";
-	case GIT_REPOSITORY_STATE_BISECT:
-		return "bisect in progress";
-	case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
-		return "am in progress";
-	case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE:
-		return "am or rebase in progress";
-	default:
-		return "rebase in progress";
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE: return "cherry-pick in progress";
+	case GIT_REPOSITORY_STATE_BISECT: return "bisect in progress";
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX: return "am in progress";
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE: return "am or rebase in progress";
+	default: return "rebase in progress";
 	}
 }
 
@@ -104,7 +96,8 @@ static int rebase_onto(git_repository *repo, git_reference *head, const git_oid 
 	git_rebase_options_init(&ro, GIT_REBASE_OPTIONS_VERSION);
 	ro.inmemory = 1;
 	if (committer(repo, &me) < 0) {
-		rc = update_refused(r, xstrdup("cannot rebase: no committer identity (user.name, user.email)"));
+		rc = update_refused(
+		    r, xstrdup("cannot rebase: no committer identity (user.name, user.email)"));
 		goto out;
 	}
 	if (git_annotated_commit_from_ref(&branch, repo, head) < 0 ||
@@ -119,7 +112,8 @@ static int rebase_onto(git_repository *repo, git_reference *head, const git_oid 
 		if (git_rebase_inmemory_index(&idx, rb) == 0 && git_index_has_conflicts(idx)) {
 			char *path = first_conflict(idx);
 			git_index_free(idx);
-			rc = update_refused(r, xasprintf("rebase would conflict in %s: not updated", path));
+			rc = update_refused(
+			    r, xasprintf("rebase would conflict in %s: not updated", path));
 			free(path);
 			goto out;
 		}
@@ -214,8 +208,9 @@ static int update_open(git_repository *repo, const struct update_opts *uo, struc
 	}
 	if (!advertised) {
 		/* as git pull: the branch we merge from is no longer there */
-		rc = update_refused(r, xasprintf("upstream branch %s is gone from %s",
-					 starts_with(merge, "refs/heads/") ? merge + 11 : merge, remote));
+		rc = update_refused(
+		    r, xasprintf("upstream branch %s is gone from %s",
+				 starts_with(merge, "refs/heads/") ? merge + 11 : merge, remote));
 		free(merge);
 		goto out;
 	}
@@ -232,8 +227,7 @@ static int update_open(git_repository *repo, const struct update_opts *uo, struc
 	git_oid_tostr(r->to, sizeof(r->to), &up);
 	r->commits = behind;
 	size_t not_needed = 0; /* commits of the start the upstream lacks */
-	if (finished &&
-	    git_graph_ahead_behind(&not_needed, &r->commits, repo, &started, &up) < 0) {
+	if (finished && git_graph_ahead_behind(&not_needed, &r->commits, repo, &started, &up) < 0) {
 		rc = update_failed(r, gitops_message("cannot compare with the upstream"));
 	} else if (!behind) {
 		r->outcome = finished ? UPDATE_UPDATED : UPDATE_UP_TO_DATE;
@@ -244,7 +238,8 @@ static int update_open(git_repository *repo, const struct update_opts *uo, struc
 	} else if (ahead && uo->rebase) {
 		rc = rebase_onto(repo, head, &up, r);
 	} else if (ahead) {
-		rc = update_refused(r, xasprintf("diverged (%zu ahead, %zu behind): not updated", ahead, behind));
+		rc = update_refused(
+		    r, xasprintf("diverged (%zu ahead, %zu behind): not updated", ahead, behind));
 	} else {
 		rc = move_fast_forward(repo, head, &up, "pull: Fast-forward", r);
 	}
@@ -288,7 +283,9 @@ static int update_with_git(const char *path, const struct update_opts *uo, struc
 	trim(&err);
 	if (code != 0) {
 		const char *last = strrchr(err.buf ? err.buf : "", '\n');
-		rc = update_failed(r, xasprintf("git pull: %s", last ? last + 1 : err.len ? err.buf : "failed"));
+		rc = update_failed(r, xasprintf("git pull: %s", last      ? last + 1
+								: err.len ? err.buf
+									  : "failed"));
 		goto out;
 	}
 	rev_parse(path, "HEAD", r->to);

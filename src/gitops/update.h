@@ -17,8 +17,8 @@ enum update_outcome {
 struct update_result {
 	enum update_outcome outcome;
 	char from[41], to[41];
-	size_t commits;     /* commits the branch moved by */
-	size_t rebased;     /* local commits replayed (--rebase) */
+	size_t commits; /* commits the branch moved by */
+	size_t rebased; /* local commits replayed (--rebase) */
 	char *reason;
 	const char *engine_reason; /* why the git program did the work, or NULL */
 };

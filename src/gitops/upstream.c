@@ -88,7 +88,8 @@ void upstream_remote_names(git_config *cfg, char ***names, size_t *n)
 	}
 	while (git_config_next(&e, it) == 0) {
 		size_t len = strlen(e->name);
-		if (!starts_with(e->name, "remote.") || len < 12 || strcmp(e->name + len - 4, ".url"))
+		if (!starts_with(e->name, "remote.") || len < 12 ||
+		    strcmp(e->name + len - 4, ".url"))
 			continue;
 		char *name = xstrndup(e->name + 7, len - 11);
 		if (strlist_has(&l, name))

@@ -8,7 +8,7 @@
 #include "util.h"
 
 #define FILE_NAME "/fuzz/.mrconfig"
-#define KEY "fuzzkey"
+#define KEY       "fuzzkey"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -34,7 +34,8 @@ static void check_words(const char *s)
 			abort();
 		if (!option)
 			options_over = 1;
-		size_t scheme = strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+		size_t scheme =
+		    strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
 		if (!strncmp(w + scheme, "::", 2))
 			abort();
 	}
@@ -54,7 +55,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		const char *cmd = s + strspn(s, " \t");
 		check_inert(s);
 		check_words(s);
-		if (strncmp(cmd, "git", 3) && strncmp(cmd, "'git'", 5) && strncmp(cmd, "\"git\"", 5))
+		if (strncmp(cmd, "git", 3) && strncmp(cmd, "'git'", 5) &&
+		    strncmp(cmd, "\"git\"", 5))
 			abort();
 	}
 	free(s);

@@ -74,7 +74,8 @@ static void test_clones_below_root(void **state)
 static void test_symlink_on_the_way(void **state)
 {
 	(void)state;
-	char *err = NULL, *out = xasprintf("%s/outside", base), *link = xasprintf("%s/root/h/evil", base);
+	char *err = NULL, *out = xasprintf("%s/outside", base),
+	     *link = xasprintf("%s/root/h/evil", base);
 	assert_int_equal(mkdir(out, 0777), 0);
 	assert_int_equal(symlink(out, link), 0);
 	assert_true(clone_to("h/evil/b", &err) < 0);

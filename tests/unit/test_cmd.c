@@ -54,10 +54,10 @@ static void test_action_of_key(void **state)
 {
 	(void)state;
 	static const char *const cases[][2] = {
-		{ "git_log", "log" },	      { "git_bare_log", "log" }, { "build_default", "build" },
-		{ "my_build", "my_build" }, { "hello", "hello" },	   { "skip", NULL },
+		{ "git_log", "log" },       { "git_bare_log", "log" }, { "build_default", "build" },
+		{ "my_build", "my_build" }, { "hello", "hello" },      { "skip", NULL },
 		{ "pre_commit", NULL },     { "post_update", NULL },   { "git_test", NULL },
-		{ "fixups", NULL },	      { "order", NULL },	   { "checkout", NULL },
+		{ "fixups", NULL },         { "order", NULL },         { "checkout", NULL },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *a = cmd_action_of_key(cases[i][0]);
@@ -86,10 +86,12 @@ static void test_resolve(void **state)
 	/* help is not an action to myrepos: a prefix never finds it */
 	expect("help", "help");
 	expect("hel", "grove: ambiguous action \"hel\" (matches: hello, helmet)");
-	expect("c", "grove: ambiguous action \"c\" (matches: checkout, ci, clean, co, commit, config)");
-	expect("nothing", "grove: unknown action \"nothing\" (known actions: checkout, clean, commit, "
-			  "config, deploy, diff, doctor, fetch, grep, hello, helmet, help, list, log, push, "
-			  "record, register, run, status, sync, sync_all, unregister, update)");
+	expect("c",
+	       "grove: ambiguous action \"c\" (matches: checkout, ci, clean, co, commit, config)");
+	expect("nothing",
+	       "grove: unknown action \"nothing\" (known actions: checkout, clean, commit, "
+	       "config, deploy, diff, doctor, fetch, grep, hello, helmet, help, list, log, push, "
+	       "record, register, run, status, sync, sync_all, unregister, update)");
 }
 
 int main(void)

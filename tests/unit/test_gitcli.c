@@ -19,17 +19,17 @@ static void test_full(void **state)
 {
 	(void)state;
 	static const char out[] =
-		"# branch.oid 1111111111111111111111111111111111111111\0"
-		"# branch.head main\0"
-		"# branch.upstream origin/main\0"
-		"# branch.ab +2 -3\0"
-		"# stash 4\0"
-		"1 .M N... 100644 100644 100644 aaaa bbbb a.txt\0"
-		"1 MM N... 100644 100644 100644 aaaa bbbb b c.txt\0"
-		"2 R. N... 100644 100644 100644 aaaa bbbb R100 new name\0old name\0"
-		"u UU N... 100644 100644 100644 100644 aaaa bbbb cccc conflict.txt\0"
-		"? untracked/\0"
-		"? file\0";
+	    "# branch.oid 1111111111111111111111111111111111111111\0"
+	    "# branch.head main\0"
+	    "# branch.upstream origin/main\0"
+	    "# branch.ab +2 -3\0"
+	    "# stash 4\0"
+	    "1 .M N... 100644 100644 100644 aaaa bbbb a.txt\0"
+	    "1 MM N... 100644 100644 100644 aaaa bbbb b c.txt\0"
+	    "2 R. N... 100644 100644 100644 aaaa bbbb R100 new name\0old name\0"
+	    "u UU N... 100644 100644 100644 100644 aaaa bbbb cccc conflict.txt\0"
+	    "? untracked/\0"
+	    "? file\0";
 	struct status_result r;
 	assert_int_equal(parse(out, sizeof(out) - 1, &r), 0);
 	assert_string_equal(r.branch, "main");
@@ -70,7 +70,8 @@ static void test_malformed(void **state)
 {
 	(void)state;
 	struct status_result r;
-	static const char *const bad[] = { "# branch.ab +x -1", "1 .M", "garbage", "? unterminated" };
+	static const char *const bad[] = { "# branch.ab +x -1", "1 .M", "garbage",
+					   "? unterminated" };
 	static const size_t len[] = { 18, 5, 8, 14 };
 	for (size_t i = 0; i < 4; i++) {
 		assert_int_equal(parse(bad[i], len[i], &r), -1);

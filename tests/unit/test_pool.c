@@ -17,7 +17,7 @@ struct run {
 	size_t n;
 	unsigned *delay_us;
 	int *worked;
-	size_t *order;  /* the order done() saw */
+	size_t *order; /* the order done() saw */
 	size_t ndone;
 	pthread_t caller;
 	int done_on_caller;

@@ -35,7 +35,8 @@ static void test_continuation_lines(void **state)
 	(void)state;
 	struct registry reg;
 	struct strbuf err = STRBUF_INIT;
-	assert_int_equal(load(&reg, "[a]\nrun = first\n  second\n\tthird\n\nafter = x\n", 1, &err), 0);
+	assert_int_equal(load(&reg, "[a]\nrun = first\n  second\n\tthird\n\nafter = x\n", 1, &err),
+			 0);
 	const struct registry_repo *r = repo(&reg, "/reg/home/a");
 	assert_non_null(r);
 	/* one leading whitespace character is dropped from each continued line */
@@ -50,9 +51,10 @@ static void test_comments_only_at_line_start(void **state)
 	(void)state;
 	struct registry reg;
 	struct strbuf err = STRBUF_INIT;
-	assert_int_equal(load(&reg, "# top\n[a]\n  # indented comment\nk = v # kept ; also kept\n", 1,
-			      &err), 0);
-	assert_string_equal(registry_repo_get(repo(&reg, "/reg/home/a"), "k"), "v # kept ; also kept");
+	assert_int_equal(
+	    load(&reg, "# top\n[a]\n  # indented comment\nk = v # kept ; also kept\n", 1, &err), 0);
+	assert_string_equal(registry_repo_get(repo(&reg, "/reg/home/a"), "k"),
+			    "v # kept ; also kept");
 	registry_free(&reg);
 	strbuf_free(&err);
 }
@@ -181,18 +183,21 @@ static void test_untrusted(void **state)
 	(void)state;
 	struct registry reg;
 	struct strbuf err = STRBUF_INIT;
-	assert_int_equal(load(&reg, "[a]\ncheckout = git clone 'https://h/a.git' 'a'\nskip = true\norder = 3\n",
-			      0, &err), 0);
+	assert_int_equal(
+	    load(&reg, "[a]\ncheckout = git clone 'https://h/a.git' 'a'\nskip = true\norder = 3\n",
+		 0, &err),
+	    0);
 	registry_free(&reg);
 	assert_int_equal(load(&reg, "[a]\nrun = rm -rf /\n", 0, &err), REGISTRY_ETRUST);
-	assert_non_null(strstr(err.buf, "illegal setting \"run=rm -rf /\" in untrusted " FILE_PATH
-					 " line 2"));
+	assert_non_null(
+	    strstr(err.buf, "illegal setting \"run=rm -rf /\" in untrusted " FILE_PATH " line 2"));
 	registry_free(&reg);
 	strbuf_reset(&err);
 	assert_int_equal(load(&reg, "[/etc]\n", 0, &err), REGISTRY_ETRUST);
 	registry_free(&reg);
 	strbuf_reset(&err);
-	assert_int_equal(load(&reg, "[a]\ncheckout = git clone x y; reboot\n", 0, &err), REGISTRY_ETRUST);
+	assert_int_equal(load(&reg, "[a]\ncheckout = git clone x y; reboot\n", 0, &err),
+			 REGISTRY_ETRUST);
 	registry_free(&reg);
 	strbuf_free(&err);
 }
@@ -203,7 +208,8 @@ static char *set(const char *text, const char *abs, const char *key, const char 
 {
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 	struct registry_target t = { abs, abs ? NULL : "DEFAULT" };
-	assert_int_equal(registry_text_set(text, strlen(text), FILE_PATH, &t, key, value, &out, &err), 0);
+	assert_int_equal(
+	    registry_text_set(text, strlen(text), FILE_PATH, &t, key, value, &out, &err), 0);
 	strbuf_free(&err);
 	return strbuf_detach(&out);
 }
@@ -211,15 +217,18 @@ static char *set(const char *text, const char *abs, const char *key, const char 
 static void test_write_preserves_bytes(void **state)
 {
 	(void)state;
-	const char *text = "# c1\n[DEFAULT]\nlib = \n  f() { x; }\n\n[a]\ncheckout =  odd   spacing \n"
-			   "  ; continued\n# c2\n\n[b]\nk=v";
+	const char *text =
+	    "# c1\n[DEFAULT]\nlib = \n  f() { x; }\n\n[a]\ncheckout =  odd   spacing \n"
+	    "  ; continued\n# c2\n\n[b]\nk=v";
 	char *out = set(text, "/reg/home/a", "groups", "work");
-	assert_string_equal(out, "# c1\n[DEFAULT]\nlib = \n  f() { x; }\n\n[a]\ncheckout =  odd   spacing \n"
-				 "  ; continued\ngroups = work\n# c2\n\n[b]\nk=v");
+	assert_string_equal(
+	    out, "# c1\n[DEFAULT]\nlib = \n  f() { x; }\n\n[a]\ncheckout =  odd   spacing \n"
+		 "  ; continued\ngroups = work\n# c2\n\n[b]\nk=v");
 	free(out);
 	out = set(text, "/reg/home/b", "k", "w");
-	assert_string_equal(out, "# c1\n[DEFAULT]\nlib = \n  f() { x; }\n\n[a]\ncheckout =  odd   spacing \n"
-				 "  ; continued\n# c2\n\n[b]\nk = w\n");
+	assert_string_equal(
+	    out, "# c1\n[DEFAULT]\nlib = \n  f() { x; }\n\n[a]\ncheckout =  odd   spacing \n"
+		 "  ; continued\n# c2\n\n[b]\nk = w\n");
 	free(out);
 	/* setting what a key already holds elsewhere leaves other lines alone */
 	out = set(text, "/reg/home/new", "checkout", "git clone 'u' 'new'");
@@ -244,7 +253,9 @@ static void test_batch_equals_one_by_one(void **state)
 	for (size_t t = 0; t < ARRAY_SIZE(texts); t++) {
 		struct registry_edits ed = { v, ARRAY_SIZE(v), 0 };
 		struct strbuf batch = STRBUF_INIT, err = STRBUF_INIT;
-		assert_int_equal(registry_apply_edits(texts[t], strlen(texts[t]), FILE_PATH, &ed, &batch, &err), 0);
+		assert_int_equal(
+		    registry_apply_edits(texts[t], strlen(texts[t]), FILE_PATH, &ed, &batch, &err),
+		    0);
 		char *one = xstrdup(texts[t]);
 		for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
 			char *next = set(one, v[i].target.abs_path, v[i].key, v[i].value);
@@ -283,12 +294,14 @@ static void test_remove_section(void **state)
 	struct registry_target t = { "/reg/home/a", NULL };
 	const char *text = "# head\n\n[a]\nk = 1\n  more\n\n# about b\n[b]\nk = 2\n\n[a]\nj = 3\n";
 	int removed = 0;
-	assert_int_equal(registry_text_remove(text, strlen(text), FILE_PATH, &t, &removed, &out, &err), 0);
+	assert_int_equal(
+	    registry_text_remove(text, strlen(text), FILE_PATH, &t, &removed, &out, &err), 0);
 	assert_int_equal(removed, 2);
 	assert_string_equal(out.buf, "# head\n\n# about b\n[b]\nk = 2\n");
 	strbuf_reset(&out);
 	t.abs_path = "/reg/home/none";
-	assert_int_equal(registry_text_remove(text, strlen(text), FILE_PATH, &t, &removed, &out, &err), 0);
+	assert_int_equal(
+	    registry_text_remove(text, strlen(text), FILE_PATH, &t, &removed, &out, &err), 0);
 	assert_int_equal(removed, 0);
 	assert_string_equal(out.buf, text);
 	strbuf_free(&out);

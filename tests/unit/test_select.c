@@ -47,11 +47,11 @@ static char *pick(const char *dir, int all, int depth, const char *group, int *l
 	return strbuf_detach(&sb);
 }
 
-#define CHECK(expr, want)                          \
-	do {                                       \
-		char *got_ = (expr);               \
-		assert_string_equal(got_, (want)); \
-		free(got_);                        \
+#define CHECK(expr, want)                                                                          \
+	do {                                                                                       \
+		char *got_ = (expr);                                                               \
+		assert_string_equal(got_, (want));                                                 \
+		free(got_);                                                                        \
 	} while (0)
 
 static void test_at_or_below(void **state)
@@ -113,8 +113,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_at_or_below), cmocka_unit_test(test_leaf_fallback),
-		cmocka_unit_test(test_all),	    cmocka_unit_test(test_depth),
-		cmocka_unit_test(test_groups),	    cmocka_unit_test(test_group_names),
+		cmocka_unit_test(test_all),         cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_groups),      cmocka_unit_test(test_group_names),
 	};
 	return cmocka_run_group_tests_name("select", tests, setup, teardown);
 }

@@ -24,11 +24,11 @@ static char *split(const char *cmd)
 	return strbuf_detach(&sb);
 }
 
-#define CHECK(cmd, want)                          \
-	do {                                      \
-		char *got = split(cmd);           \
-		assert_string_equal(got, want);   \
-		free(got);                        \
+#define CHECK(cmd, want)                                                                           \
+	do {                                                                                       \
+		char *got = split(cmd);                                                            \
+		assert_string_equal(got, want);                                                    \
+		free(got);                                                                         \
 	} while (0)
 
 static void test_words(void **state)
