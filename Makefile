@@ -95,7 +95,7 @@ $(BUILD)/pagefault: bench/pagefault.c
 # UndefinedBehaviorSanitizer in their own folder; `make fuzz` runs each for
 # FUZZ_SECONDS over its corpus in tests/fuzz/corpus
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = registry link repos status_v2 trust split
+FUZZ_TARGETS = registry link repos status_v2 trust split opt plan
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 ifneq ($(FUZZ),)
 CFLAGS += -fsanitize=fuzzer-no-link

@@ -5,66 +5,289 @@
 #include "shell.h"
 
 #include <pwd.h>
+#include <stdarg.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+struct cmd_ctx cmd_context;
+
+static const char *const color_choices[] = { "auto", "always", "never", NULL };
+
+const struct opt_spec cmd_global_options[] = {
+	{ .type = OPT_STRING,
+	  .name = "directory",
+	  .short_name = 'd',
+	  .value = &cmd_context.dir_opt,
+	  .value_name = "DIR",
+	  .complete = COMPLETE_DIR,
+	  .help = "act as if run in DIR" },
+	{ .type = OPT_STRING,
+	  .name = "config",
+	  .short_name = 'c',
+	  .value = &cmd_context.config_opt,
+	  .value_name = "FILE",
+	  .complete = COMPLETE_FILE,
+	  .help = "read FILE instead of the nearest .mrconfig" },
+	{ .type = OPT_NUMBER,
+	  .name = "jobs",
+	  .short_name = 'j',
+	  .value = &cmd_context.jobs,
+	  .value_name = "N",
+	  .min = 1,
+	  .max = 4096,
+	  .help = "run N repositories at once (default: 2 x CPUs; 16 for network actions; 1 for "
+		  "commit and record)" },
+	OPT_FLAG('a', "all", &cmd_context.all, "every registered repository, wherever you are"),
+	{ .type = OPT_DEPTH,
+	  .name = "no-recurse",
+	  .short_name = 'n',
+	  .value = &cmd_context.max_depth,
+	  .help = "only the repository here, or N levels below" },
+	{ .type = OPT_STRINGS,
+	  .name = "group",
+	  .short_name = 'g',
+	  .value = &cmd_context.groups,
+	  .value_name = "NAME",
+	  .complete = COMPLETE_GROUP,
+	  .help = "only repositories whose groups hold NAME (repeatable)" },
+	OPT_FLAG('q', "quiet", &cmd_context.quiet, "print only failures"),
+	OPT_FLAG('m', "minimal", &cmd_context.minimal,
+		 "print a repository only if it has something to say"),
+	OPT_FLAG('v', "verbose", &cmd_context.verbose,
+		 "say more, such as which engine read a repository"),
+	OPT_FLAG('s', "stats", &cmd_context.stats,
+		 "list failed and skipped repositories after the summary"),
+	OPT_FLAG('k', "keep-going", &cmd_context.keep_going,
+		 "a failing repository never stops the others (always)"),
+	OPT_FLAG('f', "force", &cmd_context.force, "ignore skip settings"),
+	OPT_FLAG('t', "trust-all", &cmd_context.trust_all, "trust every registry file"),
+	{ .type = OPT_CHOICE,
+	  .name = "color",
+	  .value = &cmd_context.color,
+	  .value_name = "WHEN",
+	  .choices = color_choices,
+	  .given = &cmd_context.color_given,
+	  .help = "auto, always or never (default: git's color.ui, else auto)" },
+	OPT_FLAG(0, "no-pager", &cmd_context.no_pager, "never page the output"),
+	OPT_FLAG(0, "no-progress", &cmd_context.no_progress, "never show the progress line"),
+	{ .type = OPT_NUMBER,
+	  .name = "timeout",
+	  .value = &cmd_context.timeout,
+	  .value_name = "SECONDS",
+	  .min = 1,
+	  .max = 86400,
+	  .help = "network work that moves under 1 KiB in this long fails (120)" },
+	OPT_FLAG('h', "help", &cmd_context.help, "show help"),
+	OPT_FLAG(0, "version", &cmd_context.version, "show the version"),
+	OPT_LAST,
+};
+
+const struct opt_spec cmd_filter_options[] = {
+	OPT_FLAG(0, "dirty", &cmd_context.filters.dirty, "only repositories with changes"),
+	OPT_FLAG(0, "clean", &cmd_context.filters.clean, "only repositories without changes"),
+	OPT_FLAG(0, "ahead", &cmd_context.filters.ahead,
+		 "only repositories ahead of their upstream"),
+	OPT_FLAG(0, "behind", &cmd_context.filters.behind,
+		 "only repositories behind their upstream"),
+	OPT_FLAG(0, "diverged", &cmd_context.filters.diverged,
+		 "only repositories both ahead and behind"),
+	OPT_FLAG(0, "stashed", &cmd_context.filters.stashed, "only repositories with stashes"),
+	OPT_FLAG(0, "no-upstream", &cmd_context.filters.no_upstream,
+		 "only repositories whose branch has no upstream"),
+	OPT_FLAG(0, "detached", &cmd_context.filters.detached,
+		 "only repositories with a detached HEAD"),
+	OPT_FLAG(0, "gone", &cmd_context.filters.gone,
+		 "only repositories whose upstream branch is gone"),
+	OPT_FLAG(0, "in-progress", &cmd_context.filters.in_progress,
+		 "only repositories in the middle of a merge, rebase, ..."),
+	OPT_LAST,
+};
+
+/* the actions and their own options, each in its cmd_*.c file */
+int cmd_status(struct cmd_ctx *ctx);
+int cmd_fetch(struct cmd_ctx *ctx);
+int cmd_update(struct cmd_ctx *ctx);
+int cmd_checkout(struct cmd_ctx *ctx);
+int cmd_diff(struct cmd_ctx *ctx);
+int cmd_shell(struct cmd_ctx *ctx);
+int cmd_sync(struct cmd_ctx *ctx);
+int cmd_list(struct cmd_ctx *ctx);
+int cmd_register(struct cmd_ctx *ctx);
+int cmd_unregister(struct cmd_ctx *ctx);
+int cmd_config(struct cmd_ctx *ctx);
+int cmd_doctor(struct cmd_ctx *ctx);
+int cmd_complete(struct cmd_ctx *ctx);
+extern const struct opt_spec status_options[], net_json_options[], update_options[], diff_options[],
+    list_options[], register_options[], doctor_options[], sync_options[];
+
+#define NET_FLAGS (CMD_GIT | CMD_EACH | CMD_NET)
+
 const struct cmd cmd_table[] = {
-	{ "status", cmd_status, CMD_GIT | CMD_GIT_LAZY | CMD_OVERRIDABLE | CMD_COLOR,
-	  OPT_LONG | OPT_PORCELAIN | OPT_JSON | OPT_FILTERS,
-	  "[-l|--long] [--porcelain|--json] [--dirty] [--ahead] [--behind] [--diverged]",
-	  "show the state of every repository at a glance" },
-	{ "fetch", cmd_fetch, CMD_GIT | CMD_OVERRIDABLE, OPT_JSON, "[--json] [--timeout SECONDS]",
-	  "fetch every remote, pruning deleted branches, with tags" },
-	{ "update", cmd_update, CMD_GIT | CMD_OVERRIDABLE, OPT_JSON | OPT_REBASE,
-	  "[--rebase] [--json] [--timeout SECONDS]",
-	  "clone what is missing, fetch and fast-forward the rest (never losing work)" },
-	{ "checkout", cmd_checkout, CMD_GIT, OPT_JSON, "[--json] [--timeout SECONDS]",
-	  "clone every repository that is missing" },
-	{ "diff", cmd_diff, CMD_GIT | CMD_OVERRIDABLE | CMD_COLOR | CMD_PAGED,
-	  OPT_CACHED | OPT_STAT, "[--cached|--staged] [--stat] [PATH...]",
-	  "show changes not yet committed (git diff) in each repository" },
-	{ "log", cmd_shell, CMD_SHELL | CMD_PAGED, 0, "[GIT-LOG-ARGS...]",
-	  "git log in each repository" },
-	{ "commit", cmd_shell, CMD_SHELL | CMD_INTERACTIVE, 0, "[GIT-COMMIT-ARGS...]",
-	  "git commit -a, then git push --all, in each repository" },
-	{ "record", cmd_shell, CMD_SHELL | CMD_INTERACTIVE, 0, "[GIT-COMMIT-ARGS...]",
-	  "git commit -a in each repository" },
-	{ "push", cmd_shell, CMD_SHELL, 0, "[GIT-PUSH-ARGS...]", "git push in each repository" },
-	{ "grep", cmd_shell, CMD_SHELL, 0, "PATTERN [GIT-GREP-ARGS...]",
-	  "git grep in each repository" },
-	{ "clean", cmd_shell, CMD_SHELL, 0, "[-f] [GIT-CLEAN-ARGS...]",
-	  "show what git clean -dx would delete; -f deletes it" },
-	{ "run", cmd_shell, CMD_SHELL, 0, "COMMAND [ARGS...]", "run a command in each repository" },
-	{ "sync", cmd_sync, CMD_GIT | CMD_HTTP | CMD_OWNARGS, 0,
-	  "[NAME] | github [--user LOGIN|--org ORG|--mine] [--root DIR] [--protocol https|ssh] "
-	  "[--skip-forks] "
-	  "[--skip-archived] [--match REGEX] [--exclude REGEX] [--no-clone] [--no-update] "
-	  "[--dry-run] "
-	  "[--prune] [--prune-ignored] [--api-url URL] [--forks-under-parent] [--json]",
-	  "clone, update and register every repository of a GitHub account" },
-	{ "list", cmd_list, 0, OPT_JSON | OPT_GROUPS, "[--groups] [--json]",
-	  "list the registered repositories, or the groups they are in" },
-	{ "register", cmd_register, CMD_GIT, OPT_RECURSIVE, "[-r|--recursive DIR]... [DIR...]",
-	  "add existing checkouts to the registry" },
-	{ "unregister", cmd_unregister, 0, 0, "[DIR...]",
-	  "remove repositories from the registry (files stay)" },
-	{ "config", cmd_config, 0, 0, "SECTION [KEY[=VALUE]]...",
-	  "read or write keys in the registry" },
-	{ "doctor", cmd_doctor, CMD_GIT, OPT_FIX, "[--fix [--yes]]",
-	  "check the registry against the disk: missing, broken, duplicate, unregistered" },
-	{ "help", cmd_help, 0, 0, "[ACTION]", "show the actions, or one action's usage" },
-	{ "__complete", cmd_complete, CMD_HIDDEN | CMD_OWNARGS, 0, "WORD...",
-	  "what the shell completion scripts offer for the last WORD" },
+	{ .name = "status",
+	  .fn = cmd_status,
+	  .flags = CMD_GIT | CMD_GIT_LAZY | CMD_OVERRIDABLE | CMD_COLOR | CMD_EACH,
+	  .options = status_options,
+	  .usage = "[-l|--long] [--porcelain[=v1]|--json] [--exit-code]",
+	  .summary = "show the state of every repository at a glance" },
+	{ .name = "fetch",
+	  .fn = cmd_fetch,
+	  .flags = NET_FLAGS | CMD_OVERRIDABLE,
+	  .options = net_json_options,
+	  .usage = "[--json]",
+	  .summary = "fetch every remote, pruning deleted branches, with tags" },
+	{ .name = "update",
+	  .fn = cmd_update,
+	  .flags = NET_FLAGS | CMD_OVERRIDABLE,
+	  .options = update_options,
+	  .usage = "[--rebase] [--json]",
+	  .summary = "clone what is missing, fetch and fast-forward the rest (never losing work)" },
+	{ .name = "checkout",
+	  .fn = cmd_checkout,
+	  .flags = NET_FLAGS,
+	  .options = net_json_options,
+	  .usage = "[--json]",
+	  .summary = "clone every repository that is missing" },
+	{ .name = "diff",
+	  .fn = cmd_diff,
+	  .flags = CMD_GIT | CMD_OVERRIDABLE | CMD_COLOR | CMD_PAGED | CMD_EACH,
+	  .options = diff_options,
+	  .usage = "[--cached|--staged] [--stat] [PATH...]",
+	  .summary = "show changes not yet committed (git diff) in each repository",
+	  .args = ARGS_FILES },
+	{ .name = "log",
+	  .fn = cmd_shell,
+	  .flags = CMD_SHELL | CMD_PAGED | CMD_EACH,
+	  .usage = "[GIT-LOG-ARGS...]",
+	  .summary = "git log in each repository",
+	  .args = ARGS_FILES },
+	{ .name = "commit",
+	  .fn = cmd_shell,
+	  .flags = CMD_SHELL | CMD_INTERACTIVE | CMD_EACH,
+	  .usage = "[GIT-COMMIT-ARGS...]",
+	  .summary = "git commit -a, then git push --all, in each repository",
+	  .args = ARGS_FILES },
+	{ .name = "record",
+	  .fn = cmd_shell,
+	  .flags = CMD_SHELL | CMD_INTERACTIVE | CMD_EACH,
+	  .usage = "[GIT-COMMIT-ARGS...]",
+	  .summary = "git commit -a in each repository",
+	  .args = ARGS_FILES },
+	{ .name = "push",
+	  .fn = cmd_shell,
+	  .flags = CMD_SHELL | CMD_EACH,
+	  .usage = "[GIT-PUSH-ARGS...]",
+	  .summary = "git push in each repository",
+	  .args = ARGS_FILES },
+	{ .name = "grep",
+	  .fn = cmd_shell,
+	  .flags = CMD_SHELL | CMD_EACH,
+	  .usage = "PATTERN [GIT-GREP-ARGS...]",
+	  .summary = "git grep in each repository",
+	  .args = ARGS_FILES },
+	{ .name = "clean",
+	  .fn = cmd_shell,
+	  .flags = CMD_SHELL | CMD_EACH,
+	  .usage = "[-f] [GIT-CLEAN-ARGS...]",
+	  .summary = "show what git clean -dx would delete; -f deletes it",
+	  .args = ARGS_FILES },
+	{ .name = "run",
+	  .fn = cmd_shell,
+	  .flags = CMD_SHELL | CMD_EACH,
+	  .usage = "COMMAND [ARGS...]",
+	  .summary = "run a command in each repository",
+	  .args = ARGS_FILES },
+	{ .name = "sync",
+	  .fn = cmd_sync,
+	  .flags = CMD_GIT | CMD_HTTP | CMD_NET,
+	  .options = sync_options,
+	  .usage =
+	      "[NAME] | github [--user LOGIN|--org ORG|--mine] [--root DIR] [--protocol https|ssh] "
+	      "[--skip-forks] [--skip-archived] [--match REGEX] [--exclude REGEX] [--no-clone] "
+	      "[--no-update] [--dry-run] [--prune] [--prune-ignored] [--api-url URL] "
+	      "[--forks-under-parent] [--json]",
+	  .summary = "clone, update and register every repository of a GitHub account",
+	  .args = ARGS_SOURCE },
+	{ .name = "list",
+	  .fn = cmd_list,
+	  .flags = CMD_EACH,
+	  .options = list_options,
+	  .usage = "[--groups] [--json]",
+	  .summary = "list the registered repositories, or the groups they are in" },
+	{ .name = "register",
+	  .fn = cmd_register,
+	  .flags = CMD_GIT,
+	  .options = register_options,
+	  .usage = "[-r|--recursive DIR]... [DIR...]",
+	  .summary = "add existing checkouts to the registry",
+	  .args = ARGS_DIRS },
+	{ .name = "unregister",
+	  .fn = cmd_unregister,
+	  .flags = 0,
+	  .usage = "[DIR...]",
+	  .summary = "remove repositories from the registry (files stay)",
+	  .args = ARGS_REGISTERED },
+	{ .name = "config",
+	  .fn = cmd_config,
+	  .flags = 0,
+	  .usage = "SECTION [KEY[=VALUE]]...",
+	  .summary = "read or write keys in the registry",
+	  .args = ARGS_SECTION },
+	{ .name = "doctor",
+	  .fn = cmd_doctor,
+	  .flags = CMD_GIT,
+	  .options = doctor_options,
+	  .usage = "[--fix [--yes]]",
+	  .summary =
+	      "check the registry against the disk: missing, broken, duplicate, unregistered" },
+	{ .name = "help",
+	  .fn = cmd_help,
+	  .flags = 0,
+	  .usage = "[ACTION]",
+	  .summary = "show the actions, or one action's usage",
+	  .args = ARGS_ACTION },
+	{ .name = "__complete",
+	  .fn = cmd_complete,
+	  .flags = CMD_HIDDEN | CMD_OWNARGS,
+	  .usage = "WORD...",
+	  .summary = "what the shell completion scripts offer for the last WORD" },
 };
 const size_t cmd_table_len = ARRAY_SIZE(cmd_table);
 
 /* an action defined only by registry keys */
-const struct cmd cmd_user_defined = { "(user-defined)", cmd_shell,
-				      CMD_SHELL,        0,
-				      "[ARGS...]",      "an action defined in the registry" };
+const struct cmd cmd_user_defined = { .name = "(user-defined)",
+				      .fn = cmd_shell,
+				      .flags = CMD_SHELL | CMD_EACH,
+				      .usage = "[ARGS...]",
+				      .summary = "an action defined in the registry",
+				      .args = ARGS_FILES };
+
+void cmd_option_sets(const struct cmd *c, const struct opt_spec *sets[4])
+{
+	size_t n = 0;
+	sets[n++] = cmd_global_options;
+	if (c && (c->flags & CMD_EACH))
+		sets[n++] = cmd_filter_options;
+	if (c && c->options)
+		sets[n++] = c->options;
+	while (n < 4)
+		sets[n++] = NULL;
+}
+
+void cmd_error(const char *action, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (action)
+		fprintf(stderr, "grove %s: ", action);
+	else
+		fputs("grove: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
 
 static const struct {
 	const char *alias, *action;
@@ -103,10 +326,11 @@ char *cmd_action_of_key(const char *key)
 {
 	if (is_setting_key(key))
 		return NULL;
-	if (starts_with(key, "git_bare_") && key[9])
-		return xstrdup(key + 9);
-	if (starts_with(key, "git_") && key[4])
-		return xstrdup(key + 4);
+	const char *rest;
+	if ((rest = skip_prefix(key, "git_bare_")) && *rest)
+		return xstrdup(rest);
+	if ((rest = skip_prefix(key, "git_")) && *rest)
+		return xstrdup(rest);
 	size_t n = strlen(key);
 	if (n > 8 && ends_with(key, "_default"))
 		return xstrndup(key, n - 8);
@@ -129,7 +353,7 @@ size_t cmd_known_actions(const struct registry *reg, int builtin_keys, struct st
 		else
 			free(a);
 	}
-	strlist_free(&keys);
+	strlist_release(&keys);
 	return builtin;
 }
 
@@ -182,7 +406,11 @@ int cmd_resolve(const struct registry *reg, const char *word, char **action, str
 		if (!a)
 			a = matches.items[0];
 	} else if (!a && !matches.n) {
-		strbuf_addf(err, "grove: unknown action \"%s\" (known actions: ", word);
+		const char *near = opt_nearest(word, (const char *const *)known.items, known.n);
+		strbuf_addf(err, "grove: unknown action \"%s\"", word);
+		if (near)
+			strbuf_addf(err, "; did you mean \"%s\"?", near);
+		strbuf_adds(err, " (known actions: ");
 		join_sorted(err, &known);
 		strbuf_adds(err, ")\n");
 		rc = -1;
@@ -193,9 +421,17 @@ int cmd_resolve(const struct registry *reg, const char *word, char **action, str
 		rc = -1;
 	}
 	*action = rc ? NULL : xstrdup(a);
-	strlist_free(&known);
-	strlist_free(&matches);
+	strlist_release(&known);
+	strlist_release(&matches);
 	return rc;
+}
+
+int cmd_no_args(const struct cmd_ctx *ctx)
+{
+	if (!ctx->args.n)
+		return 0;
+	cmd_error(ctx->action, "unexpected argument '%s'", ctx->args.items[0]);
+	return -1;
 }
 
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel)
@@ -206,7 +442,7 @@ int cmd_select(struct cmd_ctx *ctx, struct selection *sel)
 				  .groups = &ctx->groups };
 	select_repos(&ctx->reg, &so, sel);
 	if (!sel->n) {
-		fprintf(stderr, "grove %s: no repositories found to work on\n", ctx->action);
+		cmd_error(ctx->action, "no repositories found to work on");
 		return -1;
 	}
 	return 0;
@@ -234,7 +470,7 @@ static char *git_setting(const char *key)
 	static int said;
 	char *v = NULL, *err = NULL;
 	if (gitops_user_config(key, &v, &err) < 0 && !said++)
-		fprintf(stderr, "grove: %s\n", err);
+		cmd_error(NULL, "%s", err);
 	free(err);
 	return v;
 }
@@ -263,7 +499,7 @@ void cmd_output_init(const struct cmd_ctx *ctx, struct output *out, int no_progr
 	 * else needs it (a status of repositories git reads), only for a
 	 * terminal, so color.ui=always is not seen there on a pipe */
 	if (!ctx->color_given && ctx->cmd && (ctx->cmd->flags & CMD_COLOR) && !ctx->json &&
-	    !ctx->porcelain && (gitops_ready() || isatty(STDOUT_FILENO)))
+	    (gitops_ready() || isatty(STDOUT_FILENO)))
 		cm = git_color_mode(ctx->action);
 	output_init(out, ctx->action, cm, ctx->no_progress || no_progress);
 	out->quiet = ctx->quiet;
@@ -308,7 +544,7 @@ void cmd_repo_env(const struct cmd_ctx *ctx, const struct registry_repo *r, char
 	env[6] = NULL;
 }
 
-void cmd_repo_env_free(char *env[7])
+void cmd_repo_env_release(char *env[7])
 {
 	for (int i = 0; env[i]; i++)
 		free(env[i]);
@@ -323,7 +559,7 @@ int cmd_repo_run(const struct cmd_ctx *ctx, const struct registry_repo *r, struc
 	sc->env = (const char *const *)env;
 	int rc = shell_run(sc, out, err, status);
 	sc->env = NULL;
-	cmd_repo_env_free(env);
+	cmd_repo_env_release(env);
 	return rc;
 }
 
@@ -376,7 +612,7 @@ int cmd_overridden(const struct cmd_ctx *ctx, const char *action)
 	for (size_t i = 0; i < sel.n && !found; i++)
 		for (size_t k = 0; k < 3 && !found; k++)
 			found = registry_repo_get(&ctx->reg.repos[sel.idx[i]], keys[k]) != NULL;
-	selection_free(&sel);
+	selection_release(&sel);
 	for (size_t k = 0; k < 3; k++)
 		free(keys[k]);
 	return found;

@@ -1,69 +1,101 @@
 /* cmd: the command table and what every command shares.
  *
- * Adding an action is three steps:
- *   1. write `int cmd_NAME(struct cmd_ctx *ctx)` in the cmd_*.c file of its group;
- *   2. add it to the table in cmd.c with its flags, options and summary;
- *   3. document it in man/grove.1 (a test checks every option is there).
+ * Adding an action:
+ *   1. write `int cmd_NAME(struct cmd_ctx *ctx)` in a new cmd_NAME.c (the
+ *      Makefile builds every .c file in src), with the action's own
+ *      options as `const struct opt_spec NAME_options[]` (opt.h) pointing
+ *      at that file's variables. An action that works on each selected
+ *      repository gives the runner its per-repository work and printing
+ *      (runner.h: struct each_ops) and calls runner_each: the runner does
+ *      selection, filters, skip tests, pager, the pool, interrupts, the
+ *      failure lines, the summary and the exit code;
+ *   2. in cmd.c, declare the two above the table and add its row to
+ *      cmd_table: name, function, flags (CMD_EACH for the runner's
+ *      filters, CMD_NET for the transports, ...), options, synopsis,
+ *      summary;
+ *   3. document it in man/grove.1 (help.bats checks the synopsis and every
+ *      option there) and test it.
  */
 #ifndef GROVE_CMD_H
 #define GROVE_CMD_H
 
-#include "options.h"
+#include "opt.h"
 #include "output.h"
 #include "registry.h"
 #include "select.h"
 #include "util.h"
 
-/* exit codes, SPEC 5 */
+/* exit codes, SPEC 5 (interrupted: pool.h) */
 #define EXIT_OK     0
 #define EXIT_FAILED 1
 #define EXIT_USAGE  2
 
-/* what a command needs set up before it runs */
-/* every command reads the registry first: it can define actions and aliases */
+/* what a command needs set up before it runs; every command reads the
+ * registry first (it can define actions and aliases) */
 #define CMD_GIT         (1u << 1) /* initialise libgit2 */
 #define CMD_SHELL       (1u << 2) /* runs registry shell code; the words after it are "$@" */
 #define CMD_OVERRIDABLE (1u << 3) /* a registry key for it runs that instead (SPEC 3) */
 #define CMD_INTERACTIVE (1u << 4) /* may want the terminal (an editor): one job by default */
-#define CMD_OWNARGS     (1u << 5) /* parses the words after it itself */
+#define CMD_OWNARGS     (1u << 5) /* takes the words after it as they are (completion) */
 #define CMD_HTTP        (1u << 6) /* initialise libcurl */
 #define CMD_GIT_LAZY    (1u << 7) /* with CMD_GIT: the command initialises libgit2 if it needs it */
 #define CMD_HIDDEN      (1u << 8) /* not listed by help: for the completion scripts */
 #define CMD_COLOR       (1u << 9) /* its output has colour: git's color.ui and color.ACTION apply */
-#define CMD_PAGED                                                                                  \
-	(1u << 10) /* on a terminal its output goes through the pager, as git's diff and log */
+#define CMD_PAGED       (1u << 10) /* on a terminal its output goes through the pager */
+#define CMD_EACH        (1u << 11) /* works on each selected repository: the runner; filters apply */
+#define CMD_NET         (1u << 12) /* network work: transports set up, 16 jobs by default */
 
 struct cmd_ctx;
+
+/* what shell completion offers for an action's arguments */
+enum cmd_args {
+	ARGS_NONE,       /* nothing */
+	ARGS_FILES,      /* files (shell actions, diff's paths) */
+	ARGS_DIRS,       /* folders (register) */
+	ARGS_REGISTERED, /* registered paths (unregister) */
+	ARGS_SECTION,    /* a registered path first, then nothing (config) */
+	ARGS_ACTION,     /* an action first (help) */
+	ARGS_SOURCE,     /* `github` first (sync) */
+};
 
 struct cmd {
 	const char *name;
 	int (*fn)(struct cmd_ctx *ctx);
 	unsigned flags;
-	unsigned opts;
-	const char *usage;   /* what follows the action name in a synopsis */
-	const char *summary; /* one line for `grove help` */
+	const struct opt_spec *options; /* the action's own, or NULL */
+	const char *usage;              /* what follows the action name in a synopsis */
+	const char *summary;            /* one line for `grove help` */
+	enum cmd_args args;             /* for completion */
 };
+
+/* the selection filters (--dirty ...), AND-ed: one repository must pass all */
+struct cmd_filters {
+	int dirty, clean, ahead, behind, diverged, stashed, no_upstream, detached, gone,
+	    in_progress;
+};
+
+/* colour choices, in the order opt's CHOICE stores them */
+enum { COLOR_CHOICE_AUTO, COLOR_CHOICE_ALWAYS, COLOR_CHOICE_NEVER };
 
 struct cmd_ctx {
 	const struct cmd *cmd;
 	const char *action; /* the name the command runs as */
 	char *action_owned;
 
-	/* global options (SPEC 4) */
+	/* the global options (SPEC 4); cmd_global_options points here */
 	const char *dir_opt;
 	const char *config_opt;
 	long jobs; /* 0: not given */
-	int quiet, minimal, verbose, stats, force, trust_all, all, no_progress, no_pager;
+	int quiet, minimal, verbose, stats, keep_going, force, trust_all, all, no_progress,
+	    no_pager;
+	int help, version;
 	int max_depth; /* -1: not given */
-	int timeout;   /* --timeout: seconds without progress before a network operation fails */
+	long timeout;  /* --timeout: seconds without progress before a network operation fails */
 	struct strlist groups;
-	enum output_color_mode color;
+	int color;       /* COLOR_CHOICE_*, when color_given */
 	int color_given; /* --color was on the command line */
-
-	/* action options */
-	int long_format, porcelain, json, rebase, cached, stat, list_groups, fix, yes;
-	int f_dirty, f_ahead, f_behind, f_diverged;
-	struct strlist recursive; /* register -r DIR */
+	struct cmd_filters filters;
+	int json; /* --json, for the actions that have it */
 
 	struct strlist args; /* what follows the action */
 
@@ -74,8 +106,12 @@ struct cmd_ctx {
 	struct registry reg;
 	int reg_loaded;
 	int help_registry; /* help: the registry could be read */
-	int reload;        /* options that change what the registry reads */
 };
+
+/* the one context of a grove process: the option arrays point into it */
+extern struct cmd_ctx cmd_context;
+extern const struct opt_spec cmd_global_options[];
+extern const struct opt_spec cmd_filter_options[];
 
 extern const struct cmd cmd_table[];
 extern const size_t cmd_table_len;
@@ -94,10 +130,19 @@ size_t cmd_known_actions(const struct registry *reg, int builtin_keys, struct st
 int cmd_resolve(const struct registry *reg, const char *word, char **action, struct strbuf *err);
 /* does a selected repository define its own command for a native action */
 int cmd_overridden(const struct cmd_ctx *ctx, const char *action);
+/* the option arrays an action reads, NULL-terminated: the global ones,
+ * the filters (per-repository actions), its own */
+void cmd_option_sets(const struct cmd *c, const struct opt_spec *sets[4]);
+
+/* "grove ACTION: MESSAGE" on standard error (the one place that prefix is
+ * written); ACTION NULL: "grove: MESSAGE" */
+void cmd_error(const char *action, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* the working directory (-d), the home file and the registry (-c, -t):
  * 0, or -1 with every message in err */
 int cmd_setup(struct cmd_ctx *ctx, struct strbuf *err);
+/* an action that takes no arguments: 0, or -1 with the message */
+int cmd_no_args(const struct cmd_ctx *ctx);
 /* selects repositories as SPEC 2 says; prints the "no repositories" error */
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel);
 /* worker count: -j, then `jobs` from the registry, then fallback */
@@ -112,34 +157,21 @@ void cmd_output_init(const struct cmd_ctx *ctx, struct output *out, int no_progr
 int cmd_pager_start(const struct cmd_ctx *ctx);
 /* MR_REPO, MR_CONFIG, MR_ACTION and their GROVE_ names for a repository */
 void cmd_repo_env(const struct cmd_ctx *ctx, const struct registry_repo *r, char *env[7]);
-void cmd_repo_env_free(char *env[7]);
-/* runs the registry's shell code for a repository (lib first, in cwd or
- * ours, args as "$@"), standard output and error into out (inherited when
- * NULL); status gets the wait status. 0 or -errno. */
+void cmd_repo_env_release(char *env[7]);
 struct shell_cmd;
 /* runs sc (code, cwd, args, keep_stdin set by the caller) with the
- * repository's lib and environment */
+ * repository's lib and environment; standard output and error into out
+ * and err (inherited when NULL), the wait status in status. 0 or -errno */
 int cmd_repo_run(const struct cmd_ctx *ctx, const struct registry_repo *r, struct shell_cmd *sc,
 		 struct strbuf *out, struct strbuf *err, int *status);
+/* the same for a piece of code in cwd (NULL: ours), both streams into out */
 int cmd_repo_shell(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
 		   const char *cwd, const char *const *args, struct strbuf *out, int *status);
 /* runs skip/deleted for a repository: 0 go on, 1 skipped, -1 failed (msg set) */
 int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char **msg);
 
-int cmd_status(struct cmd_ctx *ctx);
-int cmd_fetch(struct cmd_ctx *ctx);
-int cmd_update(struct cmd_ctx *ctx);
-int cmd_checkout(struct cmd_ctx *ctx);
-int cmd_list(struct cmd_ctx *ctx);
-int cmd_register(struct cmd_ctx *ctx);
-int cmd_unregister(struct cmd_ctx *ctx);
-int cmd_config(struct cmd_ctx *ctx);
+/* help runs before the registry is read (main.c asks for it by name) */
 int cmd_help(struct cmd_ctx *ctx);
-int cmd_shell(struct cmd_ctx *ctx);
-int cmd_diff(struct cmd_ctx *ctx);
-int cmd_sync(struct cmd_ctx *ctx);
-int cmd_doctor(struct cmd_ctx *ctx);
-int cmd_complete(struct cmd_ctx *ctx);
 
 /* every folder holding a .git at or below dir, sorted; symlinks are not followed */
 void cmd_find_repos(const char *dir, struct strlist *found);

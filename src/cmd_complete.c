@@ -3,12 +3,15 @@
  * `grove __complete WORD...` takes the words after `grove` up to the one
  * being completed (the last, maybe empty) and prints a kind on the first
  * line, then the candidates that start with that word, one a line:
- *   :words  actions, options, group names: insert as they are
- *   :paths  registered repositories: insert quoted like file names
- *   :files  let the shell complete file names
- *   :dirs   let the shell complete folder names
- * The registry is read as the command line being completed would read it
- * (-d, -c, -t); its errors are not printed, and only cost its candidates. */
+ *   :words      actions, group names, option values: insert as they are
+ *   :described  options: "WORD<TAB>what it does"; insert WORD
+ *   :paths      registered repositories: insert quoted like file names
+ *   :files      let the shell complete file names
+ *   :dirs       let the shell complete folder names
+ * Options and their values come from the option arrays (opt.h), as the
+ * help does. The registry is read as the command line being completed
+ * would read it (-d, -c, -t); its errors are not printed, and only cost
+ * its candidates. */
 #include "cmd.h"
 
 #include <stdlib.h>
@@ -20,8 +23,8 @@ struct complete {
 	const char *prefix;    /* put before each candidate (--color=) */
 	const struct cmd *cmd; /* the action, once a word names it */
 	char *action;
-	size_t nargs;                      /* words after the action, before cur */
-	const struct option_def *value_of; /* cur is the value of this option */
+	size_t nargs;                    /* words after the action, before cur */
+	const struct opt_spec *value_of; /* cur is the value of this option */
 	int loaded;
 };
 
@@ -36,7 +39,7 @@ static void load(struct complete *c)
 	struct strbuf err = STRBUF_INIT;
 	if (!c->loaded)
 		c->loaded = cmd_setup(c->ctx, &err) == 0 ? 1 : -1;
-	strbuf_free(&err);
+	strbuf_release(&err);
 }
 
 static void say_actions(struct complete *c)
@@ -49,7 +52,7 @@ static void say_actions(struct complete *c)
 		say(c, known.items[i]);
 	for (size_t i = 0; c->loaded > 0 && i < c->ctx->reg.alias_names.n; i++)
 		say(c, c->ctx->reg.alias_names.items[i]);
-	strlist_free(&known);
+	strlist_release(&known);
 }
 
 static void say_groups(struct complete *c)
@@ -61,7 +64,7 @@ static void say_groups(struct complete *c)
 		select_group_names(&c->ctx->reg, NULL, &names);
 	for (size_t i = 0; i < names.n; i++)
 		say(c, names.items[i]);
-	strlist_free(&names);
+	strlist_release(&names);
 }
 
 /* registered repositories as the user would type them: relative below
@@ -81,84 +84,83 @@ static void say_paths(struct complete *c)
 	}
 }
 
-static void say_options(struct complete *c, unsigned action_opts)
+static void say_options(struct complete *c)
 {
-	puts(":words");
-	for (size_t i = 0; i < options_len; i++) {
-		const struct option_def *o = &options[i];
-		if (o->action_opt && !(o->action_opt & action_opts))
-			continue;
-		char *w = xasprintf("--%s", o->name);
-		say(c, w);
-		free(w);
-	}
-}
-
-/* sync and other actions that parse their own words: the options their
- * synopsis names */
-static void say_synopsis_options(struct complete *c, const char *usage)
-{
-	struct strlist seen = STRLIST_INIT;
-	puts(":words");
-	for (const char *p = strstr(usage, "--"); p; p = strstr(p + 2, "--")) {
-		size_t n = 2 + strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
-		char *w = xstrndup(p, n);
-		if (n > 2 && !strlist_has(&seen, w)) {
-			say(c, w);
-			strlist_push(&seen, w);
+	const struct opt_spec *sets[4];
+	cmd_option_sets(c->cmd, sets);
+	puts(":described");
+	for (size_t s = 0; sets[s]; s++)
+		for (const struct opt_spec *o = sets[s]; o->type != OPT_END; o++) {
+			char *w = xasprintf("--%s", o->name);
+			if (starts_with(w, c->cur))
+				printf("%s\t%s\n", w, o->help ? o->help : "");
+			free(w);
 		}
-		free(w);
-	}
-	strlist_free(&seen);
 }
 
-static void say_value(struct complete *c, const struct option_def *o)
+static void say_value(struct complete *c, const struct opt_spec *o)
 {
-	static const char *const colors[] = { "auto", "always", "never" };
-	switch (o->value) {
-	case VALUE_DIR: puts(":dirs"); break;
-	case VALUE_FILE: puts(":files"); break;
-	case VALUE_GROUP: say_groups(c); break;
-	case VALUE_COLOR:
+	if (o->complete == COMPLETE_DIR) {
+		puts(":dirs");
+	} else if (o->complete == COMPLETE_FILE) {
+		puts(":files");
+	} else if (o->complete == COMPLETE_GROUP) {
+		say_groups(c);
+	} else {
 		puts(":words");
-		for (size_t i = 0; i < 3; i++)
-			say(c, colors[i]);
-		break;
-	default: puts(":words"); break;
+		for (size_t k = 0; o->type == OPT_CHOICE && o->choices[k]; k++)
+			say(c, o->choices[k]);
 	}
 }
 
 /* what an option word before cur does to the registry read */
-static void take_option(struct complete *c, const struct option_def *o, const char *v)
+static void take_option(struct complete *c, const struct opt_spec *o, const char *v)
 {
-	switch (o->id) {
-	case 'd': c->ctx->dir_opt = v; break;
-	case 'c': c->ctx->config_opt = v; break;
-	case 't': c->ctx->trust_all = 1; break;
+	if (o->value == &cmd_context.dir_opt)
+		c->ctx->dir_opt = v;
+	else if (o->value == &cmd_context.config_opt)
+		c->ctx->config_opt = v;
+	else if (o->value == &cmd_context.trust_all)
+		c->ctx->trust_all = 1;
+}
+
+static int takes_value(const struct opt_spec *o)
+{
+	return o->type != OPT_BOOL && o->type != OPT_DEPTH;
+}
+
+/* the option a word names (a letter cluster: the one that takes a value);
+ * *v its value in the same word */
+static const struct opt_spec *named(struct complete *c, const char *w, const char **v)
+{
+	const struct opt_spec *sets[4], *o = NULL;
+	cmd_option_sets(c->cmd, sets);
+	*v = NULL;
+	if (w[1] == '-') {
+		char *name = xstrndup(w + 2, strcspn(w + 2, "="));
+		o = opt_find(sets, name);
+		if (strchr(w, '='))
+			*v = strchr(w, '=') + 1;
+		free(name);
+		return o;
 	}
+	for (const char *p = w + 1; *p; p++) {
+		char letter[2] = { *p, 0 };
+		o = opt_find(sets, letter);
+		if (o && takes_value(o)) {
+			*v = p[1] ? p + 1 : NULL;
+			break;
+		}
+	}
+	return o;
 }
 
 /* an option word, with `before` words up to cur: returns how many it took */
 static size_t skip_option(struct complete *c, char **w, size_t before)
 {
-	const struct option_def *o = NULL;
-	const char *v = NULL;
-	if (w[0][1] == '-') {
-		const char *eq = strchr(w[0] + 2, '=');
-		o = options_find_long(w[0] + 2, eq ? (size_t)(eq - w[0] - 2) : strlen(w[0] + 2));
-		if (o && eq)
-			v = eq + 1;
-	} else {
-		/* a cluster such as -qj4: only its last letter can take the next word */
-		for (const char *p = w[0] + 1; *p; p++) {
-			o = options_find_short(*p);
-			if (o && o->value != VALUE_NONE) {
-				v = p[1] ? p + 1 : NULL;
-				break;
-			}
-		}
-	}
-	if (!o || o->value == VALUE_NONE || v) {
+	const char *v;
+	const struct opt_spec *o = named(c, w[0], &v);
+	if (!o || !takes_value(o) || v) {
 		if (o)
 			take_option(c, o, v);
 		return 1;
@@ -178,6 +180,21 @@ static int parses_options(const struct cmd *cmd)
 	return !cmd || !(cmd->flags & (CMD_SHELL | CMD_OWNARGS));
 }
 
+static void name_action(struct complete *c, const char *word)
+{
+	struct strbuf err = STRBUF_INIT;
+	load(c);
+	if (cmd_resolve(c->loaded > 0 ? &c->ctx->reg : NULL, word, &c->action, &err) == 0) {
+		c->cmd = cmd_lookup(c->action);
+		if (!c->cmd)
+			c->cmd = &cmd_user_defined;
+	} else {
+		c->action = xstrdup(word);
+		c->cmd = &cmd_user_defined;
+	}
+	strbuf_release(&err);
+}
+
 /* walks the words before cur: the action, its arguments, options with values */
 static void walk(struct complete *c, char **w, size_t n)
 {
@@ -186,39 +203,27 @@ static void walk(struct complete *c, char **w, size_t n)
 			i += skip_option(c, w + i, n - i);
 			continue;
 		}
-		if (!c->action) {
-			struct strbuf err = STRBUF_INIT;
-			load(c);
-			if (cmd_resolve(c->loaded > 0 ? &c->ctx->reg : NULL, w[i], &c->action,
-					&err) == 0) {
-				c->cmd = cmd_lookup(c->action);
-				if (!c->cmd)
-					c->cmd = &cmd_user_defined;
-			} else {
-				c->action = xstrdup(w[i]);
-				c->cmd = &cmd_user_defined;
-			}
-			strbuf_free(&err);
-		} else {
+		if (!c->action)
+			name_action(c, w[i]);
+		else
 			c->nargs++;
-		}
 		i++;
 	}
 }
 
 static void say_arguments(struct complete *c)
 {
-	const struct cmd *cmd = c->cmd;
-	if (cmd->fn == cmd_help && !c->nargs)
+	enum cmd_args args = c->cmd->args;
+	if (args == ARGS_ACTION && !c->nargs)
 		say_actions(c);
-	else if (cmd->fn == cmd_unregister || (cmd->fn == cmd_config && !c->nargs))
+	else if (args == ARGS_REGISTERED || (args == ARGS_SECTION && !c->nargs))
 		say_paths(c);
-	else if (cmd->fn == cmd_register)
+	else if (args == ARGS_DIRS)
 		puts(":dirs");
-	else if (cmd->fn == cmd_sync && !c->nargs) {
+	else if (args == ARGS_SOURCE && !c->nargs) {
 		puts(":words");
 		say(c, "github");
-	} else if (cmd->fn == cmd_shell || cmd->fn == cmd_diff)
+	} else if (args == ARGS_FILES)
 		puts(":files");
 	else
 		puts(":words");
@@ -227,54 +232,52 @@ static void say_arguments(struct complete *c)
 /* zsh and fish keep --color=al as one word: the value, after the name */
 static void say_inline_value(struct complete *c)
 {
-	const char *eq = strchr(c->cur, '=');
-	const struct option_def *o = options_find_long(c->cur + 2, (size_t)(eq - c->cur - 2));
+	const char *eq = strchr(c->cur, '='), *v;
+	char *word = xstrndup(c->cur, (size_t)(eq - c->cur));
+	const struct opt_spec *o = named(c, word, &v);
 	char *prefix = xstrndup(c->cur, (size_t)(eq - c->cur + 1));
 	c->prefix = prefix;
 	c->cur = eq + 1;
-	if (o)
+	if (o && takes_value(o))
 		say_value(c, o);
 	else
 		puts(":words");
 	c->prefix = "";
 	free(prefix);
+	free(word);
 }
 
 /* bash offers the "=" of --color= as the word to replace: the option it
  * follows, or NULL */
-static const struct option_def *bash_equals(const struct strlist *words)
+static const struct opt_spec *bash_equals(struct complete *c, const struct strlist *words)
 {
 	size_t n = words->n;
+	const char *v;
 	if (n < 2 || strcmp(words->items[n - 1], "=") || !starts_with(words->items[n - 2], "--"))
 		return NULL;
-	const char *w = words->items[n - 2] + 2;
-	const struct option_def *o = options_find_long(w, strlen(w));
-	return o && o->value != VALUE_NONE ? o : NULL;
+	const struct opt_spec *o = named(c, words->items[n - 2], &v);
+	return o && takes_value(o) ? o : NULL;
 }
 
 int cmd_complete(struct cmd_ctx *ctx)
 {
-	struct complete c = { ctx, "", "", NULL, NULL, 0, NULL, 0 };
+	struct complete c = { .ctx = ctx, .cur = "", .prefix = "" };
 	size_t n = ctx->args.n;
-	const struct option_def *eq_of = bash_equals(&ctx->args);
-	if (eq_of) {
-		walk(&c, ctx->args.items, n - 2);
-		c.value_of = eq_of;
+	int split = n >= 2 && !strcmp(ctx->args.items[n - 1], "=") &&
+		    starts_with(ctx->args.items[n - 2], "--");
+	/* bash's --color = al: the words before the option, then its value */
+	walk(&c, ctx->args.items, split ? n - 2 : n ? n - 1 : 0);
+	if (split && (c.value_of = bash_equals(&c, &ctx->args)))
 		c.prefix = "=";
-	} else {
-		if (n)
-			c.cur = ctx->args.items[n - 1];
-		walk(&c, ctx->args.items, n ? n - 1 : 0);
-	}
+	else if (n)
+		c.cur = ctx->args.items[n - 1];
 	int options_here = !c.action || parses_options(c.cmd);
 	if (c.value_of)
 		say_value(&c, c.value_of);
 	else if (starts_with(c.cur, "--") && strchr(c.cur, '=') && options_here)
 		say_inline_value(&c);
 	else if (c.cur[0] == '-' && options_here)
-		say_options(&c, c.cmd ? c.cmd->opts : 0);
-	else if (c.cur[0] == '-' && (c.cmd->flags & CMD_OWNARGS))
-		say_synopsis_options(&c, c.cmd->usage);
+		say_options(&c);
 	else if (!c.action)
 		say_actions(&c);
 	else

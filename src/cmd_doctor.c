@@ -18,6 +18,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int fix_given, yes;
+
+const struct opt_spec doctor_options[] = {
+	OPT_FLAG(0, "fix", &fix_given,
+		 "register what is unregistered and unregister what is missing, after asking"),
+	OPT_FLAG(0, "yes", &yes, "with --fix: do not ask"),
+	OPT_LAST,
+};
+
 enum finding { FOUND_NOTHING, FOUND_MISSING, FOUND_NOT_REPO, FOUND_URL, FOUND_FAILED };
 
 struct doctor_job {
@@ -90,7 +99,7 @@ static char *clone_url(const char *checkout, char **remote)
 		}
 	}
 out:
-	strlist_free(&w);
+	strlist_release(&w);
 	return url;
 }
 
@@ -209,7 +218,7 @@ static void doctor_done(void *arg, size_t i)
 		break;
 	case FOUND_URL: printf("grove %s: checkout differs: %s: %s\n", a, p, job->msg); break;
 	case FOUND_FAILED:
-		fprintf(stderr, "grove %s: failed: %s: %s\n", a, p, job->msg);
+		cmd_error(a, "failed: %s: %s", p, job->msg);
 		run->failed++;
 		break;
 	}
@@ -266,7 +275,7 @@ static void find_duplicates(struct doctor_run *run)
 			printf("grove %s: registered %zu times: %s (%s)\n", run->ctx->action, j - i,
 			       p, where.buf);
 			free(p);
-			strbuf_free(&where);
+			strbuf_release(&where);
 			run->problems++;
 		}
 		i = j;
@@ -287,7 +296,7 @@ static int is_submodule(const char *dir)
 	int r = file_read_all(p, &sb) == 0 && starts_with(sb.buf, "gitdir:") &&
 		strstr(sb.buf, "/modules/") != NULL;
 	free(p);
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 	return r;
 }
 
@@ -312,15 +321,15 @@ static void find_unregistered(struct doctor_run *run)
 			printf("grove %s: not registered: %s (grove register %s; --fix registers "
 			       "it)\n",
 			       run->ctx->action, p, q.buf);
-			strbuf_free(&q);
+			strbuf_release(&q);
 			free(p);
 			strlist_push(&run->to_register, f);
 			run->problems++;
 		}
 		free(real);
 	}
-	strlist_free(&known);
-	strlist_free(&found);
+	strlist_release(&known);
+	strlist_release(&found);
 }
 
 /* ------------------------------------------------------------------- fix */
@@ -328,7 +337,7 @@ static void find_unregistered(struct doctor_run *run)
 static int confirmed(const struct doctor_run *run)
 {
 	char line[64];
-	if (run->ctx->yes)
+	if (yes)
 		return 1;
 	fflush(stdout);
 	fprintf(stderr,
@@ -378,10 +387,10 @@ static void summary(const struct doctor_run *run, long fixed)
 	if (run->skipped)
 		strbuf_addf(&sb, "; %zu skipped", run->skipped);
 	printf("grove %s: finished (%s)\n", run->ctx->action, sb.buf);
-	if (!run->ctx->fix && (run->to_register.n || run->to_unregister.n))
+	if (!fix_given && (run->to_register.n || run->to_unregister.n))
 		printf("grove %s: 'grove doctor --fix' registers %zu and unregisters %zu of them\n",
 		       run->ctx->action, run->to_register.n, run->to_unregister.n);
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 }
 
 int cmd_doctor(struct cmd_ctx *ctx)
@@ -394,13 +403,10 @@ int cmd_doctor(struct cmd_ctx *ctx)
 
 	memset(&run, 0, sizeof(run));
 	run.ctx = ctx;
-	if (ctx->args.n) {
-		fprintf(stderr, "grove %s: unexpected argument '%s'\n", ctx->action,
-			ctx->args.items[0]);
+	if (cmd_no_args(ctx) < 0)
 		return EXIT_USAGE;
-	}
-	if (ctx->yes && !ctx->fix) {
-		fprintf(stderr, "grove %s: --yes goes with --fix\n", ctx->action);
+	if (yes && !fix_given) {
+		cmd_error(ctx->action, "--yes goes with --fix");
 		return EXIT_USAGE;
 	}
 	/* nothing registered here is no reason to stop: what is unregistered is the question */
@@ -412,7 +418,7 @@ int cmd_doctor(struct cmd_ctx *ctx)
 	select_repos(&ctx->reg, &so, &run.sel);
 	run.jobs = xcalloc(run.sel.n ? run.sel.n : 1, sizeof(*run.jobs));
 	if (pool_init(&pool, cmd_jobs_local(ctx)) < 0) {
-		fprintf(stderr, "grove %s: cannot start worker threads\n", ctx->action);
+		cmd_error(ctx->action, "cannot start worker threads");
 		goto out;
 	}
 	if (pool_run(pool, run.sel.n, &cb, &run) == POOL_EINTR) {
@@ -421,7 +427,7 @@ int cmd_doctor(struct cmd_ctx *ctx)
 	}
 	find_duplicates(&run);
 	find_unregistered(&run);
-	if (ctx->fix && (fixed = fix(&run)) < 0)
+	if (fix_given && (fixed = fix(&run)) < 0)
 		run.failed++;
 	summary(&run, fixed);
 	rc = run.failed || run.problems > (size_t)(fixed > 0 ? fixed : 0) ? EXIT_FAILED : EXIT_OK;
@@ -430,8 +436,8 @@ out:
 	for (size_t i = 0; i < run.sel.n; i++)
 		free(run.jobs[i].msg);
 	free(run.jobs);
-	strlist_free(&run.to_register);
-	strlist_free(&run.to_unregister);
-	selection_free(&run.sel);
+	strlist_release(&run.to_register);
+	strlist_release(&run.to_unregister);
+	selection_release(&run.sel);
 	return rc;
 }

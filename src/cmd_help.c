@@ -17,22 +17,28 @@ void cmd_usage(FILE *f, const struct registry *reg)
 			fputs("\nuser-defined actions (from the registry):\n", f);
 		for (size_t i = builtin; i < known.n; i++)
 			fprintf(f, "  %s\n", known.items[i]);
-		strlist_free(&known);
+		strlist_release(&known);
 	}
 	fputs("\noptions:\n", f);
-	options_help(f, 0);
+	opt_help(f, cmd_global_options);
+	fputs("\nselection filters (actions that work on each repository; all must hold):\n", f);
+	opt_help(f, cmd_filter_options);
 	fputs("\n'grove help ACTION' shows one action; 'man grove' tells everything.\n", f);
 }
 
 void cmd_help_action(FILE *f, const struct cmd *c, const char *action)
 {
 	fprintf(f, "usage: grove [options] %s %s\n\n%s\n", action, c->usage, c->summary);
-	if (c->opts) {
+	if (c->options) {
 		fputs("\naction options:\n", f);
-		options_help(f, c->opts);
+		opt_help(f, c->options);
+	}
+	if (c->flags & CMD_EACH) {
+		fputs("\nselection filters (all must hold):\n", f);
+		opt_help(f, cmd_filter_options);
 	}
 	fputs("\noptions:\n", f);
-	options_help(f, 0);
+	opt_help(f, cmd_global_options);
 }
 
 int cmd_help(struct cmd_ctx *ctx)
@@ -55,6 +61,6 @@ int cmd_help(struct cmd_ctx *ctx)
 	cmd_help_action(stdout, c ? c : &cmd_user_defined, action);
 out:
 	free(action);
-	strbuf_free(&err);
+	strbuf_release(&err);
 	return rc;
 }

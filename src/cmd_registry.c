@@ -2,6 +2,7 @@
  * the registry itself */
 #include "cmd.h"
 #include "gitops/remote.h"
+#include "runner.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -9,84 +10,116 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int unexpected_args(struct cmd_ctx *ctx)
-{
-	if (!ctx->args.n)
-		return 0;
-	fprintf(stderr, "grove %s: unexpected argument '%s'\n", ctx->action, ctx->args.items[0]);
-	return -1;
-}
+static int list_groups;
+static struct strlist recursive;
 
-/* list --groups: each group name the selection uses; with --json, with its repositories */
-static void list_groups(const struct cmd_ctx *ctx, const struct selection *sel)
+const struct opt_spec list_options[] = {
+	OPT_FLAG(0, "groups", &list_groups, "the group names instead, each once"),
+	OPT_FLAG(0, "json", &cmd_context.json, "one JSON object per repository (or group)"),
+	OPT_LAST,
+};
+
+const struct opt_spec register_options[] = {
+	{ .type = OPT_STRINGS,
+	  .name = "recursive",
+	  .short_name = 'r',
+	  .value = &recursive,
+	  .value_name = "DIR",
+	  .complete = COMPLETE_DIR,
+	  .help = "every repository at or below DIR (repeatable)" },
+	OPT_LAST,
+};
+
+/* the repositories list kept (after skip tests and filters): --groups
+ * lists their groups at the end */
+struct list_run {
+	struct selection kept;
+};
+
+/* list --groups: each group name the repositories use; with --json, with them */
+static void print_groups(const struct cmd_ctx *ctx, const struct selection *sel)
 {
 	struct strlist names = STRLIST_INIT;
+	struct strbuf out = STRBUF_INIT;
 	select_group_names(&ctx->reg, sel, &names);
 	for (size_t i = 0; i < names.n; i++) {
 		if (!ctx->json) {
-			printf("%s\n", names.items[i]);
+			strbuf_addf(&out, "%s\n", names.items[i]);
 			continue;
 		}
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "group", names.items[i]);
-		cJSON *repos = cJSON_AddArrayToObject(o, "repositories");
+		cJSON *o = output_json_object("group");
+		output_json_str(o, "group", names.items[i]);
+		struct strlist paths = STRLIST_INIT;
 		for (size_t k = 0; k < sel->n; k++) {
 			const struct registry_repo *r = &ctx->reg.repos[sel->idx[k]];
 			const char *g = registry_repo_get(r, "groups");
 			if (g && select_in_groups(g, names.items[i]))
-				cJSON_AddItemToArray(repos, cJSON_CreateString(r->path));
+				strlist_push(&paths, r->path);
 		}
-		struct strbuf line = STRBUF_INIT;
-		output_json_line(&line, o);
-		fputs(line.buf, stdout);
-		strbuf_free(&line);
+		output_json_strings(o, "repositories", &paths);
+		strlist_release(&paths);
+		output_json_line(&out, o);
 	}
-	strlist_free(&names);
+	fputs(out.buf ? out.buf : "", stdout);
+	strbuf_release(&out);
+	strlist_release(&names);
+}
+
+static void list_work(struct each_run *run, size_t i, struct each_job *job)
+{
+	(void)run;
+	(void)i;
+	(void)job;
+}
+
+static void list_print(struct each_run *run, size_t i, struct each_job *job)
+{
+	struct list_run *lr = run->data;
+	const struct registry_repo *r = runner_repo(run, i);
+	if (job->outcome != OUTCOME_OK)
+		return;
+	if (list_groups) {
+		lr->kept.idx[lr->kept.n++] = run->sel.idx[i];
+		return;
+	}
+	if (!run->ctx->json) {
+		strbuf_addf(&job->out, "%s\n", r->path);
+		return;
+	}
+	cJSON *o = output_json_repo(r->path);
+	output_json_str(o, "config", r->defined_in);
+	cJSON_AddNumberToObject(o, "order", (double)r->order);
+	output_json_str(o, "groups", registry_repo_get(r, "groups"));
+	output_json_str(o, "checkout", registry_repo_get(r, "checkout"));
+	output_json_line(&job->out, o);
+}
+
+static void list_begin(struct each_run *run)
+{
+	struct list_run *lr = run->data;
+	lr->kept.idx = xcalloc(run->sel.n, sizeof(*lr->kept.idx));
+	run->out.no_summary = 1; /* a list, not a log of work done */
+}
+
+static void list_end(struct each_run *run)
+{
+	struct list_run *lr = run->data;
+	if (list_groups)
+		print_groups(run->ctx, &lr->kept);
 }
 
 int cmd_list(struct cmd_ctx *ctx)
 {
-	struct selection sel = { 0 };
-	int rc = EXIT_FAILED;
-	if (unexpected_args(ctx))
+	static const struct each_ops ops = { .begin = list_begin,
+					     .work = list_work,
+					     .print = list_print,
+					     .end = list_end,
+					     .progress = PROGRESS_NEVER };
+	struct list_run lr = { 0 };
+	if (cmd_no_args(ctx) < 0)
 		return EXIT_USAGE;
-	if (cmd_select(ctx, &sel) < 0)
-		goto out;
-	rc = EXIT_OK;
-	if (ctx->list_groups) {
-		list_groups(ctx, &sel);
-		goto out;
-	}
-	for (size_t i = 0; i < sel.n; i++) {
-		const struct registry_repo *r = &ctx->reg.repos[sel.idx[i]];
-		char *msg = NULL;
-		int skip = cmd_skip_test(ctx, r, &msg);
-		if (skip < 0) {
-			fprintf(stderr, "grove list: failed: %s: %s\n", r->path, msg);
-			rc = EXIT_FAILED;
-		}
-		free(msg);
-		if (skip)
-			continue;
-		if (!ctx->json) {
-			printf("%s\n", r->path);
-			continue;
-		}
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "path", r->path);
-		cJSON_AddStringToObject(o, "config", r->defined_in);
-		cJSON_AddNumberToObject(o, "order", (double)r->order);
-		const char *g = registry_repo_get(r, "groups");
-		const char *co = registry_repo_get(r, "checkout");
-		output_json_str(o, "groups", g);
-		output_json_str(o, "checkout", co);
-		struct strbuf line = STRBUF_INIT;
-		output_json_line(&line, o);
-		fputs(line.buf, stdout);
-		strbuf_free(&line);
-	}
-out:
-	selection_free(&sel);
+	int rc = runner_each(ctx, &ops, &lr);
+	free(lr.kept.idx);
 	return rc;
 }
 
@@ -138,7 +171,7 @@ void cmd_find_repos(const char *dir, struct strlist *found)
 	int bare = !checkout && git_dir_parts == 3;
 	for (size_t i = 0; !bare && i < subdirs.n; i++)
 		cmd_find_repos(subdirs.items[i], found);
-	strlist_free(&subdirs);
+	strlist_release(&subdirs);
 }
 
 /* the file a new section goes to: -c, else the deepest loaded file whose
@@ -205,7 +238,7 @@ static int pending_write(struct pending *p, const char *action, int quiet)
 			printf("grove %s: %s %s in %s\n", action,
 			       p->values.items[i] ? "registered" : "unregistered",
 			       p->paths.items[i], p->file);
-	strbuf_free(&err);
+	strbuf_release(&err);
 	return rc;
 }
 
@@ -214,8 +247,8 @@ static void pending_free(struct pending *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].file);
 		free(v[i].edits.v);
-		strlist_free(&v[i].paths);
-		strlist_free(&v[i].values);
+		strlist_release(&v[i].paths);
+		strlist_release(&v[i].values);
 	}
 	free(v);
 }
@@ -237,7 +270,7 @@ static int register_one(struct cmd_ctx *ctx, const char *arg, struct pending **p
 	char *path = realpath(arg, NULL), *url = NULL, *err = NULL;
 	int rc = 0;
 	if (!path) {
-		fprintf(stderr, "grove %s: failed: '%s': no such folder\n", ctx->action, arg);
+		cmd_error(ctx->action, "failed: '%s': no such folder", arg);
 		return -1;
 	}
 	if (strpbrk(path, "\r\n")) {
@@ -250,7 +283,7 @@ static int register_one(struct cmd_ctx *ctx, const char *arg, struct pending **p
 	}
 	int e = remote_url(path, NULL, &url, &err);
 	if (e < 0) {
-		fprintf(stderr, "grove %s: failed: %s: %s\n", ctx->action, path, err);
+		cmd_error(ctx->action, "failed: %s: %s", path, err);
 		rc = -1;
 	} else {
 		const char *file = target_file(ctx, path);
@@ -267,31 +300,31 @@ int cmd_register(struct cmd_ctx *ctx)
 	struct strlist targets = STRLIST_INIT;
 	int failed = 0;
 
-	for (size_t i = 0; i < ctx->recursive.n; i++) {
-		char *root = realpath(ctx->recursive.items[i], NULL);
+	for (size_t i = 0; i < recursive.n; i++) {
+		char *root = realpath(recursive.items[i], NULL);
 		if (!root) {
-			fprintf(stderr, "grove register: failed: '%s': no such folder\n",
-				ctx->recursive.items[i]);
+			cmd_error("register", "failed: '%s': no such folder", recursive.items[i]);
 			failed = 1;
 			continue;
 		}
 		struct strlist found = STRLIST_INIT;
 		cmd_find_repos(root, &found);
 		if (!found.n)
-			fprintf(stderr, "grove register: no repositories found under %s\n", root);
+			cmd_error("register", "no repositories found under %s", root);
 		for (size_t k = 0; k < found.n; k++)
 			strlist_push(&targets, found.items[k]);
-		strlist_free(&found);
+		strlist_release(&found);
 		free(root);
 	}
 	for (size_t i = 0; i < ctx->args.n; i++)
 		strlist_push(&targets, ctx->args.items[i]);
-	if (!targets.n && !ctx->recursive.n)
+	if (!targets.n && !recursive.n)
 		strlist_push(&targets, ctx->cwd);
 
 	if (cmd_register_paths(ctx, &targets) < 0)
 		failed = 1;
-	strlist_free(&targets);
+	strlist_release(&targets);
+	strlist_release(&recursive);
 	return failed ? EXIT_FAILED : EXIT_OK;
 }
 
@@ -318,7 +351,7 @@ int cmd_unregister(struct cmd_ctx *ctx)
 	if (!targets.n)
 		strlist_push(&targets, ctx->cwd);
 	int rc = cmd_unregister_paths(ctx, &targets);
-	strlist_free(&targets);
+	strlist_release(&targets);
 	return rc < 0 ? EXIT_FAILED : EXIT_OK;
 }
 
@@ -346,8 +379,7 @@ int cmd_unregister_paths(struct cmd_ctx *ctx, const struct strlist *paths)
 			found = 1;
 		}
 		if (!found) {
-			fprintf(stderr, "grove %s: failed: %s is not registered\n", ctx->action,
-				path);
+			cmd_error(ctx->action, "failed: %s is not registered", path);
 			rc = -1;
 		}
 		free(path);
@@ -380,66 +412,76 @@ static int valid_key(const char *k, size_t n)
 	return 1;
 }
 
+/* one config run: the section's path (or special name) and its edits */
+struct config_run {
+	const char *section;
+	const char *special; /* DEFAULT or ALIAS, else NULL */
+	char *abs;
+	struct registry_edits ed;
+	struct strlist keys;
+};
+
+/* KEY=VALUE: an edit for later; KEY: its value printed now. EXIT_OK, or
+ * an exit code (said) */
+static int config_arg(struct cmd_ctx *ctx, struct config_run *cr, const char *a)
+{
+	const char *eq = strchr(a, '=');
+	if (eq && !valid_key(a, (size_t)(eq - a))) {
+		cmd_error("config", "'%.*s' is not a key (letters, digits, _)", (int)(eq - a), a);
+		return EXIT_USAGE;
+	}
+	if (eq) {
+		struct registry_edit *e = &cr->ed.v[cr->ed.n++];
+		strlist_push_owned(&cr->keys, xstrndup(a, (size_t)(eq - a)));
+		*e = (struct registry_edit){ .target = { cr->abs, cr->special },
+					     .key = cr->keys.items[cr->keys.n - 1],
+					     .value = eq[1] ? eq + 1 : NULL };
+		return EXIT_OK;
+	}
+	const struct registry_repo *r = cr->special ? NULL : find_repo(ctx, cr->abs);
+	const char *v = cr->special ? registry_default_get(&ctx->reg, ctx->reg.main_file, a)
+			: r         ? registry_repo_get(r, a)
+				    : NULL;
+	if (!v || (cr->special && !strcmp(cr->special, "ALIAS"))) {
+		cmd_error("config", "%s %s not set", cr->section, a);
+		return EXIT_FAILED;
+	}
+	printf("%s\n", v);
+	return EXIT_OK;
+}
+
 int cmd_config(struct cmd_ctx *ctx)
 {
-	struct registry_edits ed = { 0 };
+	struct config_run cr = { .keys = STRLIST_INIT };
 	struct strbuf err = STRBUF_INIT;
-	char *dir = path_dirname(ctx->reg.main_file), *abs = NULL;
-	struct strlist keys = STRLIST_INIT;
 	int rc = EXIT_OK;
 
 	if (ctx->args.n < 2) {
-		fputs("grove config: not enough parameters\n"
-		      "usage: grove config SECTION [KEY[=VALUE]]...\n",
-		      stderr);
-		rc = EXIT_USAGE;
-		goto out;
+		cmd_error("config", "not enough parameters");
+		fputs("usage: grove config SECTION [KEY[=VALUE]]...\n", stderr);
+		return EXIT_USAGE;
 	}
-	const char *section = ctx->args.items[0];
-	int special = !strcmp(section, "DEFAULT") || !strcmp(section, "ALIAS");
-	if (!special) {
-		char *exp = registry_expand(section, ctx->home);
-		abs = path_absolute(dir, exp);
+	cr.section = ctx->args.items[0];
+	if (!strcmp(cr.section, "DEFAULT") || !strcmp(cr.section, "ALIAS")) {
+		cr.special = cr.section;
+	} else {
+		char *dir = path_dirname(ctx->reg.main_file);
+		char *exp = registry_expand(cr.section, ctx->home);
+		cr.abs = path_absolute(dir, exp);
 		free(exp);
+		free(dir);
 	}
-	ed.v = xcalloc(ctx->args.n, sizeof(*ed.v));
-	for (size_t i = 1; i < ctx->args.n; i++) {
-		const char *a = ctx->args.items[i], *eq = strchr(a, '=');
-		if (eq && !valid_key(a, (size_t)(eq - a))) {
-			fprintf(stderr, "grove config: '%.*s' is not a key (letters, digits, _)\n",
-				(int)(eq - a), a);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (eq) {
-			struct registry_edit *e = &ed.v[ed.n++];
-			e->target.abs_path = abs;
-			e->target.special = special ? section : NULL;
-			strlist_push_owned(&keys, xstrndup(a, (size_t)(eq - a)));
-			e->key = keys.items[keys.n - 1];
-			e->value = eq[1] ? eq + 1 : NULL;
-			continue;
-		}
-		const struct registry_repo *r = special ? NULL : find_repo(ctx, abs);
-		const char *v = special ? registry_default_get(&ctx->reg, ctx->reg.main_file, a)
-				: r     ? registry_repo_get(r, a)
-					: NULL;
-		if (!v || !strcmp(section, "ALIAS")) {
-			fprintf(stderr, "grove config: %s %s not set\n", section, a);
-			rc = EXIT_FAILED;
-			goto out;
-		}
-		printf("%s\n", v);
-	}
-	if (ed.n && registry_file_update(ctx->reg.main_file, registry_apply_edits, &ed, &err) < 0) {
+	cr.ed.v = xcalloc(ctx->args.n, sizeof(*cr.ed.v));
+	for (size_t i = 1; i < ctx->args.n && rc == EXIT_OK; i++)
+		rc = config_arg(ctx, &cr, ctx->args.items[i]);
+	if (rc == EXIT_OK && cr.ed.n &&
+	    registry_file_update(ctx->reg.main_file, registry_apply_edits, &cr.ed, &err) < 0) {
 		fputs(err.buf, stderr);
 		rc = EXIT_FAILED;
 	}
-out:
-	free(ed.v);
-	strlist_free(&keys);
-	strbuf_free(&err);
-	free(abs);
-	free(dir);
+	free(cr.ed.v);
+	strlist_release(&cr.keys);
+	strbuf_release(&err);
+	free(cr.abs);
 	return rc;
 }

@@ -3,10 +3,8 @@
  * (mr's action(), hook() and record()), with output kept per repository
  * and printed in registry order */
 #include "cmd.h"
-#include "pager.h"
-#include "gitops/clone.h"
-#include "pool.h"
 #include "proc.h"
+#include "runner.h"
 #include "shell.h"
 
 #include <errno.h>
@@ -22,7 +20,6 @@
 enum shell_part { PART_PRE, PART_CMD, PART_POST, PART_N };
 
 struct shell_job {
-	enum output_outcome outcome;
 	int header;                 /* a command was found: the block has its header */
 	const char *action;         /* the header's action: checkout for a missing repository */
 	int failed_part;            /* the part whose code failed, or -1 */
@@ -31,14 +28,11 @@ struct shell_job {
 	struct strbuf msg;                      /* grove's own messages, for standard error */
 };
 
+/* the run: the runner's, and the words after the action as "$@" */
 struct shell_run {
-	struct cmd_ctx *ctx;
-	struct selection sel;
-	struct shell_job *jobs;
+	const struct cmd_ctx *ctx;
 	const char **args;
-	struct output out;
-	int stream;     /* one job on a terminal: commands use the terminal */
-	int keep_stdin; /* one job: commands may read our standard input */
+	const struct each_run *each; /* stream: one job on a terminal, commands use it */
 };
 
 /* what myrepos runs for the native actions in a git repository; used only
@@ -146,7 +140,7 @@ static void job_note(const struct shell_run *run, struct shell_job *job, enum sh
 {
 	va_list ap;
 	va_start(ap, fmt);
-	if (run->stream) {
+	if (run->each->stream) {
 		vprintf(fmt, ap);
 		fflush(stdout);
 	} else {
@@ -167,9 +161,10 @@ static int run_code(const struct shell_run *run, const struct registry_repo *r,
 	sc.code = code;
 	sc.cwd = dir;
 	sc.args = args;
-	sc.keep_stdin = run->keep_stdin;
-	int rc = cmd_repo_run(run->ctx, r, &sc, run->stream ? NULL : &job->out[part],
-			      run->stream ? NULL : &job->err[part], &status);
+	/* one job at a time: a command may read our standard input */
+	sc.keep_stdin = run->each->workers == 1;
+	int rc = cmd_repo_run(run->ctx, r, &sc, run->each->stream ? NULL : &job->out[part],
+			      run->each->stream ? NULL : &job->err[part], &status);
 	if (rc < 0) {
 		job_msg(job, "grove %s: failed to execute: %s\n", name, strerror(-rc));
 		status = -1;
@@ -197,7 +192,7 @@ static void start_block(const struct shell_run *run, struct shell_job *job, cons
 {
 	job->header = 1;
 	job->action = action;
-	if (run->stream) {
+	if (run->each->stream) {
 		printf("grove %s: %s\n", action, path);
 		fflush(stdout);
 	}
@@ -255,7 +250,7 @@ static enum output_outcome run_checkout(const struct shell_run *run, const struc
 			r->path);
 		goto out;
 	}
-	if ((e = clone_mkdirs(parent)) < 0) {
+	if ((e = path_mkdirs(parent)) < 0) {
 		job_msg(job, "grove checkout: cannot create '%s': %s\n", parent, strerror(-e));
 		goto out;
 	}
@@ -313,12 +308,11 @@ static enum output_outcome run_repo(const struct shell_run *run, const struct re
 	return run_command(run, r, job, action, code, r->path);
 }
 
-static void shell_work(void *arg, size_t i)
+static void shell_work(struct each_run *run, size_t i, struct each_job *job)
 {
-	struct shell_run *run = arg;
-	struct shell_job *job = &run->jobs[i];
-	job->failed_part = -1;
-	job->outcome = run_repo(run, &run->ctx->reg.repos[run->sel.idx[i]], job);
+	struct shell_job *sj = job->own;
+	sj->failed_part = -1;
+	job->outcome = run_repo(run->data, runner_repo(run, i), sj);
 }
 
 static int part_said(const struct shell_job *job, int part)
@@ -351,106 +345,70 @@ static void add_part(const struct output *o, struct shell_job *job, int part, co
 }
 
 /* myrepos' print_results() and record(), as mr -j 1 prints them: the
- * header first, or with -m just before the command's own output */
-static void shell_done(void *arg, size_t i)
+ * header first, or with -m just before the command's own output. The
+ * parts go out one by one, each with its standard error after it */
+static void shell_print(struct each_run *run, size_t i, struct each_job *job)
 {
-	struct shell_run *run = arg;
-	struct shell_job *job = &run->jobs[i];
-	const struct registry_repo *r = &run->ctx->reg.repos[run->sel.idx[i]];
+	struct shell_job *sj = job->own;
 	struct output *o = &run->out;
-	char *header = xasprintf("grove %s: %s\n", job->action ? job->action : o->action, r->path);
-	int early = job->header && !o->quiet && !o->minimal;
-	int said = part_said(job, PART_CMD) || part_said(job, PART_POST);
+	char *header = xasprintf("grove %s: %s\n", sj->action ? sj->action : o->action,
+				 runner_repo(run, i)->path);
+	int early = sj->header && !o->quiet && !o->minimal;
+	int said = part_said(sj, PART_CMD) || part_said(sj, PART_POST);
 
 	if (!run->stream) {
 		if (early)
 			output_block(o, header, strlen(header), NULL, 0);
 		for (int part = 0; part < PART_N; part++) {
 			struct strbuf so = STRBUF_INIT, se = STRBUF_INIT;
-			if (part == PART_CMD && !job->header)
+			if (part == PART_CMD && !sj->header)
 				continue;
-			add_part(o, job, part, part == PART_CMD && !early ? header : NULL, &so,
-				 &se);
+			add_part(o, sj, part, part == PART_CMD && !early ? header : NULL, &so, &se);
 			output_block(o, so.buf, so.len, se.buf, se.len);
-			strbuf_free(&so);
-			strbuf_free(&se);
+			strbuf_release(&so);
+			strbuf_release(&se);
 		}
 	}
-	output_block(o, NULL, 0, job->msg.buf, job->msg.len);
+	strbuf_add(&job->err, sj->msg.buf ? sj->msg.buf : "", sj->msg.len);
 	if (job->outcome == OUTCOME_FAILED ||
 	    (job->outcome == OUTCOME_OK && !o->quiet && !(o->minimal && !said)))
-		output_block(o, "\n", 1, NULL, 0);
-	output_record(o, r->path, job->outcome);
+		job->blank_after = 1;
 	free(header);
-	for (int part = 0; part < PART_N; part++) {
-		strbuf_free(&job->note[part]);
-		strbuf_free(&job->out[part]);
-		strbuf_free(&job->err[part]);
-	}
-	strbuf_free(&job->msg);
 }
 
-/* one job on a terminal: in order on this thread, with the terminal */
-static int run_streaming(struct shell_run *run)
+static void shell_release(void *p)
 {
-	for (size_t i = 0; i < run->sel.n; i++) {
-		if (pool_interrupted())
-			return POOL_EINTR;
-		shell_work(run, i);
-		shell_done(run, i);
+	struct shell_job *sj = p;
+	for (int part = 0; part < PART_N; part++) {
+		strbuf_release(&sj->note[part]);
+		strbuf_release(&sj->out[part]);
+		strbuf_release(&sj->err[part]);
 	}
-	return 0;
+	strbuf_release(&sj->msg);
+}
+
+/* the runner decides streaming after the pager: read it from there */
+static void shell_begin(struct each_run *run)
+{
+	struct shell_run *sr = run->data;
+	sr->each = run;
 }
 
 int cmd_shell(struct cmd_ctx *ctx)
 {
-	struct shell_run run;
-	struct pool *pool = NULL;
-	int rc = EXIT_FAILED, prc = 0, paging = 0;
-
-	memset(&run, 0, sizeof(run));
-	run.ctx = ctx;
-	if (cmd_select(ctx, &run.sel) < 0)
-		goto out;
-	/* one pager for every repository's output, started before deciding
-	 * whether the commands get the terminal (then they would page each) */
-	if (ctx->cmd->flags & CMD_PAGED)
-		paging = cmd_pager_start(ctx);
-	if (paging < 0)
-		fprintf(stderr, "grove %s: cannot start the pager: %s\n", ctx->action,
-			strerror(-paging));
-	size_t jobs = ctx->cmd->flags & CMD_INTERACTIVE ? cmd_jobs(ctx, 1) : cmd_jobs_local(ctx);
-	if (jobs > run.sel.n)
-		jobs = run.sel.n;
-	run.keep_stdin = jobs == 1;
-	run.stream = jobs == 1 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !ctx->quiet &&
-		     !ctx->minimal;
-	run.args = xcalloc(ctx->args.n + 1, sizeof(*run.args));
+	static const struct each_ops ops = { .job_size = sizeof(struct shell_job),
+					     .begin = shell_begin,
+					     .work = shell_work,
+					     .print = shell_print,
+					     .release = shell_release,
+					     .progress = PROGRESS_NEVER,
+					     .own_skip = 1,
+					     .own_failure = 1 };
+	struct shell_run sr = { .ctx = ctx };
+	sr.args = xcalloc(ctx->args.n + 1, sizeof(*sr.args));
 	for (size_t i = 0; i < ctx->args.n; i++)
-		run.args[i] = ctx->args.items[i];
-	run.jobs = xcalloc(run.sel.n, sizeof(*run.jobs));
-	cmd_output_init(ctx, &run.out, 1);
-
-	if (run.stream) {
-		prc = run_streaming(&run);
-	} else {
-		static const struct pool_callbacks cb = { shell_work, shell_done, NULL };
-		if (pool_init(&pool, jobs) < 0) {
-			fprintf(stderr, "grove %s: cannot start worker threads\n", ctx->action);
-			goto out;
-		}
-		run.out.total = run.sel.n;
-		prc = pool_run(pool, run.sel.n, &cb, &run);
-	}
-	output_summary(&run.out, prc == POOL_EINTR);
-	rc = output_exit_code(&run.out, prc == POOL_EINTR ? pool_interrupt_status() : 0);
-out:
-	if (paging > 0)
-		pager_finish();
-	pool_free(pool);
-	output_free(&run.out);
-	free(run.jobs);
-	free(run.args);
-	selection_free(&run.sel);
+		sr.args[i] = ctx->args.items[i];
+	int rc = runner_each(ctx, &ops, &sr);
+	free(sr.args);
 	return rc;
 }

@@ -1,69 +1,47 @@
-/* status: the at-a-glance table, --long, --porcelain and --json */
+/* status: the at-a-glance table, --long, --porcelain and --json. The
+ * runner reads each repository's state (runner.h: want_facts); this file
+ * formats it */
 #include "cmd.h"
 #include "gitops/gitops.h"
 #include "gitops/status.h"
-#include "pool.h"
+#include "runner.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum job_kind { JOB_STATUS, JOB_SKIPPED, JOB_FAILED };
+static int long_format, exit_code;
+static const char *porcelain;
 
-struct status_job {
-	enum job_kind kind;
-	char *skip_msg;
-	struct status_result res;
+const struct opt_spec status_options[] = {
+	OPT_FLAG('l', "long", &long_format,
+		 "each changed file, unpushed commits and stashes below the row"),
+	{ .type = OPT_STRING,
+	  .name = "porcelain",
+	  .value = &porcelain,
+	  .value_name = "v1",
+	  .optional_value = 1,
+	  .help = "tab-separated fields, a line per repository, stable for scripts (v1, the "
+		  "only version)" },
+	OPT_FLAG(0, "json", &cmd_context.json, "one JSON object per repository, then a summary"),
+	OPT_FLAG(0, "exit-code", &exit_code,
+		 "exit 1 when a repository is not clean and in sync (what -m shows)"),
+	OPT_LAST,
 };
 
 struct status_run {
-	struct cmd_ctx *ctx;
-	struct selection sel;
-	struct status_job *jobs;
-	struct output out;
 	size_t path_width;
-	struct status_opts sopts;
 };
 
 #define PATH_WIDTH_MAX 40
 #define BRANCH_WIDTH   12
-
-static const struct registry_repo *repo_at(const struct status_run *run, size_t i)
-{
-	return &run->ctx->reg.repos[run->sel.idx[i]];
-}
-
-static void status_work(void *arg, size_t i)
-{
-	struct status_run *run = arg;
-	struct status_job *job = &run->jobs[i];
-	const struct registry_repo *r = repo_at(run, i);
-	int skip = cmd_skip_test(run->ctx, r, &job->skip_msg);
-	status_result_init(&job->res);
-	if (skip > 0)
-		job->kind = JOB_SKIPPED;
-	else if (skip < 0)
-		job->kind = JOB_FAILED;
-	else
-		status_collect(r->path, &run->sopts, &job->res);
-}
 
 static int has_upstream(const struct status_result *s)
 {
 	return s->upstream && !s->upstream_gone;
 }
 
-static int wanted(const struct status_run *run, const struct status_result *s)
-{
-	const struct cmd_ctx *c = run->ctx;
-	if (s->kind != STATUS_OK)
-		return 1; /* failures always show */
-	if (!c->f_dirty && !c->f_ahead && !c->f_behind && !c->f_diverged)
-		return 1;
-	return (c->f_dirty && status_is_dirty(s)) || (c->f_ahead && s->ahead) ||
-	       (c->f_behind && s->behind) || (c->f_diverged && s->ahead && s->behind);
-}
-
+/* what -m shows, and what --exit-code counts: anything but clean and in sync */
 static int says_something(const struct status_result *s)
 {
 	return s->kind != STATUS_OK || status_is_dirty(s) || s->ahead || s->behind || s->stashes ||
@@ -127,14 +105,35 @@ static void changes_text(const struct status_result *s, struct strbuf *t, enum o
 		strbuf_adds(t, "clean");
 }
 
-static void format_row(struct status_run *run, const char *display, const struct status_result *s,
-		       struct strbuf *sb)
+/* --long: each file as `git status -s` shows it, the unpushed commits
+ * and the stashes, indented below the row */
+static void format_details(const struct status_details *d, struct strbuf *sb)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct status_entry *e = &d->entries[i];
+		strbuf_addf(sb, "    %s ", e->code);
+		if (e->orig_path) {
+			strbuf_add_path_quoted(sb, e->orig_path, d->quote_path);
+			strbuf_adds(sb, " -> ");
+		}
+		strbuf_add_path_quoted(sb, e->path, d->quote_path);
+		strbuf_addc(sb, '\n');
+	}
+	for (size_t i = 0; i < d->unpushed.n; i++)
+		strbuf_addf(sb, "    %s\n", d->unpushed.items[i]);
+	for (size_t i = 0; i < d->stashes.n; i++)
+		strbuf_addf(sb, "    stash@{%zu}: %s\n", i, d->stashes.items[i]);
+}
+
+static void format_row(const struct each_run *run, const char *display,
+		       const struct status_result *s, struct strbuf *sb)
 {
 	const struct output *o = &run->out;
+	const struct status_run *sr = run->data;
 	struct strbuf t = STRBUF_INIT;
 	enum output_color c;
 
-	pad(sb, display, run->path_width);
+	pad(sb, display, sr->path_width);
 	if (s->kind == STATUS_MISSING) {
 		add_colored(sb, o, COLOR_RED, "MISSING", 0);
 	} else if (s->kind == STATUS_NOT_REPO) {
@@ -158,18 +157,9 @@ static void format_row(struct status_run *run, const char *display, const struct
 	while (sb->len && sb->buf[sb->len - 1] == ' ')
 		sb->buf[--sb->len] = '\0';
 	strbuf_addc(sb, '\n');
-	if (run->ctx->long_format && s->details.len) {
-		const char *p = s->details.buf;
-		while (*p) {
-			const char *e = strchr(p, '\n');
-			size_t n = e ? (size_t)(e - p) : strlen(p);
-			strbuf_adds(sb, "    ");
-			strbuf_add(sb, p, n);
-			strbuf_addc(sb, '\n');
-			p += n + (e ? 1 : 0);
-		}
-	}
-	strbuf_free(&t);
+	if (long_format)
+		format_details(&s->details, sb);
+	strbuf_release(&t);
 }
 
 /* tab-separated fields; backslash, tab and newline in values escaped */
@@ -227,12 +217,30 @@ static void json_num(cJSON *o, const char *k, size_t v, int valid)
 		cJSON_AddNullToObject(o, k);
 }
 
-static void format_json(const char *path, const struct status_result *s, const char *skipped,
+/* --long --json: the details as arrays */
+static void json_details(cJSON *o, const struct status_details *d)
+{
+	cJSON *files = cJSON_AddArrayToObject(o, "files");
+	for (size_t i = 0; i < d->n; i++) {
+		cJSON *f = cJSON_CreateObject();
+		output_json_str(f, "code", d->entries[i].code);
+		output_json_str(f, "path", d->entries[i].path);
+		output_json_str(f, "orig_path", d->entries[i].orig_path);
+		cJSON_AddItemToArray(files, f);
+	}
+	output_json_strings(o, "unpushed", &d->unpushed);
+	output_json_strings(o, "stash_messages", &d->stashes);
+}
+
+/* s NULL: nothing is known of it (skipped) */
+static void format_json(const char *path, const struct status_result *s, int skipped,
 			struct strbuf *sb)
 {
-	cJSON *o = cJSON_CreateObject();
-	int ok = facts_known(s);
-	output_json_str(o, "path", path);
+	static const struct status_result none;
+	cJSON *o = output_json_repo(path);
+	int ok = s && facts_known(s);
+	if (!s)
+		s = &none;
 	output_json_str(o, "branch", ok ? s->branch : NULL);
 	output_json_str(o, "head", ok && s->head[0] ? s->head : NULL);
 	output_json_str(o, "upstream", ok ? s->upstream : NULL);
@@ -250,69 +258,56 @@ static void format_json(const char *path, const struct status_result *s, const c
 	output_json_str(o, "error", s->error);
 	if (skipped)
 		cJSON_AddBoolToObject(o, "skipped", 1);
+	if (ok && long_format)
+		json_details(o, &s->details);
 	output_json_line(sb, o);
 }
 
-static void status_done(void *arg, size_t i)
+static void status_work(struct each_run *run, size_t i, struct each_job *job)
 {
-	struct status_run *run = arg;
-	struct status_job *job = &run->jobs[i];
-	const struct registry_repo *r = repo_at(run, i);
-	struct status_result *s = &job->res;
-	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
-	struct cmd_ctx *c = run->ctx;
+	const struct status_result *s = &job->facts;
+	(void)run;
+	(void)i;
+	if (s->kind != STATUS_OK)
+		runner_fail(job, s->kind == STATUS_ERROR ? ERR_GENERIC : ERR_NOT_FOUND,
+			    xstrdup(s->error ? s->error : "cannot be read"));
+}
 
-	if (job->kind == JOB_SKIPPED) {
-		output_record(&run->out, r->path, OUTCOME_SKIPPED);
+static void status_print(struct each_run *run, size_t i, struct each_job *job)
+{
+	const struct cmd_ctx *c = run->ctx;
+	const char *path = runner_repo(run, i)->path;
+	const struct status_result *s = &job->facts;
+	int failed = job->outcome == OUTCOME_FAILED;
+
+	if (job->outcome == OUTCOME_SKIPPED) {
 		if (c->json)
-			format_json(r->path, s, "skipped", &out);
-		goto print;
+			format_json(path, NULL, 1, &job->out);
+		return;
 	}
-	if (job->kind == JOB_FAILED) {
-		s->kind = STATUS_ERROR;
-		s->error = job->skip_msg;
-		job->skip_msg = NULL;
-	}
-	int failed = s->kind != STATUS_OK;
-	output_record(&run->out, r->path, failed ? OUTCOME_FAILED : OUTCOME_OK);
-	if (!wanted(run, s) || (c->quiet && !failed) || (c->minimal && !says_something(s)))
-		goto print;
+	if (!failed && exit_code && says_something(s))
+		run->exit_code = EXIT_FAILED;
+	if ((c->quiet && !failed) || (c->minimal && !says_something(s)))
+		return;
 	if (c->json) {
-		format_json(r->path, s, NULL, &out);
-	} else if (c->porcelain) {
-		format_porcelain(r->path, s, &out);
+		format_json(path, s, 0, &job->out);
+	} else if (porcelain) {
+		format_porcelain(path, s, &job->out);
 	} else {
-		char *display = path_display(r->path, c->cwd, c->home);
-		format_row(run, display, s, &out);
+		char *display = runner_display(run, i);
+		format_row(run, display, s, &job->out);
 		free(display);
 	}
-	if (failed)
-		strbuf_addf(&err, "grove status: failed: %s: %s\n", r->path, s->error);
-	if (c->verbose && !strcmp(s->engine ? s->engine : "", "git"))
-		strbuf_addf(&err, "grove status: %s: read with git (%s)\n", r->path,
+	if (c->verbose && s->engine && !strcmp(s->engine, "git"))
+		strbuf_addf(&job->err, "grove status: %s: read with git (%s)\n", path,
 			    s->engine_reason);
-print:
-	output_block(&run->out, out.buf, out.len, err.buf, err.len);
-	strbuf_free(&out);
-	strbuf_free(&err);
-	status_result_free(s);
-	free(job->skip_msg);
-	job->skip_msg = NULL;
 }
 
-static void status_tick(void *arg, size_t finished, size_t total, size_t current)
-{
-	struct status_run *run = arg;
-	char *display = path_display(repo_at(run, current)->path, run->ctx->cwd, run->ctx->home);
-	output_progress(&run->out, finished, total, display);
-	free(display);
-}
-
-static size_t path_column(const struct status_run *run)
+static size_t path_column(const struct each_run *run)
 {
 	size_t w = 0;
 	for (size_t i = 0; i < run->sel.n; i++) {
-		char *d = path_display(repo_at(run, i)->path, run->ctx->cwd, run->ctx->home);
+		char *d = runner_display(run, i);
 		size_t l = utf8_width(d);
 		if (l > w)
 			w = l;
@@ -321,62 +316,55 @@ static size_t path_column(const struct status_run *run)
 	return w > PATH_WIDTH_MAX ? PATH_WIDTH_MAX : w;
 }
 
-/* a progress line is worth it only when the table will not fit a screen */
-static int screenful(size_t n)
-{
-	const char *lines = getenv("LINES");
-	long l = 24;
-	if (lines)
-		parse_int(lines, 1, 100000, &l);
-	return n > (size_t)l;
-}
-
 /* libgit2 costs ~11 ms to initialise: not when git reads every repository
  * (large ones); the first repository that needs it ends the look */
-static int libgit2_for(struct status_run *run)
+static int status_prepare(struct each_run *run)
 {
-	for (size_t i = 0; i < run->sel.n; i++)
-		if (status_needs_libgit2(repo_at(run, i)->path))
-			return gitops_libgit2();
+	struct status_run *sr = run->data;
+	run->facts_opts.want_details = long_format;
+	sr->path_width = path_column(run);
+	for (size_t i = 0; i < run->sel.n; i++) {
+		if (!status_needs_libgit2(runner_repo(run, i)->path))
+			continue;
+		if (gitops_libgit2() == 0)
+			break;
+		cmd_error(NULL, "cannot initialise libgit2: %s", gitops_error());
+		return EXIT_FAILED;
+	}
 	return 0;
+}
+
+static void status_begin(struct each_run *run)
+{
+	/* the table, not a log: its summary line would break --porcelain parsers */
+	run->out.no_summary = porcelain != NULL;
+}
+
+/* the options that do not go together */
+static int status_usage(const struct cmd_ctx *ctx)
+{
+	if (porcelain && *porcelain && strcmp(porcelain, "v1")) {
+		cmd_error(ctx->action, "unknown --porcelain version '%s' (known: v1)", porcelain);
+		return -1;
+	}
+	if (porcelain && (ctx->json || long_format)) {
+		cmd_error(ctx->action, "--porcelain goes with neither --json nor --long");
+		return -1;
+	}
+	return cmd_no_args(ctx);
 }
 
 int cmd_status(struct cmd_ctx *ctx)
 {
-	struct status_run run;
-	struct pool *pool = NULL;
-	struct pool_callbacks cb = { status_work, status_done, status_tick };
-	int rc = EXIT_FAILED;
-
-	memset(&run, 0, sizeof(run));
-	run.ctx = ctx;
-	run.sopts.want_details = ctx->long_format;
-	if (ctx->args.n) {
-		fprintf(stderr, "grove status: unexpected argument '%s'\n", ctx->args.items[0]);
+	static const struct each_ops ops = { .prepare = status_prepare,
+					     .begin = status_begin,
+					     .work = status_work,
+					     .print = status_print,
+					     .progress = PROGRESS_SCREENFUL,
+					     .want_facts = 1,
+					     .show_unreadable = 1 };
+	struct status_run sr = { 0 };
+	if (status_usage(ctx) < 0)
 		return EXIT_USAGE;
-	}
-	if (cmd_select(ctx, &run.sel) < 0)
-		goto out;
-	/* before the output: whether libgit2 runs decides whether git's colour
-	 * settings are read on a pipe (cmd_output_init) */
-	if (libgit2_for(&run) < 0) {
-		fprintf(stderr, "grove: cannot initialise libgit2: %s\n", gitops_error());
-		goto out;
-	}
-	cmd_output_init(ctx, &run.out, !screenful(run.sel.n));
-	/* the table, not a log: its summary line would break --porcelain parsers */
-	run.out.no_summary = ctx->porcelain;
-	run.path_width = path_column(&run);
-	run.jobs = xcalloc(run.sel.n, sizeof(*run.jobs));
-	pool_init(&pool, cmd_jobs_local(ctx));
-	run.out.total = run.sel.n;
-	int prc = pool_run(pool, run.sel.n, &cb, &run);
-	output_summary(&run.out, prc == POOL_EINTR);
-	rc = output_exit_code(&run.out, prc == POOL_EINTR ? pool_interrupt_status() : 0);
-	output_free(&run.out);
-out:
-	pool_free(pool);
-	free(run.jobs);
-	selection_free(&run.sel);
-	return rc;
+	return runner_each(ctx, &ops, &sr);
 }

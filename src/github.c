@@ -1,7 +1,10 @@
 #include "github.h"
+#include "gitops/gitcli.h"
 #include "http.h"
+#include "proc.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -16,7 +19,7 @@
 
 #define MAX_WAIT_SECONDS 900
 
-void github_repo_free(struct github_repo *g)
+void github_repo_release(struct github_repo *g)
 {
 	free(g->owner);
 	free(g->name);
@@ -27,10 +30,10 @@ void github_repo_free(struct github_repo *g)
 	memset(g, 0, sizeof(*g));
 }
 
-void github_repos_free(struct github_repos *r)
+void github_repos_release(struct github_repos *r)
 {
 	for (size_t i = 0; i < r->n; i++)
-		github_repo_free(&r->v[i]);
+		github_repo_release(&r->v[i]);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }
@@ -119,7 +122,7 @@ int github_parse_repos(const char *body, size_t len, struct github_repos *out, s
 	repos_move(out, &page);
 	rc = 0;
 out:
-	github_repos_free(&page);
+	github_repos_release(&page);
 	cJSON_Delete(doc);
 	return rc;
 }
@@ -197,6 +200,89 @@ int github_clone_url_ok(const char *url, const char *githost, int loopback, cons
 	return 0;
 }
 
+int github_valid_owner(const char *s)
+{
+	if (!*s || *s == '-' || strlen(s) > 39)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
+int github_valid_name(const char *s)
+{
+	if (!*s || *s == '-' || strlen(s) > 100 || !strcmp(s, ".") || !strcmp(s, "..") ||
+	    !strcasecmp(s, ".git"))
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
+			return 0;
+	return 1;
+}
+
+char *github_api_host(const char *api_url)
+{
+	if (!strcmp(api_url, GITHUB_DEFAULT_API) || !strcmp(api_url, GITHUB_DEFAULT_API "/"))
+		return xstrdup("github.com");
+	return http_url_host(api_url);
+}
+
+/* ---------------------------------------------------------------- the token */
+
+static char *token_from_gh(const char *host)
+{
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	const char *gh[] = { "gh", "auth", "token", "--hostname", host, NULL };
+	struct proc_opts po = { .argv = gh };
+	char *token = NULL;
+	int status = 0;
+	if (proc_run(&po, &out, &err, &status) == 0 && proc_exit_code(status) == 0 && out.len) {
+		out.buf[strcspn(out.buf, "\r\n")] = '\0';
+		if (*out.buf)
+			token = xstrdup(out.buf);
+	}
+	strbuf_release(&out);
+	strbuf_release(&err);
+	return token;
+}
+
+static char *token_from_git(const char *host)
+{
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	const char *fill[] = { "git", "credential", "fill", NULL };
+	char *input = xasprintf("protocol=https\nhost=%s\n\n", host), *token = NULL, *save = NULL;
+	const char *v;
+	if (gitcli_run_input(NULL, fill, input, &out, &err) == 0)
+		for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			if ((v = skip_prefix(l, "password=")) && *v) {
+				free(token);
+				token = xstrdup(v);
+			}
+	free(input);
+	strbuf_release(&out);
+	strbuf_release(&err);
+	return token;
+}
+
+char *github_find_token(const char *host, const char **source)
+{
+	static const char *const envs[] = { "GH_TOKEN", "GITHUB_TOKEN" };
+	char *token;
+	for (size_t i = 0; i < ARRAY_SIZE(envs); i++) {
+		const char *t = getenv(envs[i]);
+		if (t && *t) {
+			*source = envs[i];
+			return xstrdup(t);
+		}
+	}
+	if ((token = token_from_gh(host)))
+		*source = "gh auth token";
+	else if ((token = token_from_git(host)))
+		*source = "git credential";
+	return token;
+}
+
 /* ---------------------------------------------------------------- the cache */
 
 /* FNV-1a, twice with different seeds: a cache file name, not a secret */
@@ -260,7 +346,7 @@ static int cache_read(const char *path, const char *url, struct cached *c)
 out:
 	for (int i = 0; i < 4; i++)
 		free(lines[i]);
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 	return rc;
 }
 
@@ -280,8 +366,8 @@ static void cache_write(const struct github_opts *o, struct github_stats *st, co
 	    (mkdir(o->cache_dir, 0700) == 0 || errno == EEXIST) &&
 	    file_write_atomic(path, sb.buf, sb.len, 0600, &err) == 0)
 		st->cache_bytes += sb.len;
-	strbuf_free(&err);
-	strbuf_free(&sb);
+	strbuf_release(&err);
+	strbuf_release(&sb);
 }
 
 struct cache_entry {
@@ -328,11 +414,11 @@ size_t github_cache_trim(const char *dir)
 	return total;
 }
 
-static void cached_free(struct cached *c)
+static void cached_release(struct cached *c)
 {
 	free(c->etag);
 	free(c->next);
-	strbuf_free(&c->body);
+	strbuf_release(&c->body);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -431,7 +517,7 @@ static int get_page(const struct github_opts *o, const char *url, struct strbuf 
 		if (http_get(&rq, &r) < 0) {
 			strbuf_addf(err, "%s: %s", url, r.error);
 			st->interrupted |= r.interrupted;
-			http_response_free(&r);
+			http_response_release(&r);
 			break;
 		}
 		long wait = rate_limit_wait(&r);
@@ -450,7 +536,7 @@ static int get_page(const struct github_opts *o, const char *url, struct strbuf 
 			notice(o, "GitHub's rate limit: waiting %ld seconds before trying again",
 			       wait);
 			rate_waits++;
-			http_response_free(&r);
+			http_response_release(&r);
 			if (sleep_seconds(o, (double)wait) == 0)
 				continue;
 			strbuf_addf(err, "%s: interrupted", url);
@@ -463,7 +549,7 @@ static int get_page(const struct github_opts *o, const char *url, struct strbuf 
 			notice(o, "GitHub answered %ld: trying again", r.status);
 			backoff *= 2;
 			errors++;
-			http_response_free(&r);
+			http_response_release(&r);
 			if (sleep_seconds(o, backoff / 2) == 0)
 				continue;
 			strbuf_addf(err, "%s: interrupted", url);
@@ -472,10 +558,10 @@ static int get_page(const struct github_opts *o, const char *url, struct strbuf 
 		} else {
 			describe_status(err, &r, url, o->token != NULL);
 		}
-		http_response_free(&r);
+		http_response_release(&r);
 		break;
 	}
-	cached_free(&c);
+	cached_release(&c);
 	free(cpath);
 	free(auth);
 	free(inm);
@@ -533,18 +619,18 @@ int github_list(const struct github_opts *o, const char *path, struct github_rep
 				strbuf_addf(err, "%s: %s", url, perr.buf);
 				rc = -1;
 			}
-			strbuf_free(&perr);
+			strbuf_release(&perr);
 		}
 		if (rc == 0)
 			rc = next_page_ok(o, next, pages, all.n, err);
-		strbuf_free(&body);
+		strbuf_release(&body);
 		free(url);
 		url = rc ? (free(next), NULL) : next;
 	}
 	free(url);
 	if (rc == 0)
 		repos_move(out, &all);
-	github_repos_free(&all);
+	github_repos_release(&all);
 	return rc;
 }
 
@@ -570,14 +656,14 @@ int github_get_parent(const struct github_opts *o, const char *owner, const char
 	doc = cJSON_ParseWithLength(body.buf, body.len);
 	const cJSON *p = doc ? cJSON_GetObjectItemCaseSensitive(doc, "parent") : NULL;
 	if (!p || parse_one(p, parent) < 0) {
-		github_repo_free(parent);
+		github_repo_release(parent);
 		strbuf_addf(err, "%s: the reply names no parent repository", url);
 		goto out;
 	}
 	rc = 0;
 out:
 	cJSON_Delete(doc);
-	strbuf_free(&body);
+	strbuf_release(&body);
 	free(next);
 	free(url);
 	free(path);
@@ -597,6 +683,6 @@ char *github_token_login(const struct github_opts *o, struct github_stats *st, s
 	}
 	free(next);
 	free(url);
-	strbuf_free(&body);
+	strbuf_release(&body);
 	return login;
 }

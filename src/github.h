@@ -45,7 +45,7 @@ struct github_stats {
  * first; its size after, for github_stats.cache_bytes */
 size_t github_cache_trim(const char *dir);
 
-void github_repos_free(struct github_repos *r);
+void github_repos_release(struct github_repos *r);
 
 /* GETs api_url + path (path starts with '/', may hold a query) and every
  * page after it; appends the repositories to out. 0, or -1 with a message
@@ -54,10 +54,10 @@ int github_list(const struct github_opts *o, const char *path, struct github_rep
 		struct github_stats *st, struct strbuf *err);
 
 /* the parent of the fork OWNER/NAME (GET /repos/OWNER/NAME, ETag-cached):
- * 0 with *parent filled (free with github_repo_free), or -1 with err */
+ * 0 with *parent filled (free with github_repo_release), or -1 with err */
 int github_get_parent(const struct github_opts *o, const char *owner, const char *name,
 		      struct github_repo *parent, struct github_stats *st, struct strbuf *err);
-void github_repo_free(struct github_repo *g);
+void github_repo_release(struct github_repo *g);
 
 /* the login the token belongs to (GET /user), allocated, or NULL with err */
 char *github_token_login(const struct github_opts *o, struct github_stats *st, struct strbuf *err);
@@ -74,5 +74,21 @@ char *github_link_next(const char *link);
  * speaks over the network to loopback, on any port, is allowed too. */
 int github_clone_url_ok(const char *url, const char *githost, int loopback, const char *owner,
 			const char *name);
+
+/* GitHub's name rules, checked before a name becomes a folder: an owner is
+ * letters, digits, '-' and '_' (no '-' first, at most 39); a repository
+ * name also allows '.', at most 100, and is never ".", ".." or ".git" */
+int github_valid_owner(const char *s);
+int github_valid_name(const char *s);
+
+#define GITHUB_DEFAULT_API "https://api.github.com"
+/* the host git clones from for an API URL (api.github.com: github.com),
+ * allocated, or NULL */
+char *github_api_host(const char *api_url);
+
+/* the token for host, as gh finds it: GH_TOKEN, GITHUB_TOKEN, `gh auth
+ * token --hostname HOST`, then `git credential fill`; allocated (and
+ * *source names where it came from), or NULL */
+char *github_find_token(const char *host, const char **source);
 
 #endif

@@ -95,11 +95,11 @@ void http_response_init(struct http_response *r)
 	strbuf_init(&r->body);
 }
 
-void http_response_free(struct http_response *r)
+void http_response_release(struct http_response *r)
 {
-	strbuf_free(&r->body);
-	strlist_free(&r->names);
-	strlist_free(&r->values);
+	strbuf_release(&r->body);
+	strlist_release(&r->names);
+	strlist_release(&r->values);
 	free(r->error);
 	memset(r, 0, sizeof(*r));
 }
@@ -143,8 +143,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	}
 	if (len >= 5 && !strncmp(p, "HTTP/", 5)) {
 		/* a new response (after a 100): forget the last one's */
-		strlist_free(&r->names);
-		strlist_free(&r->values);
+		strlist_release(&r->names);
+		strlist_release(&r->values);
 		return len;
 	}
 	const char *colon = memchr(p, ':', len);
@@ -274,8 +274,8 @@ out:
 static void response_reset(struct http_response *r)
 {
 	strbuf_reset(&r->body);
-	strlist_free(&r->names);
-	strlist_free(&r->values);
+	strlist_release(&r->names);
+	strlist_release(&r->values);
 }
 
 int http_get(const struct http_request *rq, struct http_response *r)

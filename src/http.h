@@ -38,7 +38,7 @@ int http_global_init(char **err);
 void http_global_cleanup(void);
 
 void http_response_init(struct http_response *r);
-void http_response_free(struct http_response *r);
+void http_response_release(struct http_response *r);
 
 /* performs the request: 0 when an answer came (any status; r->status),
  * -1 with r->error on a transport failure, a truncated body, a limit

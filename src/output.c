@@ -19,10 +19,10 @@ void output_init(struct output *o, const char *action, enum output_color_mode cm
 	o->progress = !no_progress && isatty(STDERR_FILENO);
 }
 
-void output_free(struct output *o)
+void output_release(struct output *o)
 {
-	strlist_free(&o->failed_paths);
-	strlist_free(&o->skipped_paths);
+	strlist_release(&o->failed_paths);
+	strlist_release(&o->skipped_paths);
 }
 
 const char *output_color(const struct output *o, enum output_color c)
@@ -115,8 +115,8 @@ void output_summary(struct output *o, int interrupted)
 {
 	output_progress_clear(o);
 	if (o->json) {
-		cJSON *s = cJSON_CreateObject();
-		cJSON *sum = cJSON_AddObjectToObject(s, "summary");
+		cJSON *s = output_json_object("summary"), *sum = s;
+		cJSON_AddNumberToObject(sum, "version", OUTPUT_JSON_VERSION);
 		cJSON_AddStringToObject(sum, "action", o->action);
 		cJSON_AddNumberToObject(sum, "ok", (double)o->ok);
 		cJSON_AddNumberToObject(sum, "failed", (double)o->failed);
@@ -139,7 +139,7 @@ void output_summary(struct output *o, int interrupted)
 		add_count(&sb, o->skipped, "skipped");
 		add_count(&sb, not_started(o), "not started");
 		fprintf(o->out, "grove %s: finished (%s)\n", o->action, sb.len ? sb.buf : "0 ok");
-		strbuf_free(&sb);
+		strbuf_release(&sb);
 	}
 	if (o->stats) {
 		if (!o->quiet && !o->minimal)
@@ -151,12 +151,119 @@ void output_summary(struct output *o, int interrupted)
 	fflush(o->err);
 }
 
+cJSON *output_json_object(const char *type)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", type);
+	return o;
+}
+
+cJSON *output_json_repo(const char *path)
+{
+	cJSON *o = output_json_object("repo");
+	output_json_str(o, "path", path);
+	return o;
+}
+
+/* the length of the UTF-8 sequence at s (shortest form, no surrogates,
+ * up to U+10FFFF), or 0 when it is not one */
+static size_t utf8_seq(const unsigned char *s)
+{
+	unsigned c = s[0];
+	size_t n = c < 0x80             ? 1
+		   : (c & 0xe0) == 0xc0 ? 2
+		   : (c & 0xf0) == 0xe0 ? 3
+		   : (c & 0xf8) == 0xf0 ? 4
+					: 0;
+	if (!n || (n == 2 && c < 0xc2) || c > 0xf4)
+		return n == 1 ? 1 : 0;
+	for (size_t k = 1; k < n; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0) ||
+	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+/* 1 when s is valid UTF-8; else 0, with the text (U+FFFD for each bad
+ * byte) in fixed */
+static int utf8_fix(const char *s, struct strbuf *fixed)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int valid = 1;
+	while (*p) {
+		size_t n = utf8_seq(p);
+		if (n) {
+			strbuf_add(fixed, p, n);
+			p += n;
+		} else {
+			strbuf_adds(fixed, "\xef\xbf\xbd");
+			p++;
+			valid = 0;
+		}
+	}
+	return valid;
+}
+
+static void base64(const unsigned char *s, size_t len, struct strbuf *out)
+{
+	static const char abc[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned v = (unsigned)s[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned)s[i + 1] << 8;
+		if (i + 2 < len)
+			v |= s[i + 2];
+		strbuf_addc(out, abc[v >> 18 & 63]);
+		strbuf_addc(out, abc[v >> 12 & 63]);
+		strbuf_addc(out, i + 1 < len ? abc[v >> 6 & 63] : '=');
+		strbuf_addc(out, i + 2 < len ? abc[v & 63] : '=');
+	}
+}
+
 void output_json_str(cJSON *o, const char *key, const char *value)
 {
-	if (value)
-		cJSON_AddStringToObject(o, key, value);
-	else
+	struct strbuf fixed = STRBUF_INIT, raw = STRBUF_INIT;
+	if (!value) {
 		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	if (utf8_fix(value, &fixed)) {
+		cJSON_AddStringToObject(o, key, value);
+	} else {
+		char *k = xasprintf("%s_base64", key);
+		base64((const unsigned char *)value, strlen(value), &raw);
+		cJSON_AddStringToObject(o, key, fixed.buf);
+		cJSON_AddStringToObject(o, k, raw.buf);
+		free(k);
+	}
+	strbuf_release(&fixed);
+	strbuf_release(&raw);
+}
+
+void output_json_strings(cJSON *o, const char *key, const struct strlist *l)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, key), *raw = cJSON_CreateArray();
+	int exact = 1;
+	for (size_t i = 0; i < l->n; i++) {
+		/* each element through a holder, for its _base64 twin */
+		cJSON *holder = cJSON_CreateObject();
+		output_json_str(holder, "s", l->items[i]);
+		cJSON *b64 = cJSON_DetachItemFromObject(holder, "s_base64");
+		exact &= !b64;
+		cJSON_AddItemToArray(raw, b64 ? b64 : cJSON_CreateNull());
+		cJSON_AddItemToArray(a, cJSON_DetachItemFromObject(holder, "s"));
+		cJSON_Delete(holder);
+	}
+	/* KEY_base64: the same length, null where the element is UTF-8 */
+	char *k = xasprintf("%s_base64", key);
+	if (exact)
+		cJSON_Delete(raw);
+	else
+		cJSON_AddItemToObject(o, k, raw);
+	free(k);
 }
 
 void output_json_line(struct strbuf *sb, cJSON *o)

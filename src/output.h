@@ -25,7 +25,7 @@ struct output {
 enum output_color_mode { COLOR_MODE_AUTO, COLOR_MODE_ALWAYS, COLOR_MODE_NEVER };
 
 void output_init(struct output *o, const char *action, enum output_color_mode cm, int no_progress);
-void output_free(struct output *o);
+void output_release(struct output *o);
 
 const char *output_color(const struct output *o, enum output_color c);
 const char *output_reset(const struct output *o);
@@ -39,9 +39,22 @@ void output_progress(struct output *o, size_t finished, size_t total, const char
 void output_progress_clear(struct output *o);
 /* the summary line (or JSON summary object) and, with -s, the lists */
 void output_summary(struct output *o, int interrupted);
-/* JSON lines: a string field or null, and the object as one line (freed) */
+/* JSON lines (grove(1), MACHINE OUTPUT): every object has "type"; the
+ * summary has "version". A string that is not UTF-8 is written with U+FFFD
+ * for each byte that is not, and KEY_base64 holds its bytes exactly (for
+ * an array, KEY_base64 is an array of the same length, null where the
+ * element is UTF-8) */
 struct cJSON;
+#define OUTPUT_JSON_VERSION 1
+/* a new object {"type": type} */
+struct cJSON *output_json_object(const char *type);
+/* {"type": "repo", "path": path} */
+struct cJSON *output_json_repo(const char *path);
+/* a string field, or null */
 void output_json_str(struct cJSON *o, const char *key, const char *value);
+/* an array of strings */
+void output_json_strings(struct cJSON *o, const char *key, const struct strlist *l);
+/* the object as one line (freed) */
 void output_json_line(struct strbuf *sb, struct cJSON *o);
 
 /* the exit status SPEC 5 gives for what was recorded: 0, 1 when a

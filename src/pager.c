@@ -59,9 +59,17 @@ void pager_finish(void)
 		return;
 	fflush(stdout);
 	fflush(stderr);
-	close(STDOUT_FILENO);
-	if (pager_has_stderr)
+	/* a pager the user quit early refused the rest: no error (git's
+	 * view too); /dev/null in its place lets the pager see the end and
+	 * the last check of standard output pass */
+	clearerr(stdout);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null < 0 || dup2(null, STDOUT_FILENO) < 0)
+		close(STDOUT_FILENO);
+	if (pager_has_stderr && (null < 0 || dup2(null, STDERR_FILENO) < 0))
 		close(STDERR_FILENO);
+	if (null >= 0)
+		close(null);
 	while (waitpid(pager_pid, &status, 0) < 0 && errno == EINTR)
 		;
 	pager_pid = -1;

@@ -397,7 +397,7 @@ static void handle_include(struct parse_ctx *c, const char *cmd, int line)
 		parse_lines(c, out.buf, out.len, line);
 		c->depth--;
 	}
-	strbuf_free(&out);
+	strbuf_release(&out);
 }
 
 static void handle_chain(struct parse_ctx *c, const char *value)
@@ -436,7 +436,7 @@ static int untrusted_setting_ok(struct parse_ctx *c, const char *key, const char
 	}
 	if (!ok)
 		report_trust(c, line, what.buf);
-	strbuf_free(&what);
+	strbuf_release(&what);
 	return ok;
 }
 
@@ -486,7 +486,7 @@ static void handle_key(struct parse_ctx *c, const char *key, const char *value, 
 		struct strbuf v = STRBUF_INIT;
 		strbuf_addf(&v, "%s\n%s\n", old ? old : "", value);
 		kv_set(&s->kv, arena_strdup(p, k), arena_strdup(p, v.buf));
-		strbuf_free(&v);
+		strbuf_release(&v);
 		return;
 	}
 	if (!strcmp(key, "order")) {
@@ -565,8 +565,8 @@ static int parse_lines(struct parse_ctx *c, const char *buf, size_t len, int inc
 		}
 		free(incl);
 	}
-	strbuf_free(&val);
-	grammar_lines_free(&ls);
+	strbuf_release(&val);
+	grammar_lines_release(&ls);
 	return 0;
 }
 
@@ -639,9 +639,9 @@ static int load_text(struct registry *reg, const char *file, const char *dir, co
 		}
 		free(real);
 		free(cfg);
-		strbuf_free(&sb);
+		strbuf_release(&sb);
 	}
-	strlist_free(&c.chains);
+	strlist_release(&c.chains);
 	return rc;
 }
 
@@ -693,7 +693,7 @@ out:
 	free(named);
 	free(dir);
 	free(real);
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 	return rc;
 }
 
@@ -724,19 +724,19 @@ void registry_init(struct registry *reg)
 	struct strbuf err = STRBUF_INIT;
 	load_text(reg, "(built-in defaults)", "", builtin_defaults, sizeof(builtin_defaults) - 1, 1,
 		  &err);
-	strbuf_free(&err);
+	strbuf_release(&err);
 }
 
-void registry_free(struct registry *reg)
+void registry_release(struct registry *reg)
 {
 	struct registry_priv *p = reg->priv;
 	for (size_t i = 0; i < reg->nrepos; i++) {
 		free(reg->repos[i].path);
 	}
 	free(reg->repos);
-	strlist_free(&reg->files);
-	strlist_free(&reg->alias_names);
-	strlist_free(&reg->alias_actions);
+	strlist_release(&reg->files);
+	strlist_release(&reg->alias_names);
+	strlist_release(&reg->alias_actions);
 	free(reg->main_file);
 	if (p) {
 		for (size_t i = 0; i < p->nsecs; i++) {
@@ -750,9 +750,9 @@ void registry_free(struct registry *reg)
 			p->arena = b->next;
 			free(b);
 		}
-		strlist_free(&p->dirs);
-		strlist_free(&p->dirfiles);
-		trust_free(&p->trust);
+		strlist_release(&p->dirs);
+		strlist_release(&p->dirfiles);
+		trust_release(&p->trust);
 		free(p->home);
 		free(p);
 	}
@@ -817,7 +817,7 @@ int registry_load(struct registry *reg, const struct registry_opts *o, struct st
 
 	free(p->home);
 	p->home = o->home ? xstrdup(o->home) : NULL;
-	trust_free(&p->trust);
+	trust_release(&p->trust);
 	trust_init(&p->trust, o->home, o->home_file, o->trust_all);
 
 	rc = load_file(reg, o->home_file, err);

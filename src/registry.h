@@ -47,7 +47,7 @@ struct registry {
 #define REGISTRY_EIO    (-4)
 
 void registry_init(struct registry *reg);
-void registry_free(struct registry *reg);
+void registry_release(struct registry *reg);
 
 /* reads every registry file as SPEC section 1 says; on failure err holds
  * every message (one per line, "grove: ... at FILE line N") */

@@ -89,7 +89,7 @@ void grammar_lines_split(const char *buf, size_t len, struct grammar_lines *ls)
 	}
 }
 
-void grammar_lines_free(struct grammar_lines *ls)
+void grammar_lines_release(struct grammar_lines *ls)
 {
 	free(ls->start);
 	free(ls->len);

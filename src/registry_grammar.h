@@ -15,7 +15,7 @@ struct grammar_lines {
 
 /* a line of a buffer, without its newline; the last may lack one */
 void grammar_lines_split(const char *buf, size_t len, struct grammar_lines *ls);
-void grammar_lines_free(struct grammar_lines *ls);
+void grammar_lines_release(struct grammar_lines *ls);
 
 int grammar_is_space(char c); /* Perl's \s */
 int grammar_is_word(char c);  /* Perl's \w */

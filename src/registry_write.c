@@ -28,7 +28,7 @@ struct els {
 	size_t n;
 };
 
-static void els_free(struct els *e)
+static void els_release(struct els *e)
 {
 	for (size_t i = 0; i < e->n; i++)
 		free(e->v[i].name);
@@ -91,7 +91,7 @@ static int els_parse(const char *text, size_t len, const char *file, struct els 
 		const char *last = ls.start[i] + ls.len[i];
 		e->end = (size_t)(last - text) + (last < text + len ? 1 : 0);
 	}
-	grammar_lines_free(&ls);
+	grammar_lines_release(&ls);
 	free(file_dir);
 	return rc;
 }
@@ -210,8 +210,8 @@ int registry_text_set(const char *text, size_t len, const char *file,
 		free(dir);
 	}
 out:
-	strbuf_free(&line);
-	els_free(&e);
+	strbuf_release(&line);
+	els_release(&e);
 	return rc;
 }
 
@@ -255,7 +255,7 @@ int registry_text_remove(const char *text, size_t len, const char *file,
 			strbuf_add(out, text + e.v[i].start, e.v[i].end - e.v[i].start);
 out:
 	free(drop);
-	els_free(&e);
+	els_release(&e);
 	return rc;
 }
 
@@ -300,7 +300,7 @@ static int write_atomic(const char *file, int oldfd, const char *data, size_t le
 		strbuf_addf(err, "grove: %s\n", why.buf);
 		rc = REGISTRY_EIO;
 	}
-	strbuf_free(&why);
+	strbuf_release(&why);
 	return rc;
 }
 
@@ -353,16 +353,11 @@ int registry_file_update(const char *file, registry_edit_fn fn, void *arg, struc
 out:
 	if (fd >= 0)
 		close(fd);
-	strbuf_free(&old);
-	strbuf_free(&new);
+	strbuf_release(&old);
+	strbuf_release(&new);
 	free(dir);
 	free(real);
 	return rc;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* edit positions ordered by target path, then position */
@@ -385,12 +380,12 @@ static int only_new_sections(const struct els *e, const struct registry_edits *e
 	for (size_t i = 0; i < e->n; i++)
 		if (e->v[i].kind == EL_SECTION)
 			names[nn++] = e->v[i].name;
-	qsort(names, nn, sizeof(*names), cmp_names);
+	strv_sort(names, nn);
 	for (size_t i = 0; i < ed->n && ok; i++) {
 		const struct registry_edit *x = &ed->v[i];
 		ok = !x->remove && x->value && x->target.abs_path &&
 		     !strpbrk(x->target.abs_path, "\r\n") &&
-		     !bsearch(&x->target.abs_path, names, nn, sizeof(*names), cmp_names);
+		     !strv_sorted_has(names, nn, x->target.abs_path);
 		by_target[i] = i;
 	}
 	if (ok)
@@ -439,7 +434,7 @@ static int append_new_sections(const char *text, size_t len, const char *file,
 	free(named_dir);
 	rc = 1;
 out:
-	els_free(&e);
+	els_release(&e);
 	free(by_target);
 	free(rank);
 	return rc;
@@ -472,7 +467,7 @@ int registry_apply_edits(const char *text, size_t len, const char *file, void *a
 	}
 	if (!rc)
 		strbuf_add(out, cur.buf, cur.len);
-	strbuf_free(&cur);
-	strbuf_free(&next);
+	strbuf_release(&cur);
+	strbuf_release(&next);
 	return rc;
 }

@@ -159,7 +159,7 @@ int select_repos(const struct registry *reg, const struct select_opts *o, struct
 	return 0;
 }
 
-void selection_free(struct selection *s)
+void selection_release(struct selection *s)
 {
 	free(s->idx);
 	s->idx = NULL;

@@ -20,7 +20,7 @@ struct selection {
 };
 
 int select_repos(const struct registry *reg, const struct select_opts *o, struct selection *out);
-void selection_free(struct selection *s);
+void selection_release(struct selection *s);
 
 /* does the space-separated list hold name */
 int select_in_groups(const char *groups, const char *name);

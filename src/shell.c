@@ -55,7 +55,7 @@ int shell_run(const struct shell_cmd *cmd, struct strbuf *out, struct strbuf *er
 	po.keep_stdin = cmd->keep_stdin;
 	int rc = proc_run(&po, out, err, status);
 	free(argv);
-	strbuf_free(&script);
+	strbuf_release(&script);
 	return rc;
 }
 
@@ -108,6 +108,6 @@ int shell_split(const char *cmd, struct strlist *words)
 fail:
 	rc = -1;
 out:
-	strbuf_free(&w);
+	strbuf_release(&w);
 	return rc;
 }

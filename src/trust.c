@@ -14,9 +14,9 @@ void trust_init(struct trust *t, const char *home, const char *home_file, int tr
 	t->trust_all = trust_all;
 }
 
-void trust_free(struct trust *t)
+void trust_release(struct trust *t)
 {
-	strlist_free(&t->listed);
+	strlist_release(&t->listed);
 	free(t->home);
 	free(t->home_file_real);
 	memset(t, 0, sizeof(*t));
@@ -40,7 +40,7 @@ static void trust_load(struct trust *t)
 		}
 	}
 	free(tf);
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 }
 
 int trust_file(struct trust *t, const char *real)

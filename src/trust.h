@@ -13,7 +13,7 @@ struct trust {
 };
 
 void trust_init(struct trust *t, const char *home, const char *home_file, int trust_all);
-void trust_free(struct trust *t);
+void trust_release(struct trust *t);
 
 /* is the file at this resolved path trusted */
 int trust_file(struct trust *t, const char *real_path);

@@ -73,7 +73,7 @@ void strbuf_init(struct strbuf *sb)
 	strbuf_grow(sb, 0);
 }
 
-void strbuf_free(struct strbuf *sb)
+void strbuf_release(struct strbuf *sb)
 {
 	free(sb->buf);
 	sb->buf = NULL;
@@ -194,18 +194,28 @@ static int cmp_items(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void strv_sort(char **v, size_t n)
+{
+	if (n) /* qsort(NULL, 0) is undefined */
+		qsort(v, n, sizeof(*v), cmp_items);
+}
+
+int strv_sorted_has(char *const *v, size_t n, const char *s)
+{
+	return n && bsearch(&s, v, n, sizeof(*v), cmp_items);
+}
+
 void strlist_sort(struct strlist *sl)
 {
-	if (sl->n)
-		qsort(sl->items, sl->n, sizeof(*sl->items), cmp_items);
+	strv_sort(sl->items, sl->n);
 }
 
 int strlist_sorted_has(const struct strlist *sl, const char *s)
 {
-	return sl->n && bsearch(&s, sl->items, sl->n, sizeof(*sl->items), cmp_items);
+	return strv_sorted_has(sl->items, sl->n, s);
 }
 
-void strlist_free(struct strlist *sl)
+void strlist_release(struct strlist *sl)
 {
 	for (size_t i = 0; i < sl->n; i++)
 		free(sl->items[i]);
@@ -219,6 +229,12 @@ int starts_with(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
+const char *skip_prefix(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return strncmp(s, prefix, n) ? NULL : s + n;
+}
+
 int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -229,6 +245,19 @@ char *path_real_or_abs(const char *path)
 {
 	char *r = realpath(path, NULL);
 	return r ? r : path_absolute(NULL, path);
+}
+
+int path_mkdirs(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0)
+		return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+	char *up = path_dirname(dir);
+	int rc = strcmp(up, dir) ? path_mkdirs(up) : 0;
+	free(up);
+	if (rc == 0 && mkdir(dir, 0777) < 0 && errno != EEXIST)
+		rc = -errno;
+	return rc;
 }
 
 char *path_cwd(void)
@@ -296,7 +325,7 @@ char *path_absolute(const char *base, const char *path)
 	}
 	if (!out.len)
 		strbuf_addc(&out, '/');
-	strbuf_free(&in);
+	strbuf_release(&in);
 	free(cwd);
 	return strbuf_detach(&out);
 }

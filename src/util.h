@@ -19,7 +19,7 @@ struct strbuf {
 	}
 
 void strbuf_init(struct strbuf *sb);
-void strbuf_free(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_grow(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
@@ -50,10 +50,13 @@ struct strlist {
 void strlist_push(struct strlist *sl, const char *s);
 void strlist_push_owned(struct strlist *sl, char *s);
 int strlist_has(const struct strlist *sl, const char *s);
-/* sorts by strcmp; strlist_sorted_has then finds in O(log n) */
+/* sorts an array of strings by strcmp; strv_sorted_has then finds in O(log n) */
+void strv_sort(char **v, size_t n);
+int strv_sorted_has(char *const *v, size_t n, const char *s);
+/* the same for a list */
 void strlist_sort(struct strlist *sl);
 int strlist_sorted_has(const struct strlist *sl, const char *s);
-void strlist_free(struct strlist *sl);
+void strlist_release(struct strlist *sl);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -63,6 +66,8 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int starts_with(const char *s, const char *prefix);
+/* what follows prefix in s, or NULL when s does not start with it */
+const char *skip_prefix(const char *s, const char *prefix);
 int ends_with(const char *s, const char *suffix);
 
 /* lexical absolute path: joins base (or the cwd when base is NULL) and path,
@@ -79,6 +84,8 @@ char *path_display(const char *path, const char *cwd, const char *home);
 char *path_real_or_abs(const char *path);
 /* real path of the working directory, or NULL */
 char *path_cwd(void);
+/* mkdir -p: 0, or -errno (-ENOTDIR where a file is in the way) */
+int path_mkdirs(const char *dir);
 
 /* reads a whole file; returns 0 or -errno */
 /* writes everything, retrying after signals: 0 or -errno */

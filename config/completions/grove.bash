@@ -23,6 +23,10 @@ _grove() {
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=("${out[@]:1}")
 		;;
+	:described)
+		COMPREPLY=("${out[@]:1}")
+		COMPREPLY=("${COMPREPLY[@]%%$'\t'*}")
+		;;
 	*)
 		COMPREPLY=("${out[@]:1}")
 		;;

@@ -10,7 +10,8 @@ function __grove_complete
     set -l cur (commandline -ct)
     set -l out ($words[1] __complete $words[2..-1] "$cur" 2>/dev/null)
     switch "$out[1]"
-        case :words :paths
+        case :words :paths :described
+            # fish shows what follows a tab as the description
             printf '%s\n' $out[2..-1]
         case :files :dirs
             # --directory=/pa: complete the value, keep the option before it

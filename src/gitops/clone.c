@@ -1,4 +1,5 @@
 #include "gitops/clone.h"
+#include "gitops/fetch_internal.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -25,19 +26,6 @@ int clone_remove_tree(const char *path)
 	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-int clone_mkdirs(const char *dir)
-{
-	struct stat st;
-	if (stat(dir, &st) == 0)
-		return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-	char *up = path_dirname(dir);
-	int rc = strcmp(up, dir) ? clone_mkdirs(up) : 0;
-	free(up);
-	if (rc == 0 && mkdir(dir, 0777) < 0 && errno != EEXIST)
-		rc = -errno;
-	return rc;
-}
-
 /* opens dir under root one component at a time, creating what is missing,
  * and refuses a symlink anywhere below root (O_NOFOLLOW): what is checked is
  * what is used, with no window between the two. root itself may be a
@@ -47,7 +35,7 @@ static int open_under(const char *root, const char *dir)
 	size_t rl = strlen(root);
 	if (strncmp(dir, root, rl) || (dir[rl] && dir[rl] != '/'))
 		return -EXDEV;
-	int fd = clone_mkdirs(root);
+	int fd = path_mkdirs(root);
 	if (fd < 0)
 		return fd;
 	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -193,7 +181,7 @@ int clone_repo_under(const char *root, const char *url, const char *dest, struct
 	int tmpfd = -1, parentfd = -1, rc;
 	if (root)
 		rc = parentfd = open_under(root, parent);
-	else if ((rc = clone_mkdirs(parent)) == 0 &&
+	else if ((rc = path_mkdirs(parent)) == 0 &&
 		 (parentfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		rc = -errno;
 	if (rc < 0) {

@@ -25,8 +25,6 @@ int clone_repo_under(const char *root, const char *url, const char *dest, struct
  * write it: *url gets URL when DIR is dest's own name, for a native clone */
 int clone_parse_checkout(const char *cmd, const char *dest, char **url);
 
-/* mkdir -p; 0 or -errno */
-int clone_mkdirs(const char *dir);
 /* the same below root, refusing a symlink on the way (-ELOOP) or a dir
  * that is not below root (-EXDEV), as clone_repo_under does */
 int clone_mkdirs_under(const char *root, const char *dir);

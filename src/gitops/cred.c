@@ -1,4 +1,6 @@
 #include "gitops/cred.h"
+#include "gitops/fetch_internal.h"
+#include "gitops/net.h"
 #include "gitops/gitcli.h"
 #include "util.h"
 
@@ -54,7 +56,7 @@ static int helper(const char *verb, const char *url, const char *user, const cha
 	/* the input holds a password: do not leave it in freed memory */
 	memset(input, 0, strlen(input));
 	free(input);
-	strbuf_free(&err);
+	strbuf_release(&err);
 	return rc;
 }
 
@@ -110,7 +112,7 @@ out:
 	pthread_mutex_unlock(&lock);
 	if (out.buf)
 		memset(out.buf, 0, out.len);
-	strbuf_free(&out);
+	strbuf_release(&out);
 	free(key);
 	return rc;
 }
@@ -142,6 +144,7 @@ int cred_acquire(git_credential **out, const char *url, const char *username_fro
 	if (!st->url)
 		st->url = xstrdup(url);
 	if (!(allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT)) {
+		net_failure_set(ERR_AUTH);
 		git_error_set(GIT_ERROR_NET, "authentication required (%s)", url);
 		st->auth_failed = 1;
 		return GIT_EAUTH;
@@ -151,15 +154,17 @@ int cred_acquire(git_credential **out, const char *url, const char *username_fro
 		pthread_mutex_lock(&lock);
 		struct strbuf ignored = STRBUF_INIT;
 		helper("reject", url, st->user, st->pass, &ignored);
-		strbuf_free(&ignored);
+		strbuf_release(&ignored);
 		pthread_mutex_unlock(&lock);
 		forget(url);
 		st->auth_failed = 1;
+		net_failure_set(ERR_AUTH);
 		git_error_set(GIT_ERROR_NET, "authentication required (%s)", url);
 		return GIT_EAUTH;
 	}
 	if (fill(st, url, username_from_url) < 0) {
 		st->auth_failed = 1;
+		net_failure_set(ERR_AUTH);
 		git_error_set(GIT_ERROR_NET, "authentication required (%s)", url);
 		return GIT_EAUTH;
 	}
@@ -174,10 +179,10 @@ void cred_finish(struct cred_state *st, int succeeded)
 	pthread_mutex_lock(&lock);
 	helper("approve", st->url, st->user, st->pass, &ignored);
 	pthread_mutex_unlock(&lock);
-	strbuf_free(&ignored);
+	strbuf_release(&ignored);
 }
 
-void cred_state_free(struct cred_state *st)
+void cred_state_release(struct cred_state *st)
 {
 	free(st->url);
 	wipe_free(st->user);

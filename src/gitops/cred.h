@@ -5,8 +5,6 @@
 #ifndef GROVE_GITOPS_CRED_H
 #define GROVE_GITOPS_CRED_H
 
-#include <git2.h>
-
 /* one operation's view: what it was given, so a rejection is told apart */
 struct cred_state {
 	char *url;
@@ -15,13 +13,9 @@ struct cred_state {
 	int auth_failed; /* the operation failed for want of credentials */
 };
 
-/* a git_credential_acquire_cb; payload is a struct cred_state */
-int cred_acquire(git_credential **out, const char *url, const char *username_from_url,
-		 unsigned int allowed_types, void *payload);
-
 /* after the operation: approve credentials that worked */
 void cred_finish(struct cred_state *st, int succeeded);
-void cred_state_free(struct cred_state *st);
+void cred_state_release(struct cred_state *st);
 
 /* forget every cached answer (tests) */
 void cred_cache_clear(void);

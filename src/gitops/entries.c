@@ -159,34 +159,20 @@ static int untracked_repository(git_repository *repo, const char *path)
 
 struct counting {
 	git_repository *repo;
-	int quote; /* core.quotePath */
 	git_index *idx;
 	git_status_list *list;
 	const size_t *partner;
 	struct status_result *r;
-	struct strbuf *details;  /* NULL: no details */
-	struct strbuf untracked; /* git lists untracked paths after the rest */
+	struct status_details *details;  /* NULL: no details */
+	struct status_details untracked; /* git lists untracked paths after the rest */
 	int filtered;
 };
-
-/* one short line: two letters, the path (and where it came from) */
-static void add_line(struct counting *c, struct strbuf *sb, char x, char y, const char *from,
-		     const char *path)
-{
-	strbuf_addf(sb, "%c%c ", x, y);
-	if (from) {
-		strbuf_add_path_quoted(sb, from, c->quote);
-		strbuf_adds(sb, " -> ");
-	}
-	strbuf_add_path_quoted(sb, path, c->quote);
-	strbuf_addc(sb, '\n');
-}
 
 static void count_untracked(struct counting *c, const char *path)
 {
 	c->r->untracked++;
 	if (c->details)
-		add_line(c, &c->untracked, '?', '?', NULL, path);
+		status_details_add(&c->untracked, '?', '?', path, NULL);
 }
 
 /* git's letter for a submodule changed in the work tree: M new commits, m
@@ -215,7 +201,7 @@ static void count_one(struct counting *c, size_t i)
 		const char *code = conflict_code(c->idx, path);
 		c->r->conflicted++;
 		if (c->details)
-			add_line(c, c->details, code[0], code[1], NULL, path);
+			status_details_add(c->details, code[0], code[1], path, NULL);
 		return;
 	}
 	if (s & GIT_STATUS_IGNORED) {
@@ -251,7 +237,7 @@ static void count_one(struct counting *c, size_t i)
 	    other != SIZE_MAX ? git_status_byindex(c->list, other)->head_to_index->old_file.path
 	    : (s & GIT_STATUS_INDEX_RENAMED) && e->head_to_index ? e->head_to_index->old_file.path
 								 : NULL;
-	add_line(c, c->details, x, y, from, path);
+	status_details_add(c->details, x, y, path, from);
 }
 
 int entries_count(git_repository *repo, git_status_list *list, const struct entries_opts *o,
@@ -260,12 +246,10 @@ int entries_count(git_repository *repo, git_status_list *list, const struct entr
 	size_t n = git_status_list_entrycount(list);
 	size_t *partner = xcalloc(n + 1, sizeof(*partner));
 	struct counting c = { .repo = repo,
-			      .quote = o->quote_non_ascii,
 			      .list = list,
 			      .partner = partner,
 			      .r = r,
 			      .details = o->details ? &r->details : NULL };
-	strbuf_init(&c.untracked);
 	git_repository_index(&c.idx, repo);
 	if (o->renames)
 		pair_exact_renames(list, c.idx, partner);
@@ -274,8 +258,9 @@ int entries_count(git_repository *repo, git_status_list *list, const struct entr
 	for (size_t i = 0; i < n && !c.filtered; i++)
 		count_one(&c, i);
 	if (o->details)
-		strbuf_add(&r->details, c.untracked.buf, c.untracked.len);
-	strbuf_free(&c.untracked);
+		status_details_take(&r->details, &c.untracked);
+	status_details_release(&c.untracked);
+	r->details.quote_path = o->quote_non_ascii;
 	git_index_free(c.idx);
 	free(partner);
 	return c.filtered;

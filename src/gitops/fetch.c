@@ -1,4 +1,6 @@
-#include "gitops/fetch.h"
+#include "gitops/fetch_internal.h"
+#include "gitops/gitops.h"
+#include "gitops/net.h"
 #include "gitops/gitcli.h"
 #include "gitops/upstream.h"
 #include "util.h"
@@ -47,15 +49,18 @@ void fetch_options(git_fetch_options *fo, struct net_op *op)
 
 char *fetch_error(const char *what, struct net_op *op)
 {
-	const git_error *e = git_error_last();
-	const char *msg = e && e->message ? e->message : "unknown error";
-	if (op->cancelled && op->cancelled())
+	enum errcode kind = net_failure_take();
+	if ((op->cancelled && op->cancelled()) || kind == ERR_INTERRUPTED) {
+		op->code = ERR_INTERRUPTED;
 		return xasprintf("%s: interrupted", what);
-	if (op->cred.auth_failed && op->cred.url)
+	}
+	if (op->cred.auth_failed && op->cred.url) {
+		op->code = ERR_AUTH;
 		return xasprintf("authentication required (%s)", op->cred.url);
-	if (strstr(msg, "authentication required") || strstr(msg, "timed out"))
-		return xstrdup(msg);
-	return xasprintf("%s: %s", what, msg);
+	}
+	op->code = kind != ERR_NONE ? kind : ERR_GENERIC;
+	/* a timeout's or a refusal's message names the host: it is whole */
+	return kind != ERR_NONE ? xstrdup(gitops_error()) : gitops_message(what);
 }
 
 static int has_ref(git_remote *remote, const char *want)
@@ -111,12 +116,13 @@ static int fetch_with_git(git_repository *repo, const char *name, struct net_op 
 	int code = gitcli_network(dir, args, op->timeout, &out, &e);
 	while (e.len && e.buf[e.len - 1] == '\n')
 		e.buf[--e.len] = '\0';
-	if (code != 0)
+	if (code != 0) {
 		*err = xasprintf("git fetch %s: %s", name, e.len ? e.buf : "failed");
-	else
+		op->code = ERR_GENERIC;
+	} else
 		op->via_git = "a tag of a non-commit";
-	strbuf_free(&out);
-	strbuf_free(&e);
+	strbuf_release(&out);
+	strbuf_release(&e);
 	return code ? -1 : 0;
 }
 
@@ -157,7 +163,7 @@ out:
 	return rc;
 }
 
-int fetch_all(git_repository *repo, struct net_op *op, char **err)
+static int fetch_all(git_repository *repo, struct net_op *op, char **err)
 {
 	git_config *cfg = NULL;
 	char **names = NULL;
@@ -177,7 +183,21 @@ int fetch_all(git_repository *repo, struct net_op *op, char **err)
 	return rc;
 }
 
-void net_op_free(struct net_op *op)
+int fetch_repo(const char *path, struct net_op *op, char **err)
 {
-	cred_state_free(&op->cred);
+	git_repository *repo = NULL;
+	int rc = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (rc < 0) {
+		*err = gitops_message("cannot open the repository");
+		op->code = rc == GIT_ENOTFOUND ? ERR_NOT_FOUND : ERR_GENERIC;
+		return -1;
+	}
+	rc = fetch_all(repo, op, err);
+	git_repository_free(repo);
+	return rc < 0 ? -1 : 0;
+}
+
+void net_op_release(struct net_op *op)
+{
+	cred_state_release(&op->cred);
 }

@@ -46,7 +46,7 @@ int gitcli_network(const char *dir, const char *const *args, int timeout, struct
 		strlist_push(&argv, args[i]);
 	strlist_push_owned(&argv, NULL);
 	int rc = gitcli_run(dir, (const char *const *)argv.items, out, err);
-	strlist_free(&argv);
+	strlist_release(&argv);
 	return rc;
 }
 
@@ -66,7 +66,7 @@ int gitcli_diff(const char *dir, const char *const *args, int columns, struct st
 	strlist_push_owned(&argv, NULL);
 	struct proc_opts po = { .argv = (const char *const *)argv.items, .cwd = dir, .env = env };
 	int rc = proc_run(&po, out, err, &status);
-	strlist_free(&argv);
+	strlist_release(&argv);
 	free(cols);
 	return rc < 0 ? rc : proc_exit_code(status);
 }
@@ -82,28 +82,27 @@ static int parse_count(const char *s, size_t *out)
 
 static int parse_header(const char *h, struct status_result *r, int *saw_ab)
 {
-	if (starts_with(h, "branch.oid ")) {
-		const char *v = h + 11;
+	const char *v;
+	if ((v = skip_prefix(h, "branch.oid "))) {
 		if (!strcmp(v, "(initial)"))
 			r->unborn = 1;
 		else if (strlen(v) < sizeof(r->head))
 			strcpy(r->head, v);
-	} else if (starts_with(h, "branch.head ")) {
-		const char *v = h + 12;
+	} else if ((v = skip_prefix(h, "branch.head "))) {
 		/* a repeated header replaces the first, as a later line would */
 		free(r->branch);
 		r->branch = strcmp(v, "(detached)") ? xstrdup(v) : NULL;
-	} else if (starts_with(h, "branch.upstream ")) {
+	} else if ((v = skip_prefix(h, "branch.upstream "))) {
 		free(r->upstream);
-		r->upstream = xstrdup(h + 16);
-	} else if (starts_with(h, "branch.ab ")) {
+		r->upstream = xstrdup(v);
+	} else if ((v = skip_prefix(h, "branch.ab "))) {
 		char a[32], b[32];
-		if (sscanf(h + 10, "+%31s -%31s", a, b) != 2 || parse_count(a, &r->ahead) ||
+		if (sscanf(v, "+%31s -%31s", a, b) != 2 || parse_count(a, &r->ahead) ||
 		    parse_count(b, &r->behind))
 			return -1;
 		*saw_ab = 1;
-	} else if (starts_with(h, "stash ")) {
-		if (parse_count(h + 6, &r->stashes))
+	} else if ((v = skip_prefix(h, "stash "))) {
+		if (parse_count(v, &r->stashes))
 			return -1;
 	}
 	return 0;
@@ -121,7 +120,18 @@ static const char *field(const char *s, int n)
 	return s;
 }
 
-int gitcli_parse_status_v2(const char *buf, size_t len, struct status_result *r)
+/* git's short status letter: '.' is a space; a submodule's work tree
+ * letter says what changed in it (sub is "S<commit><modified><untracked>") */
+static char short_letter(char c, const char *sub)
+{
+	if (c == '.')
+		return ' ';
+	if (c == 'M' && sub && sub[0] == 'S' && sub[1] && sub[2] && sub[1] != 'C')
+		return sub[2] == 'M' ? 'm' : sub[3] == 'U' ? '?' : c;
+	return c;
+}
+
+int gitcli_parse_status_v2(const char *buf, size_t len, int details, struct status_result *r)
 {
 	size_t i = 0;
 	int saw_ab = 0;
@@ -143,20 +153,28 @@ int gitcli_parse_status_v2(const char *buf, size_t len, struct status_result *r)
 				r->staged++;
 			if (y != '.')
 				r->modified++;
+			const char *orig = NULL;
 			if (rec[0] == '2') {
-				const char *orig = buf + i;
+				orig = buf + i;
 				const char *n2 = memchr(orig, '\0', len - i);
 				if (!n2)
 					return -1;
 				i = (size_t)(n2 - buf) + 1;
 			}
+			if (details)
+				status_details_add(&r->details, short_letter(x, NULL),
+						   short_letter(y, field(rec, 2)), path, orig);
 		} else if (rec[0] == 'u' && rec[1] == ' ' && strlen(rec) > 4) {
 			const char *path = field(rec, 10);
 			if (!path)
 				return -1;
 			r->conflicted++;
+			if (details)
+				status_details_add(&r->details, rec[2], rec[3], path, NULL);
 		} else if (rec[0] == '?' && rec[1] == ' ') {
 			r->untracked++;
+			if (details)
+				status_details_add(&r->details, '?', '?', rec + 2, NULL);
 		} else if (rec[0] == '!' && rec[1] == ' ') {
 			/* ignored files are not asked for */
 		} else {
@@ -210,11 +228,22 @@ static const char *operation(const char *dir)
 			free(p);
 		}
 	}
-	strbuf_free(&out);
+	strbuf_release(&out);
 	return state;
 }
 
-void gitcli_unpushed(const char *path, struct strbuf *out)
+/* each line of out, pushed to l */
+static void push_lines(struct strlist *l, const struct strbuf *out)
+{
+	const char *p = out->buf ? out->buf : "";
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		strlist_push_owned(l, xstrndup(p, n));
+		p += n + (p[n] ? 1 : 0);
+	}
+}
+
+void gitcli_unpushed(const char *path, struct strlist *lines)
 {
 	static const char *const args[] = { "git",
 					    "--no-pager",
@@ -226,7 +255,28 @@ void gitcli_unpushed(const char *path, struct strbuf *out)
 					    "--decorate",
 					    "--oneline",
 					    NULL };
-	gitcli_run(path, args, out, NULL);
+	struct strbuf out = STRBUF_INIT;
+	gitcli_run(path, args, &out, NULL);
+	push_lines(lines, &out);
+	strbuf_release(&out);
+}
+
+/* --long's lists the status output has not: unpushed commits, stashes,
+ * and core.quotePath for showing the paths */
+static void details_by_git(const char *path, struct status_details *d)
+{
+	static const char *const stash_args[] = { "git",  "--no-pager",   "stash",
+						  "list", "--format=%gs", NULL };
+	static const char *const quote_args[] = { "git", "config", "--bool", "core.quotePath",
+						  NULL };
+	struct strbuf out = STRBUF_INIT;
+	gitcli_unpushed(path, &d->unpushed);
+	gitcli_run(path, stash_args, &out, NULL);
+	push_lines(&d->stashes, &out);
+	strbuf_reset(&out);
+	if (gitcli_run(path, quote_args, &out, NULL) == 0 && starts_with(out.buf, "false"))
+		d->quote_path = 0;
+	strbuf_release(&out);
 }
 
 int gitcli_status(const char *path, const struct status_opts *o, struct status_result *r)
@@ -234,8 +284,6 @@ int gitcli_status(const char *path, const struct status_opts *o, struct status_r
 	static const char *const status_args[] = { "git",      "status",       "--porcelain=v2",
 						   "--branch", "--show-stash", "-z",
 						   NULL };
-	static const char *const stash_args[] = { "git", "--no-pager", "stash", "list", NULL };
-	static const char *const short_args[] = { "git", "status", "--short", NULL };
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 	int rc = 0;
 	int code = gitcli_run(path, status_args, &out, &err);
@@ -251,21 +299,17 @@ int gitcli_status(const char *path, const struct status_opts *o, struct status_r
 		rc = -1;
 		goto out;
 	}
-	if (gitcli_parse_status_v2(out.buf, out.len, r)) {
+	if (gitcli_parse_status_v2(out.buf, out.len, o->want_details, r)) {
 		r->kind = STATUS_ERROR;
 		r->error = xstrdup("cannot parse the output of git status");
 		rc = -1;
 		goto out;
 	}
 	r->state = operation(path);
-	if (o->want_details) {
-		/* each file as git's short status shows it, quoting its own */
-		gitcli_run(path, short_args, &r->details, NULL);
-		gitcli_unpushed(path, &r->details);
-		gitcli_run(path, stash_args, &r->details, NULL);
-	}
+	if (o->want_details)
+		details_by_git(path, &r->details);
 out:
-	strbuf_free(&out);
-	strbuf_free(&err);
+	strbuf_release(&out);
+	strbuf_release(&err);
 	return rc;
 }

@@ -24,15 +24,16 @@ int gitcli_network(const char *dir, const char *const *args, int timeout, struct
 int gitcli_diff(const char *dir, const char *const *args, int columns, struct strbuf *out,
 		struct strbuf *err);
 
-/* appends the local commits no remote has, as `mr status` shows them (`git
- * log --branches --not --remotes --simplify-by-decoration --decorate
- * --oneline`) */
-void gitcli_unpushed(const char *path, struct strbuf *out);
+/* the local commits no remote has, as `mr status` shows them (`git log
+ * --branches --not --remotes --simplify-by-decoration --decorate
+ * --oneline`), a line each */
+void gitcli_unpushed(const char *path, struct strlist *lines);
 
 /* status through `git status --porcelain=v2 --branch --show-stash -z` */
 int gitcli_status(const char *path, const struct status_opts *o, struct status_result *r);
 
-/* parses porcelain v2 -z output into r (counts, branch, upstream, stashes) */
-int gitcli_parse_status_v2(const char *buf, size_t len, struct status_result *r);
+/* parses porcelain v2 -z output into r (counts, branch, upstream,
+ * stashes; with details, each file as `git status --short` lists it) */
+int gitcli_parse_status_v2(const char *buf, size_t len, int details, struct status_result *r);
 
 #endif

@@ -38,7 +38,7 @@ int journal_begin(git_repository *repo, const char *refname, const git_oid *from
 	file_remove_stale_temps(p);
 	if (file_write_atomic(p, text, strlen(text), 0644, &err) < 0)
 		rc = update_failed(r, strbuf_detach(&err));
-	strbuf_free(&err);
+	strbuf_release(&err);
 	free(text);
 	free(p);
 	return rc;
@@ -94,7 +94,7 @@ static int partly_written(git_repository *repo, const char *path, const git_oid 
 	    !memcmp(sb.buf, git_blob_rawcontent(blob), sb.len);
 	git_error_clear();
 	git_blob_free(blob);
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 	free(full);
 	return yes;
 }
@@ -192,7 +192,7 @@ out:
 	git_tree_free(tb);
 	git_commit_free(a);
 	git_commit_free(b);
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 	free(p);
 	return rc;
 }

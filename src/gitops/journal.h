@@ -19,6 +19,10 @@ int journal_begin(git_repository *repo, const char *refname, const git_oid *from
 /* the move is over (done, or put back): the journal goes */
 void journal_end(git_repository *repo);
 
+/* did a grove killed during a fast-forward leave its journal (the next
+ * update finishes the move) */
+int update_interrupted(git_repository *repo);
+
 /* finishes a move a killed grove left: every file it touches is at its
  * start, its end, or a start of its end's content (a write cut short), and
  * is taken to the end; any other state (a change of the user's) is left to

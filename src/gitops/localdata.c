@@ -34,7 +34,7 @@ static int ignored_files(git_repository *repo, char **names, char **why)
 		strbuf_addf(&sb, " and %zu more", n - 3);
 	git_status_list_free(list);
 	*names = n ? strbuf_detach(&sb) : NULL;
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 	return n ? 1 : 0;
 }
 
@@ -149,6 +149,6 @@ int localdata_check(const char *path, int ignored_ok, char **why)
 		rc = repo_holds(repo, ignored_ok, why);
 	}
 	git_repository_free(repo);
-	status_result_free(&r);
+	status_result_release(&r);
 	return rc;
 }

@@ -120,7 +120,7 @@ static int check_in_way(git_repository *repo, git_diff *diff, struct update_resu
 	}
 	if (w.n)
 		rc = update_refused(r, xasprintf("in the way:%s", w.paths.buf));
-	strbuf_free(&w.paths);
+	strbuf_release(&w.paths);
 	git_index_free(idx);
 	return rc;
 }
@@ -195,7 +195,7 @@ static int checkout_target(git_repository *repo, git_commit *target, const git_s
 						 c.paths.buf ? c.paths.buf : ""));
 	else if (e < 0)
 		rc = update_failed(r, gitops_message("cannot update the work tree"));
-	strbuf_free(&c.paths);
+	strbuf_release(&c.paths);
 	return rc;
 }
 

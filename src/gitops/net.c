@@ -58,6 +58,20 @@ void net_window_add(struct net_window *w, size_t n, int incoming)
 		w->received += n;
 }
 
+static _Thread_local enum errcode failure;
+
+void net_failure_set(enum errcode code)
+{
+	failure = code;
+}
+
+enum errcode net_failure_take(void)
+{
+	enum errcode c = failure;
+	failure = ERR_NONE;
+	return c;
+}
+
 /* a window that has run its length opens the next one if it saw progress;
  * 0, or -1 with the error set when it did not */
 static int window_check(struct net_window *w, long long now)
@@ -70,6 +84,7 @@ static int window_check(struct net_window *w, long long now)
 		w->bytes = 0;
 		return 0;
 	}
+	net_failure_set(ERR_TIMEOUT);
 	if (!w->received)
 		git_error_set(GIT_ERROR_NET, "timed out after %d s: no answer from %s",
 			      config.timeout_sec, w->peer);
@@ -84,6 +99,7 @@ int net_wait(struct net_window *w, int fd, short events)
 {
 	for (;;) {
 		if (net_cancelled()) {
+			net_failure_set(ERR_INTERRUPTED);
 			git_error_set_str(GIT_ERROR_NET, "interrupted");
 			return GIT_EUSER;
 		}

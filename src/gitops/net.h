@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "errcode.h"
+
 struct net_config {
 	int timeout_sec;        /* no progress for this long fails the operation */
 	int (*cancelled)(void); /* when it returns non-zero, network waits stop */
@@ -43,5 +45,11 @@ int net_timeout(void);
 long long net_now_ms(void);
 /* has the user interrupted the run */
 int net_cancelled(void);
+
+/* the kind of this thread's last network failure (a timeout, a refused
+ * login), said where it happens, taken (and forgotten) where the message
+ * is made: kinds are never read back from the text */
+void net_failure_set(enum errcode code);
+enum errcode net_failure_take(void);
 
 #endif

@@ -44,8 +44,8 @@ static int url_from_git(const char *path, const char *remote, char **url, char *
 	} else {
 		*url = strbuf_detach(&out);
 	}
-	strbuf_free(&out);
-	strbuf_free(&e);
+	strbuf_release(&out);
+	strbuf_release(&e);
 	return rc;
 }
 

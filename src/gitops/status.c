@@ -1,5 +1,5 @@
 #include "gitops/status.h"
-#include "gitops/update.h"
+#include "gitops/journal.h"
 #include "gitops/cachetree.h"
 #include "gitops/entries.h"
 #include "gitops/gitcli.h"
@@ -20,17 +20,54 @@
 void status_result_init(struct status_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	strbuf_init(&r->details);
+	r->details.quote_path = 1;
 }
 
-void status_result_free(struct status_result *r)
+void status_result_release(struct status_result *r)
 {
 	free(r->branch);
 	free(r->upstream);
 	free(r->error);
 	free(r->engine_reason);
-	strbuf_free(&r->details);
+	status_details_release(&r->details);
 	memset(r, 0, sizeof(*r));
+}
+
+void status_details_add(struct status_details *d, char x, char y, const char *path,
+			const char *orig)
+{
+	if (d->n == d->alloc) {
+		d->alloc = d->alloc ? 2 * d->alloc : 16;
+		d->entries = xrealloc(d->entries, d->alloc * sizeof(*d->entries));
+	}
+	struct status_entry *e = &d->entries[d->n++];
+	e->code[0] = x;
+	e->code[1] = y;
+	e->code[2] = '\0';
+	e->path = xstrdup(path);
+	e->orig_path = orig ? xstrdup(orig) : NULL;
+}
+
+void status_details_take(struct status_details *d, struct status_details *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		struct status_entry *e = &src->entries[i];
+		status_details_add(d, e->code[0], e->code[1], e->path, e->orig_path);
+	}
+	status_details_release(src);
+}
+
+void status_details_release(struct status_details *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->entries[i].path);
+		free(d->entries[i].orig_path);
+	}
+	free(d->entries);
+	strlist_release(&d->unpushed);
+	strlist_release(&d->stashes);
+	d->entries = NULL;
+	d->n = d->alloc = 0;
 }
 
 int status_is_dirty(const struct status_result *r)
@@ -143,9 +180,10 @@ static int count_stash(size_t index, const char *message, const git_oid *id, voi
 {
 	struct stash_walk *w = payload;
 	(void)id;
+	(void)index;
 	w->r->stashes++;
 	if (w->details)
-		strbuf_addf(&w->r->details, "stash@{%zu}: %s\n", index, message);
+		strlist_push(&w->r->details.stashes, message);
 	return 0;
 }
 
@@ -305,7 +343,7 @@ static void unpushed(git_repository *repo, struct status_result *r)
 	 * decoration); libgit2 only says whether there is one to ask for */
 	if (git_revwalk_new(&walk, repo) == 0 && git_revwalk_push_glob(walk, "refs/heads/*") == 0 &&
 	    git_revwalk_hide_glob(walk, "refs/remotes/*") == 0 && git_revwalk_next(&id, walk) == 0)
-		gitcli_unpushed(git_repository_workdir(repo), &r->details);
+		gitcli_unpushed(git_repository_workdir(repo), &r->details.unpushed);
 	git_error_clear();
 	git_revwalk_free(walk);
 }
@@ -405,7 +443,7 @@ int status_collect(const char *path, const struct status_opts *o, struct status_
 	if (reroute) {
 		struct status_result fresh;
 		status_result_init(&fresh);
-		status_result_free(r);
+		status_result_release(r);
 		*r = fresh;
 		r->engine = "git";
 		r->engine_reason = xstrdup(reroute);

@@ -13,6 +13,22 @@ enum status_kind {
 	STATUS_ERROR,    /* it is a repository that could not be read */
 };
 
+/* one changed file as `git status --short` lists it */
+struct status_entry {
+	char code[3];    /* XY: index, work tree ("??" untracked, "UU" ...) */
+	char *path;      /* as stored, unquoted */
+	char *orig_path; /* a rename's or copy's source, or NULL */
+};
+
+/* --long: what `mr status` shows of a repository besides the counts */
+struct status_details {
+	struct status_entry *entries; /* in git's order: untracked last */
+	size_t n, alloc;
+	struct strlist unpushed; /* local commits no remote has: git log --oneline lines */
+	struct strlist stashes;  /* each stash's message ("WIP on main: ...") */
+	int quote_path;          /* core.quotePath: past-ASCII bytes are quoted */
+};
+
 struct status_result {
 	enum status_kind kind;
 	char *branch; /* NULL when detached */
@@ -25,9 +41,9 @@ struct status_result {
 	size_t staged, modified, conflicted, untracked, stashes;
 	const char *state; /* operation in progress, NULL when none */
 	char *error;
-	const char *engine;    /* "libgit2" or "git" */
-	char *engine_reason;   /* why git was used */
-	struct strbuf details; /* --long: short status, unpushed branches, stashes */
+	const char *engine;            /* "libgit2" or "git" */
+	char *engine_reason;           /* why git was used */
+	struct status_details details; /* with want_details */
 };
 
 struct status_opts {
@@ -35,13 +51,20 @@ struct status_opts {
 };
 
 void status_result_init(struct status_result *r);
-void status_result_free(struct status_result *r);
+void status_result_release(struct status_result *r);
 
 /* fills r for the repository at path; returns 0 when facts were read
  * (r->kind STATUS_OK), or a negative code with r->kind and r->error set */
 int status_collect(const char *path, const struct status_opts *o, struct status_result *r);
 
 int status_is_dirty(const struct status_result *r);
+
+/* adds an entry to d (orig may be NULL) */
+void status_details_add(struct status_details *d, char x, char y, const char *path,
+			const char *orig);
+/* appends src's entries to d, emptying src */
+void status_details_take(struct status_details *d, struct status_details *src);
+void status_details_release(struct status_details *d);
 
 /* will status_collect need libgit2 for path, or hand it to git whole
  * (a large work tree), before libgit2 is even initialised */

@@ -37,7 +37,7 @@ struct ssh_subtransport {
 	struct ssh_stream *stream;
 };
 
-void transport_ssh_target_free(struct ssh_target *t)
+void transport_ssh_target_release(struct ssh_target *t)
 {
 	free(t->user);
 	free(t->host);
@@ -83,7 +83,7 @@ int transport_ssh_parse(const char *url, struct ssh_target *t)
 	}
 	if (!*t->host || t->host[0] == '-' || (t->user && t->user[0] == '-') || !*t->path ||
 	    (t->port && t->port[0] == '-')) {
-		transport_ssh_target_free(t);
+		transport_ssh_target_release(t);
 		return -1;
 	}
 	return 0;
@@ -115,6 +115,8 @@ static int child_failed(struct ssh_stream *s)
 		s->errtext.buf[--s->errtext.len] = '\0';
 	const char *msg = s->errtext.len ? s->errtext.buf : "ssh exited";
 	if (strstr(msg, "Permission denied") || strstr(msg, "Host key verification failed")) {
+		/* ssh says so only in words: its exit code is 255 for every failure */
+		net_failure_set(ERR_AUTH);
 		git_error_set(GIT_ERROR_SSH, "authentication required (%s): %s", s->url, msg);
 		return GIT_EAUTH;
 	}
@@ -189,7 +191,7 @@ static void ssh_stream_free(git_smart_subtransport_stream *stream)
 	}
 	if (s->err >= 0)
 		close(s->err);
-	strbuf_free(&s->errtext);
+	strbuf_release(&s->errtext);
 	free(s->url);
 	net_window_release(&s->window);
 	advert_meter_release(&s->meter);
@@ -273,7 +275,7 @@ out:
 	}
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
-	strlist_free(&argv);
+	strlist_release(&argv);
 	free(cmd);
 	return rc;
 }
@@ -311,7 +313,7 @@ static int ssh_action(git_smart_subtransport_stream **out, git_smart_subtranspor
 	if (s->metered)
 		advert_meter_init(&s->meter, url);
 	int rc = spawn_ssh(s, &t, service);
-	transport_ssh_target_free(&t);
+	transport_ssh_target_release(&t);
 	if (rc < 0) {
 		ssh_stream_free(&s->parent);
 		return rc;

@@ -18,6 +18,6 @@ struct ssh_target {
 /* splits an ssh URL; returns 0, or -1 for a URL that is not one (or names a
  * host or user starting with '-', which ssh would take for an option) */
 int transport_ssh_parse(const char *url, struct ssh_target *t);
-void transport_ssh_target_free(struct ssh_target *t);
+void transport_ssh_target_release(struct ssh_target *t);
 
 #endif

@@ -5,6 +5,7 @@
 #include "gitops/move.h"
 #include "gitops/probe.h"
 #include "gitops/upstream.h"
+#include "gitops/fetch_internal.h"
 #include "util.h"
 
 #include <errno.h>
@@ -16,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void update_result_free(struct update_result *r)
+void update_result_release(struct update_result *r)
 {
 	free(r->reason);
 	r->reason = NULL;
@@ -26,6 +27,7 @@ int update_refused(struct update_result *r, char *why)
 {
 	r->outcome = UPDATE_REFUSED;
 	r->reason = why;
+	r->code = ERR_CONFLICT;
 	return -1;
 }
 
@@ -33,6 +35,7 @@ int update_failed(struct update_result *r, char *why)
 {
 	r->outcome = UPDATE_FAILED;
 	r->reason = why;
+	r->code = ERR_GENERIC;
 	return -1;
 }
 
@@ -204,6 +207,7 @@ static int update_open(git_repository *repo, const struct update_opts *uo, struc
 	    fetch_remote(repo, remote, op, 0, 0, merge, &advertised, &err) < 0) {
 		free(merge);
 		rc = update_failed(r, err);
+		r->code = op->code;
 		goto out;
 	}
 	if (!advertised) {
@@ -235,6 +239,7 @@ static int update_open(git_repository *repo, const struct update_opts *uo, struc
 			strcpy(r->to, r->from);
 	} else if (op->cancelled && op->cancelled()) {
 		rc = update_failed(r, xstrdup("interrupted"));
+		r->code = ERR_INTERRUPTED;
 	} else if (ahead && uo->rebase) {
 		rc = rebase_onto(repo, head, &up, r);
 	} else if (ahead) {
@@ -264,7 +269,7 @@ static int rev_parse(const char *path, const char *rev, char out[41])
 	int rc = gitcli_run(path, argv, &sb, NULL) == 0 && sb.len >= 40 ? 0 : -1;
 	if (rc == 0)
 		memcpy(out, sb.buf, 40), out[40] = '\0';
-	strbuf_free(&sb);
+	strbuf_release(&sb);
 	return rc;
 }
 
@@ -302,12 +307,12 @@ static int update_with_git(const char *path, const struct update_opts *uo, struc
 		}
 		r->commits = (size_t)v;
 		r->outcome = UPDATE_UPDATED;
-		strbuf_free(&c);
+		strbuf_release(&c);
 		free(range);
 	}
 out:
-	strbuf_free(&err);
-	strbuf_free(&out);
+	strbuf_release(&err);
+	strbuf_release(&out);
 	return rc;
 }
 
@@ -318,9 +323,13 @@ int update_repo(const char *path, const struct update_opts *uo, struct net_op *o
 	git_config *cfg = NULL;
 	int rc;
 	memset(r, 0, sizeof(*r));
-	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-		if (!(r->engine_reason = probe_open_failure()))
-			return update_failed(r, gitops_message("cannot open the repository"));
+	int e = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (e < 0) {
+		if (!(r->engine_reason = probe_open_failure())) {
+			update_failed(r, gitops_message("cannot open the repository"));
+			r->code = e == GIT_ENOTFOUND ? ERR_NOT_FOUND : ERR_GENERIC;
+			return -1;
+		}
 		return update_with_git(path, uo, r);
 	}
 	if (git_repository_config_snapshot(&cfg, repo) == 0)
@@ -331,7 +340,7 @@ int update_repo(const char *path, const struct update_opts *uo, struct net_op *o
 	if (rc == MOVE_REROUTE) {
 		/* start again from nothing: the git program does all of it */
 		const char *why = r->engine_reason;
-		update_result_free(r);
+		update_result_release(r);
 		memset(r, 0, sizeof(*r));
 		r->engine_reason = why;
 		rc = update_with_git(path, uo, r);

@@ -20,6 +20,7 @@ struct update_result {
 	size_t commits; /* commits the branch moved by */
 	size_t rebased; /* local commits replayed (--rebase) */
 	char *reason;
+	enum errcode code;         /* refused: ERR_CONFLICT; failed: what kind */
 	const char *engine_reason; /* why the git program did the work, or NULL */
 };
 
@@ -28,7 +29,7 @@ struct update_opts {
 	int timeout; /* for the git program: seconds of no progress */
 };
 
-void update_result_free(struct update_result *r);
+void update_result_release(struct update_result *r);
 /* for gitops' own modules: r refused (the repository left as it was) or
  * failed, with why; both return -1 */
 int update_refused(struct update_result *r, char *why);
@@ -36,9 +37,5 @@ int update_failed(struct update_result *r, char *why);
 
 int update_repo(const char *path, const struct update_opts *uo, struct net_op *op,
 		struct update_result *r);
-
-/* did a grove killed during a fast-forward leave its journal (the next
- * update finishes the move; gitops/journal) */
-int update_interrupted(git_repository *repo);
 
 #endif

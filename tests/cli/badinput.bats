@@ -75,7 +75,7 @@ with open(sys.argv[1], "w") as f:
 	local before; before=$(snapshot .)
 	run grove -a status
 	assert_failure 1
-	assert_line "grove status: failed: $HOME/corrupt: git status failed: error: bad signature $(grep -o 'bad signature 0x[0-9a-f]*' <<<"$output" | cut -d' ' -f3)"
+	assert_line "grove status: failed: $HOME/corrupt: git status failed: error: bad signature $(grep -o -m1 'bad signature 0x[0-9a-f]*' <<<"$output" | head -1 | cut -d' ' -f3)"
 	assert_line "fatal: index file corrupt"
 	assert_line --regexp "^grove status: failed: $HOME/missing: .*$t"
 	assert_line "grove status: failed: $HOME/loop1: cannot stat: Too many levels of symbolic links"

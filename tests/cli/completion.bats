@@ -57,7 +57,7 @@ bash_complete() {
 	run bash_complete grove --di
 	assert_output '--directory'
 	run bash_complete grove diff --st
-	assert_output $'--stats\n--staged\n--stat'
+	assert_output $'--stats\n--stashed\n--staged\n--stat'
 	run bash_complete grove sync github --sk
 	assert_output $'--skip-forks\n--skip-archived'
 }

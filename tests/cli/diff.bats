@@ -145,10 +145,20 @@ grove_diff_body() {
 	printf '[src/gone]\n[src/ok]\n[src/plain]\n' >.mrconfig
 	run grove diff
 	assert_failure 1
-	assert_output --partial "grove diff: failed: missing"
-	assert_output --partial "grove diff: failed: not a git repository"
-	assert_output --partial "+x"
-	assert_line --index -1 "grove diff: finished (1 ok; 2 failed)"
+	# the whole output: each failure names its repository where it happens,
+	# and again after the summary
+	assert_output "grove diff: $HOME/src/gone
+grove diff: failed: $HOME/src/gone: missing
+
+grove diff: $HOME/src/ok
+$(git -C src/ok diff)
+
+grove diff: $HOME/src/plain
+grove diff: failed: $HOME/src/plain: not a git repository
+
+grove diff: finished (1 ok; 2 failed)
+grove diff: failed: $HOME/src/gone: missing
+grove diff: failed: $HOME/src/plain: not a git repository"
 }
 
 @test "files with filter attributes are diffed by git" {

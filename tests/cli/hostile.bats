@@ -37,7 +37,7 @@ max_rss() {
 	SECONDS=0
 	max_rss timeout -k 5 60 "$GROVE_BIN" -a update
 	assert_failure 1
-	assert_output --partial "failed: fetch origin: the ref advertisement of git://127.0.0.1:$HOSTILE_PORT/r.git"
+	assert_output --partial "failed: $HOME/src/r: fetch origin: the ref advertisement of git://127.0.0.1:$HOSTILE_PORT/r.git"
 	[ "$SECONDS" -lt 30 ]
 	echo "# peak memory: $rss KiB" >&3
 	[ "$rss" -lt 300000 ]
@@ -72,14 +72,14 @@ max_rss() {
 	clone_of "http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/faulty.port")/endless/r.git"
 	max_rss timeout -k 5 60 "$GROVE_BIN" -a update
 	assert_failure 1
-	assert_output --partial "failed: fetch origin: the ref advertisement of http://127.0.0.1:"
+	assert_output --partial "failed: $HOME/src/r: fetch origin: the ref advertisement of http://127.0.0.1:"
 	echo "# http: peak memory $rss KiB" >&3
 	[ "$rss" -lt 300000 ]
 	# ssh: the ssh program is the server itself
 	git -C src/r remote set-url origin "ssh://git.example.invalid/r.git"
 	GIT_SSH_COMMAND="python3 $SERVERS_DIR/hostile_git.py endless --stdio" max_rss timeout -k 5 60 "$GROVE_BIN" -a update
 	assert_failure 1
-	assert_output --partial "failed: fetch origin: the ref advertisement of ssh://git.example.invalid/r.git"
+	assert_output --partial "failed: $HOME/src/r: fetch origin: the ref advertisement of ssh://git.example.invalid/r.git"
 	echo "# ssh: peak memory $rss KiB" >&3
 	[ "$rss" -lt 300000 ]
 }

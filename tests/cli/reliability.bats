@@ -164,7 +164,8 @@ clones() {
 			fi
 		fi
 	done
-	[ "$(grep -c 'an interrupted update cannot be finished' <<<"$output")" -eq "$left" ]
+	# each failure is said twice: in its block and again at the end
+	[ "$(grep 'an interrupted update cannot be finished' <<<"$output" | sort -u | wc -l)" -eq "$left" ]
 	grep 'cannot be finished' <<<"$output" | sed 's/^/# /' >&3 || true
 	# every file here is readable and nobody edits them: only a lock file
 	# the kill left may stop the finish

@@ -76,6 +76,8 @@ setup() {
 	echo "$output" | python3 -c '
 import json, sys
 rows = [json.loads(l) for l in sys.stdin]
+assert [r["type"] for r in rows] == ["repo", "repo", "summary"], rows
+rows = rows[:2]
 assert [r["path"].split("/")[-1] for r in rows] == ["c", "b"], rows
 assert rows[0]["groups"] == "oss" and rows[0]["order"] == 10 and rows[0]["checkout"] is None
 '
@@ -100,8 +102,8 @@ assert rows[0]["groups"] == "oss" and rows[0]["order"] == 10 and rows[0]["checko
 	run grove -a -g team list
 	assert_output "$HOME/src/a/sub"
 	run grove -a list --groups --json
-	assert_line --index 0 "{\"group\":\"oss\",\"repositories\":[\"$HOME/other/c\",\"$HOME/src/a/sub\",\"$HOME/src/b\"]}"
-	assert_line --index 1 "{\"group\":\"team\",\"repositories\":[\"$HOME/src/a/sub\"]}"
+	assert_line --index 0 "{\"type\":\"group\",\"group\":\"oss\",\"repositories\":[\"$HOME/other/c\",\"$HOME/src/a/sub\",\"$HOME/src/b\"]}"
+	assert_line --index 1 "{\"type\":\"group\",\"group\":\"team\",\"repositories\":[\"$HOME/src/a/sub\"]}"
 	run grove config src/a/sub groups=
 	run grove -a list --groups
 	assert_output $'oss\nwork'

@@ -238,7 +238,8 @@ lines = [json.loads(l) for l in sys.stdin]
 assert lines[0]["path"].endswith("/src/foo") and lines[0]["modified"] == 1, lines[0]
 assert lines[0]["upstream"] == "origin/main" and lines[0]["ahead"] == 0 and lines[0]["error"] is None
 assert lines[1]["error"] == "missing" and lines[1]["branch"] is None
-assert lines[2] == {"summary": {"action": "status", "ok": 1, "failed": 1, "skipped": 0, "not_started": 0, "interrupted": False}}
+assert [l["type"] for l in lines] == ["repo", "repo", "summary"], lines
+assert lines[2] == {"type": "summary", "version": 1, "action": "status", "ok": 1, "failed": 1, "skipped": 0, "not_started": 0, "interrupted": False}
 '
 }
 
@@ -271,7 +272,8 @@ assert lines[2] == {"summary": {"action": "status", "ok": 1, "failed": 1, "skipp
 	echo x >>src/dirty/a.txt
 	run grove -a -q status
 	assert_failure 1
-	assert_output "$(printf 'src/missing  MISSING\ngrove status: failed: %s/src/missing: missing' "$HOME")"
+	# nothing on standard output: the failure is said on standard error, once
+	assert_output "grove status: failed: $HOME/src/missing: missing"
 	run grove -a -m status
 	refute_output --partial 'src/clean'
 	assert_output --partial 'src/dirty'

@@ -137,10 +137,10 @@ requests() {
 	start_github "$CONFIG"
 	run grove sync github --org acme --api-url "$GITHUB_API" --skip-forks --skip-archived --dry-run --json
 	assert_success
-	assert_line --partial '{"full_name":"acme/one","path":null,"action":"skipped","reason":"a fork (--skip-forks)"}'
-	assert_line --partial '"full_name":"acme/two","path":null,"action":"skipped","reason":"archived (--skip-archived)"}'
-	assert_line --partial '"full_name":"acme/three","path":null,"action":"skipped","reason":"disabled (--skip-archived)"}'
-	assert_line --partial '"full_name":"acme/four","path":"'"$HOME"'/src/127.0.0.1/acme/four","action":"would clone"'
+	assert_line '{"type":"repo","path":null,"full_name":"acme/one","action":"skipped","reason":"a fork (--skip-forks)"}'
+	assert_line '{"type":"repo","path":null,"full_name":"acme/two","action":"skipped","reason":"archived (--skip-archived)"}'
+	assert_line '{"type":"repo","path":null,"full_name":"acme/three","action":"skipped","reason":"disabled (--skip-archived)"}'
+	assert_line --partial '"path":"'"$HOME"'/src/127.0.0.1/acme/four","full_name":"acme/four","action":"would clone"'
 	run grove sync github --org acme --api-url "$GITHUB_API" --match '^acme/f' --exclude 'five$' --protocol ssh
 	assert_success
 	assert_output --partial "cloned acme/four"

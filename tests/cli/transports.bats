@@ -62,7 +62,7 @@ updated_to_upstream() {
 	local head; head=$(git -C src/foo rev-parse HEAD)
 	run timeout 20 "$GROVE_BIN" -a update </dev/null
 	assert_failure 1
-	assert_line "grove update: failed: authentication required (http://127.0.0.1:$HTTP_PORT/foo.git)"
+	assert_line "grove update: failed: $HOME/src/foo: authentication required (http://127.0.0.1:$HTTP_PORT/foo.git)"
 	assert_line --partial 'grove never prompts'
 	[ "$(git -C src/foo rev-parse HEAD)" = "$head" ]
 	# one unauthenticated try, one with the stored password, then it stops
@@ -98,7 +98,7 @@ updated_to_upstream() {
 	git -C src/foo remote set-url origin "gitbox-ed25519:$HOME/remotes/foo.git"
 	run timeout 30 "$GROVE_BIN" -a update
 	assert_failure 1
-	assert_line --partial "grove update: failed: authentication required (gitbox-ed25519:$HOME/remotes/foo.git)"
+	assert_line --partial "grove update: failed: $HOME/src/foo: authentication required (gitbox-ed25519:$HOME/remotes/foo.git)"
 }
 
 @test "a server that accepts and never answers times out and frees the worker" {
@@ -110,7 +110,7 @@ updated_to_upstream() {
 	local t0=$SECONDS
 	run grove -a -j 1 --timeout 2 update
 	assert_failure 1
-	assert_line 'grove update: failed: timed out after 2 s: no answer from 127.0.0.1'
+	assert_line "grove update: failed: $HOME/src/foo: timed out after 2 s: no answer from 127.0.0.1"
 	# the worker went on to the next repository
 	assert_line 'grove update: 1 updated'
 	[ $((SECONDS - t0)) -lt 15 ]
@@ -121,7 +121,7 @@ updated_to_upstream() {
 	git -C src/foo remote set-url origin "http://127.0.0.1:$STALL_PORT/foo.git"
 	run timeout 30 "$GROVE_BIN" -a --timeout 2 update
 	assert_failure 1
-	assert_line 'grove update: failed: timed out after 2 s: no answer from 127.0.0.1'
+	assert_line "grove update: failed: $HOME/src/foo: timed out after 2 s: no answer from 127.0.0.1"
 }
 
 @test "the progress line on a terminal shows the repository being fetched" {

@@ -52,7 +52,7 @@ teardown() {
 	local head; head=$(git -C src/foo rev-parse HEAD)
 	run grove -a update
 	assert_failure 1
-	assert_line 'grove update: failed: local changes would be overwritten: a.txt'
+	assert_line "grove update: failed: $HOME/src/foo: local changes would be overwritten: a.txt"
 	assert_line 'grove update: 1 refused'
 	assert_line 'grove update: finished (1 failed)'
 	[ "$(sha256sum src/foo/a.txt)" = "$sum" ]
@@ -68,7 +68,7 @@ teardown() {
 	echo "not yours" >src/foo/up.txt
 	run grove -a update
 	assert_failure 1
-	assert_line 'grove update: failed: local changes would be overwritten: up.txt'
+	assert_line "grove update: failed: $HOME/src/foo: local changes would be overwritten: up.txt"
 	[ "$(cat src/foo/up.txt)" = "not yours" ]
 }
 
@@ -88,12 +88,12 @@ teardown() {
 	git -C src/mrg merge side >/dev/null 2>&1 || true
 	run grove -a update
 	assert_failure 1
-	assert_line 'grove update: failed: diverged (1 ahead, 1 behind): not updated'
-	assert_line 'grove update: failed: detached HEAD'
-	assert_line 'grove update: failed: no upstream'
-	assert_line 'grove update: failed: upstream branch feature is gone from origin'
-	assert_line 'grove update: failed: merge in progress'
-	assert_line 'grove update: failed: no commits yet'
+	assert_line "grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated"
+	assert_line "grove update: failed: $HOME/src/det: detached HEAD"
+	assert_line "grove update: failed: $HOME/src/nou: no upstream"
+	assert_line "grove update: failed: $HOME/src/gone: upstream branch feature is gone from origin"
+	assert_line "grove update: failed: $HOME/src/mrg: merge in progress"
+	assert_line "grove update: failed: $HOME/src/unborn: no commits yet"
 	assert_line 'grove update: finished (6 failed)'
 }
 
@@ -168,8 +168,8 @@ teardown() {
 	EOF
 	run grove -a checkout
 	assert_failure 1
-	assert_line --partial 'grove checkout: failed: clone: '
-	assert_line 'grove checkout: failed: checkout command failed'
+	assert_line --partial "grove checkout: failed: $HOME/src/nope: clone: "
+	assert_line "grove checkout: failed: $HOME/src/shell: checkout command failed"
 	[ ! -e src/nope ]
 	[ ! -e src/shell ]
 	run bash -c "ls -A src"
@@ -206,7 +206,7 @@ teardown() {
 	git -C src/bad remote set-url origin "git://127.0.0.1:$(free_port)/bad.git"
 	run grove -a update
 	assert_failure 1
-	assert_line --regexp '^grove update: failed: fetch origin: .*127\.0\.0\.1.*$'
+	assert_line --regexp "^grove update: failed: $HOME/src/bad: fetch origin: .*127\\.0\\.0\\.1.*\$"
 	assert_line 'grove update: 1 updated'
 	assert_line 'grove update: finished (1 ok; 1 failed)'
 }
@@ -225,7 +225,9 @@ rows = [json.loads(l) for l in sys.stdin]
 a, b, s = rows
 assert a["action"] == "updated" and len(a["from"]) == 40 and len(a["to"]) == 40 and a["reason"] is None, a
 assert b["action"] == "refused" and b["reason"] == "detached HEAD", b
-assert s["summary"]["ok"] == 1 and s["summary"]["failed"] == 1, s
+assert b["error_kind"] == "conflict" and a["error_kind"] is None, b
+assert [r["type"] for r in rows] == ["repo", "repo", "summary"], rows
+assert s["version"] == 1 and s["ok"] == 1 and s["failed"] == 1, s
 '
 }
 
@@ -389,7 +391,7 @@ assert s["summary"]["ok"] == 1 and s["summary"]["failed"] == 1, s
 	local head; head=$(git -C src/foo rev-parse HEAD)
 	run grove -a update --rebase
 	assert_failure 1
-	assert_line 'grove update: failed: rebase would conflict in a.txt: not updated'
+	assert_line "grove update: failed: $HOME/src/foo: rebase would conflict in a.txt: not updated"
 	[ "$(git -C src/foo rev-parse HEAD)" = "$head" ]
 	[ "$(cat src/foo/a.txt)" = ours ]
 	[ -z "$(git -C src/foo status --porcelain)" ]

@@ -28,7 +28,7 @@ static int load(struct registry *reg, const char *text, size_t len)
 		rc = registry_finish(reg, &err);
 	if (rc && !err.len)
 		abort(); /* every failure says why */
-	strbuf_free(&err);
+	strbuf_release(&err);
 	return rc;
 }
 
@@ -119,7 +119,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (memmem(text, size, "include", 7) || memmem(text, size, "chain", 5))
 		return 0;
 	if (load(&a, text, size)) {
-		registry_free(&a);
+		registry_release(&a);
 		return 0;
 	}
 	if (!a.nrepos || shared_path(&a))
@@ -131,7 +131,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (load(&b, set.buf, set.len))
 			abort();
 		expect_model(&a, &b, NULL, path, value);
-		registry_free(&b);
+		registry_release(&b);
 	} else if (!err.len) {
 		abort();
 	}
@@ -141,13 +141,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (n < 1 || load(&c, removed.buf, removed.len))
 		abort();
 	expect_model(&a, &c, path, NULL, NULL);
-	registry_free(&c);
+	registry_release(&c);
 out:
-	registry_free(&a);
+	registry_release(&a);
 	free(value);
 	free(path);
-	strbuf_free(&set);
-	strbuf_free(&removed);
-	strbuf_free(&err);
+	strbuf_release(&set);
+	strbuf_release(&removed);
+	strbuf_release(&err);
 	return 0;
 }

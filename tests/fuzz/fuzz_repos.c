@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	} else if (out.n != 0 || !err.len) {
 		abort();
 	}
-	github_repos_free(&out);
-	strbuf_free(&err);
+	github_repos_release(&out);
+	strbuf_release(&err);
 	return 0;
 }

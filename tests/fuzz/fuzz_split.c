@@ -25,9 +25,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			if (strcmp(a.items[i], b.items[i]))
 				abort();
 	}
-	strlist_free(&a);
-	strlist_free(&b);
-	strbuf_free(&again);
+	strlist_release(&a);
+	strlist_release(&b);
+	strbuf_release(&again);
 	free(s);
 	return 0;
 }

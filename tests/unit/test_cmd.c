@@ -26,7 +26,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	registry_free(&reg);
+	registry_release(&reg);
 	return 0;
 }
 
@@ -39,7 +39,7 @@ static char *resolve(const char *word)
 		action = strbuf_detach(&err);
 		action[strcspn(action, "\n")] = '\0';
 	}
-	strbuf_free(&err);
+	strbuf_release(&err);
 	return action;
 }
 

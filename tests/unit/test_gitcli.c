@@ -12,7 +12,7 @@
 static int parse(const char *buf, size_t len, struct status_result *r)
 {
 	status_result_init(r);
-	return gitcli_parse_status_v2(buf, len, r);
+	return gitcli_parse_status_v2(buf, len, 1, r);
 }
 
 static void test_full(void **state)
@@ -42,7 +42,7 @@ static void test_full(void **state)
 	assert_int_equal(r.modified, 2);
 	assert_int_equal(r.conflicted, 1);
 	assert_int_equal(r.untracked, 2);
-	status_result_free(&r);
+	status_result_release(&r);
 }
 
 static void test_detached_unborn_gone(void **state)
@@ -54,16 +54,16 @@ static void test_detached_unborn_gone(void **state)
 	assert_int_equal(parse(det, sizeof(det) - 1, &r), 0);
 	assert_null(r.branch);
 	assert_string_equal(r.head, "1111111111111111111111111111111111111111");
-	status_result_free(&r);
+	status_result_release(&r);
 	static const char unborn[] = "# branch.oid (initial)\0# branch.head main\0";
 	assert_int_equal(parse(unborn, sizeof(unborn) - 1, &r), 0);
 	assert_true(r.unborn);
 	assert_string_equal(r.branch, "main");
-	status_result_free(&r);
+	status_result_release(&r);
 	static const char gone[] = "# branch.oid 11\0# branch.head f\0# branch.upstream origin/f\0";
 	assert_int_equal(parse(gone, sizeof(gone) - 1, &r), 0);
 	assert_true(r.upstream_gone);
-	status_result_free(&r);
+	status_result_release(&r);
 }
 
 static void test_malformed(void **state)
@@ -75,11 +75,11 @@ static void test_malformed(void **state)
 	static const size_t len[] = { 18, 5, 8, 14 };
 	for (size_t i = 0; i < 4; i++) {
 		assert_int_equal(parse(bad[i], len[i], &r), -1);
-		status_result_free(&r);
+		status_result_release(&r);
 	}
 	static const char cut_rename[] = "2 R. N... 100644 100644 100644 a b R100 new\0";
 	assert_int_equal(parse(cut_rename, sizeof(cut_rename) - 1, &r), -1);
-	status_result_free(&r);
+	status_result_release(&r);
 }
 
 int main(void)

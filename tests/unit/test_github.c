@@ -94,8 +94,8 @@ static void test_parse(void **state)
 		assert_int_equal(r.n, 1); /* nothing appended */
 		assert_true(err.len > 0);
 	}
-	github_repos_free(&r);
-	strbuf_free(&err);
+	github_repos_release(&r);
+	strbuf_release(&err);
 }
 
 int main(void)

@@ -42,8 +42,8 @@ static void test_continuation_lines(void **state)
 	/* one leading whitespace character is dropped from each continued line */
 	assert_string_equal(registry_repo_get(r, "run"), "first\n second\nthird");
 	assert_string_equal(registry_repo_get(r, "after"), "x");
-	registry_free(&reg);
-	strbuf_free(&err);
+	registry_release(&reg);
+	strbuf_release(&err);
 }
 
 static void test_comments_only_at_line_start(void **state)
@@ -55,8 +55,8 @@ static void test_comments_only_at_line_start(void **state)
 	    load(&reg, "# top\n[a]\n  # indented comment\nk = v # kept ; also kept\n", 1, &err), 0);
 	assert_string_equal(registry_repo_get(repo(&reg, "/reg/home/a"), "k"),
 			    "v # kept ; also kept");
-	registry_free(&reg);
-	strbuf_free(&err);
+	registry_release(&reg);
+	strbuf_release(&err);
 }
 
 static void test_semicolon_in_values(void **state)
@@ -66,8 +66,8 @@ static void test_semicolon_in_values(void **state)
 	struct strbuf err = STRBUF_INIT;
 	assert_int_equal(load(&reg, "[a]\nrun = echo a ; echo b\n", 1, &err), 0);
 	assert_string_equal(registry_repo_get(repo(&reg, "/reg/home/a"), "run"), "echo a ; echo b");
-	registry_free(&reg);
-	strbuf_free(&err);
+	registry_release(&reg);
+	strbuf_release(&err);
 }
 
 static void test_default_before_and_after(void **state)
@@ -86,8 +86,8 @@ static void test_default_before_and_after(void **state)
 	/* the built-in defaults are there too */
 	assert_non_null(strstr(registry_repo_get(a, "lib"), "error()"));
 	assert_int_equal(a->order, 10);
-	registry_free(&reg);
-	strbuf_free(&err);
+	registry_release(&reg);
+	strbuf_release(&err);
 }
 
 static void test_repeated_sections_merge(void **state)
@@ -101,8 +101,8 @@ static void test_repeated_sections_merge(void **state)
 	assert_string_equal(registry_repo_get(a, "k"), "2");
 	assert_string_equal(registry_repo_get(a, "j"), "1");
 	assert_int_equal(a->line, 1);
-	registry_free(&reg);
-	strbuf_free(&err);
+	registry_release(&reg);
+	strbuf_release(&err);
 }
 
 static void test_absolute_and_relative_names(void **state)
@@ -115,8 +115,8 @@ static void test_absolute_and_relative_names(void **state)
 	assert_non_null(repo(&reg, "/reg/home/rel/repo"));
 	assert_non_null(repo(&reg, "/reg/up"));
 	assert_non_null(repo(&reg, "/reg/home"));
-	registry_free(&reg);
-	strbuf_free(&err);
+	registry_release(&reg);
+	strbuf_release(&err);
 }
 
 static void test_order_then_path(void **state)
@@ -128,8 +128,8 @@ static void test_order_then_path(void **state)
 	const char *want[] = { "/reg/home/b", "/reg/home/a", "/reg/home/c", "/reg/home/d" };
 	for (size_t i = 0; i < 4; i++)
 		assert_string_equal(reg.repos[i].path, want[i]);
-	registry_free(&reg);
-	strbuf_free(&err);
+	registry_release(&reg);
+	strbuf_release(&err);
 }
 
 static void test_alias_and_jobs(void **state)
@@ -142,8 +142,8 @@ static void test_alias_and_jobs(void **state)
 	assert_int_equal(reg.alias_names.n, 1);
 	assert_string_equal(reg.alias_actions.items[0], "update");
 	assert_int_equal(reg.nrepos, 0);
-	registry_free(&reg);
-	strbuf_free(&err);
+	registry_release(&reg);
+	strbuf_release(&err);
 }
 
 static void test_parse_errors_name_line(void **state)
@@ -159,8 +159,8 @@ static void test_parse_errors_name_line(void **state)
 		assert_int_equal(load(&reg, bad[i], 1, &err), REGISTRY_EPARSE);
 		snprintf(want, sizeof(want), "at %s line %d\n", FILE_PATH, line[i]);
 		assert_non_null(strstr(err.buf, want));
-		registry_free(&reg);
-		strbuf_free(&err);
+		registry_release(&reg);
+		strbuf_release(&err);
 	}
 }
 
@@ -174,8 +174,8 @@ static void test_nul_byte(void **state)
 	assert_int_equal(registry_load_buffer(&reg, FILE_PATH, text, sizeof(text) - 1, 1, &err),
 			 REGISTRY_EPARSE);
 	assert_non_null(strstr(err.buf, "line 2"));
-	registry_free(&reg);
-	strbuf_free(&err);
+	registry_release(&reg);
+	strbuf_release(&err);
 }
 
 static void test_untrusted(void **state)
@@ -187,19 +187,19 @@ static void test_untrusted(void **state)
 	    load(&reg, "[a]\ncheckout = git clone 'https://h/a.git' 'a'\nskip = true\norder = 3\n",
 		 0, &err),
 	    0);
-	registry_free(&reg);
+	registry_release(&reg);
 	assert_int_equal(load(&reg, "[a]\nrun = rm -rf /\n", 0, &err), REGISTRY_ETRUST);
 	assert_non_null(
 	    strstr(err.buf, "illegal setting \"run=rm -rf /\" in untrusted " FILE_PATH " line 2"));
-	registry_free(&reg);
+	registry_release(&reg);
 	strbuf_reset(&err);
 	assert_int_equal(load(&reg, "[/etc]\n", 0, &err), REGISTRY_ETRUST);
-	registry_free(&reg);
+	registry_release(&reg);
 	strbuf_reset(&err);
 	assert_int_equal(load(&reg, "[a]\ncheckout = git clone x y; reboot\n", 0, &err),
 			 REGISTRY_ETRUST);
-	registry_free(&reg);
-	strbuf_free(&err);
+	registry_release(&reg);
+	strbuf_release(&err);
 }
 
 /* ---- writer ---- */
@@ -210,7 +210,7 @@ static char *set(const char *text, const char *abs, const char *key, const char 
 	struct registry_target t = { abs, abs ? NULL : "DEFAULT" };
 	assert_int_equal(
 	    registry_text_set(text, strlen(text), FILE_PATH, &t, key, value, &out, &err), 0);
-	strbuf_free(&err);
+	strbuf_release(&err);
 	return strbuf_detach(&out);
 }
 
@@ -264,8 +264,8 @@ static void test_batch_equals_one_by_one(void **state)
 		}
 		assert_string_equal(batch.buf, one);
 		free(one);
-		strbuf_free(&batch);
-		strbuf_free(&err);
+		strbuf_release(&batch);
+		strbuf_release(&err);
 	}
 }
 
@@ -304,8 +304,8 @@ static void test_remove_section(void **state)
 	    registry_text_remove(text, strlen(text), FILE_PATH, &t, &removed, &out, &err), 0);
 	assert_int_equal(removed, 0);
 	assert_string_equal(out.buf, text);
-	strbuf_free(&out);
-	strbuf_free(&err);
+	strbuf_release(&out);
+	strbuf_release(&err);
 }
 
 static void test_write_refuses_unparsable(void **state)
@@ -317,8 +317,8 @@ static void test_write_refuses_unparsable(void **state)
 	assert_int_equal(registry_text_set(text, strlen(text), FILE_PATH, &t, "k", "v", &out, &err),
 			 REGISTRY_EPARSE);
 	assert_non_null(strstr(err.buf, "parse error at " FILE_PATH " line 2"));
-	strbuf_free(&out);
-	strbuf_free(&err);
+	strbuf_release(&out);
+	strbuf_release(&err);
 }
 
 static void test_round_trip_reads_back(void **state)
@@ -330,8 +330,8 @@ static void test_round_trip_reads_back(void **state)
 	assert_int_equal(load(&reg, out, 1, &err), 0);
 	assert_string_equal(registry_repo_get(repo(&reg, "/reg/home/a"), "run"),
 			    "echo 'x' ; echo \"$y\"\nsecond line");
-	registry_free(&reg);
-	strbuf_free(&err);
+	registry_release(&reg);
+	strbuf_release(&err);
 	free(out);
 }
 

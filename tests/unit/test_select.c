@@ -24,7 +24,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	registry_free(&reg);
+	registry_release(&reg);
 	return 0;
 }
 
@@ -42,8 +42,8 @@ static char *pick(const char *dir, int all, int depth, const char *group, int *l
 		strbuf_addf(&sb, "%s%s", i ? " " : "", reg.repos[sel.idx[i]].path);
 	if (leaf)
 		*leaf = sel.leaf;
-	selection_free(&sel);
-	strlist_free(&groups);
+	selection_release(&sel);
+	strlist_release(&groups);
 	return strbuf_detach(&sb);
 }
 
@@ -106,7 +106,7 @@ static void test_group_names(void **state)
 	assert_int_equal(names.n, 2);
 	assert_string_equal(names.items[0], "oss");
 	assert_string_equal(names.items[1], "work");
-	strlist_free(&names);
+	strlist_release(&names);
 }
 
 int main(void)

@@ -20,7 +20,7 @@ static char *split(const char *cmd)
 	else
 		for (size_t i = 0; i < w.n; i++)
 			strbuf_addf(&sb, "%s%s", i ? "|" : "", w.items[i]);
-	strlist_free(&w);
+	strlist_release(&w);
 	return strbuf_detach(&sb);
 }
 

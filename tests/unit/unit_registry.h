@@ -13,7 +13,7 @@ static inline int unit_registry_load(struct registry *reg, const char *text)
 	registry_init(reg);
 	int rc = registry_load_buffer(reg, "/h/.mrconfig", text, strlen(text), 1, &err);
 	rc |= registry_finish(reg, &err);
-	strbuf_free(&err);
+	strbuf_release(&err);
 	return rc;
 }
 

@@ -1,0 +1,293 @@
+#include "runner.h"
+#include "gitops/gitops.h"
+#include "pager.h"
+#include "pool.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const struct registry_repo *runner_repo(const struct each_run *run, size_t i)
+{
+	return &run->ctx->reg.repos[run->sel.idx[i]];
+}
+
+char *runner_display(const struct each_run *run, size_t i)
+{
+	return path_display(runner_repo(run, i)->path, run->ctx->cwd, run->ctx->home);
+}
+
+void runner_fail(struct each_job *job, enum errcode code, char *msg)
+{
+	free(job->error);
+	job->error = msg;
+	job->code = code;
+	job->outcome = OUTCOME_FAILED;
+}
+
+int runner_filtering(const struct cmd_filters *f)
+{
+	return f->dirty || f->clean || f->ahead || f->behind || f->diverged || f->stashed ||
+	       f->no_upstream || f->detached || f->gone || f->in_progress;
+}
+
+int runner_filters_pass(const struct cmd_filters *f, const struct status_result *s)
+{
+	int dirty = status_is_dirty(s);
+	if (s->kind != STATUS_OK)
+		return 0;
+	return (!f->dirty || dirty) && (!f->clean || !dirty) && (!f->ahead || s->ahead) &&
+	       (!f->behind || s->behind) && (!f->diverged || (s->ahead && s->behind)) &&
+	       (!f->stashed || s->stashes) && (!f->no_upstream || (s->branch && !s->upstream)) &&
+	       (!f->detached || (!s->branch && !s->bare)) && (!f->gone || s->upstream_gone) &&
+	       (!f->in_progress || s->state);
+}
+
+/* the skip tests (SPEC 3): 1 when the job ends there */
+static int skipped(struct each_run *run, size_t i, struct each_job *job)
+{
+	char *msg = NULL;
+	int skip = run->ops->own_skip ? 0 : cmd_skip_test(run->ctx, runner_repo(run, i), &msg);
+	if (skip > 0)
+		job->outcome = OUTCOME_SKIPPED;
+	else if (skip < 0)
+		runner_fail(job, ERR_GENERIC, msg);
+	else
+		return 0;
+	if (skip > 0)
+		free(msg);
+	return 1;
+}
+
+/* the state the filters (and status) read: 1 when the filters leave it out */
+static int filtered_out(struct each_run *run, size_t i, struct each_job *job)
+{
+	int filtering = runner_filtering(&run->ctx->filters);
+	if (!filtering && !run->ops->want_facts)
+		return 0;
+	status_result_init(&job->facts);
+	job->has_facts = 1;
+	status_collect(runner_repo(run, i)->path, &run->facts_opts, &job->facts);
+	if (!filtering || (run->ops->show_unreadable && job->facts.kind != STATUS_OK))
+		return 0;
+	job->filtered = !runner_filters_pass(&run->ctx->filters, &job->facts);
+	return job->filtered;
+}
+
+static void runner_work(void *arg, size_t i)
+{
+	struct each_run *run = arg;
+	struct each_job *job = &run->jobs[i];
+	if (skipped(run, i, job) || filtered_out(run, i, job))
+		return;
+	run->ops->work(run, i, job);
+}
+
+static void job_release(struct each_run *run, struct each_job *job)
+{
+	strbuf_release(&job->out);
+	strbuf_release(&job->err);
+	free(job->error);
+	job->error = NULL;
+	if (job->has_facts)
+		status_result_release(&job->facts);
+	job->has_facts = 0;
+	if (job->own && run->ops->release)
+		run->ops->release(job->own);
+}
+
+static void runner_done(void *arg, size_t i)
+{
+	struct each_run *run = arg;
+	struct each_job *job = &run->jobs[i];
+	const char *path = runner_repo(run, i)->path;
+	if (job->filtered) {
+		run->out.total--; /* neither done nor "not started" */
+		job_release(run, job);
+		return;
+	}
+	run->ops->print(run, i, job);
+	int failed = job->outcome == OUTCOME_FAILED;
+	if (failed && !run->ops->own_failure) {
+		const char *why = job->error ? job->error : "failed";
+		strbuf_addf(&job->err, "grove %s: failed: %s: %s\n", run->ctx->action, path, why);
+		strlist_push_owned(&run->failures, xasprintf("%s: %s", path, why));
+		/* -q: a failure says so on standard error only */
+		if (run->out.quiet && !run->out.json) {
+			strbuf_reset(&job->out);
+			job->blank_after = 0;
+		}
+	}
+	output_block(&run->out, job->out.buf, job->out.len, job->err.buf, job->err.len);
+	if (job->blank_after)
+		output_block(&run->out, "\n", 1, NULL, 0);
+	output_record(&run->out, path, job->outcome);
+	job_release(run, job);
+}
+
+static void runner_tick(void *arg, size_t finished, size_t total, size_t current)
+{
+	struct each_run *run = arg;
+	struct strbuf what = STRBUF_INIT;
+	char *display = runner_display(run, current);
+	strbuf_adds(&what, display);
+	if (run->ops->progress_text)
+		run->ops->progress_text(run, current, &what);
+	output_progress(&run->out, finished, total, what.buf);
+	strbuf_release(&what);
+	free(display);
+}
+
+/* a progress line is worth it only when the output will not fit a screen */
+static int screenful(size_t n)
+{
+	const char *lines = getenv("LINES");
+	long l = 24;
+	if (lines)
+		parse_int(lines, 1, 100000, &l);
+	return n > (size_t)l;
+}
+
+static int wants_progress(const struct each_run *run)
+{
+	switch (run->ops->progress) {
+	case PROGRESS_ALWAYS: return 1;
+	case PROGRESS_SCREENFUL: return screenful(run->sel.n);
+	default: return 0;
+	}
+}
+
+static size_t worker_count(const struct each_run *run)
+{
+	const struct cmd_ctx *ctx = run->ctx;
+	unsigned flags = ctx->cmd->flags;
+	size_t n = flags & CMD_INTERACTIVE ? cmd_jobs(ctx, 1)
+		   : flags & CMD_NET       ? cmd_jobs(ctx, 16)
+					   : cmd_jobs_local(ctx);
+	return n > run->sel.n ? run->sel.n : n;
+}
+
+/* libgit2 for the filters (the command's flags may not have asked for
+ * it): 0 or -1 (said) */
+static int start_libgit2(struct each_run *run)
+{
+	struct cmd_ctx *ctx = run->ctx;
+	if (runner_filtering(&ctx->filters) && (gitops_init() < 0 || gitops_libgit2() < 0)) {
+		cmd_error(ctx->action, "cannot initialise libgit2: %s", gitops_error());
+		return -1;
+	}
+	return 0;
+}
+
+/* one job with the terminal (a shell action at -j 1): in order, here */
+static int run_streaming(struct each_run *run)
+{
+	for (size_t i = 0; i < run->sel.n; i++) {
+		if (pool_interrupted())
+			return POOL_EINTR;
+		runner_work(run, i);
+		runner_done(run, i);
+	}
+	return 0;
+}
+
+static int run_jobs(struct each_run *run)
+{
+	static const struct pool_callbacks cb = { runner_work, runner_done, runner_tick };
+	struct pool *pool = NULL;
+	int rc;
+	run->out.total = run->sel.n;
+	if (run->stream)
+		return run_streaming(run);
+	if (pool_init(&pool, run->workers) < 0) {
+		cmd_error(run->ctx->action, "cannot start worker threads");
+		return -1;
+	}
+	rc = pool_run(pool, run->sel.n, &cb, run);
+	pool_free(pool);
+	return rc;
+}
+
+/* the failures again, after the summary, where they are seen */
+static void list_failures(const struct each_run *run)
+{
+	/* not for scripts (--json, --porcelain, list) nor under -q, where the
+	 * failures are all there is */
+	if (run->sel.n < 2 || run->ops->own_failure || run->out.json || run->out.quiet ||
+	    run->out.no_summary)
+		return;
+	for (size_t i = 0; i < run->failures.n; i++)
+		cmd_error(run->ctx->action, "failed: %s", run->failures.items[i]);
+}
+
+static void jobs_alloc(struct each_run *run)
+{
+	run->jobs = xcalloc(run->sel.n, sizeof(*run->jobs));
+	for (size_t i = 0; run->ops->job_size && i < run->sel.n; i++)
+		run->jobs[i].own = xcalloc(1, run->ops->job_size);
+}
+
+static void jobs_release(struct each_run *run)
+{
+	for (size_t i = 0; run->jobs && i < run->sel.n; i++) {
+		job_release(run, &run->jobs[i]);
+		free(run->jobs[i].own);
+	}
+	free(run->jobs);
+}
+
+static int paging_start(struct each_run *run)
+{
+	if (!(run->ctx->cmd->flags & CMD_PAGED))
+		return 0;
+	int paging = cmd_pager_start(run->ctx);
+	if (paging < 0)
+		cmd_error(run->ctx->action, "cannot start the pager: %s", strerror(-paging));
+	return paging;
+}
+
+static int finish(struct each_run *run, int prc)
+{
+	int interrupted = prc == POOL_EINTR;
+	if (run->ops->end)
+		run->ops->end(run);
+	output_summary(&run->out, interrupted);
+	list_failures(run);
+	int rc = output_exit_code(&run->out, interrupted ? pool_interrupt_status() : 0);
+	return rc ? rc : run->exit_code;
+}
+
+int runner_each(struct cmd_ctx *ctx, const struct each_ops *ops, void *data)
+{
+	struct each_run run = { .ctx = ctx, .ops = ops, .data = data };
+	int rc = EXIT_FAILED, paging = 0, prc;
+
+	if (cmd_select(ctx, &run.sel) < 0)
+		goto out;
+	if (ops->prepare && (rc = ops->prepare(&run)) != 0)
+		goto out;
+	rc = EXIT_FAILED;
+	if (start_libgit2(&run) < 0)
+		goto out;
+	cmd_output_init(ctx, &run.out, !wants_progress(&run));
+	if (ops->begin)
+		ops->begin(&run);
+	/* one pager for every repository, started before deciding whether a
+	 * command gets the terminal (then each would start its own) */
+	paging = paging_start(&run);
+	run.workers = worker_count(&run);
+	run.stream = (ctx->cmd->flags & CMD_SHELL) && run.workers == 1 && isatty(STDIN_FILENO) &&
+		     isatty(STDOUT_FILENO) && !ctx->quiet && !ctx->minimal;
+	jobs_alloc(&run);
+	prc = run_jobs(&run);
+	if (prc != -1)
+		rc = finish(&run, prc);
+out:
+	if (paging > 0)
+		pager_finish();
+	jobs_release(&run);
+	output_release(&run.out);
+	strlist_release(&run.failures);
+	selection_release(&run.sel);
+	return rc;
+}

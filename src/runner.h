@@ -1,0 +1,93 @@
+/* runner: the one loop of every action that works on each selected
+ * repository. It selects (-a, -d, -n, -g), runs the skip tests, applies
+ * the selection filters, starts the pager (CMD_PAGED) and the transports
+ * (CMD_NET), runs the jobs on the pool (or, for a shell action with the
+ * terminal, in order on this thread) and prints them in registry order,
+ * writes each failure line, handles interrupts, prints the summary and the
+ * failures again, and gives the exit code. An action gives it only its
+ * per-repository work and printing (struct each_ops). */
+#ifndef GROVE_RUNNER_H
+#define GROVE_RUNNER_H
+
+#include "cmd.h"
+#include "errcode.h"
+#include "gitops/status.h"
+
+struct each_run;
+
+/* the runner's part of one repository's job */
+struct each_job {
+	enum output_outcome outcome; /* what it counts as (OK unless set) */
+	int filtered;                /* left out by the filters: not printed, not counted */
+	enum errcode code;           /* with error: what kind of failure */
+	char *error;                 /* a failure: "grove ACTION: failed: PATH: ERROR" */
+	struct strbuf out, err;      /* what print() has for it */
+	int blank_after;             /* a blank line after the block, its messages too */
+	struct status_result facts;  /* read for the filters and for want_facts */
+	int has_facts;
+	void *own; /* the action's own part (each_ops.job_size bytes) */
+};
+
+enum each_progress {
+	PROGRESS_NEVER,     /* the output is the progress (shell, diff) */
+	PROGRESS_SCREENFUL, /* only when the output will not fit the screen */
+	PROGRESS_ALWAYS,    /* network work: long jobs */
+};
+
+struct each_ops {
+	size_t job_size;
+	/* after the selection, before the output is set up (whether libgit2
+	 * is started decides whether git's colours are read on a pipe):
+	 * 0, or an exit code to end with */
+	int (*prepare)(struct each_run *run);
+	/* once the output is set up, before the pager and the jobs */
+	void (*begin)(struct each_run *run);
+	/* on a worker: repository i's work (skip tests and filters passed);
+	 * sets job->outcome, or job->error and job->code */
+	void (*work)(struct each_run *run, size_t i, struct each_job *job);
+	/* on the main thread, in registry order, for each job the filters
+	 * kept: fills job->out and job->err (the runner adds the failure line) */
+	void (*print)(struct each_run *run, size_t i, struct each_job *job);
+	/* the progress line's text for a running job, after its path */
+	void (*progress_text)(struct each_run *run, size_t i, struct strbuf *what);
+	/* after the jobs, before the summary */
+	void (*end)(struct each_run *run);
+	/* frees the action's own part of a job */
+	void (*release)(void *own);
+	enum each_progress progress;
+	int want_facts;      /* read each repository's state before work (status) */
+	int own_skip;        /* the action runs the skip tests itself (shell: myrepos' words) */
+	int own_failure;     /* the action words its failures (shell): no failure lines */
+	int show_unreadable; /* a repository whose state cannot be read passes the filters */
+};
+
+struct each_run {
+	struct cmd_ctx *ctx;
+	const struct each_ops *ops;
+	struct selection sel;
+	struct output out;
+	struct each_job *jobs;
+	void *data;                    /* the action's own run state */
+	struct status_opts facts_opts; /* how want_facts reads */
+	size_t workers;                /* jobs at once */
+	int stream;              /* one job with the terminal, in order on this thread (shell) */
+	int exit_code;           /* the action's exit code when nothing failed */
+	struct strlist failures; /* "PATH: ERROR", listed again at the end */
+};
+
+/* the registry entry of job i */
+const struct registry_repo *runner_repo(const struct each_run *run, size_t i);
+/* job i's path as people read it (relative to here, or ~) */
+char *runner_display(const struct each_run *run, size_t i);
+/* a failure of job i, with its kind; msg is taken */
+void runner_fail(struct each_job *job, enum errcode code, char *msg);
+
+/* runs the action over the selection: its exit code */
+int runner_each(struct cmd_ctx *ctx, const struct each_ops *ops, void *data);
+
+/* does a repository's state pass every filter given */
+int runner_filters_pass(const struct cmd_filters *f, const struct status_result *s);
+/* were any filters given */
+int runner_filtering(const struct cmd_filters *f);
+
+#endif

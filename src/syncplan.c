@@ -1,0 +1,305 @@
+#include "syncplan.h"
+
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+char *syncplan_printable(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			strbuf_addf(&sb, "\\x%02x", *p);
+		else
+			strbuf_addc(&sb, (char)*p);
+	return strbuf_detach(&sb);
+}
+
+static void refuse(struct sync_item *it, char *why)
+{
+	it->action = SYNC_SKIP;
+	it->outcome = SYNC_SKIPPED;
+	free(it->reason);
+	it->reason = why;
+	free(it->path);
+	it->path = NULL;
+}
+
+static void fail(struct sync_item *it, char *why)
+{
+	refuse(it, why);
+	it->outcome = SYNC_FAILED;
+}
+
+/* why a clone URL from the listing is not used */
+static char *refused_url(const char *url, const char *githost, const char *owner, const char *name)
+{
+	char *u = syncplan_printable(url);
+	char *why = xasprintf("refused clone URL '%s': not https://%s/%s/%s or git@%s:%s/%s", u,
+			      githost, owner, name, githost, owner, name);
+	free(u);
+	return why;
+}
+
+/* --match and --exclude, compiled */
+struct patterns {
+	regex_t match, exclude;
+	int has_match, has_exclude;
+};
+
+static int compile(regex_t *re, const char *pat, const char *opt, struct strbuf *err)
+{
+	int e = regcomp(re, pat, REG_EXTENDED | REG_NOSUB);
+	if (e) {
+		char msg[256];
+		regerror(e, re, msg, sizeof(msg));
+		strbuf_addf(err, "%s '%s': %s", opt, pat, msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void patterns_release(struct patterns *pt)
+{
+	if (pt->has_match)
+		regfree(&pt->match);
+	if (pt->has_exclude)
+		regfree(&pt->exclude);
+}
+
+static int patterns_init(struct patterns *pt, const struct syncplan_opts *o, struct strbuf *err)
+{
+	memset(pt, 0, sizeof(*pt));
+	if (o->match && compile(&pt->match, o->match, "--match", err) < 0)
+		return -1;
+	pt->has_match = o->match != NULL;
+	if (o->exclude && compile(&pt->exclude, o->exclude, "--exclude", err) < 0) {
+		patterns_release(pt);
+		return -1;
+	}
+	pt->has_exclude = o->exclude != NULL;
+	return 0;
+}
+
+/* the reason the listing alone gives to leave g out, or NULL */
+static char *left_out(const struct syncplan_opts *o, const struct patterns *pt,
+		      const struct github_repo *g, const char *url)
+{
+	char *full = xasprintf("%s/%s", g->owner, g->name), *why = NULL;
+	if (!github_valid_owner(g->owner) || !github_valid_name(g->name))
+		why = xstrdup("not a name GitHub allows: nothing is created for it");
+	else if (o->skip_forks && g->fork)
+		why = xstrdup("a fork (--skip-forks)");
+	else if (o->skip_archived && (g->archived || g->disabled))
+		why = xstrdup(g->archived ? "archived (--skip-archived)"
+					  : "disabled (--skip-archived)");
+	else if (pt->has_match && regexec(&pt->match, full, 0, NULL, 0))
+		why = xstrdup("does not match --match");
+	else if (pt->has_exclude && !regexec(&pt->exclude, full, 0, NULL, 0))
+		why = xstrdup("matches --exclude");
+	else if (!url || !github_clone_url_ok(url, o->githost, o->loopback, g->owner, g->name))
+		why = refused_url(url ? url : "", o->githost, g->owner, g->name);
+	free(full);
+	return why;
+}
+
+int syncplan_filter(const struct syncplan_opts *o, const struct github_repos *repos,
+		    struct sync_plan *p, struct strbuf *err)
+{
+	struct patterns pt;
+	memset(p, 0, sizeof(*p));
+	if (patterns_init(&pt, o, err) < 0)
+		return -1;
+	p->items = xcalloc(repos->n ? repos->n : 1, sizeof(*p->items));
+	for (size_t i = 0; i < repos->n; i++) {
+		const struct github_repo *g = &repos->v[i];
+		struct sync_item *it = &p->items[p->n++];
+		it->repo = g;
+		it->url = o->ssh ? g->ssh_url : g->clone_url;
+		char *why = left_out(o, &pt, g, it->url);
+		if (why)
+			refuse(it, why);
+	}
+	patterns_release(&pt);
+	return 0;
+}
+
+int syncplan_wants_parent(const struct sync_item *it)
+{
+	return it->action != SYNC_SKIP && it->repo->fork && !it->parent.owner;
+}
+
+void syncplan_set_parent(const struct syncplan_opts *o, struct sync_item *it,
+			 struct github_repo *parent, const char *lookup_error)
+{
+	char *why = NULL;
+	const char *url = parent ? (o->ssh ? parent->ssh_url : parent->clone_url) : NULL;
+	if (!parent)
+		why = xstrdup(lookup_error ? lookup_error : "not found");
+	else if (!github_valid_owner(parent->owner ? parent->owner : "") ||
+		 !github_valid_name(parent->name ? parent->name : ""))
+		why = xstrdup("its parent's owner or name is not one GitHub allows");
+	else if (!url ||
+		 !github_clone_url_ok(url, o->githost, o->loopback, parent->owner, parent->name))
+		why = refused_url(url ? url : "", o->githost, parent->owner, parent->name);
+	if (!why) {
+		it->parent = *parent;
+		memset(parent, 0, sizeof(*parent));
+		return;
+	}
+	/* without its parent a fork would miss its upstream remote */
+	fail(it, xasprintf("cannot find the parent of this fork: %s", why));
+	free(why);
+	if (parent)
+		github_repo_release(parent);
+}
+
+/* no folder between root and path (path included) may be a symlink: a
+ * clone must land under ROOT, whatever is already on disk */
+static int stays_under(const struct syncplan_opts *o, const char *path)
+{
+	size_t rl = strlen(o->root);
+	if (strncmp(path, o->root, rl) || path[rl] != '/')
+		return 0;
+	char *p = xstrdup(path);
+	int ok = 1;
+	for (char *s = p + rl + 1; ok && s;) {
+		char *slash = strchr(s, '/');
+		if (slash)
+			*slash = '\0';
+		ok = !o->is_link(p, o->arg);
+		if (slash)
+			*slash = '/';
+		s = slash ? slash + 1 : NULL;
+	}
+	free(p);
+	return ok;
+}
+
+static void give_path(const struct syncplan_opts *o, struct sync_item *it)
+{
+	const struct github_repo *g = it->repo;
+	const char *owner = o->forks_under_parent && it->parent.owner ? it->parent.owner : g->owner;
+	char *path = xasprintf("%s/%s/%s/%s", o->root, o->host, owner, g->name);
+	if (stays_under(o, path)) {
+		it->path = path;
+		return;
+	}
+	refuse(it, xasprintf("%s would leave %s (a symlink on the way)", path, o->root));
+	free(path);
+}
+
+/* item positions by path, case folded, then position */
+static int cmp_item_paths(const void *a, const void *b, void *arg)
+{
+	const struct sync_item *v = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcasecmp(v[x].path, v[y].path);
+	return c ? c : (x > y) - (x < y);
+}
+
+/* names that differ only in case would share a folder on some disks: the
+ * first listed keeps it; the same repository listed twice is said so */
+static void refuse_case_twins(struct sync_plan *p)
+{
+	size_t *by_path = xcalloc(p->n + 1, sizeof(*by_path)), n = 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->items[i].path)
+			by_path[n++] = i;
+	qsort_r(by_path, n, sizeof(*by_path), cmp_item_paths, p->items);
+	for (size_t k = 1, first = 0; k < n; k++) {
+		struct sync_item *keep = &p->items[by_path[first]], *it = &p->items[by_path[k]];
+		if (strcasecmp(keep->path, it->path)) {
+			first = k;
+			continue;
+		}
+		refuse(it, keep->repo->id == it->repo->id
+			       ? xstrdup("listed twice by the server: synced once")
+			       : xasprintf("differs from %s/%s only in case", keep->repo->owner,
+					   keep->repo->name));
+	}
+	free(by_path);
+}
+
+static int cmp_mine(const void *a, const void *b)
+{
+	const struct sync_mine *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+void syncplan_mine_sort(struct sync_mine *mine, size_t n)
+{
+	if (n)
+		qsort(mine, n, sizeof(*mine), cmp_mine);
+}
+
+/* the clone an earlier sync made of the repository with this id, or NULL */
+static const struct sync_mine *mine_by_id(const struct syncplan_opts *o, long long id)
+{
+	struct sync_mine key = { .id = id };
+	return o->nmine ? bsearch(&key, o->mine, o->nmine, sizeof(*o->mine), cmp_mine) : NULL;
+}
+
+/* renamed upstream, --no-clone, --no-update, else clone or update */
+static void choose_action(const struct syncplan_opts *o, struct sync_item *it)
+{
+	const struct sync_mine *was = mine_by_id(o, it->repo->id);
+	if (was && strcmp(was->path, it->path)) {
+		/* the same repository under a new name: one clone is enough */
+		refuse(it, xasprintf("renamed upstream: the clone stays at %s", was->path));
+		return;
+	}
+	int exists = o->exists(it->path, o->arg);
+	if (exists && o->no_update)
+		refuse(it, xstrdup("exists (--no-update)"));
+	else if (!exists && o->no_clone)
+		refuse(it, xstrdup("missing (--no-clone)"));
+	else
+		it->action = exists ? SYNC_UPDATE : SYNC_CLONE;
+}
+
+void syncplan_place(const struct syncplan_opts *o, struct sync_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->items[i].action != SYNC_SKIP)
+			give_path(o, &p->items[i]);
+	refuse_case_twins(p);
+	for (size_t i = 0; i < p->n; i++)
+		if (p->items[i].path)
+			choose_action(o, &p->items[i]);
+}
+
+void syncplan_release(struct sync_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->items[i].path);
+		free(p->items[i].reason);
+		github_repo_release(&p->items[i].parent);
+	}
+	free(p->items);
+	memset(p, 0, sizeof(*p));
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+size_t *syncplan_gone(const struct sync_mine *mine, size_t nmine, const struct github_repos *repos,
+		      size_t *n)
+{
+	long long *ids = xcalloc(repos->n + 1, sizeof(*ids));
+	size_t *gone = xcalloc(nmine + 1, sizeof(*gone));
+	for (size_t i = 0; i < repos->n; i++)
+		ids[i] = repos->v[i].id;
+	if (repos->n)
+		qsort(ids, repos->n, sizeof(*ids), cmp_id);
+	*n = 0;
+	for (size_t k = 0; k < nmine; k++)
+		if (!repos->n || !bsearch(&mine[k].id, ids, repos->n, sizeof(*ids), cmp_id))
+			gone[(*n)++] = k;
+	free(ids);
+	return gone;
+}

@@ -1,0 +1,77 @@
+/* syncplan: what `grove sync` does with each repository a forge lists,
+ * decided from the listing, the options, what earlier syncs registered and
+ * what is on disk, before anything is touched. Pure: the disk is asked
+ * through callbacks, so the plan is unit-tested and fuzzed (SPEC 6, issues
+ * 16 and 18) */
+#ifndef GROVE_SYNCPLAN_H
+#define GROVE_SYNCPLAN_H
+
+#include "github.h"
+
+enum sync_action { SYNC_CLONE, SYNC_UPDATE, SYNC_SKIP };
+enum sync_outcome { SYNC_CLONED, SYNC_UPDATED, SYNC_UP_TO_DATE, SYNC_SKIPPED, SYNC_FAILED };
+
+struct sync_item {
+	const struct github_repo *repo;
+	char *path;                /* ROOT/HOST/OWNER/NAME, or NULL when refused */
+	const char *url;           /* clone_url or ssh_url, as the API gives it */
+	struct github_repo parent; /* a fork's parent (owner NULL when not a fork) */
+	enum sync_action action;
+	enum sync_outcome outcome;
+	char *reason; /* why it is skipped, or why it failed */
+};
+
+/* a clone an earlier sync of this source registered: grove_source = SOURCE#ID */
+struct sync_mine {
+	long long id;
+	const char *path; /* where it is registered */
+	size_t index;     /* its place in the registry */
+};
+
+struct syncplan_opts {
+	const char *root;    /* ROOT: every path is below it */
+	const char *host;    /* the HOST folder */
+	const char *githost; /* where clone URLs may lead (github_clone_url_ok) */
+	int loopback;        /* the API is on loopback: so may git be */
+	int ssh;             /* ssh_url instead of clone_url */
+	int skip_forks, skip_archived, no_clone, no_update, forks_under_parent;
+	const char *match, *exclude;  /* extended regular expressions on OWNER/NAME */
+	const struct sync_mine *mine; /* sorted by id (syncplan_mine_sort) */
+	size_t nmine;
+	/* the disk: does path exist (lstat), is it a symlink or unreadable */
+	int (*exists)(const char *path, void *arg);
+	int (*is_link)(const char *path, void *arg);
+	void *arg;
+};
+
+struct sync_plan {
+	struct sync_item *items; /* one per listed repository, in listing order */
+	size_t n;
+};
+
+/* step 1, from the listing alone: names, filters, clone URLs. Forks that
+ * stay want their parent (syncplan_wants_parent) before step 2. 0, or -1
+ * with err (a bad --match or --exclude) */
+int syncplan_filter(const struct syncplan_opts *o, const struct github_repos *repos,
+		    struct sync_plan *p, struct strbuf *err);
+/* does item need its fork parent looked up */
+int syncplan_wants_parent(const struct sync_item *it);
+/* a fork's parent as the API gave it: checked (names, URL), taken, or
+ * the item failed with why */
+void syncplan_set_parent(const struct syncplan_opts *o, struct sync_item *it,
+			 struct github_repo *parent, const char *lookup_error);
+/* step 2: paths, case twins, renames, clone or update */
+void syncplan_place(const struct syncplan_opts *o, struct sync_plan *p);
+void syncplan_release(struct sync_plan *p);
+
+/* sorts mine by id for the lookups */
+void syncplan_mine_sort(struct sync_mine *mine, size_t n);
+/* the clones in mine the listing no longer has, as indexes into mine,
+ * ascending; *n set */
+size_t *syncplan_gone(const struct sync_mine *mine, size_t nmine, const struct github_repos *repos,
+		      size_t *n);
+
+/* a name from a server as text for a terminal: control bytes escaped */
+char *syncplan_printable(const char *s);
+
+#endif

@@ -1,0 +1,110 @@
+#include "syncreg.h"
+#include "gitops/clone.h"
+#include "gitops/localdata.h"
+#include "pool.h"
+#include "repolock.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* the two keys of one new clone's section */
+static void add_clone(struct registry_edits *ed, struct strlist *values, const struct sync_item *it,
+		      const char *source)
+{
+	struct strbuf v = STRBUF_INIT;
+	strbuf_adds(&v, "git clone ");
+	strbuf_add_shquoted(&v, it->url);
+	strbuf_addc(&v, ' ');
+	strbuf_add_shquoted(&v, it->repo->name);
+	strlist_push_owned(values, strbuf_detach(&v));
+	ed->v[ed->n++] = (struct registry_edit){ .target = { it->path, NULL },
+						 .key = "checkout",
+						 .value = values->items[values->n - 1] };
+	/* where it came from: sync --prune removes only what it added */
+	strlist_push_owned(values, xasprintf("%s#%lld", source, it->repo->id));
+	ed->v[ed->n++] = (struct registry_edit){ .target = { it->path, NULL },
+						 .key = "grove_source",
+						 .value = values->items[values->n - 1] };
+}
+
+int syncreg_register(const struct registry *reg, const char *file, const struct sync_plan *p,
+		     const char *source, struct strbuf *err)
+{
+	struct registry_edits ed = { 0 };
+	struct strlist values = STRLIST_INIT, known = STRLIST_INIT;
+	int rc = 0;
+	for (size_t k = 0; k < reg->nrepos; k++)
+		strlist_push(&known, reg->repos[k].path);
+	strlist_sort(&known);
+	ed.v = xcalloc(p->n * 2 + 1, sizeof(*ed.v));
+	for (size_t i = 0; i < p->n; i++) {
+		const struct sync_item *it = &p->items[i];
+		struct stat st;
+		if (it->path && lstat(it->path, &st) == 0 && !strlist_sorted_has(&known, it->path))
+			add_clone(&ed, &values, it, source);
+	}
+	if (ed.n && registry_file_update(file, registry_apply_edits, &ed, err) < 0)
+		rc = -1;
+	free(ed.v);
+	strlist_release(&values);
+	strlist_release(&known);
+	return rc;
+}
+
+/* moves a clone with nothing to lose to the trash and unregisters it,
+ * holding its lock: 0, or -1 with *why */
+static int prune_locked(const struct syncreg_prune *o, const struct registry_repo *r, int missing,
+			char **trash, char **why)
+{
+	struct registry_edit e = { .target = { r->path, NULL }, .remove = 1 };
+	struct registry_edits ed = { &e, 1, 0 };
+	struct strbuf err = STRBUF_INIT;
+	int rc = 0;
+	if (!missing && (rc = clone_trash(o->root, r->path, trash)) < 0) {
+		*why = xasprintf("cannot move it to %s/.grove-trash: %s", o->root, strerror(-rc));
+	} else if (registry_file_update(r->defined_in, registry_apply_edits, &ed, &err) < 0) {
+		*why = strbuf_detach(&err);
+		rc = -1;
+	}
+	strbuf_release(&err);
+	return rc < 0 ? -1 : 0;
+}
+
+static void pruned(const struct syncreg_prune *o, const struct registry_repo *r, int missing)
+{
+	char *why = NULL, *trash = NULL;
+	if (prune_locked(o, r, missing, &trash, &why) < 0) {
+		o->say(o->arg, r->path, "failed", why, OUTCOME_FAILED);
+	} else {
+		char *moved = trash ? xasprintf("moved to %s", trash) : NULL;
+		o->say(o->arg, r->path, "pruned", moved, OUTCOME_OK);
+		free(moved);
+	}
+	free(trash);
+	free(why);
+}
+
+void syncreg_prune_one(const struct syncreg_prune *o, const struct registry_repo *r)
+{
+	struct repolock lock = REPOLOCK_INIT;
+	struct stat st;
+	char *why = NULL;
+	int missing = lstat(r->path, &st) < 0;
+
+	if (!o->prune)
+		o->say(o->arg, r->path, "gone upstream", "grove sync --prune removes it",
+		       OUTCOME_SKIPPED);
+	else if (!missing && !o->dry_run &&
+		 repolock_acquire(&lock, r->path, o->wait, pool_interrupted, &why) < 0)
+		o->say(o->arg, r->path, "failed", why, OUTCOME_FAILED);
+	else if (!missing && localdata_check(r->path, o->prune_ignored, &why) != 0)
+		o->say(o->arg, r->path, "not pruned", why, OUTCOME_SKIPPED);
+	else if (o->dry_run)
+		o->say(o->arg, r->path, "would prune", NULL, OUTCOME_OK);
+	else
+		pruned(o, r, missing);
+	repolock_release(&lock);
+	free(why);
+}

@@ -1,0 +1,262 @@
+#!/usr/bin/env bats
+# what people and scripts read, pinned whole (git's test_cmp style): the
+# status table, --long, --porcelain, --json, help, the update and fetch
+# summaries, and the failure lines (issue 18)
+
+setup() {
+	load helpers
+	common_setup
+}
+
+# four repositories in every state the table shows, and one missing
+make_states() {
+	local r
+	for r in ahead clean dirty behind; do mkcloned $r; done
+	register src/ahead src/behind src/clean src/dirty src/missing
+	local_commit src/ahead
+	upstream_commit behind && git -C src/behind fetch -q
+	echo x >>src/dirty/a.txt
+	echo new >src/dirty/new.txt
+	git -C src/dirty add new.txt
+	echo u >src/dirty/untracked.txt
+	git -C src/dirty mv a.txt moved.txt
+	echo s >>src/clean/a.txt && git -C src/clean stash -q
+}
+
+@test "the status table, whole" {
+	make_states
+	run grove -a status
+	assert_failure 1
+	assert_output "src/ahead    main          ↑1     clean
+src/behind   main          ↓1     clean
+src/clean    main          =      \$1
+src/dirty    main          =      +2 ~1 ?1
+src/missing  MISSING
+grove status: failed: $HOME/src/missing: missing
+grove status: finished (4 ok; 1 failed)
+grove status: failed: $HOME/src/missing: missing"
+}
+
+@test "status --long, whole: the files as git status -s, unpushed commits, stashes" {
+	make_states
+	local id; id=$(git -C src/ahead rev-parse --short HEAD)
+	run grove -a status --long
+	assert_failure 1
+	assert_output "src/ahead    main          ↑1     clean
+    $id (HEAD -> main) local
+src/behind   main          ↓1     clean
+src/clean    main          =      \$1
+    stash@{0}: WIP on main: $(git -C src/clean log -1 --format='%h %s')
+src/dirty    main          =      +2 ~1 ?1
+    RM a.txt -> moved.txt
+    A  new.txt
+    ?? untracked.txt
+src/missing  MISSING
+grove status: failed: $HOME/src/missing: missing
+grove status: finished (4 ok; 1 failed)
+grove status: failed: $HOME/src/missing: missing"
+	# git's own short status agrees, line for line
+	run bash -c "cd src/dirty && git status -s"
+	assert_output $'RM a.txt -> moved.txt\nA  new.txt\n?? untracked.txt'
+}
+
+@test "status --porcelain, whole: v1 by default and by name, no summary" {
+	make_states
+	local a b c d
+	a=$(git -C src/ahead rev-parse HEAD) b=$(git -C src/behind rev-parse HEAD)
+	c=$(git -C src/clean rev-parse HEAD) d=$(git -C src/dirty rev-parse HEAD)
+	run --separate-stderr grove -a status --porcelain
+	assert_failure 1
+	local want
+	want=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+		"$HOME/src/ahead" main "$a" origin/main tracking 1 0 0 0 0 0 0 - - \
+		"$HOME/src/behind" main "$b" origin/main tracking 0 1 0 0 0 0 0 - - \
+		"$HOME/src/clean" main "$c" origin/main tracking 0 0 0 0 0 0 1 - - \
+		"$HOME/src/dirty" main "$d" origin/main tracking 0 0 2 1 0 1 0 - - \
+		"$HOME/src/missing" - - - - - - - - - - - - missing)
+	assert_output "$want"
+	[ "$stderr" = "grove status: failed: $HOME/src/missing: missing" ]
+	run --separate-stderr grove -a status --porcelain=v1
+	assert_output "$want"
+	run grove -a status --porcelain=v2
+	assert_failure 2
+	assert_output "grove status: unknown --porcelain version 'v2' (known: v1)"
+}
+
+@test "status --json, whole: a type on every line, the summary's version" {
+	make_states
+	run --separate-stderr grove -a status --json
+	assert_failure 1
+	H="$HOME" A=$(git -C src/ahead rev-parse HEAD) python3 - "$output" <<-'EOF'
+	import json, os, sys
+	h, a = os.environ["H"], os.environ["A"]
+	lines = [json.loads(l) for l in sys.argv[1].splitlines()]
+	want_ahead = {"type": "repo", "path": h + "/src/ahead", "branch": "main", "head": a,
+	              "upstream": "origin/main", "upstream_gone": False, "ahead": 1, "behind": 0,
+	              "staged": 0, "modified": 0, "conflicted": 0, "untracked": 0, "stashes": 0,
+	              "unborn": False, "bare": False, "state": None, "error": None}
+	assert lines[0] == want_ahead, lines[0]
+	assert [l["type"] for l in lines] == ["repo"] * 5 + ["summary"], lines
+	assert lines[4] == {"type": "repo", "path": h + "/src/missing", "branch": None, "head": None,
+	                    "upstream": None, "upstream_gone": False, "ahead": None, "behind": None,
+	                    "staged": None, "modified": None, "conflicted": None, "untracked": None,
+	                    "stashes": None, "unborn": False, "bare": False, "state": None,
+	                    "error": "missing"}, lines[4]
+	assert lines[5] == {"type": "summary", "version": 1, "action": "status", "ok": 4, "failed": 1,
+	                    "skipped": 0, "not_started": 0, "interrupted": False}, lines[5]
+	EOF
+}
+
+@test "status --long --json carries the details as data" {
+	make_states
+	run --separate-stderr grove -a status --long --json
+	assert_failure 1
+	python3 - "$output" <<-'EOF'
+	import json, sys
+	lines = [json.loads(l) for l in sys.argv[1].splitlines()]
+	dirty = [l for l in lines if l.get("path", "").endswith("/src/dirty")][0]
+	assert dirty["files"] == [
+	    {"code": "RM", "path": "moved.txt", "orig_path": "a.txt"},
+	    {"code": "A ", "path": "new.txt", "orig_path": None},
+	    {"code": "??", "path": "untracked.txt", "orig_path": None}], dirty["files"]
+	assert dirty["unpushed"] == [] and dirty["stash_messages"] == [], dirty
+	clean = [l for l in lines if l.get("path", "").endswith("/src/clean")][0]
+	assert len(clean["stash_messages"]) == 1 and clean["stash_messages"][0].startswith("WIP on main: ")
+	ahead = [l for l in lines if l.get("path", "").endswith("/src/ahead")][0]
+	assert len(ahead["unpushed"]) == 1 and ahead["unpushed"][0].endswith("(HEAD -> main) local")
+	missing = [l for l in lines if l.get("path", "").endswith("/src/missing")][0]
+	assert "files" not in missing, missing
+	EOF
+}
+
+@test "a path that is not UTF-8 is kept whole in JSON: U+FFFD and its bytes in base64" {
+	local name=$'caf\xe9'
+	mkrepo "src/$name"
+	echo x >"src/$name/$name.txt"
+	printf '[src/%s]\n' "$name" >.mrconfig
+	run --separate-stderr grove -a status --long --json
+	assert_success
+	python3 - "$output" "$HOME" <<-'EOF'
+	import base64, json, sys
+	line = json.loads(sys.argv[1].splitlines()[0])
+	home = sys.argv[2]
+	assert line["path"] == home + "/src/caf\ufffd", line["path"]
+	assert base64.b64decode(line["path_base64"]) == (home + "/src/caf").encode() + b"\xe9"
+	assert line["files"][0]["path"] == "caf\ufffd.txt", line["files"]
+	assert base64.b64decode(line["files"][0]["path_base64"]) == b"caf\xe9.txt"
+	EOF
+	# the table quotes it as git does
+	run grove -a status --long
+	assert_line "    ?? \"caf\\351.txt\""
+}
+
+@test "update and fetch summaries, whole" {
+	for r in div done new; do mkcloned $r; done
+	register src/div src/done src/new
+	upstream_commit new
+	local_commit src/div && upstream_commit div
+	local from to
+	from=$(git -C src/new rev-parse --short=7 HEAD)
+	to=$(git -C "$HOME/remotes/new.git" rev-parse --short=7 main)
+	run grove -a update
+	assert_failure 1
+	assert_output "grove update: $HOME/src/div
+grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated
+
+grove update: $HOME/src/done
+already up to date
+
+grove update: $HOME/src/new
+updated $from..$to (1 commit)
+
+grove update: 1 updated, 1 up to date, 1 refused
+grove update: finished (2 ok; 1 failed)
+grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated"
+	upstream_commit done
+	run grove -a fetch
+	assert_success
+	assert_output --regexp "^grove fetch: $HOME/src/div
+already up to date
+
+grove fetch: $HOME/src/done
+fetched [0-9]+ objects
+
+grove fetch: $HOME/src/new
+already up to date
+
+grove fetch: 1 fetched, 2 up to date
+grove fetch: finished \\(3 ok\\)\$"
+}
+
+@test "-q: a failed repository prints nothing on standard output" {
+	mkcloned det
+	mkcloned fine
+	register src/det src/fine
+	git -C src/det checkout -q --detach
+	run --separate-stderr grove -a -q update
+	assert_failure 1
+	assert_output ''
+	[ "$stderr" = "grove update: failed: $HOME/src/det: detached HEAD" ]
+}
+
+@test "help for an action, whole" {
+	run grove help diff
+	assert_success
+	assert_output "usage: grove [options] diff [--cached|--staged] [--stat] [PATH...]
+
+show changes not yet committed (git diff) in each repository
+
+action options:
+      --cached          what is staged, against HEAD
+      --stat            a diffstat instead of the patch
+
+selection filters (all must hold):
+      --dirty           only repositories with changes
+      --clean           only repositories without changes
+      --ahead           only repositories ahead of their upstream
+      --behind          only repositories behind their upstream
+      --diverged        only repositories both ahead and behind
+      --stashed         only repositories with stashes
+      --no-upstream     only repositories whose branch has no upstream
+      --detached        only repositories with a detached HEAD
+      --gone            only repositories whose upstream branch is gone
+      --in-progress     only repositories in the middle of a merge, rebase, ...
+
+options:
+  -d, --directory DIR   act as if run in DIR
+  -c, --config FILE     read FILE instead of the nearest .mrconfig
+  -j, --jobs N          run N repositories at once (default: 2 x CPUs; 16 for
+                        network actions; 1 for commit and record)
+  -a, --all             every registered repository, wherever you are
+  -n, --no-recurse [N]  only the repository here, or N levels below
+  -g, --group NAME      only repositories whose groups hold NAME (repeatable)
+  -q, --quiet           print only failures
+  -m, --minimal         print a repository only if it has something to say
+  -v, --verbose         say more, such as which engine read a repository
+  -s, --stats           list failed and skipped repositories after the summary
+  -k, --keep-going      a failing repository never stops the others (always)
+  -f, --force           ignore skip settings
+  -t, --trust-all       trust every registry file
+      --color WHEN      auto, always or never (default: git's color.ui, else
+                        auto)
+      --no-pager        never page the output
+      --no-progress     never show the progress line
+      --timeout SECONDS
+                        network work that moves under 1 KiB in this long fails
+                        (120)
+  -h, --help            show help
+      --version         show the version"
+}
+
+@test "output that cannot be written is an error: exit 2 with a message" {
+	mkrepo src/a
+	printf '[src/a]\n' >.mrconfig
+	run --separate-stderr bash -c "'$GROVE_BIN' -a --json status >/dev/full"
+	assert_failure 2
+	[ "$stderr" = "grove: cannot write the output: No space left on device" ]
+	run --separate-stderr bash -c "'$GROVE_BIN' help >/dev/full"
+	assert_failure 2
+	# a reader that stops early is not an error
+	run bash -c "set -o pipefail; '$GROVE_BIN' -a status | head -c0"
+	assert_success
+}

@@ -1,0 +1,79 @@
+/* sync's plan over any listing (a GitHub API page) and a made-up disk:
+ * every path lies under ROOT/HOST, no two share a folder (case folded), a
+ * skipped repository has no path and says why, and nothing is both */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "syncplan.h"
+
+/* a made-up disk: a path exists or is a symlink by its hash */
+static unsigned hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int exists(const char *path, void *arg)
+{
+	(void)arg;
+	return hash(path) % 3 == 0;
+}
+
+static int is_link(const char *path, void *arg)
+{
+	(void)arg;
+	return hash(path) % 17 == 0;
+}
+
+static void check(const struct sync_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct sync_item *it = &p->items[i];
+		if (it->action == SYNC_SKIP && (it->path || !it->reason))
+			abort();
+		if (it->action != SYNC_SKIP &&
+		    (!it->path || !starts_with(it->path, "/r/github.com/") ||
+		     strstr(it->path, "/../") || strstr(it->path, "/./")))
+			abort();
+		for (size_t k = 0; k < i && it->path; k++)
+			if (p->items[k].path && !strcasecmp(p->items[k].path, it->path))
+				abort();
+	}
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	struct github_repos repos = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	struct sync_plan p;
+	struct sync_mine mine[] = { { 1, "/r/github.com/a/b", 0 }, { 2, "/r/github.com/c/d", 1 } };
+	struct syncplan_opts o = { .root = "/r",
+				   .host = "github.com",
+				   .githost = "github.com",
+				   .loopback = size % 2,
+				   .skip_forks = size % 3 == 0,
+				   .no_clone = size % 5 == 0,
+				   .mine = mine,
+				   .nmine = 2,
+				   .exists = exists,
+				   .is_link = is_link };
+	if (github_parse_repos((const char *)data, size, &repos, &err) == 0 &&
+	    syncplan_filter(&o, &repos, &p, &err) == 0) {
+		for (size_t i = 0; i < p.n; i++)
+			if (syncplan_wants_parent(&p.items[i]))
+				syncplan_set_parent(&o, &p.items[i], NULL, "no parent here");
+		syncplan_place(&o, &p);
+		check(&p);
+		size_t n, *gone = syncplan_gone(mine, 2, &repos, &n);
+		if (n > 2)
+			abort();
+		free(gone);
+		syncplan_release(&p);
+	}
+	github_repos_release(&repos);
+	strbuf_release(&err);
+	return 0;
+}
