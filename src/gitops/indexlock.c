@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* prompt tools set it: read-only work may not take git's locks */
@@ -16,10 +17,13 @@ static int optional_locks_off(void)
 	return v && !strcmp(v, "0");
 }
 
+/* the copy keeps the index's time: which entries are "racily clean" (as
+ * new as the index) is told from it, by libgit2 and by status_refresh */
 static int copy_file(const char *from, int tofd)
 {
 	int in = open(from, O_RDONLY | O_CLOEXEC), rc = 0;
 	char buf[65536];
+	struct stat st;
 	ssize_t n;
 	if (in < 0)
 		return -errno;
@@ -30,6 +34,11 @@ static int copy_file(const char *from, int tofd)
 			rc = n < 0 ? -errno : rc;
 			break;
 		}
+	}
+	if (rc == 0 && fstat(in, &st) == 0) {
+		struct timespec times[2] = { st.st_atim, st.st_mtim };
+		if (futimens(tofd, times) < 0)
+			rc = -errno;
 	}
 	close(in);
 	return rc;

@@ -252,27 +252,59 @@ static int index_writable(git_config *cfg)
 	       !probe_config_true(cfg, "core.untrackedCache");
 }
 
+/* git without USE_NSEC (Debian's) tells time in whole seconds: an entry
+ * of the index's second or later is racily clean to it, and hashed. In
+ * the newer index written here it would not be: a change to such a file
+ * would vanish for git. git's own writer smudges those entries (size 0,
+ * ce_smudge_racily_clean_entry); so does this, for every changed file
+ * of the second of the index it read (libgit2 looks at nanoseconds, and
+ * finds fewer) */
+static void smudge_racy(git_index *idx, git_status_list *list, int64_t index_sec)
+{
+	for (size_t i = 0; i < git_status_list_entrycount(list); i++) {
+		const git_status_entry *s = git_status_byindex(list, i);
+		const git_index_entry *e;
+		if (!(s->status & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_TYPECHANGE)) ||
+		    !s->index_to_workdir ||
+		    !(e = git_index_get_bypath(idx, s->index_to_workdir->old_file.path, 0)) ||
+		    e->mtime.seconds < index_sec)
+			continue;
+		git_index_entry smudged = *e;
+		smudged.file_size = 0;
+		if (git_index_add(idx, &smudged) < 0)
+			git_error_clear();
+	}
+}
+
 /* under index.lock (gitops/indexlock): the refresh git status would write,
  * and the cached tree git's commit leaves */
 static int refresh_index(git_repository *repo, git_index *idx, void *arg)
 {
 	git_status_options so;
 	git_status_list *list = NULL;
+	struct stat st;
 	int e;
+	/* the private copy has the time of the index it copies */
+	if (stat(git_index_path(idx), &st) < 0) {
+		git_error_set(GIT_ERROR_OS, "cannot stat '%s'", git_index_path(idx));
+		return -1;
+	}
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
 	so.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
 	so.flags = (unsigned)*(int *)arg | GIT_STATUS_OPT_UPDATE_INDEX;
 	if ((e = git_status_list_new(&list, repo, &so)) < 0)
 		return e;
-	git_status_list_free(list);
 	/* the refresh may have written the index: read what it wrote. It is
 	 * written again in any case: files hashed only because they were as
-	 * new as the index ("racily clean") stop being so once the index is
-	 * newer, as after git status */
-	if ((e = git_index_read(idx, 1)) < 0)
-		return e;
-	cachetree_build(repo, idx);
-	return (e = git_index_write(idx)) < 0 ? e : 1;
+	 * new as the index ("racily clean") and unchanged stop being so once
+	 * the index is newer, as after git status */
+	if ((e = git_index_read(idx, 1)) == 0) {
+		smudge_racy(idx, list, (int64_t)st.st_mtim.tv_sec);
+		cachetree_build(repo, idx);
+		e = git_index_write(idx);
+	}
+	git_status_list_free(list);
+	return e < 0 ? e : 1;
 }
 
 /* 0, or libgit2's error when HEAD names a tree the object store lacks

@@ -186,3 +186,32 @@ consistent() {
 		[ "$(stat -c %a src/r)" = "${m#*:}" ] || { stat -c %a src/r >&2; false; }
 	done
 }
+
+@test "a racily clean file changed in the index's second stays changed for git after grove status" {
+	# git (Debian's, without USE_NSEC) compares times in whole seconds: an
+	# entry as new as the index it is read from is "racily clean" and
+	# hashed. An index grove writes later must not hide such a change: the
+	# entry is smudged (size 0), as git's own index writer does.
+	mkrepo src/r
+	printf '[src/r]\n' >.mrconfig
+	git -C src/r config core.trustctime false
+	printf 'no newline at end' >src/r/tail.txt
+	git -C src/r add tail.txt && git -C src/r commit -qm tail
+	local s=$(($(date +%s) - 100))
+	touch -d "@$s.5" src/r/tail.txt
+	git -C src/r update-index --refresh >/dev/null
+	touch -d "@$s.9" src/r/.git/index
+	printf 'now with newline\n' >src/r/tail.txt # the same size
+	touch -d "@$s.6" src/r/tail.txt
+	run git -C src/r diff --stat
+	assert_output --partial 'tail.txt'
+	run grove -a --porcelain status
+	assert_success
+	# grove saw it, and wrote the index (it hashed a file)
+	[ "$(cut -f9 <<<"$output")" = 1 ]
+	[ "$(stat -c %Y src/r/.git/index)" -gt "$((s + 50))" ]
+	run git -C src/r diff --stat
+	assert_output --partial 'tail.txt'
+	run git -C src/r status --porcelain
+	assert_output ' M tail.txt'
+}
