@@ -104,7 +104,7 @@ static int disk_is_link(const char *path, void *arg)
 static void clone_or_update(struct sync_run *run, struct sync_item *it, struct net_op *op)
 {
 	static const enum sync_outcome map[] = { SYNC_UP_TO_DATE, SYNC_UPDATED, SYNC_FAILED,
-						 SYNC_FAILED };
+						 SYNC_FAILED, SYNC_SKIPPED };
 	struct update_opts uo = { .timeout = (int)run->ctx->timeout };
 	struct update_result u;
 	char *err = NULL;
@@ -480,7 +480,7 @@ static void write_registry(struct sync_run *run, const struct github_repos *repo
 				    .wait = (int)ctx->timeout,
 				    .say = say_pruning,
 				    .arg = run };
-	size_t n, *gone = syncplan_gone(run->mine, run->nmine, repos, &n);
+	size_t n, *gone = syncplan_gone(run->mine, run->nmine, repos, &run->plan, &n);
 	for (size_t k = 0; k < n; k++)
 		syncreg_prune_one(&pr, &ctx->reg.repos[run->mine[gone[k]].index]);
 	free(gone);

@@ -288,18 +288,25 @@ static int cmp_id(const void *a, const void *b)
 }
 
 size_t *syncplan_gone(const struct sync_mine *mine, size_t nmine, const struct github_repos *repos,
-		      size_t *n)
+		      const struct sync_plan *p, size_t *n)
 {
 	long long *ids = xcalloc(repos->n + 1, sizeof(*ids));
 	size_t *gone = xcalloc(nmine + 1, sizeof(*gone));
+	struct strlist mapped = STRLIST_INIT;
 	for (size_t i = 0; i < repos->n; i++)
 		ids[i] = repos->v[i].id;
 	if (repos->n)
 		qsort(ids, repos->n, sizeof(*ids), cmp_id);
+	for (size_t i = 0; p && i < p->n; i++)
+		if (p->items[i].path)
+			strlist_push(&mapped, p->items[i].path);
+	strlist_sort(&mapped);
 	*n = 0;
 	for (size_t k = 0; k < nmine; k++)
-		if (!repos->n || !bsearch(&mine[k].id, ids, repos->n, sizeof(*ids), cmp_id))
+		if ((!repos->n || !bsearch(&mine[k].id, ids, repos->n, sizeof(*ids), cmp_id)) &&
+		    !strlist_sorted_has(&mapped, mine[k].path))
 			gone[(*n)++] = k;
+	strlist_release(&mapped);
 	free(ids);
 	return gone;
 }

@@ -67,9 +67,10 @@ void syncplan_release(struct sync_plan *p);
 /* sorts mine by id for the lookups */
 void syncplan_mine_sort(struct sync_mine *mine, size_t n);
 /* the clones in mine the listing no longer has, as indexes into mine,
- * ascending; *n set */
+ * ascending; *n set. A clone whose folder a planned item maps to is not
+ * gone, whatever its id (deleted and made again under the same name) */
 size_t *syncplan_gone(const struct sync_mine *mine, size_t nmine, const struct github_repos *repos,
-		      size_t *n);
+		      const struct sync_plan *p, size_t *n);
 
 /* a name from a server as text for a terminal: control bytes escaped */
 char *syncplan_printable(const char *s);

@@ -417,3 +417,19 @@ requests() {
 	[ ! -e src ]
 	[ ! -e .mrconfig ]
 }
+
+@test "--prune never prunes a folder the listing still maps to: a repository deleted and made again" {
+	origins acme again
+	config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["again"], "ids": {"again": 7}}}'
+	start_github "$CONFIG"
+	run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_success
+	# deleted upstream and made again under the same name: a new id
+	config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["again"], "ids": {"again": 8}}}'
+	run grove sync github --org acme --api-url "$GITHUB_API" --prune
+	assert_success
+	assert_line "grove sync: up-to-date acme/again ($HOME/src/127.0.0.1/acme/again)"
+	refute_output --partial 'pruned'
+	[ -d src/127.0.0.1/acme/again/.git ]
+	grep -q 'acme/again' .mrconfig
+}

@@ -67,9 +67,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 				syncplan_set_parent(&o, &p.items[i], NULL, "no parent here");
 		syncplan_place(&o, &p);
 		check(&p);
-		size_t n, *gone = syncplan_gone(mine, 2, &repos, &n);
+		size_t n, *gone = syncplan_gone(mine, 2, &repos, &p, &n);
 		if (n > 2)
 			abort();
+		for (size_t k = 0; k < n; k++)
+			for (size_t i = 0; i < p.n; i++)
+				if (p.items[i].path && !strcmp(p.items[i].path, mine[gone[k]].path))
+					abort(); /* a mapped folder is never gone */
 		free(gone);
 		syncplan_release(&p);
 	}

@@ -168,7 +168,7 @@ static void test_forks_renames_and_gone(void **state)
 	assert_string_equal(p.items[0].path, "/r/github.com/up/fork");
 	assert_string_equal(p.items[1].reason,
 			    "renamed upstream: the clone stays at /r/github.com/me/old-name");
-	size_t n, *gone = syncplan_gone(mine, 2, &r, &n);
+	size_t n, *gone = syncplan_gone(mine, 2, &r, &p, &n);
 	assert_int_equal(n, 1);
 	assert_int_equal(mine[gone[0]].id, 9);
 	free(gone);
