@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -163,6 +164,25 @@ out:
 	posix_spawnattr_destroy(&attr);
 	free(env);
 	return rc;
+}
+
+int proc_end_group(pid_t pid)
+{
+	siginfo_t info;
+	int status = -1;
+	kill(-pid, SIGTERM);
+	for (int i = 0; i < 20; i++) {
+		memset(&info, 0, sizeof(info));
+		if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid)
+			break;
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	/* what the leader left behind in its group goes too */
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
 }
 
 int proc_exit_code(int status)

@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <spawn.h>
+#include <sys/types.h>
 
 struct proc_opts {
 	const char *const *argv; /* argv[0] is looked up in PATH */
@@ -24,6 +25,13 @@ int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, 
  * SIGINT and SIGTERM) and the default SIGPIPE, SIGINT and SIGTERM (grove
  * ignores SIGPIPE) */
 void proc_spawnattr_init(posix_spawnattr_t *attr);
+
+/* ends a child started in its own session or process group (a transport:
+ * ssh, or a shell around it) and everything it started there: SIGTERM to
+ * the group, up to a second to go, then SIGKILL, and the child reaped. The
+ * child is reaped last, so its group id cannot name anyone else meanwhile.
+ * Its wait status, or -1 */
+int proc_end_group(pid_t pid);
 
 /* exit code of a wait status, 128+N for a signal */
 int proc_exit_code(int status);

@@ -1,4 +1,5 @@
 #include "gitops/clone.h"
+#include "gitops/net.h"
 #include "gitops/fetch_internal.h"
 #include "util.h"
 
@@ -203,7 +204,9 @@ int clone_repo_under(const char *root, const char *url, const char *dest, struct
 	via = xasprintf("/proc/self/fd/%d", tmpfd);
 	git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
 	fetch_options(&co.fetch_opts, op);
+	net_url_set(url);
 	rc = git_clone(&repo, url, via, &co);
+	net_url_set(NULL);
 	cred_finish(&op->cred, rc == 0);
 	if (rc < 0) {
 		*err = fetch_error("clone", op);

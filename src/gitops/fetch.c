@@ -142,7 +142,9 @@ int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int 
 		*err = fetch_error("cannot read the remote", op);
 		goto out;
 	}
+	net_url_set(git_remote_url(remote));
 	rc = git_remote_fetch(remote, NULL, &fo, NULL);
+	net_url_set(NULL);
 	if (rc < 0) {
 		/* the message first: looking at the tags clears libgit2's error */
 		char *what = xasprintf("fetch %s", name);

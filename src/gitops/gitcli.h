@@ -13,9 +13,10 @@ int gitcli_run(const char *dir, const char *const *argv, struct strbuf *out, str
 int gitcli_run_input(const char *dir, const char *const *argv, const char *input,
 		     struct strbuf *out, struct strbuf *err);
 
-/* `git ARGS` for network work in dir: never prompting (ssh in batch mode
- * unless GIT_SSH_COMMAND says otherwise), and http giving up by grove's
- * no-progress rule for timeout seconds. The exit code, or -errno */
+/* `git ARGS` for network work in dir: never prompting (the ssh command git
+ * would run, gitops/sshcmd, with its batch option added), and http giving
+ * up by grove's no-progress rule for timeout seconds. The exit code, or
+ * -errno */
 int gitcli_network(const char *dir, const char *const *args, int timeout, struct strbuf *out,
 		   struct strbuf *err);
 

@@ -38,11 +38,33 @@ int net_cancelled(void)
 	return config.cancelled && config.cancelled();
 }
 
+static _Thread_local char *op_url;
+
+/* a URL fit for a message: a password in it is left out */
+static char *url_shown(const char *url)
+{
+	const char *auth = strstr(url, "://");
+	if (!auth)
+		return xstrdup(url);
+	auth += 3;
+	size_t n = strcspn(auth, "/");
+	const char *at = memrchr(auth, '@', n);
+	if (!at || !memchr(auth, ':', (size_t)(at - auth)))
+		return xstrdup(url);
+	return xasprintf("%.*s%s", (int)(auth - url), url, at + 1);
+}
+
+void net_url_set(const char *url)
+{
+	free(op_url);
+	op_url = url ? url_shown(url) : NULL;
+}
+
 void net_window_init(struct net_window *w, const char *peer)
 {
 	w->start_ms = net_now_ms();
 	w->bytes = w->received = 0;
-	w->peer = xstrdup(peer);
+	w->peer = xstrdup(op_url ? op_url : peer);
 }
 
 void net_window_release(struct net_window *w)

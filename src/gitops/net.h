@@ -28,6 +28,10 @@ struct net_window {
 	char *peer;         /* who is on the other end, for the message */
 };
 
+/* the URL this thread's network operation is for (NULL when it ends):
+ * a window names it rather than its stream's host, so that a timeout
+ * says which remote it was */
+void net_url_set(const char *url);
 void net_window_init(struct net_window *w, const char *peer);
 void net_window_release(struct net_window *w);
 /* counts n bytes read (incoming) or written */

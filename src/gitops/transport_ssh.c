@@ -1,6 +1,7 @@
 #include "gitops/transport_ssh.h"
 #include "gitops/advert.h"
 #include "gitops/net.h"
+#include "gitops/sshcmd.h"
 #include "proc.h"
 #include "util.h"
 
@@ -35,6 +36,7 @@ struct ssh_subtransport {
 	git_smart_subtransport parent;
 	git_transport *owner;
 	struct ssh_stream *stream;
+	struct ssh_command command; /* as git would run it for this repository */
 };
 
 void transport_ssh_target_release(struct ssh_target *t)
@@ -101,13 +103,12 @@ static void drain_stderr(struct ssh_stream *s)
 /* the child is gone or broke the stream: say what ssh said */
 static int child_failed(struct ssh_stream *s)
 {
-	int status = 0;
 	if (s->pid > 0) {
 		/* its error pipe may still hold the message: read until it closes */
 		if (s->err >= 0)
 			fcntl(s->err, F_SETFL, fcntl(s->err, F_GETFL) & ~O_NONBLOCK);
 		drain_stderr(s);
-		waitpid(s->pid, &status, 0);
+		proc_end_group(s->pid);
 		s->pid = -1;
 	}
 	while (s->errtext.len && (s->errtext.buf[s->errtext.len - 1] == '\n' ||
@@ -120,7 +121,8 @@ static int child_failed(struct ssh_stream *s)
 		git_error_set(GIT_ERROR_SSH, "authentication required (%s): %s", s->url, msg);
 		return GIT_EAUTH;
 	}
-	git_error_set(GIT_ERROR_SSH, "ssh: %s", msg);
+	/* OpenSSH names itself already ("ssh: Could not resolve ...") */
+	git_error_set(GIT_ERROR_SSH, "%s%s", starts_with(msg, "ssh: ") ? "" : "ssh: ", msg);
 	return -1;
 }
 
@@ -184,11 +186,8 @@ static void ssh_stream_free(git_smart_subtransport_stream *stream)
 		close(s->in);
 	if (s->out >= 0)
 		close(s->out);
-	if (s->pid > 0) {
-		/* a finished or abandoned exchange: ssh has nothing left to do */
-		kill(s->pid, SIGTERM);
-		waitpid(s->pid, NULL, 0);
-	}
+	if (s->pid > 0) /* a finished or abandoned exchange: ssh has nothing left to do */
+		proc_end_group(s->pid);
 	if (s->err >= 0)
 		close(s->err);
 	strbuf_release(&s->errtext);
@@ -207,29 +206,8 @@ static char *remote_command(const char *service, const char *path)
 	return strbuf_detach(&sb);
 }
 
-/* argv for ssh, honouring GIT_SSH_COMMAND (through sh, as git) and GIT_SSH */
-static void build_argv(struct strlist *argv, const struct ssh_target *t, const char *cmd)
-{
-	const char *sc = getenv("GIT_SSH_COMMAND"), *s = getenv("GIT_SSH");
-	if (sc && *sc) {
-		strlist_push(argv, "/bin/sh");
-		strlist_push(argv, "-c");
-		strlist_push_owned(argv, xasprintf("%s \"$@\"", sc));
-		strlist_push(argv, "ssh");
-	} else {
-		strlist_push(argv, s && *s ? s : "ssh");
-	}
-	strlist_push(argv, "-o");
-	strlist_push(argv, "BatchMode=yes");
-	if (t->port) {
-		strlist_push(argv, "-p");
-		strlist_push(argv, t->port);
-	}
-	strlist_push_owned(argv, t->user ? xasprintf("%s@%s", t->user, t->host) : xstrdup(t->host));
-	strlist_push(argv, cmd);
-}
-
-static int spawn_ssh(struct ssh_stream *s, const struct ssh_target *t, const char *service)
+static int spawn_ssh(struct ssh_stream *s, const struct ssh_command *c, const struct ssh_target *t,
+		     const char *service)
 {
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
 	struct strlist argv = STRLIST_INIT;
@@ -248,7 +226,14 @@ static int spawn_ssh(struct ssh_stream *s, const struct ssh_target *t, const cha
 	posix_spawn_file_actions_adddup2(&fa, pin[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
-	build_argv(&argv, t, cmd);
+	/* its own session: no terminal to prompt on, and one group to end,
+	 * with whatever a wrapper around ssh starts (issue 19) */
+	short flags = 0;
+	posix_spawnattr_getflags(&attr, &flags);
+	posix_spawnattr_setflags(&attr, flags | POSIX_SPAWN_SETSID);
+	char *userhost = t->user ? xasprintf("%s@%s", t->user, t->host) : xstrdup(t->host);
+	sshcmd_argv(c, userhost, t->port, cmd, &argv);
+	free(userhost);
 	strlist_push_owned(&argv, NULL);
 	int e = posix_spawnp(&s->pid, argv.items[0], &fa, &attr, argv.items, environ);
 	if (e) {
@@ -312,7 +297,7 @@ static int ssh_action(git_smart_subtransport_stream **out, git_smart_subtranspor
 	s->metered = action == GIT_SERVICE_UPLOADPACK_LS || action == GIT_SERVICE_RECEIVEPACK_LS;
 	if (s->metered)
 		advert_meter_init(&s->meter, url);
-	int rc = spawn_ssh(s, &t, service);
+	int rc = spawn_ssh(s, &st->command, &t, service);
 	transport_ssh_target_release(&t);
 	if (rc < 0) {
 		ssh_stream_free(&s->parent);
@@ -335,13 +320,24 @@ static int ssh_close(git_smart_subtransport *sub)
 static void ssh_free(git_smart_subtransport *sub)
 {
 	ssh_close(sub);
+	sshcmd_release(&((struct ssh_subtransport *)sub)->command);
 	free(sub);
 }
+
+/* the repository's ssh settings, from the transport being made to the
+ * subtransport libgit2 makes inside it on the same thread */
+static _Thread_local struct ssh_command *pending_command;
 
 static int ssh_subtransport_new(git_smart_subtransport **out, git_transport *owner, void *param)
 {
 	struct ssh_subtransport *st = xcalloc(1, sizeof(*st));
 	(void)param;
+	if (pending_command) {
+		st->command = *pending_command;
+		memset(pending_command, 0, sizeof(*pending_command));
+	} else {
+		sshcmd_resolve(&st->command, NULL, NULL);
+	}
 	st->owner = owner;
 	st->parent.action = ssh_action;
 	st->parent.close = ssh_close;
@@ -350,11 +346,42 @@ static int ssh_subtransport_new(git_smart_subtransport **out, git_transport *own
 	return 0;
 }
 
+/* core.sshCommand and ssh.variant as the repository sees them (its own
+ * configuration over the user's): NULL when unset */
+static void repo_ssh_settings(git_remote *remote, char **cmd, char **variant)
+{
+	git_repository *repo = remote ? git_remote_owner(remote) : NULL;
+	git_config *cfg = NULL;
+	git_buf b = { 0 };
+	*cmd = *variant = NULL;
+	if (!repo || git_repository_config_snapshot(&cfg, repo) < 0)
+		goto out;
+	if (git_config_get_string_buf(&b, cfg, "core.sshCommand") == 0)
+		*cmd = xstrdup(b.ptr);
+	git_buf_dispose(&b);
+	if (git_config_get_string_buf(&b, cfg, "ssh.variant") == 0)
+		*variant = xstrdup(b.ptr);
+	git_buf_dispose(&b);
+out:
+	git_error_clear();
+	git_config_free(cfg);
+}
+
 static int ssh_transport_new(git_transport **out, git_remote *owner, void *param)
 {
 	static git_smart_subtransport_definition def = { ssh_subtransport_new, 0, NULL };
+	struct ssh_command c;
+	char *cmd, *variant;
 	(void)param;
-	return git_transport_smart(out, owner, &def);
+	repo_ssh_settings(owner, &cmd, &variant);
+	sshcmd_resolve(&c, cmd, variant);
+	free(cmd);
+	free(variant);
+	pending_command = &c;
+	int rc = git_transport_smart(out, owner, &def);
+	pending_command = NULL;
+	sshcmd_release(&c); /* empty unless the subtransport was never made */
+	return rc;
 }
 
 int transport_ssh_register(void)

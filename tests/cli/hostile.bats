@@ -49,7 +49,7 @@ max_rss() {
 	SECONDS=0
 	run timeout -k 5 60 "$GROVE_BIN" -a --timeout 3 update
 	assert_failure 1
-	assert_output --partial "timed out after 3 s without progress (less than 1 KiB) from 127.0.0.1"
+	assert_output --partial "timed out after 3 s without progress (less than 1 KiB) from git://127.0.0.1:$HOSTILE_PORT/r.git"
 	[ "$SECONDS" -lt 15 ]
 }
 

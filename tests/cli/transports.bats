@@ -110,7 +110,7 @@ updated_to_upstream() {
 	local t0=$SECONDS
 	run grove -a -j 1 --timeout 2 update
 	assert_failure 1
-	assert_line "grove update: failed: $HOME/src/foo: timed out after 2 s: no answer from 127.0.0.1"
+	assert_line "grove update: failed: $HOME/src/foo: timed out after 2 s: no answer from git://127.0.0.1:$STALL_PORT/foo.git"
 	# the worker went on to the next repository
 	assert_line 'grove update: 1 updated'
 	[ $((SECONDS - t0)) -lt 15 ]
@@ -118,10 +118,10 @@ updated_to_upstream() {
 
 @test "the same stall over http times out too" {
 	start_stall
-	git -C src/foo remote set-url origin "http://127.0.0.1:$STALL_PORT/foo.git"
+	git -C src/foo remote set-url origin "http://me:secret@127.0.0.1:$STALL_PORT/foo.git"
 	run timeout 30 "$GROVE_BIN" -a --timeout 2 update
 	assert_failure 1
-	assert_line "grove update: failed: $HOME/src/foo: timed out after 2 s: no answer from 127.0.0.1"
+	assert_line "grove update: failed: $HOME/src/foo: timed out after 2 s: no answer from http://127.0.0.1:$STALL_PORT/foo.git"
 }
 
 @test "the progress line on a terminal shows the repository being fetched" {
@@ -130,4 +130,84 @@ updated_to_upstream() {
 	run script -qec "'$GROVE_BIN' -a --timeout 2 update" /dev/null
 	assert_output --partial '[0/1] update src/foo'
 	assert_output --partial 'timed out'
+}
+
+# a wrapper around ssh that records how it was called
+ssh_recorder() {
+	mkdir -p "$HOME/bin"
+	cat >"$HOME/bin/$1" <<-EOT
+	#!/bin/sh
+	echo "$1 \$*" >>"$HOME/ssh-calls"
+	exec ssh -F "$HOME/.ssh/config" "\$@"
+	EOT
+	chmod +x "$HOME/bin/$1"
+}
+
+@test "core.sshCommand is honoured as git honours it: the repository's, then the user's, BatchMode added" {
+	start_sshd || skip "no sshd"
+	unset GIT_SSH_COMMAND
+	ssh_recorder repo-ssh
+	ssh_recorder user-ssh
+	mkcloned bar
+	register src/bar
+	upstream_commit bar
+	git -C src/foo remote set-url origin "gitbox-ed25519:$HOME/remotes/foo.git"
+	git -C src/bar remote set-url origin "gitbox-rsa:$HOME/remotes/bar.git"
+	git -C src/foo config core.sshCommand "$HOME/bin/repo-ssh"
+	git config --global core.sshCommand "$HOME/bin/user-ssh"
+	run grove -a update
+	assert_success
+	assert_line 'grove update: 2 updated'
+	run cat "$HOME/ssh-calls"
+	assert_line --regexp "^repo-ssh -o BatchMode=yes gitbox-ed25519 git-upload-pack '$HOME/remotes/foo.git'\$"
+	assert_line --regexp "^user-ssh -o BatchMode=yes gitbox-rsa git-upload-pack '$HOME/remotes/bar.git'\$"
+	# GIT_SSH_COMMAND outranks both, as for git
+	: >"$HOME/ssh-calls"
+	ssh_recorder env-ssh
+	upstream_commit foo
+	GIT_SSH_COMMAND="$HOME/bin/env-ssh" run grove -a fetch
+	assert_success
+	run cat "$HOME/ssh-calls"
+	assert_output --partial "env-ssh -o BatchMode=yes gitbox-ed25519"
+	refute_output --partial "repo-ssh"
+}
+
+@test "the git program, where it fetches, runs the same ssh command with BatchMode" {
+	start_sshd || skip "no sshd"
+	unset GIT_SSH_COMMAND
+	ssh_recorder user-ssh
+	git config --global core.sshCommand "$HOME/bin/user-ssh"
+	# index.skipHash: libgit2 1.5 would not write the index faithfully, the
+	# git program updates the repository
+	git -C src/foo config index.skipHash true
+	git -C src/foo remote set-url origin "gitbox-ed25519:$HOME/remotes/foo.git"
+	run grove -a -v update
+	assert_success
+	assert_output --partial 'updated with git (index.skipHash)'
+	updated_to_upstream
+	run cat "$HOME/ssh-calls"
+	assert_line --regexp "^user-ssh -o BatchMode=yes .*gitbox-ed25519 git-upload-pack '$HOME/remotes/foo.git'\$"
+}
+
+@test "after --timeout the ssh command and everything it started are ended, not left to init" {
+	mkdir -p "$HOME/bin"
+	printf '#!/bin/sh\nsleep 313\n' >"$HOME/bin/stall-ssh"
+	chmod +x "$HOME/bin/stall-ssh"
+	git -C src/foo remote set-url origin "ssh://git.example.invalid/foo.git"
+	GIT_SSH_COMMAND="$HOME/bin/stall-ssh" run timeout 30 "$GROVE_BIN" -a --timeout 2 fetch
+	assert_failure 1
+	assert_output --partial "timed out after 2 s: no answer from ssh://git.example.invalid/foo.git"
+	run pgrep -f "sleep 313"
+	assert_failure
+}
+
+@test "ssh's own message is said once, with its own ssh: prefix" {
+	mkdir -p "$HOME/bin"
+	printf '#!/bin/sh\necho "ssh: Could not resolve hostname nowhere: Name or service not known" >&2\nexit 255\n' >"$HOME/bin/fail-ssh"
+	chmod +x "$HOME/bin/fail-ssh"
+	git -C src/foo remote set-url origin "ssh://nowhere/foo.git"
+	GIT_SSH_COMMAND="$HOME/bin/fail-ssh" run grove -a fetch
+	assert_failure 1
+	assert_line --partial "src/foo: fetch origin: ssh: Could not resolve hostname nowhere"
+	refute_output --partial "ssh: ssh:"
 }
