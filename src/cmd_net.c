@@ -56,6 +56,7 @@ struct net_job {
 	const char *fetch_reason;  /* the git program fetched, and why */
 	struct net_progress progress;
 	struct strbuf text; /* what hooks and shell checkouts printed */
+	char *note;         /* why it was skipped, when it says (an empty upstream) */
 };
 
 struct net_run {
@@ -127,7 +128,7 @@ static void do_update(struct each_run *run, const struct registry_repo *r, struc
 		      struct each_job *job)
 {
 	static const enum net_outcome map[] = { OUT_UP_TO_DATE, OUT_UPDATED, OUT_REFUSED,
-						OUT_FAILED };
+						OUT_FAILED, OUT_SKIPPED };
 	struct net_job *nj = own(job);
 	struct update_result u;
 	struct update_opts uo = { rebase, (int)run->ctx->timeout };
@@ -141,7 +142,7 @@ static void do_update(struct each_run *run, const struct registry_repo *r, struc
 	if (u.outcome == UPDATE_REFUSED || u.outcome == UPDATE_FAILED)
 		runner_fail(job, u.code ? u.code : ERR_GENERIC, u.reason);
 	else
-		free(u.reason);
+		nj->note = u.reason;
 }
 
 static void do_fetch(const struct registry_repo *r, struct net_op *op, struct each_job *job)
@@ -245,6 +246,10 @@ static void result_line(const struct net_job *nj, const char *path, struct strbu
 		strbuf_adds(sb, ")\n");
 		break;
 	case OUT_UP_TO_DATE: strbuf_adds(sb, "already up to date\n"); break;
+	case OUT_SKIPPED:
+		if (nj->note)
+			strbuf_addf(sb, "skipped: %s\n", nj->note);
+		break;
 	case OUT_CLONED: strbuf_addf(sb, "cloned into %s\n", path); break;
 	case OUT_FETCHED:
 		strbuf_addf(sb, "fetched %zu objects\n",
@@ -261,7 +266,7 @@ static void json_line(const struct each_job *job, const char *path, struct strbu
 	cJSON_AddStringToObject(o, "action", outcome_json[nj->outcome]);
 	output_json_str(o, "from", nj->from[0] ? nj->from : NULL);
 	output_json_str(o, "to", nj->to[0] ? nj->to : NULL);
-	output_json_str(o, "reason", job->error);
+	output_json_str(o, "reason", job->error ? job->error : nj->note);
 	output_json_str(o, "error_kind", job->error ? errcode_name(job->code) : NULL);
 	output_json_line(sb, o);
 }
@@ -284,7 +289,7 @@ static void net_print(struct each_run *run, size_t i, struct each_job *job)
 		json_line(job, r->path, &job->out);
 		return;
 	}
-	if (nj->outcome == OUT_SKIPPED || (c->quiet && !failed) ||
+	if ((nj->outcome == OUT_SKIPPED && !nj->note) || (c->quiet && !failed) ||
 	    (c->minimal && quiet_ok && !nj->text.len))
 		return;
 	strbuf_addf(&job->out, "grove %s: %s\n", c->action, r->path);
@@ -337,6 +342,7 @@ static void net_release(void *p)
 {
 	struct net_job *nj = p;
 	strbuf_release(&nj->text);
+	free(nj->note);
 }
 
 static int net_command(struct cmd_ctx *ctx, enum net_kind kind)

@@ -92,8 +92,9 @@ static void job_release(struct each_run *run, struct each_job *job)
 	if (job->has_facts)
 		status_result_release(&job->facts);
 	job->has_facts = 0;
-	if (job->own && run->ops->release)
+	if (job->own && run->ops->release && !job->own_released)
 		run->ops->release(job->own);
+	job->own_released = 1;
 }
 
 static void runner_done(void *arg, size_t i)

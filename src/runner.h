@@ -23,6 +23,7 @@ struct each_job {
 	char *error;                 /* a failure: "grove ACTION: failed: PATH: ERROR" */
 	struct strbuf out, err;      /* what print() has for it */
 	int blank_after;             /* a blank line after the block, its messages too */
+	int own_released; /* each_ops.release has run on own */
 	struct status_result facts;  /* read for the filters and for want_facts */
 	int has_facts;
 	void *own; /* the action's own part (each_ops.job_size bytes) */

@@ -4,6 +4,7 @@
 #include "gitops/journal.h"
 #include "gitops/move.h"
 #include "gitops/probe.h"
+#include "gitops/unborn.h"
 #include "gitops/upstream.h"
 #include "gitops/fetch_internal.h"
 #include "util.h"
@@ -160,7 +161,7 @@ static int check_preconditions(git_repository *repo, git_reference **head, struc
 		return update_refused(r, xstrdup("detached HEAD"));
 	int e = git_repository_head(head, repo);
 	if (e == GIT_EUNBORNBRANCH)
-		return update_refused(r, xstrdup("no commits yet"));
+		return 1; /* unborn_update's */
 	if (e < 0)
 		return update_failed(r, gitops_message("cannot read HEAD"));
 	return 0;
@@ -179,6 +180,10 @@ static int update_open(git_repository *repo, const struct update_opts *uo, struc
 	int finished = rc = journal_finish(repo, r, &started);
 	if (rc < 0 || (rc = check_preconditions(repo, &head, r)) < 0)
 		goto out;
+	if (rc == 1) {
+		rc = unborn_update(repo, op, r);
+		goto out;
+	}
 	/* a move this update finished counts from where it began */
 	git_oid_tostr(r->from, sizeof(r->from), finished ? &started : git_reference_target(head));
 	if (git_repository_config_snapshot(&cfg, repo) < 0) {
@@ -187,7 +192,7 @@ static int update_open(git_repository *repo, const struct update_opts *uo, struc
 	}
 	const char *branch = git_reference_shorthand(head);
 	if (upstream_refname(cfg, branch, &upname) < 0 || !upname) {
-		rc = update_refused(r, xstrdup("no upstream"));
+		rc = update_refused(r, xasprintf("no upstream (git branch -u origin/%s)", branch));
 		goto out;
 	}
 	char *key = xasprintf("branch.%s.remote", branch);
@@ -244,7 +249,9 @@ static int update_open(git_repository *repo, const struct update_opts *uo, struc
 		rc = rebase_onto(repo, head, &up, r);
 	} else if (ahead) {
 		rc = update_refused(
-		    r, xasprintf("diverged (%zu ahead, %zu behind): not updated", ahead, behind));
+		    r, xasprintf("diverged (%zu ahead, %zu behind): not updated (grove update "
+				 "--rebase, or merge by hand)",
+				 ahead, behind));
 	} else {
 		rc = move_fast_forward(repo, head, &up, "pull: Fast-forward", r);
 	}

@@ -12,6 +12,7 @@ enum update_outcome {
 	UPDATE_UPDATED,
 	UPDATE_REFUSED, /* the repository is as it was: reason says why */
 	UPDATE_FAILED,
+	UPDATE_SKIPPED, /* nothing to do yet (an empty upstream): reason says why */
 };
 
 struct update_result {

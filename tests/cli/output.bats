@@ -161,7 +161,7 @@ grove status: failed: $HOME/src/missing: missing"
 	run grove -a update
 	assert_failure 1
 	assert_output "grove update: $HOME/src/div
-grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated
+grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated (grove update --rebase, or merge by hand)
 
 grove update: $HOME/src/done
 already up to date
@@ -171,7 +171,7 @@ updated $from..$to (1 commit)
 
 grove update: 1 updated, 1 up to date, 1 refused
 grove update: finished (2 ok; 1 failed)
-grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated"
+grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated (grove update --rebase, or merge by hand)"
 	upstream_commit done
 	run grove -a fetch
 	assert_success

@@ -88,13 +88,38 @@ teardown() {
 	git -C src/mrg merge side >/dev/null 2>&1 || true
 	run grove -a update
 	assert_failure 1
-	assert_line "grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated"
+	assert_line "grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated (grove update --rebase, or merge by hand)"
 	assert_line "grove update: failed: $HOME/src/det: detached HEAD"
-	assert_line "grove update: failed: $HOME/src/nou: no upstream"
+	assert_line "grove update: failed: $HOME/src/nou: no upstream (git branch -u origin/main)"
 	assert_line "grove update: failed: $HOME/src/gone: upstream branch feature is gone from origin"
 	assert_line "grove update: failed: $HOME/src/mrg: merge in progress"
-	assert_line "grove update: failed: $HOME/src/unborn: no commits yet"
+	assert_line "grove update: failed: $HOME/src/unborn: no commits yet, and no upstream (git branch -u origin/main once it has commits)"
 	assert_line 'grove update: finished (6 failed)'
+}
+
+@test "a clone of an empty repository is skipped until its upstream has commits, then checked out" {
+	mkdir -p remotes src
+	git init -q --bare -b main remotes/empty.git
+	git clone -q remotes/empty.git src/empty 2>/dev/null
+	register src/empty
+	run grove -a update
+	assert_success
+	assert_line "skipped: empty upstream: no commits to check out yet"
+	assert_line "grove update: finished (1 skipped)"
+	local tmp="$BATS_TEST_TMPDIR/first"
+	mkrepo "$tmp"
+	git -C "$tmp" push -q "$HOME/remotes/empty.git" main
+	run grove -a update
+	assert_success
+	assert_line 'grove update: 1 updated'
+	run cat src/empty/a.txt
+	assert_output one
+	run git -C src/empty rev-parse --abbrev-ref main@{upstream}
+	assert_output origin/main
+	run git -C src/empty status --porcelain
+	assert_output ''
+	run grove -a update
+	assert_line 'grove update: 1 up to date'
 }
 
 @test "up to date, and ahead only, change nothing" {
