@@ -5,10 +5,12 @@
 #include "gitops/gitops.h"
 #include "gitops/status.h"
 #include "runner.h"
+#include "width.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int long_format, exit_code;
 static const char *porcelain;
@@ -30,11 +32,14 @@ const struct opt_spec status_options[] = {
 };
 
 struct status_run {
-	size_t path_width;
+	size_t path_width, branch_width;
+	int cut; /* a terminal: values wider than their column are shortened */
 };
 
-#define PATH_WIDTH_MAX 40
-#define BRANCH_WIDTH   12
+/* the columns after path and branch: two gaps, the upstream, and room for
+ * a few counts ("~2 ?13 $1") */
+#define ROW_REST 24
+#define DETACHED "(detached)"
 
 static int has_upstream(const struct status_result *s)
 {
@@ -48,13 +53,19 @@ static int says_something(const struct status_result *s)
 	       s->state || s->upstream_gone || !s->upstream;
 }
 
-static void pad(struct strbuf *sb, const char *s, size_t width)
+/* s in a column of width cells, and the gap after it; on a terminal a
+ * longer s is cut, in the middle (a path) or at the end */
+static void pad(struct strbuf *sb, const struct status_run *sr, const char *s, size_t width,
+		int middle)
 {
-	size_t w = utf8_width(s);
-	strbuf_adds(sb, s);
+	char *cut = !sr->cut ? xstrdup(s) : middle ? width_cut_middle(s, width)
+						    : width_cut_end(s, width);
+	size_t w = width_of(cut);
+	strbuf_adds(sb, cut);
 	do
 		strbuf_addc(sb, ' ');
 	while (++w < width + 2);
+	free(cut);
 }
 
 static void add_colored(struct strbuf *sb, const struct output *o, enum output_color c,
@@ -63,7 +74,7 @@ static void add_colored(struct strbuf *sb, const struct output *o, enum output_c
 	strbuf_adds(sb, output_color(o, c));
 	strbuf_adds(sb, text);
 	strbuf_adds(sb, output_reset(o));
-	for (size_t w = utf8_width(text); w < width; w++)
+	for (size_t w = width_of(text); w < width; w++)
 		strbuf_addc(sb, ' ');
 }
 
@@ -89,19 +100,20 @@ static void upstream_text(const struct status_result *s, struct strbuf *t, enum 
 	}
 }
 
+/* the work tree's changes; the stashes are not changes, and apart */
 static void changes_text(const struct status_result *s, struct strbuf *t, enum output_color *c)
 {
-	static const char sym[] = "+~!?$";
-	size_t n[5] = { s->staged, s->modified, s->conflicted, s->untracked, s->stashes };
+	static const char sym[] = "+~!?";
+	size_t n[4] = { s->staged, s->modified, s->conflicted, s->untracked };
 	*c = s->conflicted ? COLOR_RED : status_is_dirty(s) ? COLOR_YELLOW : COLOR_GREEN;
 	if (s->bare) {
 		strbuf_adds(t, "bare");
 		return;
 	}
-	for (int k = 0; k < 5; k++)
+	for (int k = 0; k < 4; k++)
 		if (n[k])
 			strbuf_addf(t, "%s%c%zu", t->len ? " " : "", sym[k], n[k]);
-	if (!t->len)
+	if (!t->len && !s->stashes)
 		strbuf_adds(t, "clean");
 }
 
@@ -133,7 +145,7 @@ static void format_row(const struct each_run *run, const char *display,
 	struct strbuf t = STRBUF_INIT;
 	enum output_color c;
 
-	pad(sb, display, sr->path_width);
+	pad(sb, sr, display, sr->path_width, 1);
 	if (s->kind == STATUS_MISSING) {
 		add_colored(sb, o, COLOR_RED, "MISSING", 0);
 	} else if (s->kind == STATUS_NOT_REPO) {
@@ -141,17 +153,29 @@ static void format_row(const struct each_run *run, const char *display,
 	} else if (s->kind == STATUS_ERROR) {
 		add_colored(sb, o, COLOR_RED, "ERROR", 0);
 	} else {
-		pad(sb, s->branch ? s->branch : "(detached)", BRANCH_WIDTH);
+		pad(sb, sr, s->branch ? s->branch : DETACHED, sr->branch_width, 0);
 		upstream_text(s, &t, &c);
 		add_colored(sb, o, c, t.buf, 7);
 		strbuf_reset(&t);
 		changes_text(s, &t, &c);
-		add_colored(sb, o, c, t.buf, 0);
+		if (t.len)
+			add_colored(sb, o, c, t.buf, 0);
+		if (s->stashes && !s->bare) {
+			if (t.len)
+				strbuf_addc(sb, ' ');
+			strbuf_reset(&t);
+			strbuf_addf(&t, "$%zu", s->stashes);
+			add_colored(sb, o, COLOR_CYAN, t.buf, 0);
+		}
 		if (s->unborn)
 			strbuf_adds(sb, "  no commits");
 		if (s->state) {
+			strbuf_reset(&t);
+			strbuf_adds(&t, s->state);
+			if (s->steps)
+				strbuf_addf(&t, " %zu/%zu", s->step, s->steps);
 			strbuf_adds(sb, "  ");
-			add_colored(sb, o, COLOR_RED, s->state, 0);
+			add_colored(sb, o, COLOR_RED, t.buf, 0);
 		}
 	}
 	while (sb->len && sb->buf[sb->len - 1] == ' ')
@@ -255,6 +279,8 @@ static void format_json(const char *path, const struct status_result *s, int ski
 	cJSON_AddBoolToObject(o, "unborn", s->unborn);
 	cJSON_AddBoolToObject(o, "bare", s->bare);
 	output_json_str(o, "state", s->state);
+	json_num(o, "step", s->step, ok && s->steps);
+	json_num(o, "steps", s->steps, ok && s->steps);
 	output_json_str(o, "error", s->error);
 	if (skipped)
 		cJSON_AddBoolToObject(o, "skipped", 1);
@@ -303,17 +329,45 @@ static void status_print(struct each_run *run, size_t i, struct each_job *job)
 			    s->engine_reason);
 }
 
-static size_t path_column(const struct each_run *run)
+/* the branch HEAD names, from a .git folder's HEAD file: a guess for the
+ * column's width, made before any repository is read (the rows are printed
+ * as they come); NULL when it cannot be told that cheaply */
+static char *head_branch(const char *path)
 {
-	size_t w = 0;
+	struct strbuf sb = STRBUF_INIT;
+	char *head = xasprintf("%s/.git/HEAD", path), *name = NULL;
+	if (file_read_bounded(head, 4096, &sb) == 0 && starts_with(sb.buf, "ref: refs/heads/"))
+		name = xstrndup(sb.buf + 16, strcspn(sb.buf + 16, "\n"));
+	strbuf_release(&sb);
+	free(head);
+	return name;
+}
+
+/* the path and branch columns as wide as their longest values; on a
+ * terminal narrower than that, the branch gets at most a third of what is
+ * left and the path the rest (grove(1), status) */
+static void columns(const struct each_run *run, struct status_run *sr)
+{
+	size_t pw = 0, bw = strlen(DETACHED);
 	for (size_t i = 0; i < run->sel.n; i++) {
-		char *d = runner_display(run, i);
-		size_t l = utf8_width(d);
-		if (l > w)
-			w = l;
+		char *d = runner_display(run, i), *b = head_branch(runner_repo(run, i)->path);
+		size_t l = width_of(d);
+		pw = l > pw ? l : pw;
+		l = b ? width_of(b) : 0;
+		bw = l > bw ? l : bw;
 		free(d);
+		free(b);
 	}
-	return w > PATH_WIDTH_MAX ? PATH_WIDTH_MAX : w;
+	size_t cols = width_terminal(STDOUT_FILENO);
+	sr->cut = cols > 0;
+	size_t room = cols > ROW_REST + 30 ? cols - ROW_REST : 30;
+	if (sr->cut && pw + bw > room) {
+		size_t bmax = room / 3 > strlen(DETACHED) ? room / 3 : strlen(DETACHED);
+		bw = bw < bmax ? bw : bmax;
+		pw = pw < room - bw ? pw : room - bw;
+	}
+	sr->path_width = pw;
+	sr->branch_width = bw;
 }
 
 /* libgit2 costs ~11 ms to initialise: not when git reads every repository
@@ -322,7 +376,8 @@ static int status_prepare(struct each_run *run)
 {
 	struct status_run *sr = run->data;
 	run->facts_opts.want_details = long_format;
-	sr->path_width = path_column(run);
+	if (!porcelain && !run->ctx->json)
+		columns(run, sr);
 	for (size_t i = 0; i < run->sel.n; i++) {
 		if (!status_needs_libgit2(runner_repo(run, i)->path))
 			continue;

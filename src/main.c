@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <locale.h>
 #include <unistd.h>
 
 static int usage_error(const char *action, const char *msg)
@@ -302,6 +303,9 @@ int main(int argc, char **argv)
 	struct cmd_ctx *ctx = &cmd_context;
 	ctx->max_depth = -1;
 	ctx->timeout = 120;
+	/* the character set only: column widths by the locale's wcwidth;
+	 * numbers and messages stay C */
+	setlocale(LC_CTYPE, "");
 	int rc = dispatch(ctx, argc, argv);
 	ctx_release(ctx);
 	return check_stdout(rc);

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include "util.h"
 
-enum output_color { COLOR_NONE, COLOR_GREEN, COLOR_YELLOW, COLOR_RED, COLOR_BOLD };
+enum output_color { COLOR_NONE, COLOR_GREEN, COLOR_YELLOW, COLOR_RED, COLOR_BOLD, COLOR_CYAN };
 
 enum output_outcome { OUTCOME_OK, OUTCOME_FAILED, OUTCOME_SKIPPED };
 

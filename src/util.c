@@ -330,6 +330,12 @@ char *path_absolute(const char *base, const char *path)
 	return strbuf_detach(&out);
 }
 
+int path_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 char *path_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -426,15 +432,6 @@ int parse_int(const char *s, long min, long max, long *out)
 		return -1;
 	*out = v;
 	return 0;
-}
-
-size_t utf8_width(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
-	return w;
 }
 
 /* ".NAME.grove-XXXXXX" beside path */

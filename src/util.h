@@ -73,6 +73,8 @@ int ends_with(const char *s, const char *suffix);
 /* lexical absolute path: joins base (or the cwd when base is NULL) and path,
  * folds "." and ".." and repeated slashes; symlinks are not resolved */
 char *path_absolute(const char *base, const char *path);
+/* a folder is there (symlinks followed) */
+int path_is_dir(const char *path);
 /* the folder part of an absolute path ("/a/b" -> "/a", "/a" -> "/") */
 char *path_dirname(const char *path);
 const char *path_basename(const char *path);
@@ -106,7 +108,5 @@ void file_remove_stale_temps(const char *path);
 /* strict number parsing (strtol with an end pointer); 0 or -1 */
 int parse_int(const char *s, long min, long max, long *out);
 
-/* display width of a UTF-8 string in terminal columns (1 per code point) */
-size_t utf8_width(const char *s);
 
 #endif

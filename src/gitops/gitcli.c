@@ -216,7 +216,9 @@ int gitcli_parse_status_v2(const char *buf, size_t len, int details, struct stat
 	return 0;
 }
 
-static const char *operation(const char *dir)
+/* the operation in progress in dir, in r->state (a rebase's branch and
+ * step too) */
+static void operation(const char *dir, struct status_result *r)
 {
 	static const char *const probe_args[] = {
 		"git",          "rev-parse",   "--git-path", "rebase-merge", "--git-path",
@@ -254,12 +256,17 @@ static const char *operation(const char *dir)
 						state = "applying";
 					free(m);
 				}
+				if (!strcmp(state, "rebasing")) {
+					char *gitdir = path_dirname(p);
+					status_read_rebase(gitdir, r);
+					free(gitdir);
+				}
 			}
 			free(p);
 		}
 	}
 	strbuf_release(&out);
-	return state;
+	r->state = state;
 }
 
 /* each line of out, pushed to l */
@@ -335,7 +342,7 @@ int gitcli_status(const char *path, const struct status_opts *o, struct status_r
 		rc = -1;
 		goto out;
 	}
-	r->state = operation(path);
+	operation(path, r);
 	if (o->want_details)
 		details_by_git(path, &r->details);
 out:

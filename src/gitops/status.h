@@ -40,6 +40,7 @@ struct status_result {
 	size_t ahead, behind;
 	size_t staged, modified, conflicted, untracked, stashes;
 	const char *state; /* operation in progress, NULL when none */
+	size_t step, steps; /* a rebase's progress (git's prompt: REBASE 2/5), 0 unknown */
 	char *error;
 	const char *engine;            /* "libgit2" or "git" */
 	char *engine_reason;           /* why git was used */
@@ -58,6 +59,11 @@ void status_result_release(struct status_result *r);
 int status_collect(const char *path, const struct status_opts *o, struct status_result *r);
 
 int status_is_dirty(const struct status_result *r);
+
+/* a rebase in progress in gitdir (rebase-merge or rebase-apply): the
+ * branch it rebases (HEAD is detached meanwhile) and its step, as git's
+ * prompt reads them; r->state "rebasing". Nothing when there is none */
+void status_read_rebase(const char *gitdir, struct status_result *r);
 
 /* adds an entry to d (orig may be NULL) */
 void status_details_add(struct status_details *d, char x, char y, const char *path,

@@ -27,10 +27,10 @@ make_states() {
 	make_states
 	run grove -a status
 	assert_failure 1
-	assert_output "src/ahead    main          ↑1     clean
-src/behind   main          ↓1     clean
-src/clean    main          =      \$1
-src/dirty    main          =      +2 ~1 ?1
+	assert_output "src/ahead    main        ↑1     clean
+src/behind   main        ↓1     clean
+src/clean    main        =      \$1
+src/dirty    main        =      +2 ~1 ?1
 src/missing  MISSING
 grove status: failed: $HOME/src/missing: missing
 grove status: finished (4 ok; 1 failed)
@@ -42,12 +42,12 @@ grove status: failed: $HOME/src/missing: missing"
 	local id; id=$(git -C src/ahead rev-parse --short HEAD)
 	run grove -a status --long
 	assert_failure 1
-	assert_output "src/ahead    main          ↑1     clean
+	assert_output "src/ahead    main        ↑1     clean
     $id (HEAD -> main) local
-src/behind   main          ↓1     clean
-src/clean    main          =      \$1
+src/behind   main        ↓1     clean
+src/clean    main        =      \$1
     stash@{0}: WIP on main: $(git -C src/clean log -1 --format='%h %s')
-src/dirty    main          =      +2 ~1 ?1
+src/dirty    main        =      +2 ~1 ?1
     RM a.txt -> moved.txt
     A  new.txt
     ?? untracked.txt
@@ -94,14 +94,15 @@ grove status: failed: $HOME/src/missing: missing"
 	want_ahead = {"type": "repo", "path": h + "/src/ahead", "branch": "main", "head": a,
 	              "upstream": "origin/main", "upstream_gone": False, "ahead": 1, "behind": 0,
 	              "staged": 0, "modified": 0, "conflicted": 0, "untracked": 0, "stashes": 0,
-	              "unborn": False, "bare": False, "state": None, "error": None}
+	              "unborn": False, "bare": False, "state": None, "step": None, "steps": None,
+	              "error": None}
 	assert lines[0] == want_ahead, lines[0]
 	assert [l["type"] for l in lines] == ["repo"] * 5 + ["summary"], lines
 	assert lines[4] == {"type": "repo", "path": h + "/src/missing", "branch": None, "head": None,
 	                    "upstream": None, "upstream_gone": False, "ahead": None, "behind": None,
 	                    "staged": None, "modified": None, "conflicted": None, "untracked": None,
 	                    "stashes": None, "unborn": False, "bare": False, "state": None,
-	                    "error": "missing"}, lines[4]
+	                    "step": None, "steps": None, "error": "missing"}, lines[4]
 	assert lines[5] == {"type": "summary", "version": 1, "action": "status", "ok": 4, "failed": 1,
 	                    "skipped": 0, "not_started": 0, "interrupted": False}, lines[5]
 	EOF

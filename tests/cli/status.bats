@@ -136,6 +136,9 @@ setup() {
 	echo b >>src/foo/a.txt && git -C src/foo stash -q
 	run grove -a status
 	assert_line --regexp '^src/foo +main +=  +\$2$'
+	echo c >>src/foo/a.txt
+	run grove -a --color=always status
+	assert_line --regexp $'^src/foo +main +\e\\[32m=\e\\[m +\e\\[33m~1\e\\[m \e\\[36m\\$2\e\\[m$'
 }
 
 @test "operations in progress: rebasing, cherry-picking, reverting, bisecting" {
@@ -154,10 +157,17 @@ setup() {
 	git -C src/rev revert --no-edit HEAD~1 >/dev/null 2>&1 || true
 	git -C src/bis bisect start >/dev/null
 	run grove -a status
-	assert_line --regexp '^src/reb .* rebasing$'
+	assert_line --regexp '^src/reb +side +- +!1  rebasing 1/1$'
 	assert_line --regexp '^src/cp .* cherry-picking$'
 	assert_line --regexp '^src/rev .* reverting$'
 	assert_line --regexp '^src/bis .* bisecting$'
+	run grove -d src/reb --json status
+	assert_line --partial '"branch":"side",'
+	assert_line --partial '"state":"rebasing","step":1,"steps":1,'
+	# git's engine (a large index) says the same
+	GROVE_LARGE_INDEX=1 run grove -v -d src/reb status
+	assert_line --partial 'read with git'
+	assert_line --regexp '^\. +side +- +!1  rebasing 1/1$'
 }
 
 @test "detached HEAD and an unborn branch" {
@@ -388,4 +398,35 @@ assert lines[2] == {"type": "summary", "version": 1, "action": "status", "ok": 1
 	run grove -a status -r x
 	assert_failure 2
 	assert_output --partial "does not apply"
+}
+
+@test "columns count terminal cells: a CJK name lines up" {
+	mkcloned abcdefghij
+	mkdir -p src && git clone -q "$HOME/remotes/abcdefghij.git" "src/日本語"
+	register src/abcdefghij "src/日本語"
+	run grove -a status
+	# both names take 14 cells: 10 + 4, and 6 + 2 + 2 + 2 + 2 after "src/"
+	assert_line --regexp '^src/abcdefghij  main +'
+	assert_line --regexp '^src/日本語      main +'
+}
+
+@test "in a pipe long paths and branches are whole and aligned; on a terminal they are cut to fit" {
+	local long=src/a-rather-long-folder-name/and-another-level-below-it/service
+	local br=feature/a-very-long-branch-name-for-a-ticket-1234
+	mkcloned short
+	mkdir -p "$(dirname "$long")"
+	git clone -q "$HOME/remotes/short.git" "$long"
+	git -C src/short checkout -qb "$br"
+	register src/short "$long"
+	run grove -a status
+	assert_line --regexp "^src/short {$((${#long} - 9 + 2))}$br  -  +clean$"
+	assert_line --regexp "^$long  main {$((${#br} - 4 + 2))}=  +clean$"
+	run script -qec "stty cols 70; '$GROVE_BIN' -a status" /dev/null
+	assert_line --regexp $'^src/a-rather-lo…elow-it/service  main +=  +clean\r$'
+	assert_line --regexp $'^src/short  +feature/a-very…  -  +clean\r$'
+	local l
+	for l in "${lines[@]}"; do
+		l=${l%$'\r'}
+		[ "$(printf '%s' "$l" | wc -m)" -le 70 ] || fail "wider than 70: $l"
+	done
 }
