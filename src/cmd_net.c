@@ -280,6 +280,9 @@ static void net_print(struct each_run *run, size_t i, struct each_job *job)
 	int failed = job->outcome == OUTCOME_FAILED;
 	int quiet_ok = nj->outcome == OUT_UP_TO_DATE || nj->outcome == OUT_SKIPPED;
 
+	/* the runner's skip test ends a job before net_work sets anything */
+	if (job->outcome == OUTCOME_SKIPPED)
+		nj->outcome = OUT_SKIPPED;
 	if (nj->outcome == OUT_SKIPPED)
 		job->outcome = OUTCOME_SKIPPED;
 	nr->counts[nj->outcome]++;

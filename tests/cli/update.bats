@@ -448,3 +448,17 @@ assert s["version"] == 1 and s["ok"] == 1 and s["failed"] == 1, s
 	# the smudge filter ran: the stored HELLO is hello in the work tree
 	[ "$(cat src/lfs/f.up)" = hello ]
 }
+
+@test "fetch and update say nothing of a repository skip leaves out, and count it" {
+	mkcloned a
+	mkcloned b
+	printf '[src/a]\nskip = true\n\n[src/b]\n' >.mrconfig
+	local cmd
+	for cmd in fetch update; do
+		run grove "$cmd"
+		assert_success
+		refute_output --partial "src/a"
+		refute_output --partial 'fetched 0 objects'
+		assert_line "grove $cmd: finished (1 ok; 1 skipped)"
+	done
+}
