@@ -38,7 +38,7 @@ DEB_BUILD = build-essential pkg-config git ca-certificates openssh-client \
 	libgit2-dev libcurl4-openssl-dev libcjson-dev libinih-dev
 DEB_TEST = libcmocka-dev bats bats-assert bats-support myrepos gita time man-db python3 \
 	openssh-server hyperfine valgrind clang libclang-rt-14-dev zsh fish bash-completion \
-	debootstrap strace clang-format
+	debootstrap strace clang-format mercurial subversion
 TEST_GOALS = deps-test check unit replay cli check-tsan check-valgrind fuzz fuzz-build bench \
 	distcheck fresh-check
 DEPS_GOALS = deps deps-test

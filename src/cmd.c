@@ -3,6 +3,7 @@
 #include "pager.h"
 #include "proc.h"
 #include "shell.h"
+#include "vcs.h"
 
 #include <pwd.h>
 #include <stdarg.h>
@@ -121,7 +122,7 @@ int cmd_config(struct cmd_ctx *ctx);
 int cmd_doctor(struct cmd_ctx *ctx);
 int cmd_complete(struct cmd_ctx *ctx);
 extern const struct opt_spec status_options[], net_json_options[], update_options[], diff_options[],
-    list_options[], register_options[], doctor_options[], sync_options[];
+    list_options[], register_options[], doctor_options[], sync_options[], config_options[];
 
 #define NET_FLAGS (CMD_GIT | CMD_EACH | CMD_NET)
 
@@ -220,7 +221,7 @@ const struct cmd cmd_table[] = {
 	  .fn = cmd_register,
 	  .flags = CMD_GIT,
 	  .options = register_options,
-	  .usage = "[-r|--recursive DIR]... [DIR...]",
+	  .usage = "[-r|--recursive DIR]... [--worktrees] [DIR...]",
 	  .summary = "add existing checkouts to the registry",
 	  .args = ARGS_DIRS },
 	{ .name = "unregister",
@@ -232,7 +233,8 @@ const struct cmd cmd_table[] = {
 	{ .name = "config",
 	  .fn = cmd_config,
 	  .flags = 0,
-	  .usage = "SECTION [KEY[=VALUE]]...",
+	  .options = config_options,
+	  .usage = "[--add] SECTION [KEY[=VALUE]]...",
 	  .summary = "read or write keys in the registry",
 	  .args = ARGS_SECTION },
 	{ .name = "doctor",
@@ -289,19 +291,19 @@ void cmd_error(const char *action, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* myrepos' own aliases, and grove's (which give way to an action of the
+ * same name the registry defines: `git_st = git status -sb`) */
 static const struct {
 	const char *alias, *action;
-} builtin_aliases[] = { { "ls", "list" },
-			{ "st", "status" },
-			{ "co", "checkout" },
-			{ "ci", "commit" },
-			{ "pull", "update" } };
+	int grove_only;
+} builtin_aliases[] = { { "ls", "list", 0 },
+			{ "co", "checkout", 0 },
+			{ "ci", "commit", 0 },
+			{ "st", "status", 1 },
+			{ "pull", "update", 1 } };
 
 const struct cmd *cmd_lookup(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(builtin_aliases); i++)
-		if (!strcmp(name, builtin_aliases[i].alias))
-			name = builtin_aliases[i].action;
 	for (size_t i = 0; i < cmd_table_len; i++)
 		if (!strcmp(cmd_table[i].name, name))
 			return &cmd_table[i];
@@ -326,10 +328,8 @@ char *cmd_action_of_key(const char *key)
 {
 	if (is_setting_key(key))
 		return NULL;
-	const char *rest;
-	if ((rest = skip_prefix(key, "git_bare_")) && *rest)
-		return xstrdup(rest);
-	if ((rest = skip_prefix(key, "git_")) && *rest)
+	const char *rest = vcs_action_of_key(key);
+	if (rest)
 		return xstrdup(rest);
 	size_t n = strlen(key);
 	if (n > 8 && ends_with(key, "_default"))
@@ -364,13 +364,30 @@ static void join_sorted(struct strbuf *sb, struct strlist *l)
 		strbuf_addf(sb, "%s%s", i ? ", " : "", l->items[i]);
 }
 
+/* does a registry key define the action word (st, git_st, st_default) */
+static int registry_defines(const struct registry *reg, const char *word)
+{
+	struct strlist keys = STRLIST_INIT;
+	int found = 0;
+	if (reg)
+		registry_keys(reg, 1, &keys);
+	for (size_t i = 0; i < keys.n && !found; i++) {
+		char *a = cmd_action_of_key(keys.items[i]);
+		found = a && !strcmp(a, word);
+		free(a);
+	}
+	strlist_release(&keys);
+	return found;
+}
+
 static const char *alias_of(const struct registry *reg, const char *word)
 {
 	for (size_t i = 0; reg && i < reg->alias_names.n; i++)
 		if (!strcmp(reg->alias_names.items[i], word))
 			return reg->alias_actions.items[i];
 	for (size_t i = 0; i < ARRAY_SIZE(builtin_aliases); i++)
-		if (!strcmp(builtin_aliases[i].alias, word))
+		if (!strcmp(builtin_aliases[i].alias, word) &&
+		    !(builtin_aliases[i].grove_only && registry_defines(reg, word)))
 			return builtin_aliases[i].action;
 	return NULL;
 }
@@ -441,11 +458,21 @@ int cmd_select(struct cmd_ctx *ctx, struct selection *sel)
 				  .max_depth = ctx->max_depth,
 				  .groups = &ctx->groups };
 	select_repos(&ctx->reg, &so, sel);
-	if (!sel->n) {
+	if (sel->n)
+		return 0;
+	if (ctx->reg.nrepos)
 		cmd_error(ctx->action, "no repositories found to work on");
-		return -1;
-	}
-	return 0;
+	else if (access(ctx->reg.main_file, F_OK) < 0)
+		cmd_error(ctx->action,
+			  "no registry yet: %s does not exist; make one with grove register -r "
+			  "~/src (every repository below ~/src) or grove sync github OWNER",
+			  ctx->reg.main_file);
+	else
+		cmd_error(ctx->action,
+			  "%s registers no repositories; add some with grove register -r ~/src or "
+			  "grove sync github OWNER",
+			  ctx->reg.main_file);
+	return -1;
 }
 
 size_t cmd_jobs(const struct cmd_ctx *ctx, size_t fallback)
@@ -598,24 +625,18 @@ int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char
 	return 0;
 }
 
-int cmd_overridden(const struct cmd_ctx *ctx, const char *action)
+const char *cmd_own_command(const struct cmd_ctx *ctx, const struct registry_repo *r,
+			    const char *vcs)
 {
-	struct select_opts so = { .dir = ctx->cwd,
-				  .all = ctx->all,
-				  .max_depth = ctx->max_depth,
-				  .groups = &ctx->groups };
-	struct selection sel;
-	char *keys[3] = { xstrdup(action), xasprintf("git_%s", action),
-			  xasprintf("%s_default", action) };
-	int found = 0;
-	select_repos(&ctx->reg, &so, &sel);
-	for (size_t i = 0; i < sel.n && !found; i++)
-		for (size_t k = 0; k < 3 && !found; k++)
-			found = registry_repo_get(&ctx->reg.repos[sel.idx[i]], keys[k]) != NULL;
-	selection_release(&sel);
+	/* myrepos' findcommand: VCS_ACTION only for a system it recognised */
+	char *keys[3] = { xstrdup(ctx->action), vcs ? xasprintf("%s_%s", vcs, ctx->action) : NULL,
+			  xasprintf("%s_default", ctx->action) };
+	const char *code = NULL;
+	for (size_t k = 0; k < 3 && !code; k++)
+		code = keys[k] ? registry_repo_get(r, keys[k]) : NULL;
 	for (size_t k = 0; k < 3; k++)
 		free(keys[k]);
-	return found;
+	return code;
 }
 
 static char *home_dir(void)
@@ -625,6 +646,27 @@ static char *home_dir(void)
 		return xstrdup(h);
 	struct passwd *pw = getpwuid(getuid());
 	return xstrdup(pw && pw->pw_dir ? pw->pw_dir : "/");
+}
+
+int cmd_load(struct cmd_ctx *ctx)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc = cmd_setup(ctx, &err);
+	if (rc < 0)
+		fputs(err.buf, stderr);
+	strbuf_release(&err);
+	return rc;
+}
+
+void cmd_unload(struct cmd_ctx *ctx)
+{
+	if (ctx->reg_loaded)
+		registry_release(&ctx->reg);
+	ctx->reg_loaded = 0;
+	free(ctx->cwd);
+	free(ctx->home);
+	free(ctx->home_file);
+	ctx->cwd = ctx->home = ctx->home_file = NULL;
 }
 
 int cmd_setup(struct cmd_ctx *ctx, struct strbuf *err)

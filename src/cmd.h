@@ -34,7 +34,7 @@
  * registry first (it can define actions and aliases) */
 #define CMD_GIT         (1u << 1) /* initialise libgit2 */
 #define CMD_SHELL       (1u << 2) /* runs registry shell code; the words after it are "$@" */
-#define CMD_OVERRIDABLE (1u << 3) /* a registry key for it runs that instead (SPEC 3) */
+#define CMD_OVERRIDABLE (1u << 3) /* a repository's own key for it runs instead (SPEC 3) */
 #define CMD_INTERACTIVE (1u << 4) /* may want the terminal (an editor): one job by default */
 #define CMD_OWNARGS     (1u << 5) /* takes the words after it as they are (completion) */
 #define CMD_HTTP        (1u << 6) /* initialise libcurl */
@@ -117,7 +117,7 @@ extern const struct cmd cmd_table[];
 extern const size_t cmd_table_len;
 extern const struct cmd cmd_user_defined;
 
-/* the table entry for an action name or built-in alias, or NULL */
+/* the table entry for an action name (aliases resolved: cmd_resolve), or NULL */
 const struct cmd *cmd_lookup(const char *name);
 /* the action a registry key defines (git_log: log, build_default: build),
  * or NULL for keys that are settings (skip, order, pre_..., ...) */
@@ -128,8 +128,16 @@ size_t cmd_known_actions(const struct registry *reg, int builtin_keys, struct st
 /* the action a command-line word names, as myrepos finds it: [ALIAS], the
  * built-in aliases, an action, a unique prefix. 0, or -1 with the message */
 int cmd_resolve(const struct registry *reg, const char *word, char **action, struct strbuf *err);
-/* does a selected repository define its own command for a native action */
-int cmd_overridden(const struct cmd_ctx *ctx, const char *action);
+/* the repository's own command for the native action running (its
+ * section's or [DEFAULT]'s ACTION, VCS_ACTION when vcs (vcs_detect) is
+ * not NULL, or ACTION_default), or NULL */
+const char *cmd_own_command(const struct cmd_ctx *ctx, const struct registry_repo *r,
+			    const char *vcs);
+/* runs it in the repository as myrepos would (pre_ and post_ hooks,
+ * fixups after update), standard output and error kept apart: 0, or -1
+ * when it failed (why in *why) */
+int cmd_run_own_command(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
+			struct strbuf *out, struct strbuf *err, char **why);
 /* the option arrays an action reads, NULL-terminated: the global ones,
  * the filters (per-repository actions), its own */
 void cmd_option_sets(const struct cmd *c, const struct opt_spec *sets[4]);
@@ -141,6 +149,10 @@ void cmd_error(const char *action, const char *fmt, ...) __attribute__((format(p
 /* the working directory (-d), the home file and the registry (-c, -t):
  * 0, or -1 with every message in err */
 int cmd_setup(struct cmd_ctx *ctx, struct strbuf *err);
+/* cmd_setup with its errors on standard error; cmd_unload undoes it (the
+ * registry can then be read again, after a write) */
+int cmd_load(struct cmd_ctx *ctx);
+void cmd_unload(struct cmd_ctx *ctx);
 /* an action that takes no arguments: 0, or -1 with the message */
 int cmd_no_args(const struct cmd_ctx *ctx);
 /* selects repositories as SPEC 2 says; prints the "no repositories" error */
@@ -173,8 +185,12 @@ int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char
 /* help runs before the registry is read (main.c asks for it by name) */
 int cmd_help(struct cmd_ctx *ctx);
 
-/* every folder holding a .git at or below dir, sorted; symlinks are not followed */
-void cmd_find_repos(const char *dir, struct strlist *found);
+enum repo_kind { REPO_NONE, REPO_MAIN, REPO_SUBMODULE, REPO_WORKTREE };
+/* what the .git in dir makes it */
+enum repo_kind cmd_repo_kind(const char *dir);
+/* every repository at or below dir, sorted, symlinks not followed:
+ * submodules left to their superproject, linked worktrees only when asked */
+void cmd_find_repos(const char *dir, int worktrees, struct strlist *found);
 /* registers the folders, each in the file its place calls for; prints
  * what was done. 0, or -1 when any failed (said on standard error) */
 int cmd_register_paths(struct cmd_ctx *ctx, const struct strlist *paths);

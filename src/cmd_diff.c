@@ -84,17 +84,12 @@ static void diff_print(struct each_run *run, size_t i, struct each_job *job)
 {
 	const struct output *o = &run->out;
 	int failed = job->outcome == OUTCOME_FAILED;
-	struct strbuf block = STRBUF_INIT;
 	if (job->outcome == OUTCOME_SKIPPED || (o->quiet && !failed) ||
 	    (o->minimal && !failed && !job->out.len)) {
 		strbuf_reset(&job->out);
 		return;
 	}
-	strbuf_addf(&block, "grove %s: %s\n", run->ctx->action, runner_repo(run, i)->path);
-	strbuf_add(&block, job->out.buf ? job->out.buf : "", job->out.len);
-	strbuf_release(&job->out);
-	job->out = block;
-	job->blank_after = 1;
+	runner_block(run, i, job);
 }
 
 /* git diff's arguments: colour as grove decided it for the terminal, the

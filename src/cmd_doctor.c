@@ -9,8 +9,10 @@
 #include "gitops/remote.h"
 #include "pool.h"
 #include "shell.h"
+#include "vcs.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +43,23 @@ struct doctor_run {
 	struct doctor_job *jobs;
 	struct strlist to_register, to_unregister;
 	size_t problems, skipped, failed;
+	int quiet; /* the count after --fix: nothing said */
 };
+
+/* a finding, on standard output unless this is the count after --fix */
+static void say(const struct doctor_run *run, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void say(const struct doctor_run *run, const char *fmt, ...)
+{
+	va_list ap;
+	if (run->quiet)
+		return;
+	va_start(ap, fmt);
+	printf("grove %s: ", run->ctx->action);
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+}
 
 /* ------------------------------------------------------------ checkout URL */
 
@@ -186,7 +204,8 @@ static void doctor_work(void *arg, size_t i)
 	} else if (!S_ISDIR(st.st_mode)) {
 		job->kind = FOUND_NOT_REPO;
 		job->msg = xstrdup("not a folder");
-	} else {
+	} else if (!vcs_is_other(vcs_detect(r->path))) {
+		/* another system's checkout is myrepos' to judge, and fine here */
 		check_repo(r, job);
 	}
 }
@@ -207,18 +226,20 @@ static void doctor_done(void *arg, size_t i)
 	switch (job->kind) {
 	case FOUND_NOTHING: run->skipped += job->skipped; break;
 	case FOUND_MISSING:
-		printf("grove %s: missing: %s (grove checkout clones it; --fix unregisters it)\n",
-		       a, p);
-		strlist_push(&run->to_unregister, r->path);
+		say(run, "missing: %s (grove checkout clones it; --fix unregisters it)", p);
+		if (!strlist_has(&run->to_unregister, r->path))
+			strlist_push(&run->to_unregister, r->path);
 		break;
 	case FOUND_NOT_REPO:
-		printf("grove %s: not a repository: %s%s%s (--fix unregisters it)\n", a, p,
-		       job->msg ? ": " : "", job->msg ? job->msg : "");
-		strlist_push(&run->to_unregister, r->path);
+		/* a folder that is there is never unregistered: it may be a
+		 * broken clone, or work of the user's */
+		say(run, "not a repository: %s%s%s (the folder is there: --fix leaves it)", p,
+		    job->msg ? ": " : "", job->msg ? job->msg : "");
 		break;
-	case FOUND_URL: printf("grove %s: checkout differs: %s: %s\n", a, p, job->msg); break;
+	case FOUND_URL: say(run, "checkout differs: %s: %s", p, job->msg); break;
 	case FOUND_FAILED:
-		cmd_error(a, "failed: %s: %s", p, job->msg);
+		if (!run->quiet)
+			cmd_error(a, "failed: %s: %s", p, job->msg);
 		run->failed++;
 		break;
 	}
@@ -272,8 +293,7 @@ static void find_duplicates(struct doctor_run *run)
 				free(f);
 			}
 			char *p = shown(run, k[i].key);
-			printf("grove %s: registered %zu times: %s (%s)\n", run->ctx->action, j - i,
-			       p, where.buf);
+			say(run, "registered %zu times: %s (%s)", j - i, p, where.buf);
 			free(p);
 			strbuf_release(&where);
 			run->problems++;
@@ -287,19 +307,6 @@ static void find_duplicates(struct doctor_run *run)
 
 /* ------------------------------------------------------------- unregistered */
 
-/* a submodule's work tree: its .git is a file pointing into the parent's
- * .git/modules; it belongs to the parent, not to the registry */
-static int is_submodule(const char *dir)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char *p = xasprintf("%s/.git", dir);
-	int r = file_read_all(p, &sb) == 0 && starts_with(sb.buf, "gitdir:") &&
-		strstr(sb.buf, "/modules/") != NULL;
-	free(p);
-	strbuf_release(&sb);
-	return r;
-}
-
 static void find_unregistered(struct doctor_run *run)
 {
 	const struct registry *reg = &run->ctx->reg;
@@ -309,18 +316,17 @@ static void find_unregistered(struct doctor_run *run)
 		strlist_push_owned(&known, path_real_or_abs(reg->repos[i].path));
 	}
 	strlist_sort(&known);
-	cmd_find_repos(run->ctx->cwd, &found);
+	cmd_find_repos(run->ctx->cwd, 0, &found);
 	for (size_t i = 0; i < found.n; i++) {
 		const char *f = found.items[i];
 		char *real = path_real_or_abs(f);
 		int registered = strlist_sorted_has(&known, f) || strlist_sorted_has(&known, real);
-		if (!registered && !is_submodule(f)) {
+		if (!registered) {
 			char *p = shown(run, f);
 			struct strbuf q = STRBUF_INIT;
 			strbuf_add_shquoted(&q, p);
-			printf("grove %s: not registered: %s (grove register %s; --fix registers "
-			       "it)\n",
-			       run->ctx->action, p, q.buf);
+			say(run, "not registered: %s (grove register %s; --fix registers it)", p,
+			    q.buf);
 			strbuf_release(&q);
 			free(p);
 			strlist_push(&run->to_register, f);
@@ -373,7 +379,7 @@ static long fix(struct doctor_run *run)
 	return fixed + (long)run->to_unregister.n;
 }
 
-static void summary(const struct doctor_run *run, long fixed)
+static void summary(const struct doctor_run *run, long fixed, size_t left)
 {
 	struct strbuf sb = STRBUF_INIT;
 	if (run->problems)
@@ -381,7 +387,7 @@ static void summary(const struct doctor_run *run, long fixed)
 	else
 		strbuf_adds(&sb, "no problems");
 	if (fixed > 0)
-		strbuf_addf(&sb, "; %ld fixed", fixed);
+		strbuf_addf(&sb, "; %ld fixed, %zu left", fixed, left);
 	if (run->failed)
 		strbuf_addf(&sb, "; %zu failed", run->failed);
 	if (run->skipped)
@@ -393,51 +399,80 @@ static void summary(const struct doctor_run *run, long fixed)
 	strbuf_release(&sb);
 }
 
-int cmd_doctor(struct cmd_ctx *ctx)
+static void run_release(struct doctor_run *run)
+{
+	for (size_t i = 0; i < run->sel.n; i++)
+		free(run->jobs[i].msg);
+	free(run->jobs);
+	strlist_release(&run->to_register);
+	strlist_release(&run->to_unregister);
+	selection_release(&run->sel);
+}
+
+/* every check on the selection: 0, or the interrupted exit code */
+static int diagnose(struct doctor_run *run)
 {
 	static const struct pool_callbacks cb = { doctor_work, doctor_done, NULL };
-	struct doctor_run run;
+	struct cmd_ctx *ctx = run->ctx;
 	struct pool *pool = NULL;
-	long fixed = 0;
-	int rc = EXIT_FAILED;
-
-	memset(&run, 0, sizeof(run));
-	run.ctx = ctx;
-	if (cmd_no_args(ctx) < 0)
-		return EXIT_USAGE;
-	if (yes && !fix_given) {
-		cmd_error(ctx->action, "--yes goes with --fix");
-		return EXIT_USAGE;
-	}
 	/* nothing registered here is no reason to stop: what is unregistered is the question */
 	struct select_opts so = { .dir = ctx->cwd,
 				  .all = ctx->all,
 				  .max_depth = ctx->max_depth,
 				  .groups = &ctx->groups,
 				  .keep_duplicates = 1 };
-	select_repos(&ctx->reg, &so, &run.sel);
-	run.jobs = xcalloc(run.sel.n ? run.sel.n : 1, sizeof(*run.jobs));
+	select_repos(&ctx->reg, &so, &run->sel);
+	run->jobs = xcalloc(run->sel.n ? run->sel.n : 1, sizeof(*run->jobs));
 	if (pool_init(&pool, cmd_jobs_local(ctx)) < 0) {
 		cmd_error(ctx->action, "cannot start worker threads");
-		goto out;
+		return EXIT_FAILED;
 	}
-	if (pool_run(pool, run.sel.n, &cb, &run) == POOL_EINTR) {
-		rc = pool_interrupt_status();
-		goto out;
+	int prc = pool_run(pool, run->sel.n, &cb, run);
+	pool_free(pool);
+	if (prc == POOL_EINTR)
+		return pool_interrupt_status();
+	find_duplicates(run);
+	find_unregistered(run);
+	return 0;
+}
+
+/* the problems left after --fix changed the registry: the checks again,
+ * on the registry as it is now, said by their count only */
+static size_t left_after_fix(struct cmd_ctx *ctx)
+{
+	struct doctor_run again = { .ctx = ctx, .quiet = 1 };
+	size_t left;
+	cmd_unload(ctx);
+	if (cmd_load(ctx) < 0)
+		return 1;
+	left = diagnose(&again) ? 1 : again.problems + again.failed;
+	run_release(&again);
+	return left;
+}
+
+int cmd_doctor(struct cmd_ctx *ctx)
+{
+	struct doctor_run run = { .ctx = ctx };
+	long fixed = 0;
+	size_t left;
+	int rc;
+
+	if (cmd_no_args(ctx) < 0)
+		return EXIT_USAGE;
+	if (yes && !fix_given) {
+		cmd_error(ctx->action, "--yes goes with --fix");
+		return EXIT_USAGE;
 	}
-	find_duplicates(&run);
-	find_unregistered(&run);
+	if ((rc = diagnose(&run)) != 0)
+		goto out;
 	if (fix_given && (fixed = fix(&run)) < 0)
 		run.failed++;
-	summary(&run, fixed);
-	rc = run.failed || run.problems > (size_t)(fixed > 0 ? fixed : 0) ? EXIT_FAILED : EXIT_OK;
+	left = run.problems + run.failed;
+	if (fixed > 0)
+		left = left_after_fix(ctx);
+	summary(&run, fixed, left);
+	rc = left ? EXIT_FAILED : EXIT_OK;
 out:
-	pool_free(pool);
-	for (size_t i = 0; i < run.sel.n; i++)
-		free(run.jobs[i].msg);
-	free(run.jobs);
-	strlist_release(&run.to_register);
-	strlist_release(&run.to_unregister);
-	selection_release(&run.sel);
+	run_release(&run);
 	return rc;
 }

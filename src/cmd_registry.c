@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int list_groups;
+static int list_groups, worktrees;
 static struct strlist recursive;
 
 const struct opt_spec list_options[] = {
@@ -26,7 +26,9 @@ const struct opt_spec register_options[] = {
 	  .value = &recursive,
 	  .value_name = "DIR",
 	  .complete = COMPLETE_DIR,
-	  .help = "every repository at or below DIR (repeatable)" },
+	  .help = "every repository at or below DIR (repeatable; submodules are their "
+		  "superproject's)" },
+	OPT_FLAG(0, "worktrees", &worktrees, "with -r: linked worktrees too"),
 	OPT_LAST,
 };
 
@@ -125,13 +127,27 @@ int cmd_list(struct cmd_ctx *ctx)
 
 /* ---------------------------------------------------------------- register */
 
-static int has_dotgit(const char *dir)
+/* what a folder's .git says it is: a .git file names where the git folder
+ * is, in the superproject's .git/modules for a submodule, in the main
+ * repository's .git/worktrees for a linked worktree */
+enum repo_kind cmd_repo_kind(const char *dir)
 {
 	char *p = xasprintf("%s/.git", dir);
+	struct strbuf sb = STRBUF_INIT;
 	struct stat st;
-	int r = lstat(p, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
+	enum repo_kind k = REPO_NONE;
+	if (lstat(p, &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+		goto out;
+	k = REPO_MAIN;
+	if (S_ISREG(st.st_mode) && file_read_bounded(p, 4096, &sb) == 0 &&
+	    starts_with(sb.buf, "gitdir:"))
+		k = strstr(sb.buf, "/modules/")     ? REPO_SUBMODULE
+		    : strstr(sb.buf, "/worktrees/") ? REPO_WORKTREE
+						    : REPO_MAIN;
+out:
+	strbuf_release(&sb);
 	free(p);
-	return r;
+	return k;
 }
 
 static int is_dir_entry(const char *path, const struct dirent *de)
@@ -142,15 +158,16 @@ static int is_dir_entry(const char *path, const struct dirent *de)
 	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-void cmd_find_repos(const char *dir, struct strlist *found)
+void cmd_find_repos(const char *dir, int worktrees, struct strlist *found)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct strlist subdirs = STRLIST_INIT;
-	int git_dir_parts = 0, checkout = has_dotgit(dir);
+	enum repo_kind kind = cmd_repo_kind(dir);
+	int git_dir_parts = 0, checkout = kind != REPO_NONE;
 	if (!d)
 		return;
-	if (checkout)
+	if (kind == REPO_MAIN || (kind == REPO_WORKTREE && worktrees))
 		strlist_push(found, dir);
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
@@ -170,7 +187,7 @@ void cmd_find_repos(const char *dir, struct strlist *found)
 	 * no checkout, only folders of objects not worth walking */
 	int bare = !checkout && git_dir_parts == 3;
 	for (size_t i = 0; !bare && i < subdirs.n; i++)
-		cmd_find_repos(subdirs.items[i], found);
+		cmd_find_repos(subdirs.items[i], worktrees, found);
 	strlist_release(&subdirs);
 }
 
@@ -308,7 +325,7 @@ int cmd_register(struct cmd_ctx *ctx)
 			continue;
 		}
 		struct strlist found = STRLIST_INIT;
-		cmd_find_repos(root, &found);
+		cmd_find_repos(root, worktrees, &found);
 		if (!found.n)
 			cmd_error("register", "no repositories found under %s", root);
 		for (size_t k = 0; k < found.n; k++)
@@ -412,6 +429,37 @@ static int valid_key(const char *k, size_t n)
 	return 1;
 }
 
+static int config_add;
+
+const struct opt_spec config_options[] = {
+	OPT_FLAG(0, "add", &config_add, "create the section of a folder not registered yet"),
+	OPT_LAST,
+};
+
+/* the registered folder SECTION names, as register and unregister read a
+ * folder: from the working directory first, then from the registry file's
+ * folder (myrepos' section names); with --add, a new one from the working
+ * directory. NULL when there is none (said) */
+static char *section_path(const struct cmd_ctx *ctx, const char *section)
+{
+	char *exp = registry_expand(section, ctx->home), *dir = path_dirname(ctx->reg.main_file);
+	char *here = path_absolute(ctx->cwd, exp), *there = path_absolute(dir, exp), *abs = NULL;
+	if (find_repo(ctx, here) || config_add)
+		abs = xstrdup(here);
+	else if (find_repo(ctx, there))
+		abs = xstrdup(there);
+	else
+		cmd_error("config",
+			  "%s is not registered (grove register %s, or grove config --add to "
+			  "make its section)",
+			  here, section);
+	free(exp);
+	free(dir);
+	free(here);
+	free(there);
+	return abs;
+}
+
 /* one config run: the section's path (or special name) and its edits */
 struct config_run {
 	const char *section;
@@ -458,19 +506,14 @@ int cmd_config(struct cmd_ctx *ctx)
 
 	if (ctx->args.n < 2) {
 		cmd_error("config", "not enough parameters");
-		fputs("usage: grove config SECTION [KEY[=VALUE]]...\n", stderr);
+		fputs("usage: grove config [--add] SECTION [KEY[=VALUE]]...\n", stderr);
 		return EXIT_USAGE;
 	}
 	cr.section = ctx->args.items[0];
-	if (!strcmp(cr.section, "DEFAULT") || !strcmp(cr.section, "ALIAS")) {
+	if (!strcmp(cr.section, "DEFAULT") || !strcmp(cr.section, "ALIAS"))
 		cr.special = cr.section;
-	} else {
-		char *dir = path_dirname(ctx->reg.main_file);
-		char *exp = registry_expand(cr.section, ctx->home);
-		cr.abs = path_absolute(dir, exp);
-		free(exp);
-		free(dir);
-	}
+	else if (!(cr.abs = section_path(ctx, cr.section)))
+		return EXIT_FAILED;
 	cr.ed.v = xcalloc(ctx->args.n, sizeof(*cr.ed.v));
 	for (size_t i = 1; i < ctx->args.n && rc == EXIT_OK; i++)
 		rc = config_arg(ctx, &cr, ctx->args.items[i]);

@@ -6,6 +6,7 @@
 #include "proc.h"
 #include "runner.h"
 #include "shell.h"
+#include "vcs.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -35,73 +36,10 @@ struct shell_run {
 	const struct each_run *each; /* stream: one job on a terminal, commands use it */
 };
 
-/* what myrepos runs for the native actions in a git repository; used only
- * when a registry overrides the action for some repositories, so the others
- * behave as they would under mr */
-static const struct {
-	const char *action, *code;
-} git_commands[] = {
-	{ "status",
-	  "git status -s \"$@\" || true; git --no-pager log --branches --not --remotes "
-	  "--simplify-by-decoration --decorate --oneline || true; git --no-pager stash list" },
-	{ "update", "git pull \"$@\"" },
-	{ "fetch", "git fetch --all --prune --tags \"$@\"" },
-	{ "diff", "git diff \"$@\"" },
-};
-
-static int is_dir(const char *path)
+/* one job with the terminal: commands use it, nothing is captured */
+static int streaming(const struct shell_run *run)
 {
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* core.bare = true in a repository's config file (the key, the value and
- * the section as git reads them: any case, spaces around "=") */
-static int file_says_bare(const char *config)
-{
-	FILE *f = fopen(config, "r");
-	char line[256], key[64], value[64];
-	int bare = 0, in_core = 0;
-	if (!f)
-		return 0;
-	while (!bare && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " [%63[^]]]", key) == 1) {
-			in_core = !strcasecmp(key, "core");
-			continue;
-		}
-		if (in_core && sscanf(line, " %63[A-Za-z] = %63s", key, value) == 2 &&
-		    !strcasecmp(key, "bare"))
-			bare = !strcasecmp(value, "true") || !strcasecmp(value, "yes") ||
-			       !strcasecmp(value, "on") || !strcmp(value, "1");
-	}
-	fclose(f);
-	return bare;
-}
-
-/* myrepos' git_test and git_bare_test */
-static const char *repo_vcs(const char *path)
-{
-	struct stat st;
-	char *p = xasprintf("%s/.git", path);
-	const char *vcs = NULL;
-	if (stat(p, &st) == 0) {
-		vcs = "git";
-		goto out;
-	}
-	static const char *const bare_dirs[] = { "refs/heads", "refs/tags", "objects" };
-	for (size_t i = 0; i < 3; i++) {
-		free(p);
-		p = xasprintf("%s/%s", path, bare_dirs[i]);
-		if (!is_dir(p))
-			goto out;
-	}
-	free(p);
-	p = xasprintf("%s/config", path);
-	if (file_says_bare(p))
-		vcs = "git_bare";
-out:
-	free(p);
-	return vcs;
+	return run->each && run->each->stream;
 }
 
 /* mr's findcommand: ACTION, then VCS_ACTION (where myrepos keeps its own
@@ -114,9 +52,6 @@ static const char *find_command(const struct registry_repo *r, const char *actio
 	char *key = xasprintf("%s_%s", vcs, action);
 	code = registry_repo_get(r, key);
 	free(key);
-	for (size_t i = 0; !code && !strcmp(vcs, "git") && i < ARRAY_SIZE(git_commands); i++)
-		if (!strcmp(git_commands[i].action, action))
-			code = git_commands[i].code;
 out:
 	if (!code) {
 		char *key = xasprintf("%s_default", action);
@@ -140,7 +75,7 @@ static void job_note(const struct shell_run *run, struct shell_job *job, enum sh
 {
 	va_list ap;
 	va_start(ap, fmt);
-	if (run->each->stream) {
+	if (streaming(run)) {
 		vprintf(fmt, ap);
 		fflush(stdout);
 	} else {
@@ -162,9 +97,9 @@ static int run_code(const struct shell_run *run, const struct registry_repo *r,
 	sc.cwd = dir;
 	sc.args = args;
 	/* one job at a time: a command may read our standard input */
-	sc.keep_stdin = run->each->workers == 1;
-	int rc = cmd_repo_run(run->ctx, r, &sc, run->each->stream ? NULL : &job->out[part],
-			      run->each->stream ? NULL : &job->err[part], &status);
+	sc.keep_stdin = run->each && run->each->workers == 1;
+	int rc = cmd_repo_run(run->ctx, r, &sc, streaming(run) ? NULL : &job->out[part],
+			      streaming(run) ? NULL : &job->err[part], &status);
 	if (rc < 0) {
 		job_msg(job, "grove %s: failed to execute: %s\n", name, strerror(-rc));
 		status = -1;
@@ -192,7 +127,7 @@ static void start_block(const struct shell_run *run, struct shell_job *job, cons
 {
 	job->header = 1;
 	job->action = action;
-	if (run->each->stream) {
+	if (streaming(run)) {
 		printf("grove %s: %s\n", action, path);
 		fflush(stdout);
 	}
@@ -256,7 +191,7 @@ static enum output_outcome run_checkout(const struct shell_run *run, const struc
 	}
 	start_block(run, job, "checkout", r->path);
 	res = run_command(run, r, job, "checkout", code, parent);
-	if (res == OUTCOME_OK && !is_dir(r->path)) {
+	if (res == OUTCOME_OK && !path_is_dir(r->path)) {
 		job_msg(job, "grove checkout: %s missing after checkout\n", r->path);
 		res = OUTCOME_FAILED;
 	}
@@ -283,12 +218,12 @@ static enum output_outcome run_repo(const struct shell_run *run, const struct re
 				 r->path);
 		return OUTCOME_SKIPPED;
 	}
-	if (!strcmp(action, "update") && !is_dir(r->path))
+	if (!strcmp(action, "update") && !path_is_dir(r->path))
 		return run_checkout(run, r, job);
 
-	const char *vcs = repo_vcs(r->path);
+	const char *vcs = vcs_detect(r->path);
 	const char *code = find_command(r, action, vcs);
-	if (!is_dir(r->path)) {
+	if (!path_is_dir(r->path)) {
 		job_msg(job, "grove %s: failed to chdir to %s: %s\n", action, r->path,
 			strerror(errno));
 		return OUTCOME_FAILED;
@@ -385,6 +320,27 @@ static void shell_release(void *p)
 		strbuf_release(&sj->err[part]);
 	}
 	strbuf_release(&sj->msg);
+}
+
+int cmd_run_own_command(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
+			struct strbuf *out, struct strbuf *err, char **why)
+{
+	const char **args = xcalloc(ctx->args.n + 1, sizeof(*args));
+	struct shell_run run = { .ctx = ctx, .args = args };
+	struct shell_job job = { .failed_part = -1 };
+	for (size_t i = 0; i < ctx->args.n; i++)
+		args[i] = ctx->args.items[i];
+	int rc = run_command(&run, r, &job, ctx->action, code, r->path) == OUTCOME_OK ? 0 : -1;
+	free(args);
+	for (int part = 0; part < PART_N; part++) {
+		strbuf_add(out, job.note[part].buf ? job.note[part].buf : "", job.note[part].len);
+		strbuf_add(out, job.out[part].buf ? job.out[part].buf : "", job.out[part].len);
+		strbuf_add(err, job.err[part].buf ? job.err[part].buf : "", job.err[part].len);
+	}
+	if (rc < 0)
+		*why = xasprintf("its own %s command failed", ctx->action);
+	shell_release(&job);
+	return rc;
 }
 
 /* the runner decides streaming after the pager: read it from there */

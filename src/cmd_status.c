@@ -58,8 +58,9 @@ static int says_something(const struct status_result *s)
 static void pad(struct strbuf *sb, const struct status_run *sr, const char *s, size_t width,
 		int middle)
 {
-	char *cut = !sr->cut ? xstrdup(s) : middle ? width_cut_middle(s, width)
-						    : width_cut_end(s, width);
+	char *cut = !sr->cut ? xstrdup(s)
+		    : middle ? width_cut_middle(s, width)
+			     : width_cut_end(s, width);
 	size_t w = width_of(cut);
 	strbuf_adds(sb, cut);
 	do

@@ -127,31 +127,9 @@ static int parse_action_words(struct cmd_ctx *ctx, struct strlist *words)
 	return rc;
 }
 
-/* reads the registry; its errors go to standard error */
-static int load_registry(struct cmd_ctx *ctx)
-{
-	struct strbuf err = STRBUF_INIT;
-	int rc = cmd_setup(ctx, &err);
-	if (rc < 0)
-		fputs(err.buf, stderr);
-	strbuf_release(&err);
-	return rc;
-}
-
-static void registry_unload(struct cmd_ctx *ctx)
-{
-	if (ctx->reg_loaded)
-		registry_release(&ctx->reg);
-	ctx->reg_loaded = 0;
-	free(ctx->cwd);
-	free(ctx->home);
-	free(ctx->home_file);
-	ctx->cwd = ctx->home = ctx->home_file = NULL;
-}
-
 static void ctx_release(struct cmd_ctx *ctx)
 {
-	registry_unload(ctx);
+	cmd_unload(ctx);
 	strlist_release(&ctx->groups);
 	strlist_release(&ctx->args);
 	free(ctx->action_owned);
@@ -175,10 +153,10 @@ static int choose_action(struct cmd_ctx *ctx, const char *word)
 		ctx->cmd = c;
 		ctx->action = c->name;
 		/* help lists user-defined actions; a broken registry only loses those */
-		ctx->help_registry = c->fn == cmd_help && load_registry(ctx) == 0;
+		ctx->help_registry = c->fn == cmd_help && cmd_load(ctx) == 0;
 		return 0;
 	}
-	if (load_registry(ctx) < 0)
+	if (cmd_load(ctx) < 0)
 		return -1;
 	if (cmd_resolve(&ctx->reg, word, &ctx->action_owned, &err) < 0) {
 		fputs(err.buf, stderr);
@@ -187,8 +165,6 @@ static int choose_action(struct cmd_ctx *ctx, const char *word)
 	}
 	ctx->action = ctx->action_owned;
 	c = cmd_lookup(ctx->action);
-	if (c && (c->flags & CMD_OVERRIDABLE) && cmd_overridden(ctx, ctx->action))
-		c = NULL; /* the registry's command runs, as myrepos would */
 	ctx->cmd = c ? c : &cmd_user_defined;
 	return 0;
 }
@@ -216,12 +192,24 @@ static int take_words(struct cmd_ctx *ctx, struct strlist *pending, int argc, ch
 	char *after = reading(ctx);
 	if (rc == 0 && strcmp(before, after) && c->fn != cmd_help) {
 		/* -d, -c or -t after the action change what is read */
-		registry_unload(ctx);
-		rc = load_registry(ctx);
+		cmd_unload(ctx);
+		rc = cmd_load(ctx);
 	}
 	free(before);
 	free(after);
 	return rc;
+}
+
+/* -c FILE names a registry that must be there, but for register, which
+ * makes it: myrepos' silence on a mistyped name looks like an empty one */
+static int config_missing(const struct cmd_ctx *ctx)
+{
+	if (!ctx->config_opt || !ctx->reg_loaded || !strcmp(ctx->cmd->name, "register") ||
+	    access(ctx->reg.main_file, F_OK) == 0)
+		return 0;
+	cmd_error(NULL, "cannot read %s: %s (grove -c FILE register DIR makes one)",
+		  ctx->reg.main_file, strerror(errno));
+	return 1;
 }
 
 /* set-up by the command's flags, then the command */
@@ -229,6 +217,8 @@ static int run(struct cmd_ctx *ctx)
 {
 	char *err = NULL;
 	int rc;
+	if (config_missing(ctx))
+		return EXIT_USAGE;
 	if ((ctx->cmd->flags & CMD_GIT) &&
 	    (gitops_init() < 0 || (!(ctx->cmd->flags & CMD_GIT_LAZY) && gitops_libgit2() < 0))) {
 		cmd_error(NULL, "cannot initialise libgit2: %s", gitops_error());

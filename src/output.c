@@ -27,7 +27,9 @@ void output_release(struct output *o)
 
 const char *output_color(const struct output *o, enum output_color c)
 {
-	static const char *codes[] = { "", "\033[32m", "\033[33m", "\033[31m", "\033[1m", "\033[36m" };
+	static const char *codes[] = {
+		"", "\033[32m", "\033[33m", "\033[31m", "\033[1m", "\033[36m"
+	};
 	return o->color ? codes[c] : "";
 }
 

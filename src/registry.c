@@ -1,4 +1,5 @@
 #include "registry.h"
+#include "vcs.h"
 #include "heap.h"
 #include "proc.h"
 #include "shell.h"
@@ -107,8 +108,7 @@ static const char builtin_defaults[] =
     "\t\t\ttouch \"$flagfile\"\n"
     "\t\t\treturn 0\n"
     "\t\tfi\n"
-    "\t}\n"
-    "\tlazy() {\n"
+    "\t}\n" VCS_REGISTRY_LIB "\tlazy() {\n"
     "\t\tif [ -d \"$MR_REPO\" ]; then\n"
     "\t\t\treturn 1\n"
     "\t\telse\n"
@@ -130,8 +130,7 @@ static const char builtin_defaults[] =
     "\t\tgit clean -dx --force \"$@\"\n"
     "\telse\n"
     "\t\tgit clean -dx --dry-run \"$@\"\n"
-    "\tfi\n"
-    "run = \"$@\"\n";
+    "\tfi\n" VCS_REGISTRY_DEFAULTS "run = \"$@\"\n";
 
 /* ---------------------------------------------------------------- arena */
 

@@ -1,10 +1,13 @@
 #include "runner.h"
+#include "vcs.h"
 #include "gitops/gitops.h"
 #include "pager.h"
 #include "pool.h"
 
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const struct registry_repo *runner_repo(const struct each_run *run, size_t i)
@@ -74,13 +77,101 @@ static int filtered_out(struct each_run *run, size_t i, struct each_job *job)
 	return job->filtered;
 }
 
+/* the command found for the action runs in the repository instead of the
+ * native action; none for another system is myrepos' "no defined action" */
+static void run_own(struct each_run *run, size_t i, struct each_job *job, const char *code,
+		    const char *vcs)
+{
+	const struct registry_repo *r = runner_repo(run, i);
+	char *why = NULL;
+	job->own_command = 1;
+	job->system = vcs_is_other(vcs) ? vcs : NULL;
+	if (!code) {
+		job->outcome = OUTCOME_SKIPPED;
+		if (!run->out.minimal && !run->out.quiet && !run->out.json)
+			strbuf_addf(&job->err,
+				    "grove %s: no defined action for %s repository %s, skipping\n",
+				    run->ctx->action, vcs, r->path);
+		return;
+	}
+	if (cmd_run_own_command(run->ctx, r, code, &job->out, &job->err, &why) < 0)
+		runner_fail(job, ERR_GENERIC, why);
+}
+
+/* can the action hand the repository to a registry command: not when the
+ * action is its own, or the folder is missing (a clone, or MISSING) */
+static int overridable(struct each_run *run, size_t i)
+{
+	return (run->ctx->cmd->flags & CMD_OVERRIDABLE) && path_is_dir(runner_repo(run, i)->path);
+}
+
 static void runner_work(void *arg, size_t i)
 {
 	struct each_run *run = arg;
 	struct each_job *job = &run->jobs[i];
-	if (skipped(run, i, job) || filtered_out(run, i, job))
+	const struct registry_repo *r = runner_repo(run, i);
+	if (skipped(run, i, job))
 		return;
-	run->ops->work(run, i, job);
+	int own = overridable(run, i);
+	const char *vcs = own ? vcs_detect(r->path) : NULL;
+	if (vcs_is_other(vcs)) {
+		/* the filters read git's state: another system has none */
+		if (runner_filtering(&run->ctx->filters))
+			job->filtered = 1;
+		else
+			run_own(run, i, job, cmd_own_command(run->ctx, r, vcs), vcs);
+		return;
+	}
+	if (filtered_out(run, i, job))
+		return;
+	/* a repository whose section (or [DEFAULT]) defines its own command
+	 * for the native action runs that instead, as with myrepos; only that
+	 * one (issue 19) */
+	const char *code = own ? cmd_own_command(run->ctx, r, vcs) : NULL;
+	if (code)
+		run_own(run, i, job, code, vcs);
+	else
+		run->ops->work(run, i, job);
+}
+
+void runner_block(const struct each_run *run, size_t i, struct each_job *job)
+{
+	struct strbuf block = STRBUF_INIT;
+	strbuf_addf(&block, "grove %s: %s\n", run->ctx->action, runner_repo(run, i)->path);
+	strbuf_add(&block, job->out.buf ? job->out.buf : "", job->out.len);
+	strbuf_release(&job->out);
+	job->out = block;
+	job->blank_after = 1;
+}
+
+/* the block of a repository that ran its own command: as a shell action's */
+static void print_own(struct each_run *run, size_t i, struct each_job *job)
+{
+	run->own_commands++;
+	if (job->system) {
+		run->other_systems++;
+		if (!strlist_has(&run->systems, job->system))
+			strlist_push(&run->systems, job->system);
+	}
+	if (job->outcome == OUTCOME_SKIPPED && !run->out.json)
+		return;
+	if (run->out.json) {
+		cJSON *o = output_json_repo(runner_repo(run, i)->path);
+		cJSON_AddBoolToObject(o, "own_command", 1);
+		output_json_str(o, "system", job->system);
+		if (job->outcome == OUTCOME_SKIPPED)
+			cJSON_AddBoolToObject(o, "skipped", 1);
+		output_json_str(o, "output", job->out.buf ? job->out.buf : "");
+		output_json_str(o, "error", job->error);
+		strbuf_reset(&job->out);
+		output_json_line(&job->out, o);
+		return;
+	}
+	if (run->out.quiet || (run->out.minimal && !job->out.len && !job->err.len)) {
+		strbuf_reset(&job->out);
+		return;
+	}
+	runner_block(run, i, job);
 }
 
 static void job_release(struct each_run *run, struct each_job *job)
@@ -107,7 +198,10 @@ static void runner_done(void *arg, size_t i)
 		job_release(run, job);
 		return;
 	}
-	run->ops->print(run, i, job);
+	if (job->own_command)
+		print_own(run, i, job);
+	else
+		run->ops->print(run, i, job);
 	int failed = job->outcome == OUTCOME_FAILED;
 	if (failed && !run->ops->own_failure) {
 		const char *why = job->error ? job->error : "failed";
@@ -247,11 +341,33 @@ static int paging_start(struct each_run *run)
 	return paging;
 }
 
+/* "grove update: 3 ran their own update command", "grove status: 2 of
+ * another system (hg, svn) ran myrepos' status command for it" */
+static void say_own_commands(const struct each_run *run)
+{
+	const struct output *o = &run->out;
+	size_t own = run->own_commands - run->other_systems;
+	if (o->json || o->quiet || o->minimal)
+		return;
+	if (own)
+		printf("grove %s: %zu ran %s own %s command\n", run->ctx->action, own,
+		       own == 1 ? "its" : "their", run->ctx->action);
+	if (!run->other_systems)
+		return;
+	struct strbuf names = STRBUF_INIT;
+	for (size_t k = 0; k < run->systems.n; k++)
+		strbuf_addf(&names, "%s%s", k ? ", " : "", run->systems.items[k]);
+	printf("grove %s: %zu of another system (%s) ran myrepos' %s command for it\n",
+	       run->ctx->action, run->other_systems, names.buf, run->ctx->action);
+	strbuf_release(&names);
+}
+
 static int finish(struct each_run *run, int prc)
 {
 	int interrupted = prc == POOL_EINTR;
 	if (run->ops->end)
 		run->ops->end(run);
+	say_own_commands(run);
 	output_summary(&run->out, interrupted);
 	list_failures(run);
 	int rc = output_exit_code(&run->out, interrupted ? pool_interrupt_status() : 0);
@@ -289,6 +405,7 @@ out:
 	jobs_release(&run);
 	output_release(&run.out);
 	strlist_release(&run.failures);
+	strlist_release(&run.systems);
 	selection_release(&run.sel);
 	return rc;
 }

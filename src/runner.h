@@ -23,7 +23,9 @@ struct each_job {
 	char *error;                 /* a failure: "grove ACTION: failed: PATH: ERROR" */
 	struct strbuf out, err;      /* what print() has for it */
 	int blank_after;             /* a blank line after the block, its messages too */
-	int own_released; /* each_ops.release has run on own */
+	int own_command;             /* the repository ran its own command for the action */
+	const char *system;          /* ... because it is of this system, not git (vcs.h) */
+	int own_released;            /* each_ops.release has run on own */
 	struct status_result facts;  /* read for the filters and for want_facts */
 	int has_facts;
 	void *own; /* the action's own part (each_ops.job_size bytes) */
@@ -74,12 +76,18 @@ struct each_run {
 	int stream;              /* one job with the terminal, in order on this thread (shell) */
 	int exit_code;           /* the action's exit code when nothing failed */
 	struct strlist failures; /* "PATH: ERROR", listed again at the end */
+	size_t own_commands;     /* repositories that ran their own command */
+	size_t other_systems;    /* ... of them, those of another system than git */
+	struct strlist systems;  /* which systems, each once */
 };
 
 /* the registry entry of job i */
 const struct registry_repo *runner_repo(const struct each_run *run, size_t i);
 /* job i's path as people read it (relative to here, or ~) */
 char *runner_display(const struct each_run *run, size_t i);
+/* job i's output as a block: "grove ACTION: PATH" above it, a blank line
+ * after it */
+void runner_block(const struct each_run *run, size_t i, struct each_job *job);
 /* a failure of job i, with its kind; msg is taken */
 void runner_fail(struct each_job *job, enum errcode code, char *msg);
 

@@ -108,5 +108,4 @@ void file_remove_stale_temps(const char *path);
 /* strict number parsing (strtol with an end pointer); 0 or -1 */
 int parse_int(const char *s, long min, long max, long *out);
 
-
 #endif

@@ -29,8 +29,9 @@ int gitcli_run_input(const char *dir, const char *const *argv, const char *input
 /* core.sshCommand and ssh.variant as git reads them in dir (NULL when unset) */
 static void git_ssh_settings(const char *dir, char **cmd, char **variant)
 {
-	static const char *const argv[] = { "git", "config", "-z", "--get-regexp",
-					    "^(core\\.sshcommand|ssh\\.variant)$", NULL };
+	static const char *const argv[] = {
+		"git", "config", "-z", "--get-regexp", "^(core\\.sshcommand|ssh\\.variant)$", NULL
+	};
 	struct strbuf out = STRBUF_INIT;
 	*cmd = *variant = NULL;
 	if (gitcli_run(dir, argv, &out, NULL) == 0)
@@ -59,8 +60,12 @@ int gitcli_network(const char *dir, const char *const *args, int timeout, struct
 	sshcmd_resolve(&sc, cmd, variant);
 	char *for_git = sshcmd_for_git(&sc), *ssh = xasprintf("GIT_SSH_COMMAND=%s", for_git);
 	free(for_git);
-	const char *const env[] = { "GIT_TERMINAL_PROMPT=0", "GIT_ASKPASS=", "LC_ALL=C",
-				    "SSH_ASKPASS_REQUIRE=never", ssh, NULL };
+	const char *const env[] = { "GIT_TERMINAL_PROMPT=0",
+				    "GIT_ASKPASS=",
+				    "LC_ALL=C",
+				    "SSH_ASKPASS_REQUIRE=never",
+				    ssh,
+				    NULL };
 	struct strlist argv = STRLIST_INIT;
 	strlist_push(&argv, "git");
 	strlist_push(&argv, "-c");

@@ -33,7 +33,9 @@ void sshcmd_resolve(struct ssh_command *c, const char *core_cmd, const char *con
 {
 	const char *env_cmd = getenv("GIT_SSH_COMMAND"), *env_prog = getenv("GIT_SSH");
 	memset(c, 0, sizeof(*c));
-	const char *shell_cmd = env_cmd && *env_cmd ? env_cmd : core_cmd && *core_cmd ? core_cmd : NULL;
+	const char *shell_cmd = env_cmd && *env_cmd     ? env_cmd
+				: core_cmd && *core_cmd ? core_cmd
+							: NULL;
 	c->shell = shell_cmd != NULL;
 	c->cmd = xstrdup(shell_cmd ? shell_cmd : env_prog && *env_prog ? env_prog : "ssh");
 	int v = variant_named(getenv("GIT_SSH_VARIANT"));

@@ -11,8 +11,8 @@
 enum ssh_variant { SSH_OPENSSH, SSH_PUTTY, SSH_SIMPLE };
 
 struct ssh_command {
-	char *cmd;     /* a shell command (shell set), or a program */
-	int shell;     /* run as sh -c 'CMD "$@"' */
+	char *cmd; /* a shell command (shell set), or a program */
+	int shell; /* run as sh -c 'CMD "$@"' */
 	enum ssh_variant variant;
 };
 

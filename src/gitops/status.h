@@ -39,7 +39,7 @@ struct status_result {
 	int upstream_gone;
 	size_t ahead, behind;
 	size_t staged, modified, conflicted, untracked, stashes;
-	const char *state; /* operation in progress, NULL when none */
+	const char *state;  /* operation in progress, NULL when none */
 	size_t step, steps; /* a rebase's progress (git's prompt: REBASE 2/5), 0 unknown */
 	char *error;
 	const char *engine;            /* "libgit2" or "git" */

@@ -55,7 +55,7 @@ with open(sys.argv[1], "w") as f:
 	ln -s "$HOME/dotfiles/mrconfig" .mrconfig
 	run grove -a list
 	assert_failure 1
-	assert_output --partial "no repositories found"
+	assert_output --partial "no registry yet: $HOME/.mrconfig does not exist"
 	mkrepo src/a
 	run grove register src/a
 	assert_success

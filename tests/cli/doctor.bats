@@ -40,13 +40,13 @@ setup() {
 	assert_line "grove doctor: checkout differs: src/a: checkout clones https://example.com/other.git, but remote 'origin' is $HOME/remotes/a.git"
 	assert_line "grove doctor: checkout differs: src/b: checkout clones $HOME/remotes/b.git, but remote 'origin' is https://example.com/b-moved.git"
 	assert_line 'grove doctor: missing: src/gone (grove checkout clones it; --fix unregisters it)'
-	assert_line 'grove doctor: not a repository: src/plain (--fix unregisters it)'
-	assert_line 'grove doctor: not a repository: src/file: not a folder (--fix unregisters it)'
+	assert_line 'grove doctor: not a repository: src/plain (the folder is there: --fix leaves it)'
+	assert_line 'grove doctor: not a repository: src/file: not a folder (the folder is there: --fix leaves it)'
 	assert_line 'grove doctor: missing: src/file/below (grove checkout clones it; --fix unregisters it)'
 	assert_line --regexp '^grove doctor: registered 2 times: src/a \(\.mrconfig line 1, \.mrconfig line [0-9]+\)$'
 	assert_line "grove doctor: not registered: src/c (grove register 'src/c'; --fix registers it)"
 	assert_line 'grove doctor: finished (8 problems)'
-	assert_line "grove doctor: 'grove doctor --fix' registers 1 and unregisters 4 of them"
+	assert_line "grove doctor: 'grove doctor --fix' registers 1 and unregisters 2 of them"
 	cmp .mrconfig before
 }
 
@@ -66,7 +66,7 @@ setup() {
 	assert_success
 	assert_line "grove doctor: registered $HOME/src/c in $HOME/.mrconfig"
 	assert_line "grove doctor: unregistered $HOME/src/gone in $HOME/.mrconfig"
-	assert_line 'grove doctor: finished (2 problems; 2 fixed)'
+	assert_line 'grove doctor: finished (2 problems; 2 fixed, 0 left)'
 	grep -qF "[src/c]" .mrconfig
 	not grep -qF "[src/gone]" .mrconfig
 	[ -d src/c ]
@@ -132,4 +132,20 @@ setup() {
 	run grove doctor
 	assert_failure 1
 	assert_line "grove doctor: not registered: new (grove register 'new'; --fix registers it)"
+}
+
+@test "--fix exits 1 while a problem remains, and never unregisters a folder that is there" {
+	mkdir -p src/plain
+	git init -q src/broken && rm -rf src/broken/.git/objects
+	printf '[src/gone]\n[src/broken]\n[src/plain]\n' >.mrconfig
+	run grove doctor --fix --yes
+	assert_failure 1
+	assert_line "grove doctor: unregistered $HOME/src/gone in $HOME/.mrconfig"
+	assert_line 'grove doctor: finished (5 problems; 3 fixed, 2 left)'
+	grep -qF '[src/broken]' .mrconfig
+	grep -qF '[src/plain]' .mrconfig
+	# what --fix said is what a doctor after it finds
+	run grove doctor
+	assert_failure 1
+	assert_line 'grove doctor: finished (2 problems)'
 }

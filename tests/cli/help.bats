@@ -53,7 +53,7 @@ setup() {
 	assert_output --partial 'unknown action "frobnicate" (known actions: checkout, clean, commit, config, diff, doctor, fetch, grep, help, list, log'
 	run grove st -a
 	assert_failure 1
-	assert_output --partial 'no repositories found'
+	assert_output --partial 'grove status: no registry yet'
 	run grove --frob status
 	assert_failure 2
 	assert_output --partial "unknown option '--frob'"
@@ -70,6 +70,25 @@ setup() {
 	run grove status
 	assert_failure 1
 	assert_output 'grove status: no repositories found to work on'
+}
+
+@test "a first run says there is no registry and how to make one; a missing -c file is an error" {
+	run grove status
+	assert_failure 1
+	assert_output "grove status: no registry yet: $HOME/.mrconfig does not exist; make one with grove register -r ~/src (every repository below ~/src) or grove sync github OWNER"
+	: >.mrconfig
+	run grove status
+	assert_failure 1
+	assert_output "grove status: $HOME/.mrconfig registers no repositories; add some with grove register -r ~/src or grove sync github OWNER"
+	mkcloned a
+	printf '[src/a]\n' >.mrconfig
+	run grove -c nosuch.mrconfig -a list
+	assert_failure 2
+	assert_output "grove: cannot read $HOME/nosuch.mrconfig: No such file or directory (grove -c FILE register DIR makes one)"
+	run grove -c other.mrconfig register src/a
+	assert_success
+	run grove -c other.mrconfig -a list
+	assert_output "$HOME/src/a"
 }
 
 @test "the man pages render" {

@@ -44,6 +44,29 @@ setup() {
 	assert_output 3
 }
 
+@test "register -r leaves submodules to their superproject, and linked worktrees unless --worktrees" {
+	mkcloned lib
+	mkcloned app
+	git -C src/app -c protocol.file.allow=always submodule add -q "$HOME/remotes/lib.git" vendor/lib
+	git -C src/app commit -qm 'add lib'
+	git -C src/app worktree add -q "$HOME/src/app-feature" -b feature
+	rm -rf src/lib
+	run grove register -r src
+	assert_success
+	run grove -a list
+	assert_output "$HOME/src/app"
+	run grove register -r src --worktrees
+	assert_success
+	run grove -a list
+	assert_output "$(printf '%s\n' "$HOME/src/app" "$HOME/src/app-feature")"
+	# doctor does not ask for them either
+	run grove doctor
+	refute_output --partial 'vendor/lib'
+	# named on the command line, it is registered
+	run grove register src/app/vendor/lib
+	assert_success
+}
+
 @test "a repository with no remote is registered and its checkout says so" {
 	mkrepo src/local
 	run grove register src/local
@@ -137,6 +160,35 @@ setup() {
 	assert_failure 1
 	run grove config src/foo 'bad key=1'
 	assert_failure 2
+}
+
+@test "config finds SECTION as register does and makes no phantom section" {
+	mkcloned api
+	grove register src/api
+	cp .mrconfig before
+	cd src
+	run grove __complete config a
+	assert_line api
+	run grove config api groups=work
+	assert_success
+	run grep -c '^\[' "$HOME/.mrconfig"
+	assert_output 1
+	run grove config api groups
+	assert_output work
+	run grove config "$HOME/src/api" groups
+	assert_output work
+	cd "$HOME"
+	run grove config src/api groups
+	assert_output work
+	run grove config nothere groups=work
+	assert_failure 1
+	assert_output "grove config: $HOME/nothere is not registered (grove register nothere, or grove config --add to make its section)"
+	run grep -c '^\[' .mrconfig
+	assert_output 1
+	run grove config --add nothere groups=work
+	assert_success
+	run grove config nothere groups
+	assert_output work
 }
 
 @test "config adds a key below an indented comment, not into it" {

@@ -211,7 +211,7 @@ clones() {
 		if [ -e .mrconfig ]; then
 			run grove -a list
 			if [ "$status" -eq 1 ]; then
-				assert_output 'grove list: no repositories found to work on'
+				assert_output --regexp '^grove list: .*/\.mrconfig registers no repositories; add some with grove register -r ~/src or grove sync github OWNER$'
 			else
 				assert_success
 				run not grep -v "^$root/r[0-9][0-9][0-9]\$" <<<"$output"

@@ -152,7 +152,7 @@ grove act: finished (1 ok; 1 failed)"
 	assert_line "  hello"
 }
 
-@test "a registry command for a native action runs instead, as with myrepos" {
+@test "a registry command for a native action runs for its own repository only" {
 	cat >.mrconfig <<-'EOF2'
 	[src/a]
 	git_status = echo "custom status $*"
@@ -162,15 +162,65 @@ grove act: finished (1 ok; 1 failed)"
 	echo change >>src/b/a.txt
 	run grove status
 	assert_success
-	assert_line --index 0 "grove status: $HOME/src/a"
-	assert_line --index 1 "custom status "
-	# the other repository runs myrepos' own git_status
-	assert_line --index 2 "grove status: $HOME/src/b"
-	assert_line --index 3 " M a.txt"
-	# outside the override, status is grove's table again
-	run grove -d src/b status
+	# the other repository gets grove's own table row, not myrepos' git status
+	assert_output "grove status: $HOME/src/a
+custom status 
+
+src/b  main        -      ~1
+grove status: 1 ran its own status command
+grove status: finished (2 ok)"
+}
+
+@test "one overridden update leaves every other repository to the native update" {
+	rm -rf src/a && mkcloned a
+	mkcloned div
+	mkcloned behind
+	cat >.mrconfig <<-'EOF2'
+	[src/a]
+	update = git pull --rebase --autostash; echo "own update of $(basename "$MR_REPO")"
+
+	[src/behind]
+
+	[src/div]
+	EOF2
+	local_commit src/div && upstream_commit div
+	upstream_commit behind
+	local div_head; div_head=$(git -C src/div rev-parse HEAD)
+	run grove update
+	assert_failure 1
+	assert_output --partial "own update of a"
+	assert_line "grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated (grove update --rebase, or merge by hand)"
+	assert_line 'grove update: 1 ran its own update command'
+	# the diverged one is untouched: no merge, no rebase
+	[ "$(git -C src/div rev-parse HEAD)" = "$div_head" ]
+	[ "$(git -C src/behind rev-parse HEAD)" = "$(git -C "$HOME/remotes/behind.git" rev-parse main)" ]
+	# [DEFAULT] applies to the sections after it, as with myrepos
+	printf '[DEFAULT]\nfetch = echo "own fetch"\n\n%s' "$(cat .mrconfig)" >.mrconfig
+	run grove fetch
 	assert_success
-	assert_line --index 0 --regexp '^\. +main +- +~1$'
+	assert_line 'grove fetch: 3 ran their own fetch command'
+}
+
+@test "a user-defined action wins over grove's own aliases st and pull, not over myrepos' co, ci, ls" {
+	cat >.mrconfig <<-'EOF2'
+	[DEFAULT]
+	git_st = echo "my st"
+	pull = echo "my pull"
+	git_ls = echo "my ls"
+
+	[src/a]
+	EOF2
+	run grove st
+	assert_success
+	assert_line 'my st'
+	run grove pull
+	assert_success
+	assert_line 'my pull'
+	run grove ls
+	assert_output "$HOME/src/a"
+	printf '[src/a]\n' >.mrconfig
+	run grove st
+	assert_line --regexp '^src/a +main'
 }
 
 @test "an overridden update clones what is missing with checkout, then runs fixups" {
@@ -187,7 +237,8 @@ grove act: finished (1 ok; 1 failed)"
 	assert_success
 	assert_output --partial "grove update: $HOME/src/a"
 	assert_output --partial "updating a"
-	assert_output --partial "grove checkout: $HOME/src/lib2"
+	# the one missing is the native update's: a clone
+	assert_line "cloned into $HOME/src/lib2"
 	[ -d src/lib2/.git ]
 	[ "$(cat src/lib2/fixed.txt)" = fixed ]
 }

@@ -29,7 +29,9 @@ static void test_cells(void **state)
 	/* a zero-width combining accent */
 	assert_int_equal(width_of("e\xcc\x81"), 1);
 	/* bytes that are not UTF-8 take a cell each */
-	assert_int_equal(width_of("a\xff" "b"), 3);
+	assert_int_equal(width_of("a\xff"
+				  "b"),
+			 3);
 }
 
 static void test_cut_end(void **state)
