@@ -41,6 +41,13 @@ const struct opt_spec cmd_global_options[] = {
 	  .max = 4096,
 	  .help = "run N repositories at once (default: 2 x CPUs; 16 for network actions; 1 for "
 		  "commit and record)" },
+	{ .type = OPT_NUMBER,
+	  .name = "jobs-per-host",
+	  .value = &cmd_context.jobs_per_host,
+	  .value_name = "N",
+	  .min = 1,
+	  .max = 4096,
+	  .help = "at most N network operations at once to one host (8)" },
 	OPT_FLAG('a', "all", &cmd_context.all, "every registered repository, wherever you are"),
 	{ .type = OPT_DEPTH,
 	  .name = "no-recurse",
@@ -314,9 +321,10 @@ const struct cmd *cmd_lookup(const char *name)
  * type: none of them names an action */
 static int is_setting_key(const char *key)
 {
-	static const char *const settings[] = { "checkout", "skip",    "deleted",     "order",
-						"chain",    "include", "lib",         "fixups",
-						"jobs",     "groups",  "grove_source" };
+	static const char *const settings[] = { "checkout", "skip",         "deleted",
+						"order",    "chain",        "include",
+						"lib",      "fixups",       "jobs",
+						"groups",   "grove_source", "jobs_per_host" };
 	for (size_t i = 0; i < ARRAY_SIZE(settings); i++)
 		if (!strcmp(key, settings[i]))
 			return 1;

@@ -85,7 +85,8 @@ struct cmd_ctx {
 	/* the global options (SPEC 4); cmd_global_options points here */
 	const char *dir_opt;
 	const char *config_opt;
-	long jobs; /* 0: not given */
+	long jobs;          /* 0: not given */
+	long jobs_per_host; /* --jobs-per-host; 0: not given */
 	int quiet, minimal, verbose, stats, keep_going, force, trust_all, all, no_progress,
 	    no_pager;
 	int help, version;

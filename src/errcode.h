@@ -11,13 +11,14 @@ enum errcode {
 	ERR_INTERRUPTED, /* a signal stopped it */
 	ERR_NOT_FOUND,   /* missing, not a repository, no such remote or branch */
 	ERR_CONFLICT,    /* refused: local work, a diverged branch, something in the way */
+	ERR_DROPPED,     /* the server dropped the connection before answering (busy) */
 };
 
 /* the name JSON output gives a kind ("error_kind") */
 static inline const char *errcode_name(enum errcode c)
 {
-	static const char *const names[] = { "none",        "generic",   "auth",    "timeout",
-					     "interrupted", "not-found", "conflict" };
+	static const char *const names[] = { "none",        "generic",   "auth",     "timeout",
+					     "interrupted", "not-found", "conflict", "dropped" };
 	return (unsigned)c < sizeof(names) / sizeof(names[0]) ? names[c] : "generic";
 }
 

@@ -212,6 +212,17 @@ static int config_missing(const struct cmd_ctx *ctx)
 	return 1;
 }
 
+/* the network's loose ends: shared ssh connections closed (-v says
+ * which there were) */
+static void net_finish(const struct cmd_ctx *ctx)
+{
+	struct strbuf report = STRBUF_INIT;
+	net_shutdown(&report);
+	for (const char *l = report.buf; ctx->verbose && l && *l; l += strcspn(l, "\n") + 1)
+		fprintf(stderr, "grove %s: %.*s\n", ctx->action, (int)strcspn(l, "\n"), l);
+	strbuf_release(&report);
+}
+
 /* set-up by the command's flags, then the command */
 static int run(struct cmd_ctx *ctx)
 {
@@ -224,7 +235,10 @@ static int run(struct cmd_ctx *ctx)
 		cmd_error(NULL, "cannot initialise libgit2: %s", gitops_error());
 		return EXIT_USAGE;
 	}
-	struct net_config nc = { (int)ctx->timeout, pool_interrupted };
+	struct net_config nc = { .timeout_sec = (int)ctx->timeout,
+				 .cancelled = pool_interrupted,
+				 .per_host = (int)(ctx->jobs_per_host ? ctx->jobs_per_host
+								      : ctx->reg.jobs_per_host) };
 	if ((ctx->cmd->flags & CMD_NET) && net_init(&nc) < 0) {
 		cmd_error(ctx->action, "cannot set up the network: %s", gitops_error());
 		return EXIT_FAILED;
@@ -236,6 +250,8 @@ static int run(struct cmd_ctx *ctx)
 	}
 	pool_catch_signals();
 	rc = ctx->cmd->fn(ctx);
+	if (ctx->cmd->flags & CMD_NET)
+		net_finish(ctx);
 	if (ctx->cmd->flags & CMD_HTTP)
 		http_global_cleanup();
 	/* also when only the user's git configuration was read (colour, pager) */

@@ -450,13 +450,13 @@ static void handle_key(struct parse_ctx *c, const char *key, const char *value, 
 		handle_include(c, value, line);
 		return;
 	}
-	if (!strcmp(key, "jobs")) {
+	if (!strcmp(key, "jobs") || !strcmp(key, "jobs_per_host")) {
 		long j;
 		if (parse_int(value, 1, 4096, &j))
-			report(c, line, incl, "jobs must be a number from 1 to 4096, not \"%s\"",
+			report(c, line, incl, "%s must be a number from 1 to 4096, not \"%s\"", key,
 			       value);
 		else
-			reg->jobs = j;
+			*(key[4] ? &reg->jobs_per_host : &reg->jobs) = j;
 		return;
 	}
 	if (!c->section) {

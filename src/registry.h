@@ -37,8 +37,9 @@ struct registry {
 	struct strlist files; /* every file read, absolute, in load order */
 	struct strlist alias_names;
 	struct strlist alias_actions;
-	long jobs;       /* `jobs` from a file, 0 when unset */
-	char *main_file; /* MR_CONFIG: the -c file, nearest .mrconfig, or home file */
+	long jobs;          /* `jobs` from a file, 0 when unset */
+	long jobs_per_host; /* `jobs_per_host` from a file, 0 when unset */
+	char *main_file;    /* MR_CONFIG: the -c file, nearest .mrconfig, or home file */
 	struct registry_priv *priv;
 };
 

@@ -172,6 +172,20 @@ static int make_temp(int parentfd, const char *prefix, char **name)
 	return fd;
 }
 
+struct clone_call {
+	git_repository **repo;
+	const char *url, *via;
+	const git_clone_options *co;
+};
+
+/* libgit2 empties the folder of a clone that failed: another try can go
+ * into the same one */
+static int clone_call(void *arg)
+{
+	const struct clone_call *c = arg;
+	return git_clone(c->repo, c->url, c->via, c->co);
+}
+
 int clone_repo_under(const char *root, const char *url, const char *dest, struct net_op *op,
 		     char **err)
 {
@@ -204,9 +218,8 @@ int clone_repo_under(const char *root, const char *url, const char *dest, struct
 	via = xasprintf("/proc/self/fd/%d", tmpfd);
 	git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
 	fetch_options(&co.fetch_opts, op);
-	net_url_set(url);
-	rc = git_clone(&repo, url, via, &co);
-	net_url_set(NULL);
+	struct clone_call cc = { &repo, url, via, &co };
+	rc = net_operate(url, clone_call, &cc);
 	cred_finish(&op->cred, rc == 0);
 	if (rc < 0) {
 		*err = fetch_error("clone", op);

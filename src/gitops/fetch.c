@@ -126,6 +126,17 @@ static int fetch_with_git(git_repository *repo, const char *name, struct net_op 
 	return code ? -1 : 0;
 }
 
+struct remote_fetch {
+	git_remote *remote;
+	const git_fetch_options *fo;
+};
+
+static int remote_fetch(void *arg)
+{
+	const struct remote_fetch *rf = arg;
+	return git_remote_fetch(rf->remote, NULL, rf->fo, NULL);
+}
+
 int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int prune, int all_tags,
 		 const char *want, int *advertised, char **err)
 {
@@ -142,9 +153,8 @@ int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int 
 		*err = fetch_error("cannot read the remote", op);
 		goto out;
 	}
-	net_url_set(git_remote_url(remote));
-	rc = git_remote_fetch(remote, NULL, &fo, NULL);
-	net_url_set(NULL);
+	struct remote_fetch rf = { remote, &fo };
+	rc = net_operate(git_remote_url(remote), remote_fetch, &rf);
 	if (rc < 0) {
 		/* the message first: looking at the tags clears libgit2's error */
 		char *what = xasprintf("fetch %s", name);

@@ -1,6 +1,8 @@
 #include "gitops/net.h"
 #include "gitops/advert.h"
 #include "gitops/clone.h"
+#include "gitops/hostlimit.h"
+#include "gitops/sshmux.h"
 #include "gitops/transport_ssh.h"
 #include "util.h"
 
@@ -16,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static struct net_config config = { 120, NULL };
+static struct net_config config = { .timeout_sec = 120 };
 
 /* how often a wait looks at the cancellation flag */
 #define SLICE_MS 100
@@ -60,6 +62,18 @@ void net_url_set(const char *url)
 	op_url = url ? url_shown(url) : NULL;
 }
 
+void net_cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += SLICE_MS * 1000 * 1000;
+	if (until.tv_nsec >= 1000 * 1000 * 1000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000 * 1000 * 1000;
+	}
+	pthread_cond_timedwait(cond, mutex, &until);
+}
+
 void net_window_init(struct net_window *w, const char *peer)
 {
 	w->start_ms = net_now_ms();
@@ -92,6 +106,32 @@ enum errcode net_failure_take(void)
 	enum errcode c = failure;
 	failure = ERR_NONE;
 	return c;
+}
+
+/* sleeps for the attempt's backoff, in slices that notice an interruption */
+static void backoff(int attempt)
+{
+	long long until = net_now_ms() + (1000LL << attempt) + rand() % 500;
+	const struct timespec slice = { 0, SLICE_MS * 1000 * 1000 };
+	while (net_now_ms() < until && !net_cancelled())
+		nanosleep(&slice, NULL);
+}
+
+int net_operate(const char *url, int (*op)(void *), void *arg)
+{
+	int rc;
+	net_url_set(url);
+	for (int attempt = 0;; attempt++) {
+		struct hostlimit_slot *slot = hostlimit_enter(url);
+		rc = op(arg);
+		hostlimit_leave(slot);
+		if (rc == 0 || failure != ERR_DROPPED || attempt == NET_RETRIES || net_cancelled())
+			break;
+		failure = ERR_NONE;
+		backoff(attempt);
+	}
+	net_url_set(NULL);
+	return rc;
 }
 
 /* a window that has run its length opens the next one if it saw progress;
@@ -294,5 +334,14 @@ int net_init(const struct net_config *cfg)
 		return rc;
 	if ((rc = advert_register()) < 0)
 		return rc;
+	const char *share = getenv("GROVE_SSH_SHARE");
+	sshmux_enable(!share || strcmp(share, "0"));
+	hostlimit_set(cfg->per_host);
 	return transport_ssh_register();
+}
+
+void net_shutdown(struct strbuf *report)
+{
+	sshmux_shutdown(report);
+	hostlimit_release();
 }

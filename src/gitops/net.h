@@ -5,16 +5,22 @@
 #ifndef GROVE_GITOPS_NET_H
 #define GROVE_GITOPS_NET_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "errcode.h"
+#include "util.h"
 
 struct net_config {
 	int timeout_sec;        /* no progress for this long fails the operation */
 	int (*cancelled)(void); /* when it returns non-zero, network waits stop */
+	int per_host;           /* operations at once per host (gitops/hostlimit) */
 };
 
 int net_init(const struct net_config *cfg);
+/* after the last worker: closes the shared ssh connections (gitops/sshmux),
+ * a line for each added to report */
+void net_shutdown(struct strbuf *report);
 
 /* The no-progress rule (grove(1), --timeout): a connection that moves
  * less than NET_PROGRESS_BYTES in NET_TIMEOUT seconds, counted in windows
@@ -49,11 +55,23 @@ int net_timeout(void);
 long long net_now_ms(void);
 /* has the user interrupted the run */
 int net_cancelled(void);
+/* waits on cond (mutex held) for at most the slice after which a waiting
+ * worker looks at net_cancelled again */
+void net_cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex);
 
 /* the kind of this thread's last network failure (a timeout, a refused
  * login), said where it happens, taken (and forgotten) where the message
  * is made: kinds are never read back from the text */
 void net_failure_set(enum errcode code);
 enum errcode net_failure_take(void);
+
+/* how many more times an operation the server dropped is tried */
+#define NET_RETRIES 3
+
+/* runs op(arg), a libgit2 network operation to url, holding one of the
+ * host's slots (gitops/hostlimit) and naming url in its timeouts; when the
+ * server dropped the connection (ERR_DROPPED: a busy sshd), again after
+ * 1, 2, 4 s (and a random part), at most NET_RETRIES times. op's result */
+int net_operate(const char *url, int (*op)(void *), void *arg);
 
 #endif

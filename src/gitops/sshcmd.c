@@ -51,7 +51,7 @@ void sshcmd_release(struct ssh_command *c)
 }
 
 void sshcmd_argv(const struct ssh_command *c, const char *userhost, const char *port,
-		 const char *remote, struct strlist *argv)
+		 const struct strlist *opts, const char *remote, struct strlist *argv)
 {
 	if (c->shell) {
 		strlist_push(argv, "/bin/sh");
@@ -71,8 +71,11 @@ void sshcmd_argv(const struct ssh_command *c, const char *userhost, const char *
 		strlist_push(argv, c->variant == SSH_PUTTY ? "-P" : "-p");
 		strlist_push(argv, port);
 	}
+	for (size_t i = 0; opts && i < opts->n; i++)
+		strlist_push(argv, opts->items[i]);
 	strlist_push(argv, userhost);
-	strlist_push(argv, remote);
+	if (remote)
+		strlist_push(argv, remote);
 }
 
 char *sshcmd_for_git(const struct ssh_command *c)

@@ -21,10 +21,11 @@ struct ssh_command {
 void sshcmd_resolve(struct ssh_command *c, const char *core_cmd, const char *config_variant);
 void sshcmd_release(struct ssh_command *c);
 
-/* argv to reach [user@]host[:port] and run remote there, never prompting
- * (BatchMode=yes for OpenSSH, -batch for PuTTY) */
+/* argv to reach [user@]host[:port] and run remote there (none when
+ * NULL), never prompting (BatchMode=yes for OpenSSH, -batch for PuTTY),
+ * with opts (may be NULL) before the host */
 void sshcmd_argv(const struct ssh_command *c, const char *userhost, const char *port,
-		 const char *remote, struct strlist *argv);
+		 const struct strlist *opts, const char *remote, struct strlist *argv);
 
 /* the command as GIT_SSH_COMMAND for the git program, its no-prompt
  * option added, allocated */

@@ -2,6 +2,7 @@
 #include "gitops/advert.h"
 #include "gitops/net.h"
 #include "gitops/sshcmd.h"
+#include "gitops/sshmux.h"
 #include "proc.h"
 #include "util.h"
 
@@ -121,6 +122,11 @@ static int child_failed(struct ssh_stream *s)
 		git_error_set(GIT_ERROR_SSH, "authentication required (%s): %s", s->url, msg);
 		return GIT_EAUTH;
 	}
+	/* a server over its MaxStartups (or a master over MaxSessions) drops
+	 * the connection before the handshake: busy, worth another try */
+	if (strstr(msg, "kex_exchange_identification") || strstr(msg, "Connection reset by peer") ||
+	    strstr(msg, "Session open refused"))
+		net_failure_set(ERR_DROPPED);
 	/* OpenSSH names itself already ("ssh: Could not resolve ...") */
 	git_error_set(GIT_ERROR_SSH, "%s%s", starts_with(msg, "ssh: ") ? "" : "ssh: ", msg);
 	return -1;
@@ -232,7 +238,10 @@ static int spawn_ssh(struct ssh_stream *s, const struct ssh_command *c, const st
 	posix_spawnattr_getflags(&attr, &flags);
 	posix_spawnattr_setflags(&attr, flags | POSIX_SPAWN_SETSID);
 	char *userhost = t->user ? xasprintf("%s@%s", t->user, t->host) : xstrdup(t->host);
-	sshcmd_argv(c, userhost, t->port, cmd, &argv);
+	struct strlist shared = STRLIST_INIT;
+	sshmux_options(c, userhost, t->port, &shared);
+	sshcmd_argv(c, userhost, t->port, &shared, cmd, &argv);
+	strlist_release(&shared);
 	free(userhost);
 	strlist_push_owned(&argv, NULL);
 	int e = posix_spawnp(&s->pid, argv.items[0], &fa, &attr, argv.items, environ);

@@ -159,8 +159,9 @@ ssh_recorder() {
 	assert_success
 	assert_line 'grove update: 2 updated'
 	run cat "$HOME/ssh-calls"
-	assert_line --regexp "^repo-ssh -o BatchMode=yes gitbox-ed25519 git-upload-pack '$HOME/remotes/foo.git'\$"
-	assert_line --regexp "^user-ssh -o BatchMode=yes gitbox-rsa git-upload-pack '$HOME/remotes/bar.git'\$"
+	# (the ssh may go through a shared connection: options before the host)
+	assert_line --regexp "^repo-ssh -o BatchMode=yes( -o [^ ]+)* gitbox-ed25519 git-upload-pack '$HOME/remotes/foo.git'\$"
+	assert_line --regexp "^user-ssh -o BatchMode=yes( -o [^ ]+)* gitbox-rsa git-upload-pack '$HOME/remotes/bar.git'\$"
 	# GIT_SSH_COMMAND outranks both, as for git
 	: >"$HOME/ssh-calls"
 	ssh_recorder env-ssh
@@ -168,7 +169,7 @@ ssh_recorder() {
 	GIT_SSH_COMMAND="$HOME/bin/env-ssh" run grove -a fetch
 	assert_success
 	run cat "$HOME/ssh-calls"
-	assert_output --partial "env-ssh -o BatchMode=yes gitbox-ed25519"
+	assert_line --regexp "^env-ssh -o BatchMode=yes( -o [^ ]+)* gitbox-ed25519 git-upload-pack"
 	refute_output --partial "repo-ssh"
 }
 
@@ -210,4 +211,167 @@ ssh_recorder() {
 	assert_failure 1
 	assert_line --partial "src/foo: fetch origin: ssh: Could not resolve hostname nowhere"
 	refute_output --partial "ssh: ssh:"
+}
+
+# no ssh of grove's and no control socket left: the masters' command
+# lines name grove's private folder
+nothing_shared_left() {
+	run pgrep -af 'grove-ssh-'
+	assert_failure
+	local left=("${TMPDIR:-/tmp}"/grove-ssh-*)
+	[ ! -e "${left[0]}" ] || fail "left behind: ${left[*]}"
+}
+
+@test "repositories on one ssh host share one connection, closed at the end of the run" {
+	start_sshd || skip "no sshd"
+	ssh_recorder shared-ssh
+	export GIT_SSH_COMMAND="$HOME/bin/shared-ssh"
+	local r
+	for r in b c d e; do
+		mkcloned "$r"
+		register "src/$r"
+		git -C "src/$r" remote set-url origin "gitbox-ed25519:$HOME/remotes/$r.git"
+		upstream_commit "$r"
+	done
+	git -C src/foo remote set-url origin "gitbox-ed25519:$HOME/remotes/foo.git"
+	export TMPDIR="$BATS_TEST_TMPDIR/tmp" && mkdir -p "$TMPDIR"
+	run grove -v -a -j 5 update
+	assert_success
+	assert_line 'grove update: 5 updated'
+	assert_line 'grove update: one ssh connection to gitbox-ed25519 for 5 repositories'
+	# one handshake: the master; every fetch went through its socket
+	run grep -c -- '-N gitbox-ed25519$' "$HOME/ssh-calls"
+	assert_output 1
+	run grep -c -- "ControlMaster=no gitbox-ed25519 git-upload-pack" "$HOME/ssh-calls"
+	assert_output 5
+	nothing_shared_left
+	# the user's own ControlMaster set-up is used as it is
+	printf 'Host gitbox-ed25519\n  ControlMaster auto\n  ControlPath %s/cm-%%C\n' "$HOME" >"$HOME/.ssh/own"
+	cat "$HOME/.ssh/config" >>"$HOME/.ssh/own"
+	mv "$HOME/.ssh/own" "$HOME/.ssh/config"
+	: >"$HOME/ssh-calls"
+	run grove -v -a fetch
+	assert_success
+	refute_output --partial 'one ssh connection'
+	run grep -c -- 'ControlMaster=no' "$HOME/ssh-calls"
+	assert_output 0
+	ssh -F "$HOME/.ssh/config" -O exit gitbox-ed25519 2>/dev/null || true
+}
+
+@test "no shared ssh connection outlives a timed-out or an interrupted run" {
+	start_sshd || skip "no sshd"
+	mkdir -p "$HOME/bin"
+	# a real ssh, but the fetch itself hangs: the master is up meanwhile
+	cat >"$HOME/bin/slow-ssh" <<-EOT
+	#!/bin/sh
+	case "\$*" in *git-upload-pack*) sleep 300 ;; esac
+	exec ssh -F "$HOME/.ssh/config" "\$@"
+	EOT
+	chmod +x "$HOME/bin/slow-ssh"
+	git -C src/foo remote set-url origin "gitbox-ed25519:$HOME/remotes/foo.git"
+	export TMPDIR="$BATS_TEST_TMPDIR/tmp" && mkdir -p "$TMPDIR"
+	GIT_SSH_COMMAND="$HOME/bin/slow-ssh" run timeout 60 "$GROVE_BIN" -v -a --timeout 2 fetch
+	assert_failure 1
+	assert_output --partial 'timed out after 2 s'
+	assert_line 'grove fetch: one ssh connection to gitbox-ed25519 for 1 repository'
+	nothing_shared_left
+	GIT_SSH_COMMAND="$HOME/bin/slow-ssh" "$GROVE_BIN" -a fetch >"$HOME/out" 2>&1 &
+	local pid=$!
+	local i
+	for ((i = 0; i < 100; i++)); do
+		pgrep -f "sleep 300" >/dev/null && break
+		sleep 0.1
+	done
+	kill -INT "$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 130
+	nothing_shared_left
+}
+
+# an ssh wrapper that counts the git sessions alive at once through it
+# (each leaves its pid in $HOME/sessions; grove ends a session's group,
+# KILL included, so the living are told by /proc, zombies left out): the
+# most at once goes to $HOME/peak
+counting_ssh() {
+	mkdir -p "$HOME/bin" "$HOME/sessions"
+	echo 0 >"$HOME/peak"
+	cat >"$HOME/bin/counting-ssh" <<-EOT
+	#!/bin/bash
+	case "\$*" in *git-upload-pack*) ;; *) exec ssh -F "$HOME/.ssh/config" "\$@" ;; esac
+	exec 9>"$HOME/lock"
+	flock 9
+	touch "$HOME/sessions/\$\$"
+	n=0
+	for f in "$HOME"/sessions/*; do
+		read -r _ _ state _ <"/proc/\${f##*/}/stat" 2>/dev/null || continue
+		[ "\$state" = Z ] || n=\$((n + 1))
+	done
+	[ \$n -le \$(cat "$HOME/peak") ] || echo \$n >"$HOME/peak"
+	exec 9>&-
+	sleep 1
+	exec ssh -F "$HOME/.ssh/config" "\$@"
+	EOT
+	chmod +x "$HOME/bin/counting-ssh"
+}
+
+@test "at most --jobs-per-host network operations at once go to one host" {
+	start_sshd || skip "no sshd"
+	counting_ssh
+	export GIT_SSH_COMMAND="$HOME/bin/counting-ssh"
+	local r
+	for r in b c d e f; do
+		mkcloned "$r"
+		register "src/$r"
+		git -C "src/$r" remote set-url origin "gitbox-ed25519:$HOME/remotes/$r.git"
+	done
+	git -C src/foo remote set-url origin "gitbox-ed25519:$HOME/remotes/foo.git"
+	run grove -a -j 6 --jobs-per-host 2 fetch
+	assert_success
+	run cat "$HOME/peak"
+	assert_output 2
+	# the registry's [DEFAULT] says it too; the default (8) lets all six go
+	printf '[DEFAULT]\njobs_per_host = 3\n\n%s' "$(cat .mrconfig)" >.mrconfig
+	echo 0 >"$HOME/peak"
+	run grove -a -j 6 fetch
+	assert_success
+	run cat "$HOME/peak"
+	assert_output 3
+	sed -i '/jobs_per_host/d' .mrconfig
+	echo 0 >"$HOME/peak"
+	run grove -a -j 6 fetch
+	assert_success
+	run cat "$HOME/peak"
+	assert_output 6
+}
+
+@test "an ssh connection the server drops before the handshake is tried again" {
+	start_sshd || skip "no sshd"
+	mkdir -p "$HOME/bin"
+	echo 0 >"$HOME/tries"
+	cat >"$HOME/bin/busy-ssh" <<-EOT
+	#!/bin/sh
+	case "\$*" in *git-upload-pack*)
+		n=\$((\$(cat "$HOME/tries") + 1)); echo \$n >"$HOME/tries"
+		if [ \$n -le 2 ]; then
+			echo "kex_exchange_identification: Connection closed by remote host" >&2
+			exit 255
+		fi ;;
+	esac
+	exec ssh -F "$HOME/.ssh/config" "\$@"
+	EOT
+	chmod +x "$HOME/bin/busy-ssh"
+	git -C src/foo remote set-url origin "gitbox-ed25519:$HOME/remotes/foo.git"
+	GIT_SSH_COMMAND="$HOME/bin/busy-ssh" run grove -a update
+	assert_success
+	assert_line 'grove update: 1 updated'
+	run cat "$HOME/tries"
+	assert_output 3
+	# a server that keeps dropping it fails after three more tries
+	echo -1000 >"$HOME/tries"
+	GIT_SSH_COMMAND="$HOME/bin/busy-ssh" run grove -a --json fetch
+	assert_failure 1
+	assert_output --partial '"error_kind":"dropped"'
+	run cat "$HOME/tries"
+	assert_output -996
 }
