@@ -33,27 +33,19 @@ static char *lowered(const char *s, size_t n)
 
 char *hostlimit_host(const char *url)
 {
-	const char *scheme_end = strstr(url, "://");
-	if (scheme_end) {
-		if (starts_with(url, "file://"))
-			return NULL;
-		const char *auth = scheme_end + 3;
-		size_t n = strcspn(auth, "/");
-		const char *at = memrchr(auth, '@', n);
-		if (at) {
-			n -= (size_t)(at + 1 - auth);
-			auth = at + 1;
-		}
-		return n ? lowered(auth, n) : NULL;
-	}
-	/* scp-like [user@]host:path, as git tells it from a path: a colon
-	 * before any slash */
-	size_t colon = strcspn(url, ":/");
-	if (url[colon] != ':' || !colon)
+	static const char *const schemes[] = { "http://", "https://", "git://" };
+	const char *auth = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(schemes) && !auth; i++)
+		auth = skip_prefix(url, schemes[i]);
+	if (!auth)
 		return NULL;
-	const char *at = memrchr(url, '@', colon);
-	const char *host = at ? at + 1 : url;
-	return lowered(host, colon - (size_t)(host - url));
+	size_t n = strcspn(auth, "/");
+	const char *at = memrchr(auth, '@', n);
+	if (at) {
+		n -= (size_t)(at + 1 - auth);
+		auth = at + 1;
+	}
+	return n ? lowered(auth, n) : NULL;
 }
 
 static struct hostlimit_slot *slot_of(const char *host)

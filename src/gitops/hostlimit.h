@@ -1,23 +1,22 @@
-/* gitops/hostlimit: at most N network operations at once per host
- * (issue 20). Many connections at once to one host trip OpenSSH's
- * MaxStartups (unauthenticated connections) and MaxSessions (sessions on
- * one shared connection), and look like an attack to a forge; -j stays
- * the total, and other hosts go on meanwhile. */
+/* gitops/hostlimit: at most N network operations at once per host over
+ * http(s) and git:// (issue 20): many connections at once to one host
+ * look like an attack to a forge; -j stays the total, and other hosts go
+ * on meanwhile. ssh counts its own, per connection (gitops/sshmux). */
 #ifndef GROVE_GITOPS_HOSTLIMIT_H
 #define GROVE_GITOPS_HOSTLIMIT_H
 
-/* the default: under OpenSSH's MaxStartups (10) and MaxSessions (10) */
+/* the default: under OpenSSH's MaxStartups (10), for ssh's connections */
 #define HOSTLIMIT_DEFAULT 8
 
 void hostlimit_set(int per_host);
 
-/* the host a URL reaches ("host:port", lower case), or NULL for a local
- * path or file:// (allocated) */
+/* the host an http(s) or git:// URL reaches ("host:port", lower case,
+ * allocated), or NULL for any other URL */
 char *hostlimit_host(const char *url);
 
-/* waits for one of the host's slots (none for a local URL): a slot to
- * give back with hostlimit_leave, or NULL when there is none to take
- * (a local URL, or the run was interrupted while waiting) */
+/* waits for one of the host's slots: a slot to give back with
+ * hostlimit_leave, or NULL when there is none to take (not an http(s) or
+ * git:// URL, or the run was interrupted while waiting) */
 struct hostlimit_slot *hostlimit_enter(const char *url);
 void hostlimit_leave(struct hostlimit_slot *slot);
 /* forgets the hosts, after the last worker */

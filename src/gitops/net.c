@@ -335,7 +335,7 @@ int net_init(const struct net_config *cfg)
 	if ((rc = advert_register()) < 0)
 		return rc;
 	const char *share = getenv("GROVE_SSH_SHARE");
-	sshmux_enable(!share || strcmp(share, "0"));
+	sshmux_setup(!share || strcmp(share, "0"), cfg->per_host);
 	hostlimit_set(cfg->per_host);
 	return transport_ssh_register();
 }

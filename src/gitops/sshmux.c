@@ -16,40 +16,60 @@
 
 extern char **environ;
 
-enum mux_state { MUX_STARTING, MUX_READY, MUX_OFF };
+enum master_state { MASTER_STARTING, MASTER_READY, MASTER_FAILED };
 
-struct mux {
+struct master {
+	char *path; /* the control socket */
+	enum master_state state;
+	size_t sessions; /* ssh running through it now */
+};
+
+/* whether a host's connections are shared: asked once (ssh -G) */
+enum host_sharing { SHARING_UNKNOWN, SHARING_PROBING, SHARING_ON, SHARING_OFF };
+
+struct host {
 	char *key;
 	struct ssh_command command;
 	char *userhost, *port;
-	char *path; /* the control socket */
-	enum mux_state state;
-	size_t uses;
+	enum host_sharing sharing;
+	struct master *masters;
+	size_t nmasters;
+	size_t connections; /* unshared ssh running now */
+	size_t uses;        /* sessions through a master, for -v */
+};
+
+struct sshmux_use {
+	struct host *host;
+	int shared;    /* through a master ... */
+	size_t master; /* ... this one; else a connection of its own */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
-static int enabled = 1;
+static int sharing_on = 1;
+static size_t per_host = 8;
 static char *dir; /* the private folder, once made */
-static struct mux **muxes;
-static size_t nmuxes;
+static struct host **hosts;
+static size_t nhosts;
+static size_t nsockets; /* names the sockets: 0, 1, ... */
 
 /* ControlPersist: how long a master grove could not close outlives its
  * last use; a run closes its masters itself */
 #define PERSIST_SECONDS "60"
 
-void sshmux_enable(int on)
+void sshmux_setup(int share, int limit)
 {
-	enabled = on;
+	sharing_on = share;
+	per_host = limit > 0 ? (size_t)limit : 8;
 }
 
-/* the argv of the ssh command for userhost with opts and no remote command */
-static void mux_argv(const struct mux *m, const char *const *opts, struct strlist *argv)
+/* the argv of the host's ssh command with opts and no remote command */
+static void host_argv(const struct host *h, const char *const *opts, struct strlist *argv)
 {
 	struct strlist o = STRLIST_INIT;
 	for (size_t i = 0; opts[i]; i++)
 		strlist_push(&o, opts[i]);
-	sshcmd_argv(&m->command, m->userhost, m->port, &o, NULL, argv);
+	sshcmd_argv(&h->command, h->userhost, h->port, &o, NULL, argv);
 	strlist_push_owned(argv, NULL);
 	strlist_release(&o);
 }
@@ -96,50 +116,30 @@ static int run_waiting(const struct strlist *argv, const char *out, const char *
 	}
 }
 
-/* the private folder for the sockets, 0700, made once; 0 or -1 */
-static int make_dir(void)
-{
-	if (dir)
-		return 0;
-	const char *tmp = getenv("TMPDIR");
-	/* a socket's path has room for about 100 bytes */
-	if (!tmp || !*tmp || strlen(tmp) > 40)
-		tmp = "/tmp";
-	char *t = xasprintf("%s/grove-ssh-XXXXXX", tmp);
-	if (!mkdtemp(t)) {
-		free(t);
-		return -1;
-	}
-	dir = t;
-	return 0;
-}
-
 /* does the user's configuration for the host leave sharing to grove:
  * ssh -G says controlmaster false and no controlpath. Anything else (the
  * user's own set-up, a program that does not know -G) is left alone */
-static int config_leaves_it(const struct mux *m)
+static int config_leaves_it(const struct host *h, const char *scratch)
 {
 	static const char *const opts[] = { "-G", NULL };
 	struct strlist argv = STRLIST_INIT;
 	struct strbuf sb = STRBUF_INIT;
-	char *conf = xasprintf("%s.conf", m->path);
 	int ok = 0;
-	mux_argv(m, opts, &argv);
-	int st = run_waiting(&argv, conf, NULL, 10 * 1000, 1);
+	host_argv(h, opts, &argv);
+	int st = run_waiting(&argv, scratch, NULL, 10 * 1000, 1);
 	if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
-	    file_read_bounded(conf, 1 << 20, &sb) == 0)
+	    file_read_bounded(scratch, 1 << 20, &sb) == 0)
 		ok = strstr(sb.buf, "\ncontrolmaster false\n") && !strstr(sb.buf, "\ncontrolpath ");
-	unlink(conf);
-	free(conf);
+	unlink(scratch);
 	strbuf_release(&sb);
 	strlist_release(&argv);
 	return ok;
 }
 
-/* starts the master: authenticated, in the background, its socket there */
-static enum mux_state start_master(const struct mux *m)
+/* starts a master: authenticated, in the background, its socket at path */
+static enum master_state start_master(const struct host *h, const char *path)
 {
-	char *cp = xasprintf("ControlPath=%s", m->path), *log = xasprintf("%s.log", m->path);
+	char *cp = xasprintf("ControlPath=%s", path), *log = xasprintf("%s.log", path);
 	const char *const opts[] = { "-o", "ControlMaster=yes",
 				     "-o", cp,
 				     "-o", "ControlPersist=" PERSIST_SECONDS,
@@ -147,118 +147,217 @@ static enum mux_state start_master(const struct mux *m)
 				     NULL };
 	struct strlist argv = STRLIST_INIT;
 	struct stat st;
-	mux_argv(m, opts, &argv);
+	host_argv(h, opts, &argv);
 	int status = run_waiting(&argv, NULL, log, (long)net_timeout() * 1000, 1);
 	int up = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-		 stat(m->path, &st) == 0 && S_ISSOCK(st.st_mode);
+		 stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
 	unlink(log);
 	free(log);
 	free(cp);
 	strlist_release(&argv);
-	return up ? MUX_READY : MUX_OFF;
+	return up ? MASTER_READY : MASTER_FAILED;
 }
 
-static struct mux *mux_new(const char *key, const struct ssh_command *c, const char *userhost,
-			   const char *port)
+static struct host *host_of(const struct ssh_command *c, const char *userhost, const char *port)
 {
-	struct mux *m = xcalloc(1, sizeof(*m));
-	m->key = xstrdup(key);
-	m->command = (struct ssh_command){ .cmd = xstrdup(c->cmd),
+	char *key = xasprintf("%d\n%s\n%s\n%s", c->shell, c->cmd, userhost, port ? port : "");
+	for (size_t i = 0; i < nhosts; i++)
+		if (!strcmp(hosts[i]->key, key)) {
+			free(key);
+			return hosts[i];
+		}
+	struct host *h = xcalloc(1, sizeof(*h));
+	h->key = key;
+	h->command = (struct ssh_command){ .cmd = xstrdup(c->cmd),
 					   .shell = c->shell,
 					   .variant = c->variant };
-	m->userhost = xstrdup(userhost);
-	m->port = port ? xstrdup(port) : NULL;
-	m->state = MUX_STARTING;
-	muxes = xrealloc(muxes, (nmuxes + 1) * sizeof(*muxes));
-	muxes[nmuxes++] = m;
-	return m;
+	h->userhost = xstrdup(userhost);
+	h->port = port ? xstrdup(port) : NULL;
+	h->sharing = sharing_on && c->variant == SSH_OPENSSH ? SHARING_UNKNOWN : SHARING_OFF;
+	hosts = xrealloc(hosts, (nhosts + 1) * sizeof(*hosts));
+	hosts[nhosts++] = h;
+	return h;
 }
 
-static struct mux *mux_find(const char *key)
+/* the next socket's path in the private folder (made on first use), or
+ * NULL when it cannot be made; under the lock */
+static char *socket_path(void)
 {
-	for (size_t i = 0; i < nmuxes; i++)
-		if (!strcmp(muxes[i]->key, key))
-			return muxes[i];
+	if (!dir) {
+		const char *tmp = getenv("TMPDIR");
+		/* a socket's path has room for about 100 bytes */
+		if (!tmp || !*tmp || strlen(tmp) > 40)
+			tmp = "/tmp";
+		char *t = xasprintf("%s/grove-ssh-XXXXXX", tmp);
+		if (!mkdtemp(t)) {
+			free(t);
+			return NULL;
+		}
+		dir = t;
+	}
+	return xasprintf("%s/%zu", dir, nsockets++);
+}
+
+/* asks ssh -G once for the host, outside the lock (the lock is held on
+ * entry and on return) */
+static void probe(struct host *h)
+{
+	char *path = socket_path();
+	h->sharing = SHARING_PROBING;
+	pthread_mutex_unlock(&lock);
+	char *scratch = path ? xasprintf("%s.conf", path) : NULL;
+	int ok = scratch && config_leaves_it(h, scratch);
+	free(scratch);
+	free(path);
+	pthread_mutex_lock(&lock);
+	h->sharing = ok ? SHARING_ON : SHARING_OFF;
+	pthread_cond_broadcast(&changed);
+}
+
+/* starts one more master for the host, outside the lock; a master that
+ * will not start turns sharing off for the host (each ssh then connects
+ * by itself and says why) */
+static void add_master(struct host *h)
+{
+	char *path = socket_path();
+	if (!path) {
+		h->sharing = SHARING_OFF;
+		return;
+	}
+	h->masters = xrealloc(h->masters, (h->nmasters + 1) * sizeof(*h->masters));
+	size_t k = h->nmasters++;
+	h->masters[k] = (struct master){ .path = path, .state = MASTER_STARTING };
+	pthread_mutex_unlock(&lock);
+	enum master_state s = start_master(h, path);
+	pthread_mutex_lock(&lock);
+	h->masters[k].state = s;
+	if (s == MASTER_FAILED)
+		h->sharing = SHARING_OFF;
+	pthread_cond_broadcast(&changed);
+}
+
+/* a master of the host with room, or NULL; *starting when one is starting */
+static struct master *room(struct host *h, int *starting)
+{
+	*starting = 0;
+	for (size_t i = 0; i < h->nmasters; i++) {
+		struct master *m = &h->masters[i];
+		*starting |= m->state == MASTER_STARTING;
+		if (m->state == MASTER_READY && m->sessions < SSHMUX_SESSIONS)
+			return m;
+	}
 	return NULL;
 }
 
-/* the first user of a host makes its master, outside the lock */
-static void mux_start(struct mux *m, size_t index)
+/* one step towards a use of the host, under the lock: 1 when use is set */
+static int try_use(struct host *h, struct sshmux_use *use)
 {
-	enum mux_state s = MUX_OFF;
-	pthread_mutex_lock(&lock);
-	int have_dir = make_dir() == 0;
-	if (have_dir)
-		m->path = xasprintf("%s/%zu", dir, index);
-	pthread_mutex_unlock(&lock);
-	if (have_dir && config_leaves_it(m))
-		s = start_master(m);
-	pthread_mutex_lock(&lock);
-	m->state = s;
-	pthread_cond_broadcast(&changed);
-	pthread_mutex_unlock(&lock);
+	int starting;
+	struct master *m;
+	switch (h->sharing) {
+	case SHARING_UNKNOWN: probe(h); return 0;
+	case SHARING_PROBING: net_cond_wait(&changed, &lock); return 0;
+	case SHARING_OFF:
+		if (h->connections >= per_host) {
+			net_cond_wait(&changed, &lock);
+			return 0;
+		}
+		h->connections++;
+		return 1;
+	case SHARING_ON: break;
+	}
+	if ((m = room(h, &starting))) {
+		m->sessions++;
+		h->uses++;
+		use->shared = 1;
+		use->master = (size_t)(m - h->masters);
+		return 1;
+	}
+	/* one master starting at a time: gentle on MaxStartups */
+	if (starting || h->nmasters >= per_host)
+		net_cond_wait(&changed, &lock);
+	else
+		add_master(h);
+	return 0;
 }
 
-void sshmux_options(const struct ssh_command *c, const char *userhost, const char *port,
-		    struct strlist *opts)
+struct sshmux_use *sshmux_acquire(const struct ssh_command *c, const char *userhost,
+				  const char *port, struct strlist *opts)
 {
-	if (!enabled || c->variant != SSH_OPENSSH)
-		return;
-	char *key = xasprintf("%d\n%s\n%s\n%s", c->shell, c->cmd, userhost, port ? port : "");
+	struct sshmux_use *use = xcalloc(1, sizeof(*use));
 	pthread_mutex_lock(&lock);
-	struct mux *m = mux_find(key);
-	if (!m) {
-		m = mux_new(key, c, userhost, port);
-		size_t index = nmuxes - 1;
-		pthread_mutex_unlock(&lock);
-		mux_start(m, index);
-		pthread_mutex_lock(&lock);
-	}
-	while (m->state == MUX_STARTING && !net_cancelled())
-		net_cond_wait(&changed, &lock);
-	if (m->state == MUX_READY) {
-		m->uses++;
+	use->host = host_of(c, userhost, port);
+	while (!try_use(use->host, use))
+		if (net_cancelled()) {
+			free(use);
+			use = NULL;
+			break;
+		}
+	if (use && use->shared) {
 		strlist_push(opts, "-o");
-		strlist_push_owned(opts, xasprintf("ControlPath=%s", m->path));
+		strlist_push_owned(
+		    opts, xasprintf("ControlPath=%s", use->host->masters[use->master].path));
 		strlist_push(opts, "-o");
 		strlist_push(opts, "ControlMaster=no");
 	}
 	pthread_mutex_unlock(&lock);
-	free(key);
+	return use;
 }
 
-static void mux_close(struct mux *m, struct strbuf *report)
+void sshmux_release(struct sshmux_use *use)
 {
-	if (m->state == MUX_READY) {
-		char *cp = xasprintf("ControlPath=%s", m->path);
-		const char *const opts[] = { "-o", cp, "-O", "exit", NULL };
-		struct strlist argv = STRLIST_INIT;
-		mux_argv(m, opts, &argv);
-		run_waiting(&argv, NULL, NULL, 5 * 1000, 0);
-		strlist_release(&argv);
-		free(cp);
-		strbuf_addf(report, "one ssh connection to %s%s%s for %zu %s\n", m->userhost,
-			    m->port ? ":" : "", m->port ? m->port : "", m->uses,
-			    m->uses == 1 ? "repository" : "repositories");
-	}
-	if (m->path)
+	if (!use)
+		return;
+	pthread_mutex_lock(&lock);
+	if (use->shared)
+		use->host->masters[use->master].sessions--;
+	else
+		use->host->connections--;
+	pthread_cond_broadcast(&changed);
+	pthread_mutex_unlock(&lock);
+	free(use);
+}
+
+static void host_close(struct host *h, struct strbuf *report)
+{
+	size_t up = 0;
+	for (size_t i = 0; i < h->nmasters; i++) {
+		struct master *m = &h->masters[i];
+		if (m->state == MASTER_READY) {
+			char *cp = xasprintf("ControlPath=%s", m->path);
+			const char *const opts[] = { "-o", cp, "-O", "exit", NULL };
+			struct strlist argv = STRLIST_INIT;
+			host_argv(h, opts, &argv);
+			run_waiting(&argv, NULL, NULL, 5 * 1000, 0);
+			strlist_release(&argv);
+			free(cp);
+			up++;
+		}
 		unlink(m->path);
-	free(m->key);
-	sshcmd_release(&m->command);
-	free(m->userhost);
-	free(m->port);
-	free(m->path);
-	free(m);
+		free(m->path);
+	}
+	if (up)
+		strbuf_addf(report, "ssh to %s%s%s shared %zu %s among %zu %s\n", h->userhost,
+			    h->port ? ":" : "", h->port ? h->port : "", up,
+			    up == 1 ? "connection" : "connections", h->uses,
+			    h->uses == 1 ? "repository" : "repositories");
+	free(h->masters);
+	free(h->key);
+	sshcmd_release(&h->command);
+	free(h->userhost);
+	free(h->port);
+	free(h);
 }
 
 void sshmux_shutdown(struct strbuf *report)
 {
 	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < nmuxes; i++)
-		mux_close(muxes[i], report);
-	free(muxes);
-	muxes = NULL;
-	nmuxes = 0;
+	for (size_t i = 0; i < nhosts; i++)
+		host_close(hosts[i], report);
+	free(hosts);
+	hosts = NULL;
+	nhosts = 0;
+	nsockets = 0;
 	if (dir && rmdir(dir) < 0)
 		strbuf_addf(report, "cannot remove %s: %s\n", dir, strerror(errno));
 	free(dir);

@@ -30,7 +30,8 @@ struct ssh_stream {
 	char *url;
 	struct net_window window;
 	struct advert_meter meter;
-	int metered; /* the stream starts with the ref advertisement */
+	int metered;            /* the stream starts with the ref advertisement */
+	struct sshmux_use *use; /* its place among the host's connections */
 };
 
 struct ssh_subtransport {
@@ -194,6 +195,7 @@ static void ssh_stream_free(git_smart_subtransport_stream *stream)
 		close(s->out);
 	if (s->pid > 0) /* a finished or abandoned exchange: ssh has nothing left to do */
 		proc_end_group(s->pid);
+	sshmux_release(s->use);
 	if (s->err >= 0)
 		close(s->err);
 	strbuf_release(&s->errtext);
@@ -239,7 +241,7 @@ static int spawn_ssh(struct ssh_stream *s, const struct ssh_command *c, const st
 	posix_spawnattr_setflags(&attr, flags | POSIX_SPAWN_SETSID);
 	char *userhost = t->user ? xasprintf("%s@%s", t->user, t->host) : xstrdup(t->host);
 	struct strlist shared = STRLIST_INIT;
-	sshmux_options(c, userhost, t->port, &shared);
+	s->use = sshmux_acquire(c, userhost, t->port, &shared);
 	sshcmd_argv(c, userhost, t->port, &shared, cmd, &argv);
 	strlist_release(&shared);
 	free(userhost);

@@ -125,6 +125,19 @@ start_sshd() {
 	return 1
 }
 
+# start_delay TARGET_PORT DELAY_MS: a proxy holding every chunk DELAY_MS
+# each way (tests/servers/delay_proxy.py); sets DELAY_PORT, and the most
+# connections open at once goes to $BATS_TEST_TMPDIR/peak
+start_delay() {
+	local pf="$BATS_TEST_TMPDIR/delay.port"
+	rm -f "$pf"
+	python3 "$SERVERS_DIR/delay_proxy.py" "$1" "$2" "$pf" "$BATS_TEST_TMPDIR/peak" \
+		2>"$BATS_TEST_TMPDIR/delay.err" &
+	SERVER_PIDS+=($!)
+	wait_file "$pf"
+	DELAY_PORT=$(cat "$pf")
+}
+
 stop_servers() {
 	local p
 	for p in "${SERVER_PIDS[@]}"; do

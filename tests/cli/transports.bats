@@ -238,7 +238,7 @@ nothing_shared_left() {
 	run grove -v -a -j 5 update
 	assert_success
 	assert_line 'grove update: 5 updated'
-	assert_line 'grove update: one ssh connection to gitbox-ed25519 for 5 repositories'
+	assert_line 'grove update: ssh to gitbox-ed25519 shared 1 connection among 5 repositories'
 	# one handshake: the master; every fetch went through its socket
 	run grep -c -- '-N gitbox-ed25519$' "$HOME/ssh-calls"
 	assert_output 1
@@ -252,7 +252,7 @@ nothing_shared_left() {
 	: >"$HOME/ssh-calls"
 	run grove -v -a fetch
 	assert_success
-	refute_output --partial 'one ssh connection'
+	refute_output --partial 'shared'
 	run grep -c -- 'ControlMaster=no' "$HOME/ssh-calls"
 	assert_output 0
 	ssh -F "$HOME/.ssh/config" -O exit gitbox-ed25519 2>/dev/null || true
@@ -273,7 +273,7 @@ nothing_shared_left() {
 	GIT_SSH_COMMAND="$HOME/bin/slow-ssh" run timeout 60 "$GROVE_BIN" -v -a --timeout 2 fetch
 	assert_failure 1
 	assert_output --partial 'timed out after 2 s'
-	assert_line 'grove fetch: one ssh connection to gitbox-ed25519 for 1 repository'
+	assert_line 'grove fetch: ssh to gitbox-ed25519 shared 1 connection among 1 repository'
 	nothing_shared_left
 	GIT_SSH_COMMAND="$HOME/bin/slow-ssh" "$GROVE_BIN" -a fetch >"$HOME/out" 2>&1 &
 	local pid=$!
@@ -315,33 +315,64 @@ counting_ssh() {
 	chmod +x "$HOME/bin/counting-ssh"
 }
 
-@test "at most --jobs-per-host network operations at once go to one host" {
+@test "at most --jobs-per-host ssh connections to one host, 8 sessions on each shared one" {
 	start_sshd || skip "no sshd"
 	counting_ssh
 	export GIT_SSH_COMMAND="$HOME/bin/counting-ssh"
 	local r
-	for r in b c d e f; do
+	for r in b c d e f g h i j k; do
 		mkcloned "$r"
 		register "src/$r"
 		git -C "src/$r" remote set-url origin "gitbox-ed25519:$HOME/remotes/$r.git"
 	done
 	git -C src/foo remote set-url origin "gitbox-ed25519:$HOME/remotes/foo.git"
-	run grove -a -j 6 --jobs-per-host 2 fetch
+	# without sharing, the limit counts connections
+	GROVE_SSH_SHARE=0 run grove -a -j 11 --jobs-per-host 2 fetch
 	assert_success
 	run cat "$HOME/peak"
 	assert_output 2
-	# the registry's [DEFAULT] says it too; the default (8) lets all six go
+	# the registry's [DEFAULT] says it too
 	printf '[DEFAULT]\njobs_per_host = 3\n\n%s' "$(cat .mrconfig)" >.mrconfig
 	echo 0 >"$HOME/peak"
-	run grove -a -j 6 fetch
+	GROVE_SSH_SHARE=0 run grove -a -j 11 fetch
 	assert_success
 	run cat "$HOME/peak"
 	assert_output 3
+	# shared: one master carries 8 sessions, under sshd's MaxSessions (10)
 	sed -i '/jobs_per_host/d' .mrconfig
 	echo 0 >"$HOME/peak"
+	run grove -v -a -j 11 --jobs-per-host 1 fetch
+	assert_success
+	assert_line 'grove fetch: ssh to gitbox-ed25519 shared 1 connection among 11 repositories'
+	run cat "$HOME/peak"
+	assert_output 8
+	# two masters, when the limit allows them, take all eleven at once
+	echo 0 >"$HOME/peak"
+	run grove -v -a -j 11 --jobs-per-host 2 fetch
+	assert_success
+	assert_line 'grove fetch: ssh to gitbox-ed25519 shared 2 connections among 11 repositories'
+	run cat "$HOME/peak"
+	assert_output 11
+}
+
+@test "at most --jobs-per-host fetches at once to one git:// or http host" {
+	start_daemon "$HOME/remotes"
+	start_delay "$DAEMON_PORT" 100
+	local r
+	for r in b c d e f; do
+		mkcloned "$r"
+		register "src/$r"
+		git -C "src/$r" remote set-url origin "git://127.0.0.1:$DELAY_PORT/$r.git"
+	done
+	git -C src/foo remote set-url origin "git://127.0.0.1:$DELAY_PORT/foo.git"
+	run grove -a -j 6 --jobs-per-host 2 update
+	assert_success
+	assert_line 'grove update: 1 updated, 5 up to date'
+	run cat "$BATS_TEST_TMPDIR/peak"
+	assert_output 2
 	run grove -a -j 6 fetch
 	assert_success
-	run cat "$HOME/peak"
+	run cat "$BATS_TEST_TMPDIR/peak"
 	assert_output 6
 }
 
