@@ -7,8 +7,10 @@
 # holds every chunk RTT/2 each way. For each protocol: a no-op grove update
 # and grove fetch, an update where every 10th repository moved, and a clone
 # of all (grove checkout), against mr -j 5 (myrepos' recommended setting),
-# gita pull and a git fetch loop with xargs -P 16; for ssh also grove
-# without connection sharing (GROVE_SSH_SHARE=0). The proxy's own cost is
+# gita pull (no-op only) and a git fetch loop with xargs -P 16; for ssh
+# also grove without connection sharing (GROVE_SSH_SHARE=0). The floor is
+# git ls-remote of every repository, 16 at once (ssh: 8 at once through
+# one master): one ref advertisement each and nothing else. The proxy's own cost is
 # shown by a no-op grove update through it with no delay and without it.
 # Failed repositories are counted in every run. Prints a markdown report.
 set -euo pipefail
@@ -205,6 +207,14 @@ bench_protocol() {
 	fi
 	cd "$h"
 	local fetch_loop="ls -d src/r* | xargs -P 16 -I{} git -C {} fetch -q origin"
+	# the floor: one ref advertisement per repository and nothing else,
+	# 16 at once; over ssh through one master, 8 at once (MaxSessions)
+	local floor="ls -d src/r* | xargs -P 16 -I{} git -C {} ls-remote -q origin >/dev/null"
+	if [ "$p" = ssh ]; then
+		floor="ssh -F $cfg -o ControlMaster=yes -o ControlPath=$w/run/floor -o ControlPersist=60 -fN benchhost &&
+		ls -d src/r* | GIT_SSH_COMMAND='ssh -F $cfg -o ControlPath=$w/run/floor -o ControlMaster=no' xargs -P 8 -I{} git -C {} ls-remote -q origin >/dev/null;
+		ssh -F $cfg -o ControlPath=$w/run/floor -O exit benchhost"
+	fi
 	declare -A c=(
 		[grove_update]="'$grove' -a update"
 		[grove_fetch]="'$grove' -a fetch"
@@ -212,13 +222,14 @@ bench_protocol() {
 		[gita_pull]="gita pull"
 		[git_fetch_loop]="$fetch_loop"
 		[grove_noshare]="GROVE_SSH_SHARE=0 '$grove' -a update"
+		[floor]="$floor"
 	)
-	local names=(grove_update grove_fetch mr_update gita_pull git_fetch_loop)
+	local names=(grove_update grove_fetch mr_update gita_pull git_fetch_loop floor)
 	[ "$p" = ssh ] && names+=(grove_noshare)
 	local r name
 	for ((r = 0; r < runs; r++)); do
 		for name in "${names[@]}"; do timed "$p:noop:$name" "${c[$name]}"; done
-		for name in grove_update mr_update gita_pull; do
+		for name in grove_update mr_update; do
 			unmove "$h"
 			timed "$p:moved:$name" "${c[$name]}"
 		done
@@ -259,14 +270,14 @@ report() {
 	echo
 	echo "Command: \`bench/network.sh -n $n --rtt $rtt -r $runs --protocols \"$protocols\"\` (medians of $runs runs, milliseconds; the clones run once)"
 	echo
-	echo "| protocol | work | command | median ms | failed repositories (worst run) | grove is faster by |"
+	echo "| protocol | work | command | median ms | failed repositories (worst run) | time / grove's |"
 	echo "| --- | --- | --- | ---: | ---: | ---: |"
 	for p in $protocols; do
 		for kind in noop moved clone; do
 			base=$(median_ms "$p:$kind:grove_update")
 			[ "$kind" = clone ] && base=$(median_ms "$p:clone:grove_checkout")
-			for name in grove_update grove_fetch grove_noshare mr_update gita_pull git_fetch_loop \
-				grove_checkout mr_checkout; do
+			for name in floor grove_update grove_fetch grove_noshare mr_update gita_pull \
+				git_fetch_loop grove_checkout mr_checkout; do
 				grep -q "^$p:$kind:$name " "$times" || continue
 				m=$(median_ms "$p:$kind:$name")
 				echo "| $p | $kind | $name | $m | $(max_fails "$p:$kind:$name") | $(ratio "$m" "$base")x |"
