@@ -173,6 +173,8 @@ bench: grove $(BUILD)/floor $(BUILD)/pagefault
 	bench/bigrepo.sh --quick
 	bench/scale.sh --quick
 	bench/startup.sh --quick
+	bench/network.sh --quick
+	bench/tags.sh -n 500 -r 3
 
 BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
