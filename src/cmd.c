@@ -47,7 +47,7 @@ const struct opt_spec cmd_global_options[] = {
 	  .value_name = "N",
 	  .min = 1,
 	  .max = 4096,
-	  .help = "at most N network operations at once to one host (8)" },
+	  .help = "at most N connections at once to one host (8)" },
 	OPT_FLAG('a', "all", &cmd_context.all, "every registered repository, wherever you are"),
 	{ .type = OPT_DEPTH,
 	  .name = "no-recurse",

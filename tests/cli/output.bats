@@ -228,6 +228,8 @@ options:
   -c, --config FILE     read FILE instead of the nearest .mrconfig
   -j, --jobs N          run N repositories at once (default: 2 x CPUs; 16 for
                         network actions; 1 for commit and record)
+      --jobs-per-host N
+                        at most N connections at once to one host (8)
   -a, --all             every registered repository, wherever you are
   -n, --no-recurse [N]  only the repository here, or N levels below
   -g, --group NAME      only repositories whose groups hold NAME (repeatable)
