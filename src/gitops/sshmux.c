@@ -1,4 +1,5 @@
 #include "gitops/sshmux.h"
+#include "gitops/hostlimit.h"
 #include "gitops/net.h"
 #include "proc.h"
 
@@ -36,6 +37,7 @@ struct host {
 	size_t nmasters;
 	size_t connections; /* unshared ssh running now */
 	size_t uses;        /* sessions through a master, for -v */
+	char *why;          /* a master would not start: ssh's reason, for -v */
 };
 
 struct sshmux_use {
@@ -47,7 +49,7 @@ struct sshmux_use {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
 static int sharing_on = 1;
-static size_t per_host = 8;
+static size_t per_host = HOSTLIMIT_DEFAULT;
 static char *dir; /* the private folder, once made */
 static struct host **hosts;
 static size_t nhosts;
@@ -60,7 +62,7 @@ static size_t nsockets; /* names the sockets: 0, 1, ... */
 void sshmux_setup(int share, int limit)
 {
 	sharing_on = share;
-	per_host = limit > 0 ? (size_t)limit : 8;
+	per_host = limit > 0 ? (size_t)limit : HOSTLIMIT_DEFAULT;
 }
 
 /* the argv of the host's ssh command with opts and no remote command */
@@ -126,7 +128,9 @@ static int config_leaves_it(const struct host *h, const char *scratch)
 	struct strbuf sb = STRBUF_INIT;
 	int ok = 0;
 	host_argv(h, opts, &argv);
-	int st = run_waiting(&argv, scratch, NULL, 10 * 1000, 1);
+	/* ssh -G reads files only; a program that waits here is no OpenSSH */
+	long wait_ms = net_timeout() < 10 ? (long)net_timeout() * 1000 : 10 * 1000;
+	int st = run_waiting(&argv, scratch, NULL, wait_ms, 1);
 	if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
 	    file_read_bounded(scratch, 1 << 20, &sb) == 0)
 		ok = strstr(sb.buf, "\ncontrolmaster false\n") && !strstr(sb.buf, "\ncontrolpath ");
@@ -136,8 +140,9 @@ static int config_leaves_it(const struct host *h, const char *scratch)
 	return ok;
 }
 
-/* starts a master: authenticated, in the background, its socket at path */
-static enum master_state start_master(const struct host *h, const char *path)
+/* starts a master: authenticated, in the background, its socket at path;
+ * when it will not, why (ssh's first line) in *why */
+static enum master_state start_master(const struct host *h, const char *path, char **why)
 {
 	char *cp = xasprintf("ControlPath=%s", path), *log = xasprintf("%s.log", path);
 	const char *const opts[] = { "-o", "ControlMaster=yes",
@@ -151,6 +156,12 @@ static enum master_state start_master(const struct host *h, const char *path)
 	int status = run_waiting(&argv, NULL, log, (long)net_timeout() * 1000, 1);
 	int up = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 		 stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+	struct strbuf said = STRBUF_INIT;
+	if (!up && file_read_bounded(log, 4096, &said) == 0 && said.len)
+		*why = xstrndup(said.buf, strcspn(said.buf, "\r\n"));
+	else if (!up)
+		*why = xstrdup(status < 0 ? "no answer in time" : "ssh gave no reason");
+	strbuf_release(&said);
 	unlink(log);
 	free(log);
 	free(cp);
@@ -228,11 +239,15 @@ static void add_master(struct host *h)
 	size_t k = h->nmasters++;
 	h->masters[k] = (struct master){ .path = path, .state = MASTER_STARTING };
 	pthread_mutex_unlock(&lock);
-	enum master_state s = start_master(h, path);
+	char *why = NULL;
+	enum master_state s = start_master(h, path, &why);
 	pthread_mutex_lock(&lock);
 	h->masters[k].state = s;
-	if (s == MASTER_FAILED)
+	if (s == MASTER_FAILED) {
 		h->sharing = SHARING_OFF;
+		free(h->why);
+		h->why = why;
+	}
 	pthread_cond_broadcast(&changed);
 }
 
@@ -341,6 +356,10 @@ static void host_close(struct host *h, struct strbuf *report)
 			    h->port ? ":" : "", h->port ? h->port : "", up,
 			    up == 1 ? "connection" : "connections", h->uses,
 			    h->uses == 1 ? "repository" : "repositories");
+	if (h->why)
+		strbuf_addf(report, "ssh to %s%s%s not shared: %s\n", h->userhost,
+			    h->port ? ":" : "", h->port ? h->port : "", h->why);
+	free(h->why);
 	free(h->masters);
 	free(h->key);
 	sshcmd_release(&h->command);

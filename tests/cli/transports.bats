@@ -99,6 +99,9 @@ updated_to_upstream() {
 	run timeout 30 "$GROVE_BIN" -a update
 	assert_failure 1
 	assert_line --partial "grove update: failed: $HOME/src/foo: authentication required (gitbox-ed25519:$HOME/remotes/foo.git)"
+	# -v says why the connection was not shared, in ssh's words
+	run timeout 30 "$GROVE_BIN" -v -a update
+	assert_line --regexp '^grove update: ssh to gitbox-ed25519 not shared: .*Permission denied'
 }
 
 @test "a server that accepts and never answers times out and frees the worker" {
