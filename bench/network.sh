@@ -261,6 +261,22 @@ proxy_cost() {
 	cd "$w"
 }
 
+# what sshd costs here with no delay at all: a new connection, and 8
+# sessions through one established (multiplexed) connection, one after
+# the other and at once
+session_cost() {
+	local cfg sock=$w/run/cost r
+	cfg=$(ssh_config "$SSHD_PORT")
+	local one="ssh -F $cfg -o ControlPath=$sock -o ControlMaster=no benchhost true"
+	for ((r = 0; r < runs; r++)); do timed "cost:connection" "ssh -F $cfg -o BatchMode=yes benchhost true"; done
+	ssh -F "$cfg" -o ControlMaster=yes -o ControlPath="$sock" -o ControlPersist=60 -fN benchhost
+	for ((r = 0; r < runs; r++)); do
+		timed "cost:sequential" "for i in 1 2 3 4 5 6 7 8; do $one; done"
+		timed "cost:at-once" "for i in 1 2 3 4 5 6 7 8; do $one & done; wait"
+	done
+	ssh -F "$cfg" -o ControlPath="$sock" -O exit benchhost 2>/dev/null
+}
+
 median_ms() { awk -v k="$1" '$1 == k { print $2 }' "$times" | median; }
 max_fails() { awk -v k="$1" '$1 == k { print $2 }' "$fails" | sort -n | tail -1; }
 
@@ -286,6 +302,8 @@ report() {
 	done
 	echo
 	echo "The proxy's own cost (git://, a no-op grove update): straight $(median_ms proxy:straight) ms, through the proxy with no delay $(median_ms proxy:zero-delay) ms."
+	echo
+	echo "What sshd costs on this machine with no delay: a new connection (\`ssh true\`) $(median_ms cost:connection) ms; 8 sessions through one established connection $(median_ms cost:sequential) ms one after the other, $(median_ms cost:at-once) ms at once."
 }
 
 make_remotes
@@ -296,6 +314,7 @@ trap 'cleanup; rm -f "$times" "$fails"' EXIT
 export GIT_CONFIG_NOSYSTEM=1
 unset GROVE_CONFIG
 proxy_cost
+session_cost
 for p in $protocols; do
 	case $p in
 	ssh) bench_protocol ssh "$SSHD_PORT" ;;
