@@ -46,6 +46,10 @@ static int find_target(git_repository *repo, struct unborn_target *t, struct upd
 		goto out;
 	}
 	const char *name = git_reference_symbolic_target(head);
+	if (!name) {
+		update_failed(r, xstrdup("HEAD names no branch"));
+		goto out;
+	}
 	t->branch = xstrdup(starts_with(name, "refs/heads/") ? name + 11 : name);
 	char *key = xasprintf("branch.%s.remote", t->branch);
 	t->remote = config_string(cfg, key);
@@ -109,21 +113,26 @@ out:
 	return rc;
 }
 
-/* the upstream remembered, as git clone would have set it */
-static void set_upstream(git_repository *repo, const struct unborn_target *t)
+/* the upstream remembered, as git clone would have set it: 0, or -1 with
+ * r failed (the branch is checked out; the next update would say "no
+ * upstream" without the reason) */
+static int set_upstream(git_repository *repo, const struct unborn_target *t,
+			struct update_result *r)
 {
 	git_config *cfg = NULL;
-	if (t->configured || git_repository_config(&cfg, repo) < 0)
-		goto out;
-	char *key = xasprintf("branch.%s.remote", t->branch);
-	git_config_set_string(cfg, key, t->remote);
-	free(key);
-	key = xasprintf("branch.%s.merge", t->branch);
-	git_config_set_string(cfg, key, t->merge);
-	free(key);
-out:
-	git_error_clear();
+	char *remote_key = xasprintf("branch.%s.remote", t->branch);
+	char *merge_key = xasprintf("branch.%s.merge", t->branch);
+	int rc = 0;
+	if (!t->configured && (git_repository_config(&cfg, repo) < 0 ||
+			       git_config_set_string(cfg, remote_key, t->remote) < 0 ||
+			       git_config_set_string(cfg, merge_key, t->merge) < 0)) {
+		update_failed(r, gitops_message("checked out, but cannot set its upstream"));
+		rc = -1;
+	}
+	free(remote_key);
+	free(merge_key);
 	git_config_free(cfg);
+	return rc;
 }
 
 static size_t count_commits(git_repository *repo, const git_oid *up)
@@ -159,9 +168,8 @@ int unborn_update(git_repository *repo, struct net_op *op, struct update_result 
 		rc = 0;
 		goto out;
 	}
-	if ((rc = check_out(repo, &t, &up, r)) < 0)
+	if ((rc = check_out(repo, &t, &up, r)) < 0 || (rc = set_upstream(repo, &t, r)) < 0)
 		goto out;
-	set_upstream(repo, &t);
 	memset(r->from, '0', 40);
 	r->from[40] = '\0';
 	git_oid_tostr(r->to, sizeof(r->to), &up);
