@@ -76,7 +76,9 @@ proxy() {
 
 start_sshd() {
 	local d=$w/run/sshd port
-	mkdir -p "$d" /run/sshd
+	mkdir -p "$d"
+	# sshd run as root wants its privilege separation folder
+	[ "$(id -u)" != 0 ] || mkdir -p /run/sshd
 	ssh-keygen -q -t ed25519 -N '' -f "$d/host" <<<y >/dev/null
 	ssh-keygen -q -t ed25519 -N '' -f "$d/user" <<<y >/dev/null
 	cp "$d/user.pub" "$d/authorized_keys"
