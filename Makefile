@@ -24,7 +24,7 @@ export LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions
 endif
 
 BUILD = build
-SRCS = $(wildcard src/*.c src/gitops/*.c)
+SRCS = $(wildcard src/*.c src/gitops/*.c src/forge/*.c)
 LIB_SRCS = $(filter-out src/main.c,$(SRCS))
 LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)

@@ -212,11 +212,14 @@ const struct cmd cmd_table[] = {
 	  .flags = CMD_GIT | CMD_HTTP | CMD_NET,
 	  .options = sync_options,
 	  .usage =
-	      "[NAME] | github [--user LOGIN|--org ORG|--mine] [--root DIR] [--protocol https|ssh] "
-	      "[--skip-forks] [--skip-archived] [--match REGEX] [--exclude REGEX] [--no-clone] "
-	      "[--no-update] [--dry-run] [--prune] [--prune-ignored] [--api-url URL] "
-	      "[--forks-under-parent] [--json]",
-	  .summary = "clone, update and register every repository of a GitHub account",
+	      "[NAME] | FORGE [--user LOGIN|--org ORG|--group GROUP|--workspace WS|--mine] "
+	      "[--starred] [--root DIR] [--layout TEMPLATE] [--protocol https|ssh] [--skip-forks] "
+	      "[--skip-archived] [--match REGEX] [--exclude REGEX] [--topic TOPIC]... "
+	      "[--language LANG] [--no-clone] [--no-update] [--full] [--dry-run] [--prune] "
+	      "[--prune-ignored] [--api-url URL] [--token-command CMD] [--forks-under-parent] "
+	      "[--json]",
+	  .summary = "clone, update and register every repository of a forge account "
+		     "(GitHub, GitLab, Gitea, Bitbucket)",
 	  .args = ARGS_SOURCE },
 	{ .name = "list",
 	  .fn = cmd_list,
@@ -276,11 +279,13 @@ const struct cmd cmd_user_defined = { .name = "(user-defined)",
 void cmd_option_sets(const struct cmd *c, const struct opt_spec *sets[4])
 {
 	size_t n = 0;
+	/* an action's own option wins over a global one of the same name:
+	 * sync's --group is GitLab's, not the registry's */
+	if (c && c->options)
+		sets[n++] = c->options;
 	sets[n++] = cmd_global_options;
 	if (c && (c->flags & CMD_EACH))
 		sets[n++] = cmd_filter_options;
-	if (c && c->options)
-		sets[n++] = c->options;
 	while (n < 4)
 		sets[n++] = NULL;
 }

@@ -221,8 +221,11 @@ static void say_arguments(struct complete *c)
 	else if (args == ARGS_DIRS)
 		puts(":dirs");
 	else if (args == ARGS_SOURCE && !c->nargs) {
+		static const char *const forges[] = { "github",  "gitlab",   "gitea",
+						      "forgejo", "codeberg", "bitbucket" };
 		puts(":words");
-		say(c, "github");
+		for (size_t i = 0; i < ARRAY_SIZE(forges); i++)
+			say(c, forges[i]);
 	} else if (args == ARGS_FILES)
 		puts(":files");
 	else

@@ -1,8 +1,9 @@
-/* sync: fill and refresh the registry from the GitHub API (SPEC 6). The
- * options (also a profile's keys), the listing, the clones and updates on
- * the pool; the plan is syncplan's, the registry writes syncreg's */
+/* sync: fill and refresh the registry from a forge's API (SPEC 6, issue
+ * 21). The options (also a profile's keys), the listing, the clones and
+ * updates on the pool; the listing is forge's, the plan syncplan's, the
+ * registry writes syncreg's, what moved upstream syncstate's */
 #include "cmd.h"
-#include "github.h"
+#include "forge.h"
 #include "gitops/clone.h"
 #include "gitops/net.h"
 #include "gitops/remote.h"
@@ -12,6 +13,7 @@
 #include "repolock.h"
 #include "syncplan.h"
 #include "syncreg.h"
+#include "syncstate.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -23,9 +25,12 @@
 #include <time.h>
 
 struct sync_opts {
-	const char *user, *org, *root, *api_url, *match, *exclude;
-	int mine, ssh, ssh_given, skip_forks, skip_archived, no_clone, no_update, dry_run;
-	int forks_under_parent, prune, prune_ignored;
+	const char *forge; /* a profile's forge = NAME; the command line's first word */
+	const char *user, *org, *group, *workspace, *root, *api_url, *match, *exclude;
+	const char *language, *layout, *token_command;
+	struct strlist topics;
+	int mine, starred, ssh, ssh_given, skip_forks, skip_archived, no_clone, no_update, dry_run;
+	int forks_under_parent, prune, prune_ignored, full;
 };
 
 /* what the command line (then each profile) sets */
@@ -35,8 +40,15 @@ static const char *const protocols[] = { "https", "ssh", NULL };
 const struct opt_spec sync_options[] = {
 	OPT_STR(0, "user", &opts.user, "LOGIN",
 		"the public repositories of LOGIN (with LOGIN's own token, all of them)"),
-	OPT_STR(0, "org", &opts.org, "ORG", "the repositories of the organization ORG"),
+	OPT_STR(0, "org", &opts.org, "ORG",
+		"the repositories of the organization ORG (GitHub, Gitea)"),
+	OPT_STR(0, "group", &opts.group, "GROUP",
+		"the projects of the GitLab group GROUP and all its subgroups"),
+	OPT_STR(0, "workspace", &opts.workspace, "WS",
+		"the repositories of the Bitbucket workspace WS"),
 	OPT_FLAG(0, "mine", &opts.mine, "everything the token can see (the default with a token)"),
+	OPT_FLAG(0, "starred", &opts.starred,
+		 "the starred repositories (the token's, or --user LOGIN's)"),
 	{ .type = OPT_STRING,
 	  .name = "root",
 	  .value = &opts.root,
@@ -54,6 +66,18 @@ const struct opt_spec sync_options[] = {
 	OPT_FLAG(0, "skip-archived", &opts.skip_archived, "leave archived and disabled ones out"),
 	OPT_STR(0, "match", &opts.match, "REGEX", "only OWNER/NAME matching REGEX (extended)"),
 	OPT_STR(0, "exclude", &opts.exclude, "REGEX", "leave out OWNER/NAME matching REGEX"),
+	{ .type = OPT_STRINGS,
+	  .name = "topic",
+	  .value = &opts.topics,
+	  .value_name = "TOPIC",
+	  .help = "only repositories with this topic (repeatable: any of them)" },
+	OPT_STR(0, "language", &opts.language, "LANG",
+		"only repositories whose main language is LANG"),
+	OPT_STR(0, "layout", &opts.layout, "TEMPLATE",
+		"the folders below ROOT (default {host}/{namespace}/{name})"),
+	OPT_FLAG(0, "full", &opts.full, "fetch every clone, even those with no push upstream"),
+	OPT_STR(0, "token-command", &opts.token_command, "CMD",
+		"run CMD (sh -c) and use the first line it prints as the token"),
 	OPT_FLAG(0, "no-clone", &opts.no_clone, "clone nothing: only update"),
 	OPT_FLAG(0, "no-update", &opts.no_update, "update nothing: only clone"),
 	OPT_FLAG(0, "dry-run", &opts.dry_run, "say what would be done, change nothing"),
@@ -62,7 +86,8 @@ const struct opt_spec sync_options[] = {
 	OPT_FLAG(0, "prune-ignored", &opts.prune_ignored,
 		 "with --prune: ignored files are nothing to lose"),
 	OPT_STR(0, "api-url", &opts.api_url, "URL",
-		"the API (default https://api.github.com; GitHub Enterprise: https://HOST/api/v3)"),
+		"the API (default: the forge's public one; GitHub Enterprise: "
+		"https://HOST/api/v3)"),
 	OPT_FLAG(0, "forks-under-parent", &opts.forks_under_parent,
 		 "file a fork under its parent's owner"),
 	OPT_FLAG(0, "json", &cmd_context.json, "one JSON object per repository, then a summary"),
@@ -75,11 +100,12 @@ struct sync_run {
 	struct syncplan_opts po;
 	struct sync_plan plan;
 	struct output out;
-	struct github_opts go;
-	struct github_stats st;
+	struct forge_client fc;
+	const struct forge_ops *ops;
+	struct syncstate state; /* what each clone's repository had at its last sync */
 	struct sync_mine *mine; /* registered from this source before the run */
 	size_t nmine;
-	char *root, *host, *token, *cache, *source;
+	char *root, *host, *githost, *token, *user, *auth, *cache, *source;
 	const char *token_source;
 };
 
@@ -97,6 +123,21 @@ static int disk_is_link(const char *path, void *arg)
 	struct stat st;
 	(void)arg;
 	return lstat(path, &st) == 0 ? S_ISLNK(st.st_mode) : errno != ENOENT;
+}
+
+static int disk_is_repo(const char *path, void *arg)
+{
+	char *git = xasprintf("%s/.git", path);
+	struct stat st;
+	int ok = lstat(git, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
+	(void)arg;
+	free(git);
+	return ok;
+}
+
+static const char *state_pushed(long long id, void *arg)
+{
+	return syncstate_get(&((struct sync_run *)arg)->state, id);
 }
 
 /* ---------------------------------------------------------------- work */
@@ -165,7 +206,8 @@ static void sync_work(void *arg, size_t i)
 	/* another grove may have cloned it while this one waited */
 	if (it->action == SYNC_CLONE && disk_exists(it->path, NULL))
 		it->action = SYNC_UPDATE;
-	clone_or_update(run, it, &op);
+	if (it->action != SYNC_UNCHANGED)
+		clone_or_update(run, it, &op);
 	add_upstream(run, it);
 	net_op_release(&op);
 	repolock_release(&lock);
@@ -221,7 +263,7 @@ static void sync_done(void *arg, size_t i)
 	char *reason = it->reason ? syncplan_printable(it->reason) : NULL;
 	const char *what = outcome_names[it->outcome];
 
-	if (run->so.dry_run && it->action != SYNC_SKIP)
+	if (run->so.dry_run && (it->action == SYNC_CLONE || it->action == SYNC_UPDATE))
 		what = it->action == SYNC_CLONE ? "would clone" : "would update";
 	if (o->json)
 		json_item(it->repo->full_name, it->path, what, it->reason, &so);
@@ -273,82 +315,98 @@ static char *cache_dir(const struct cmd_ctx *ctx)
 	return dir;
 }
 
-/* the API, its host, ROOT and the token: 0, or -1 (said) */
-static int find_api(struct sync_run *run)
+/* is --api-url one grove sends a token to: 0, or -1 (said) */
+static int api_ok(const char *api)
 {
-	const struct cmd_ctx *ctx = run->ctx;
-	const char *api = run->so.api_url ? run->so.api_url : GITHUB_DEFAULT_API;
-	const char *r = run->so.root ? run->so.root : "~/src";
-	if (strncmp(api, "https://", 8) &&
-	    !(starts_with(api, "http://") && http_is_loopback(api))) {
-		cmd_error("sync",
-			  "--api-url must be https:// (http:// only to 127.0.0.1, ::1 or "
-			  "localhost): %s",
-			  api);
-		return -1;
+	if (!strncmp(api, "https://", 8) || (starts_with(api, "http://") && http_is_loopback(api)))
+		return 0;
+	cmd_error("sync",
+		  "--api-url must be https:// (http:// only to 127.0.0.1, ::1 or localhost): %s",
+		  api);
+	return -1;
+}
+
+/* the token: --token-command, else the forge's own places. A user from a
+ * git credential (Bitbucket's app passwords) makes it Basic auth */
+static int find_token(struct sync_run *run)
+{
+	struct strbuf err = STRBUF_INIT;
+	if (run->so.token_command) {
+		run->token_source = "--token-command";
+		if (!(run->token = forge_token_command(run->so.token_command, &err)))
+			cmd_error("sync", "%s", err.buf);
+		strbuf_release(&err);
+		return run->token ? 0 : -1;
 	}
-	if (!(run->host = github_api_host(api)) || !github_valid_name(run->host)) {
-		cmd_error("sync", "cannot tell the host of --api-url %s", api);
-		return -1;
+	run->token = forge_find_token(run->ops, run->host, &run->user, &run->token_source);
+	if (run->token && run->user && run->ops->basic_auth) {
+		struct strbuf h = STRBUF_INIT;
+		char *pair = xasprintf("%s:%s", run->user, run->token);
+		strbuf_adds(&h, "Authorization: Basic ");
+		strbuf_add_base64(&h, pair, strlen(pair));
+		run->auth = strbuf_detach(&h);
+		memset(pair, 0, strlen(pair));
+		free(pair);
 	}
-	run->root = starts_with(r, "~/") ? xasprintf("%s/%s", ctx->home, r + 2)
-					 : path_absolute(ctx->cwd, r);
-	run->token = github_find_token(run->host, &run->token_source);
-	if (!run->token && !run->so.user && !run->so.org) {
-		cmd_error("sync",
-			  "no token (GH_TOKEN, GITHUB_TOKEN, gh auth login or a git credential "
-			  "for %s): give --user LOGIN or --org ORG for public repositories",
-			  run->host);
-		return -1;
-	}
-	run->go.api_url = api;
 	return 0;
 }
 
-static void github_setup(struct sync_run *run)
+/* the API, its host, ROOT and the token: 0, or -1 (said) */
+static int find_api(struct sync_run *run, const char *default_api)
 {
-	struct github_opts *go = &run->go;
-	if (run->ctx->verbose)
-		cmd_error("sync", "%s, token from %s", go->api_url,
-			  run->token ? run->token_source : "nowhere (public data only)");
-	run->cache = cache_dir(run->ctx);
-	run->st.cache_bytes = github_cache_trim(run->cache);
-	go->token = run->token;
-	go->cache_dir = run->cache;
-	go->max_retries = 3;
-	go->backoff = 0.5;
-	go->timeout = run->ctx->timeout;
-	go->cancelled = pool_interrupted;
-	go->notice = on_notice;
+	const struct cmd_ctx *ctx = run->ctx;
+	const char *api = run->so.api_url ? run->so.api_url : default_api;
+	const char *r = run->so.root ? run->so.root : "~/src";
+	if (!api) {
+		cmd_error("sync", "%s needs --api-url (https://HOST/api/v1)", run->ops->name);
+		return -1;
+	}
+	if (api_ok(api) < 0)
+		return -1;
+	if (!(run->githost = run->ops->git_host(api)) || !forge_valid_segment(run->githost, 253)) {
+		cmd_error("sync", "cannot tell the host of --api-url %s", api);
+		return -1;
+	}
+	run->host = xstrdup(run->githost);
+	run->root = starts_with(r, "~/") ? xasprintf("%s/%s", ctx->home, r + 2)
+					 : path_absolute(ctx->cwd, r);
+	run->fc.api_url = api;
+	return find_token(run);
 }
 
-/* the listing path SPEC 6 gives for --mine, --user and --org */
-static char *listing_path(struct sync_run *run, struct strbuf *err)
+static void client_setup(struct sync_run *run)
 {
-	const struct sync_opts *so = &run->so;
-	if (so->org)
-		return xasprintf("/orgs/%s/repos", so->org);
-	if (so->user && run->go.token) {
-		char *login = github_token_login(&run->go, &run->st, err);
-		if (!login)
-			return NULL;
-		int own = !strcasecmp(login, so->user);
-		free(login);
-		if (own)
-			return xstrdup("/user/repos?affiliation=owner");
-	}
-	if (so->user)
-		return xasprintf("/users/%s/repos", so->user);
-	return xstrdup("/user/repos");
+	struct forge_client *c = &run->fc;
+	if (run->ctx->verbose)
+		cmd_error("sync", "%s, token from %s", c->api_url,
+			  run->token ? run->token_source : "nowhere (public data only)");
+	run->cache = cache_dir(run->ctx);
+	c->ops = run->ops;
+	c->st.cache_bytes = forge_cache_trim(run->cache);
+	c->token = run->token;
+	c->auth = run->auth;
+	c->cache_dir = run->cache;
+	c->max_retries = 3;
+	c->backoff = 0.5;
+	c->timeout = run->ctx->timeout;
+	c->cancelled = pool_interrupted;
+	c->notice = on_notice;
 }
 
 /* the whole listing: 0, or an exit code (said); nothing changed on failure */
-static int list_all(struct sync_run *run, struct github_repos *repos)
+static int list_all(struct sync_run *run, struct forge_repos *repos)
 {
+	const struct sync_opts *so = &run->so;
 	struct strbuf err = STRBUF_INIT;
-	char *path = listing_path(run, &err);
+	struct forge_query q = { .user = so->user,
+				 .org = so->org,
+				 .group = so->group,
+				 .workspace = so->workspace,
+				 .mine = so->mine,
+				 .starred = so->starred,
+				 .language = run->ops->language_by_server ? so->language : NULL };
 	int rc = 0;
-	if (!path || github_list(&run->go, path, repos, &run->st, &err) < 0) {
+	if (forge_list(&run->fc, &q, repos, &err) < 0) {
 		if (pool_interrupted()) {
 			cmd_error("sync", "interrupted while listing: nothing was changed");
 			rc = pool_interrupt_status();
@@ -358,7 +416,6 @@ static int list_all(struct sync_run *run, struct github_repos *repos)
 			rc = EXIT_FAILED;
 		}
 	}
-	free(path);
 	strbuf_release(&err);
 	return rc;
 }
@@ -395,37 +452,46 @@ static void find_parents(struct sync_run *run)
 {
 	for (size_t i = 0; i < run->plan.n; i++) {
 		struct sync_item *it = &run->plan.items[i];
-		struct github_repo parent = { 0 };
+		struct forge_repo parent = { 0 };
 		struct strbuf err = STRBUF_INIT;
 		if (!syncplan_wants_parent(it))
 			continue;
-		int rc = github_get_parent(&run->go, it->repo->owner, it->repo->name, &parent,
-					   &run->st, &err);
+		int rc = forge_get_parent(&run->fc, it->repo, &parent, &err);
 		syncplan_set_parent(&run->po, it, rc == 0 ? &parent : NULL, err.buf);
 		strbuf_release(&err);
 	}
 }
 
-static int plan(struct sync_run *run, const struct github_repos *repos)
+static int plan(struct sync_run *run, const struct forge_repos *repos)
 {
 	struct strbuf err = STRBUF_INIT;
 	long long started = now_ms();
-	run->po = (struct syncplan_opts){ .root = run->root,
-					  .host = run->host,
-					  .githost = run->host,
-					  .loopback = http_is_loopback(run->go.api_url),
-					  .ssh = run->so.ssh,
-					  .skip_forks = run->so.skip_forks,
-					  .skip_archived = run->so.skip_archived,
-					  .no_clone = run->so.no_clone,
-					  .no_update = run->so.no_update,
-					  .forks_under_parent = run->so.forks_under_parent,
-					  .match = run->so.match,
-					  .exclude = run->so.exclude,
-					  .mine = run->mine,
-					  .nmine = run->nmine,
-					  .exists = disk_exists,
-					  .is_link = disk_is_link };
+	run->po =
+	    (struct syncplan_opts){ .root = run->root,
+				    .host = run->host,
+				    .githost = run->githost,
+				    .forge = run->ops,
+				    .layout = run->so.layout,
+				    .loopback = http_is_loopback(run->fc.api_url),
+				    .ssh = run->so.ssh,
+				    .skip_forks = run->so.skip_forks,
+				    .skip_archived = run->so.skip_archived,
+				    .no_clone = run->so.no_clone,
+				    .no_update = run->so.no_update,
+				    .forks_under_parent = run->so.forks_under_parent,
+				    .match = run->so.match,
+				    .exclude = run->so.exclude,
+				    .topics = &run->so.topics,
+				    .language =
+					run->ops->language_by_server ? NULL : run->so.language,
+				    .full = run->so.full,
+				    .mine = run->mine,
+				    .nmine = run->nmine,
+				    .exists = disk_exists,
+				    .is_link = disk_is_link,
+				    .is_repo = disk_is_repo,
+				    .last_pushed = state_pushed,
+				    .arg = run };
 	if (syncplan_filter(&run->po, repos, &run->plan, &err) < 0) {
 		cmd_error("sync", "%s", err.buf);
 		strbuf_release(&err);
@@ -459,7 +525,7 @@ static int run_items(struct sync_run *run)
 }
 
 /* registers the new clones; prunes (or reports) what is gone upstream */
-static void write_registry(struct sync_run *run, const struct github_repos *repos, int complete)
+static void write_registry(struct sync_run *run, const struct forge_repos *repos, int complete)
 {
 	const struct cmd_ctx *ctx = run->ctx;
 	/* -c FILE chooses the file, as for register; else the home registry */
@@ -490,41 +556,91 @@ static void sync_run_release(struct sync_run *run)
 {
 	syncplan_release(&run->plan);
 	output_release(&run->out);
+	syncstate_release(&run->state);
 	free(run->mine);
 	free(run->root);
 	free(run->host);
+	free(run->githost);
+	if (run->token)
+		memset(run->token, 0, strlen(run->token));
 	free(run->token);
+	free(run->user);
+	free(run->auth);
 	free(run->cache);
 	free(run->source);
 }
 
-/* one source: list, plan, clone and update, register, prune */
-static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *so)
+/* what a clone's repository had at this sync, for the next one: the
+ * listing's pushed_at of each clone that is now up to date */
+static void write_state(struct sync_run *run)
 {
-	struct sync_run run = { .ctx = ctx, .so = *so };
-	struct github_repos repos = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	if (run->so.dry_run)
+		return;
+	for (size_t i = 0; i < run->plan.n; i++) {
+		const struct sync_item *it = &run->plan.items[i];
+		int good = it->outcome == SYNC_CLONED || it->outcome == SYNC_UPDATED ||
+			   it->outcome == SYNC_UP_TO_DATE;
+		syncstate_set(&run->state, it->repo->id,
+			      good && it->path ? it->repo->pushed_at : NULL);
+	}
+	/* a state that cannot be written costs fetches next time, nothing else */
+	if (syncstate_write(&run->state, &err) < 0 && run->ctx->verbose)
+		cmd_error("sync", "%s", err.buf);
+	strbuf_release(&err);
+}
+
+/* the registry's name of what is listed: FORGE:HOST/WHAT */
+static char *source_name(const struct sync_run *run)
+{
+	const struct sync_opts *so = &run->so;
+	const char *what = so->org         ? so->org
+			   : so->group     ? so->group
+			   : so->workspace ? so->workspace
+			   : so->user      ? so->user
+					   : "@mine";
+	return xasprintf("%s:%s/%s%s", run->ops->name, run->host, what,
+			 so->starred ? "@starred" : "");
+}
+
+/* a listing of everything the token sees needs one */
+static int need_token(const struct sync_run *run)
+{
+	const struct sync_opts *so = &run->so;
+	if (run->token || so->user || so->org || so->group || so->workspace)
+		return 0;
+	cmd_error("sync", "no token (%s): give the owner (%s) for public repositories",
+		  run->ops->token_envs[0], run->ops->sources[0]);
+	return -1;
+}
+
+/* one source: list, plan, clone and update, register, prune */
+static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *so, const struct forge_ops *ops,
+		    const char *default_api)
+{
+	struct sync_run run = { .ctx = ctx, .so = *so, .ops = ops };
+	struct forge_repos repos = { 0 };
 	int rc = EXIT_USAGE, prc;
-	if (find_api(&run) < 0)
+	if (find_api(&run, default_api) < 0 || need_token(&run) < 0)
 		goto out;
-	github_setup(&run);
+	client_setup(&run);
 	if ((rc = list_all(&run, &repos)) != 0)
 		goto out;
-	run.source = xasprintf("github:%s/%s", run.host,
-			       so->org    ? so->org
-			       : so->user ? so->user
-					  : "@mine");
+	run.source = source_name(&run);
+	syncstate_load(&run.state, ctx->home, run.source);
 	find_mine(&run);
 	rc = EXIT_USAGE;
 	if (plan(&run, &repos) < 0 || (prc = run_items(&run)) == -1)
 		goto out;
 	write_registry(&run, &repos, prc != POOL_EINTR);
+	write_state(&run);
 	if (ctx->verbose && !ctx->json)
-		cmd_error("sync", "%zu requests, %zu answered 304 not modified", run.st.requests,
-			  run.st.not_modified);
+		cmd_error("sync", "%zu requests, %zu answered 304 not modified", run.fc.st.requests,
+			  run.fc.st.not_modified);
 	output_summary(&run.out, prc == POOL_EINTR);
 	rc = output_exit_code(&run.out, prc == POOL_EINTR ? pool_interrupt_status() : 0);
 out:
-	github_repos_release(&repos);
+	forge_repos_release(&repos);
 	sync_run_release(&run);
 	return rc;
 }
@@ -534,6 +650,7 @@ out:
 /* a profile: its name and its keys, applied through sync_options */
 struct sync_profile {
 	char *name;
+	char *forge; /* forge = NAME (provider = NAME, as before); github when not given */
 	struct strlist keys, values;
 };
 
@@ -544,13 +661,84 @@ struct profiles {
 	int errors;
 };
 
-static int check_sources(const struct sync_opts *so, const char *where)
+static int takes_source(const struct forge_ops *ops, const char *name)
 {
-	if (!!so->user + !!so->org + so->mine > 1) {
-		cmd_error("sync", "%s: give one of user, org and mine", where);
+	for (size_t i = 0; ops->sources[i]; i++)
+		if (!strcmp(ops->sources[i], name))
+			return 1;
+	return 0;
+}
+
+/* the source options given: one, each one the forge takes: 0, or -1 (said) */
+static int check_sources(const struct forge_ops *ops, const struct sync_opts *so, const char *where)
+{
+	const char *names[] = { "user", "org", "group", "workspace", "mine" };
+	int given[] = { !!so->user, !!so->org, !!so->group, !!so->workspace, so->mine };
+	int n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		n += given[i];
+		if (given[i] && !takes_source(ops, names[i])) {
+			cmd_error("sync", "%s: %s has no --%s: give --%s, --%s or --%s", where,
+				  ops->name, names[i], ops->sources[0], ops->sources[1],
+				  ops->sources[2]);
+			return -1;
+		}
+	}
+	if (n > 1) {
+		cmd_error("sync", "%s: give one of --%s, --%s and --%s", where, ops->sources[0],
+			  ops->sources[1], ops->sources[2]);
+		return -1;
+	}
+	if (so->starred && n && !so->user) {
+		cmd_error("sync", "%s: --starred lists a user's stars: --user LOGIN, or none",
+			  where);
 		return -1;
 	}
 	return 0;
+}
+
+/* a filter the forge's listing cannot answer is an error, not ignored */
+static int check_filters(const struct forge_ops *ops, const struct sync_opts *so, const char *where)
+{
+	const struct {
+		int given;
+		unsigned filter;
+		const char *name;
+	} f[] = { { so->topics.n > 0, FORGE_FILTER_TOPIC, "--topic" },
+		  { so->language != NULL, FORGE_FILTER_LANGUAGE, "--language" },
+		  { so->starred, FORGE_FILTER_STARRED, "--starred" } };
+	struct strbuf err = STRBUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(f) && rc == 0; i++)
+		if (f[i].given && !(ops->filters & f[i].filter)) {
+			cmd_error("sync", "%s: %s: %s's API does not say this", where, f[i].name,
+				  ops->title);
+			rc = -1;
+		}
+	if (rc == 0 && so->layout && syncplan_layout_check(so->layout, &err) < 0) {
+		cmd_error("sync", "%s: %s", where, err.buf);
+		rc = -1;
+	}
+	strbuf_release(&err);
+	return rc;
+}
+
+/* the forge named, its options checked: then the sync */
+static int sync_forge(struct cmd_ctx *ctx, const char *name, const struct sync_opts *so,
+		      const char *where)
+{
+	const char *api = NULL;
+	const struct forge_ops *ops = forge_find(name, &api);
+	if (!ops) {
+		cmd_error("sync",
+			  "%s: no forge '%s' (github, gitlab, gitea, forgejo, codeberg, "
+			  "bitbucket)",
+			  where, name);
+		return EXIT_USAGE;
+	}
+	if (check_sources(ops, so, where) < 0 || check_filters(ops, so, where) < 0)
+		return EXIT_USAGE;
+	return sync_one(ctx, so, ops, api);
 }
 
 /* sets one key of a profile through the option array: 0, or -1 (said) */
@@ -588,11 +776,19 @@ static int on_ini(void *arg, const char *section, const char *key, const char *v
 	if (strncmp(section, "sync \"", 6) || sl < 8 || section[sl - 1] != '"') {
 		cmd_error("sync", "%s: sections are [sync \"NAME\"], not [%s]", where, section);
 		ps->errors++;
-	} else if (!strcmp(key, "provider") && strcmp(value, "github")) {
-		cmd_error("sync", "%s: provider github is the one grove knows, not '%s'", where,
-			  value);
-		ps->errors++;
-	} else if (strcmp(key, "provider")) {
+	} else if (!strcmp(key, "forge") || !strcmp(key, "provider")) {
+		struct sync_profile *p = profile_named(ps, section + 6, sl - 7);
+		const char *api;
+		if (!forge_find(value, &api)) {
+			cmd_error("sync",
+				  "%s: no forge '%s' (github, gitlab, gitea, forgejo, "
+				  "codeberg, bitbucket)",
+				  where, value);
+			ps->errors++;
+		}
+		free(p->forge);
+		p->forge = xstrdup(value);
+	} else {
 		struct sync_profile *p = profile_named(ps, section + 6, sl - 7);
 		strlist_push(&p->keys, key);
 		strlist_push(&p->values, value);
@@ -607,6 +803,7 @@ static void profiles_release(struct profiles *ps)
 {
 	for (size_t i = 0; i < ps->n; i++) {
 		free(ps->v[i].name);
+		free(ps->v[i].forge);
 		strlist_release(&ps->v[i].keys);
 		strlist_release(&ps->v[i].values);
 	}
@@ -616,19 +813,39 @@ static void profiles_release(struct profiles *ps)
 /* what the command line set wins over the profile */
 static void overlay(struct sync_opts *so, const struct sync_opts *cli)
 {
-	const char **s[] = {
-		&so->user, &so->org, &so->root, &so->api_url, &so->match, &so->exclude
-	};
-	const char *const *c[] = { &cli->user,    &cli->org,   &cli->root,
-				   &cli->api_url, &cli->match, &cli->exclude };
-	int *f[] = { &so->mine,         &so->skip_forks, &so->skip_archived,      &so->no_clone,
-		     &so->no_update,    &so->dry_run,    &so->forks_under_parent, &so->prune,
-		     &so->prune_ignored };
-	const int *g[] = {
-		&cli->mine,         &cli->skip_forks, &cli->skip_archived,      &cli->no_clone,
-		&cli->no_update,    &cli->dry_run,    &cli->forks_under_parent, &cli->prune,
-		&cli->prune_ignored
-	};
+	const char **s[] = { &so->user,     &so->org,     &so->group,        &so->workspace,
+			     &so->root,     &so->api_url, &so->match,        &so->exclude,
+			     &so->language, &so->layout,  &so->token_command };
+	const char *const *c[] = { &cli->user,      &cli->org,          &cli->group,
+				   &cli->workspace, &cli->root,         &cli->api_url,
+				   &cli->match,     &cli->exclude,      &cli->language,
+				   &cli->layout,    &cli->token_command };
+	int *f[] = { &so->mine,
+		     &so->skip_forks,
+		     &so->skip_archived,
+		     &so->no_clone,
+		     &so->no_update,
+		     &so->dry_run,
+		     &so->forks_under_parent,
+		     &so->prune,
+		     &so->prune_ignored,
+		     &so->starred,
+		     &so->full };
+	const int *g[] = { &cli->mine,
+			   &cli->skip_forks,
+			   &cli->skip_archived,
+			   &cli->no_clone,
+			   &cli->no_update,
+			   &cli->dry_run,
+			   &cli->forks_under_parent,
+			   &cli->prune,
+			   &cli->prune_ignored,
+			   &cli->starred,
+			   &cli->full };
+	if (cli->topics.n) {
+		strlist_release(&so->topics);
+		so->topics = cli->topics;
+	}
 	for (size_t k = 0; k < ARRAY_SIZE(s); k++)
 		if (*c[k])
 			*s[k] = *c[k];
@@ -649,12 +866,13 @@ static int run_profile(struct cmd_ctx *ctx, const char *file, const struct sync_
 		if (apply_key(p->keys.items[k], p->values.items[k], where) < 0)
 			goto out;
 	overlay(&opts, cli);
-	if (check_sources(&opts, where) < 0)
-		goto out;
 	printf("grove sync: %s\n", p->name);
 	fflush(stdout);
-	rc = sync_one(ctx, &opts);
+	rc = sync_forge(ctx, p->forge ? p->forge : "github", &opts, where);
 out:
+	/* the profile's own topics; the command line's belong to cli */
+	if (opts.topics.items != cli->topics.items)
+		strlist_release(&opts.topics);
 	free(where);
 	return rc;
 }
@@ -672,7 +890,7 @@ static int read_profiles(struct profiles *ps)
 	int e = ini_parse(ps->file, on_ini, ps);
 	if (e < 0)
 		cmd_error("sync",
-			  "no settings file %s: use grove sync github [options], or write [sync "
+			  "no settings file %s: use grove sync FORGE [options], or write [sync "
 			  "\"NAME\"] profiles there",
 			  ps->file);
 	else if (e > 0)
@@ -683,11 +901,15 @@ static int read_profiles(struct profiles *ps)
 /* grove sync [NAME] [options]: the profiles of the settings file */
 static int sync_profiles(struct cmd_ctx *ctx, const char *want)
 {
-	const struct sync_opts cli = opts;
+	struct sync_opts cli = opts;
 	char *file = settings_file(ctx);
 	struct profiles ps = { .file = file };
 	int rc = EXIT_USAGE, ran = 0;
-	if (read_profiles(&ps) < 0)
+	/* reading checks each key by setting it: not into the command line's list */
+	memset(&opts.topics, 0, sizeof(opts.topics));
+	int bad = read_profiles(&ps) < 0;
+	strlist_release(&opts.topics);
+	if (bad)
 		goto out;
 	rc = EXIT_OK;
 	for (size_t i = 0; i < ps.n; i++) {
@@ -704,6 +926,8 @@ static int sync_profiles(struct cmd_ctx *ctx, const char *want)
 	if (!ran)
 		rc = EXIT_USAGE;
 out:
+	strlist_release(&cli.topics);
+	memset(&opts, 0, sizeof(opts));
 	profiles_release(&ps);
 	free(file);
 	return rc;
@@ -716,9 +940,10 @@ int cmd_sync(struct cmd_ctx *ctx)
 		cmd_error("sync", "unexpected argument '%s'", ctx->args.items[1]);
 		return EXIT_USAGE;
 	}
-	if (!first || strcmp(first, "github"))
+	const char *api;
+	if (!first || !forge_find(first, &api))
 		return sync_profiles(ctx, first);
-	if (check_sources(&opts, "the command line") < 0)
-		return EXIT_USAGE;
-	return sync_one(ctx, &opts);
+	int rc = sync_forge(ctx, first, &opts, "the command line");
+	strlist_release(&opts.topics);
+	return rc;
 }

@@ -208,23 +208,6 @@ static int utf8_fix(const char *s, struct strbuf *fixed)
 	return valid;
 }
 
-static void base64(const unsigned char *s, size_t len, struct strbuf *out)
-{
-	static const char abc[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (size_t i = 0; i < len; i += 3) {
-		unsigned v = (unsigned)s[i] << 16;
-		if (i + 1 < len)
-			v |= (unsigned)s[i + 1] << 8;
-		if (i + 2 < len)
-			v |= s[i + 2];
-		strbuf_addc(out, abc[v >> 18 & 63]);
-		strbuf_addc(out, abc[v >> 12 & 63]);
-		strbuf_addc(out, i + 1 < len ? abc[v >> 6 & 63] : '=');
-		strbuf_addc(out, i + 2 < len ? abc[v & 63] : '=');
-	}
-}
-
 void output_json_str(cJSON *o, const char *key, const char *value)
 {
 	struct strbuf fixed = STRBUF_INIT, raw = STRBUF_INIT;
@@ -236,7 +219,7 @@ void output_json_str(cJSON *o, const char *key, const char *value)
 		cJSON_AddStringToObject(o, key, value);
 	} else {
 		char *k = xasprintf("%s_base64", key);
-		base64((const unsigned char *)value, strlen(value), &raw);
+		strbuf_add_base64(&raw, value, strlen(value));
 		cJSON_AddStringToObject(o, key, fixed.buf);
 		cJSON_AddStringToObject(o, k, raw.buf);
 		free(k);

@@ -1,5 +1,6 @@
 #include "syncplan.h"
 
+#include <ctype.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,13 +83,22 @@ static int patterns_init(struct patterns *pt, const struct syncplan_opts *o, str
 	return 0;
 }
 
+static int has_topic(const struct forge_repo *g, const struct strlist *topics)
+{
+	for (size_t i = 0; i < topics->n; i++)
+		for (size_t k = 0; k < g->topics.n; k++)
+			if (!strcasecmp(topics->items[i], g->topics.items[k]))
+				return 1;
+	return 0;
+}
+
 /* the reason the listing alone gives to leave g out, or NULL */
 static char *left_out(const struct syncplan_opts *o, const struct patterns *pt,
-		      const struct github_repo *g, const char *url)
+		      const struct forge_repo *g, const char *url)
 {
 	char *full = xasprintf("%s/%s", g->owner, g->name), *why = NULL;
-	if (!github_valid_owner(g->owner) || !github_valid_name(g->name))
-		why = xstrdup("not a name GitHub allows: nothing is created for it");
+	if (!o->forge->valid_owner(g->owner) || !o->forge->valid_name(g->name))
+		why = xasprintf("not a name %s allows: nothing is created for it", o->forge->title);
 	else if (o->skip_forks && g->fork)
 		why = xstrdup("a fork (--skip-forks)");
 	else if (o->skip_archived && (g->archived || g->disabled))
@@ -98,13 +108,17 @@ static char *left_out(const struct syncplan_opts *o, const struct patterns *pt,
 		why = xstrdup("does not match --match");
 	else if (pt->has_exclude && !regexec(&pt->exclude, full, 0, NULL, 0))
 		why = xstrdup("matches --exclude");
-	else if (!url || !github_clone_url_ok(url, o->githost, o->loopback, g->owner, g->name))
+	else if (o->topics && o->topics->n && !has_topic(g, o->topics))
+		why = xstrdup("has none of the --topic topics");
+	else if (o->language && (!g->language || strcasecmp(g->language, o->language)))
+		why = xstrdup("not in --language");
+	else if (!url || !forge_clone_url_ok(url, o->githost, o->loopback, g->owner, g->name))
 		why = refused_url(url ? url : "", o->githost, g->owner, g->name);
 	free(full);
 	return why;
 }
 
-int syncplan_filter(const struct syncplan_opts *o, const struct github_repos *repos,
+int syncplan_filter(const struct syncplan_opts *o, const struct forge_repos *repos,
 		    struct sync_plan *p, struct strbuf *err)
 {
 	struct patterns pt;
@@ -113,7 +127,7 @@ int syncplan_filter(const struct syncplan_opts *o, const struct github_repos *re
 		return -1;
 	p->items = xcalloc(repos->n ? repos->n : 1, sizeof(*p->items));
 	for (size_t i = 0; i < repos->n; i++) {
-		const struct github_repo *g = &repos->v[i];
+		const struct forge_repo *g = &repos->v[i];
 		struct sync_item *it = &p->items[p->n++];
 		it->repo = g;
 		it->url = o->ssh ? g->ssh_url : g->clone_url;
@@ -131,17 +145,17 @@ int syncplan_wants_parent(const struct sync_item *it)
 }
 
 void syncplan_set_parent(const struct syncplan_opts *o, struct sync_item *it,
-			 struct github_repo *parent, const char *lookup_error)
+			 struct forge_repo *parent, const char *lookup_error)
 {
 	char *why = NULL;
 	const char *url = parent ? (o->ssh ? parent->ssh_url : parent->clone_url) : NULL;
 	if (!parent)
 		why = xstrdup(lookup_error ? lookup_error : "not found");
-	else if (!github_valid_owner(parent->owner ? parent->owner : "") ||
-		 !github_valid_name(parent->name ? parent->name : ""))
-		why = xstrdup("its parent's owner or name is not one GitHub allows");
+	else if (!o->forge->valid_owner(parent->owner ? parent->owner : "") ||
+		 !o->forge->valid_name(parent->name ? parent->name : ""))
+		why = xasprintf("its parent's owner or name is not one %s allows", o->forge->title);
 	else if (!url ||
-		 !github_clone_url_ok(url, o->githost, o->loopback, parent->owner, parent->name))
+		 !forge_clone_url_ok(url, o->githost, o->loopback, parent->owner, parent->name))
 		why = refused_url(url ? url : "", o->githost, parent->owner, parent->name);
 	if (!why) {
 		it->parent = *parent;
@@ -152,7 +166,7 @@ void syncplan_set_parent(const struct syncplan_opts *o, struct sync_item *it,
 	fail(it, xasprintf("cannot find the parent of this fork: %s", why));
 	free(why);
 	if (parent)
-		github_repo_release(parent);
+		forge_repo_release(parent);
 }
 
 /* no folder between root and path (path included) may be a symlink: a
@@ -177,11 +191,88 @@ static int stays_under(const struct syncplan_opts *o, const char *path)
 	return ok;
 }
 
+#define DEFAULT_LAYOUT "{host}/{namespace}/{name}"
+
+static const char *const fields[] = { "{host}", "{owner}", "{namespace}", "{name}" };
+
+/* the field a template starts with at p, as an index of fields, or -1 */
+static int field_at(const char *p)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+		if (starts_with(p, fields[i]))
+			return (int)i;
+	return -1;
+}
+
+int syncplan_layout_check(const char *layout, struct strbuf *err)
+{
+	int has_name = 0;
+	if (!*layout || *layout == '/' || layout[strlen(layout) - 1] == '/' ||
+	    strstr(layout, "//")) {
+		strbuf_addf(err, "--layout '%s': folders below ROOT, no empty one", layout);
+		return -1;
+	}
+	for (const char *p = layout; *p;) {
+		int f = field_at(p);
+		if (f >= 0) {
+			has_name |= f == 3;
+			p += strlen(fields[f]);
+			continue;
+		}
+		/* the text between fields: what a repository name may hold */
+		if (!isalnum((unsigned char)*p) && !strchr("-_./", *p)) {
+			strbuf_addf(err,
+				    "--layout '%s': only {host}, {owner}, {namespace}, {name}, "
+				    "letters, digits, '-', '_', '.' and '/'",
+				    layout);
+			return -1;
+		}
+		p++;
+	}
+	char *copy = xstrdup(layout), *save = NULL;
+	int bad = 0;
+	for (char *seg = strtok_r(copy, "/", &save); seg; seg = strtok_r(NULL, "/", &save))
+		bad |= !strcmp(seg, ".") || !strcmp(seg, "..") || *seg == '-';
+	free(copy);
+	if (bad || !has_name) {
+		strbuf_addf(err, "--layout '%s': %s", layout,
+			    bad ? "no '.', '..' or '-' folders" : "{name} must be in it");
+		return -1;
+	}
+	return 0;
+}
+
+/* the first folder of a namespace (a GitLab group's top level) */
+static char *top_owner(const char *ns)
+{
+	return xstrndup(ns, strcspn(ns, "/"));
+}
+
+static char *expand_layout(const struct syncplan_opts *o, const char *owner, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *top = top_owner(owner);
+	const char *values[] = { o->host, top, owner, name };
+	for (const char *p = o->layout ? o->layout : DEFAULT_LAYOUT; *p;) {
+		int f = field_at(p);
+		if (f < 0) {
+			strbuf_addc(&sb, *p++);
+			continue;
+		}
+		strbuf_adds(&sb, values[f]);
+		p += strlen(fields[f]);
+	}
+	free(top);
+	return strbuf_detach(&sb);
+}
+
 static void give_path(const struct syncplan_opts *o, struct sync_item *it)
 {
-	const struct github_repo *g = it->repo;
+	const struct forge_repo *g = it->repo;
 	const char *owner = o->forks_under_parent && it->parent.owner ? it->parent.owner : g->owner;
-	char *path = xasprintf("%s/%s/%s/%s", o->root, o->host, owner, g->name);
+	char *below = expand_layout(o, owner, g->name);
+	char *path = xasprintf("%s/%s", o->root, below);
+	free(below);
 	if (stays_under(o, path)) {
 		it->path = path;
 		return;
@@ -251,7 +342,13 @@ static void choose_action(const struct syncplan_opts *o, struct sync_item *it)
 		return;
 	}
 	int exists = o->exists(it->path, o->arg);
-	if (exists && o->no_update)
+	const char *last = exists && o->last_pushed ? o->last_pushed(it->repo->id, o->arg) : NULL;
+	if (exists && !o->full && !o->no_update && last && it->repo->pushed_at &&
+	    !strcmp(last, it->repo->pushed_at) && o->is_repo(it->path, o->arg)) {
+		it->action = SYNC_UNCHANGED;
+		it->outcome = SYNC_UP_TO_DATE;
+		it->reason = xstrdup("no push upstream since the last sync");
+	} else if (exists && o->no_update)
 		refuse(it, xstrdup("exists (--no-update)"));
 	else if (!exists && o->no_clone)
 		refuse(it, xstrdup("missing (--no-clone)"));
@@ -275,7 +372,7 @@ void syncplan_release(struct sync_plan *p)
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->items[i].path);
 		free(p->items[i].reason);
-		github_repo_release(&p->items[i].parent);
+		forge_repo_release(&p->items[i].parent);
 	}
 	free(p->items);
 	memset(p, 0, sizeof(*p));
@@ -287,7 +384,7 @@ static int cmp_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-size_t *syncplan_gone(const struct sync_mine *mine, size_t nmine, const struct github_repos *repos,
+size_t *syncplan_gone(const struct sync_mine *mine, size_t nmine, const struct forge_repos *repos,
 		      const struct sync_plan *p, size_t *n)
 {
 	long long *ids = xcalloc(repos->n + 1, sizeof(*ids));

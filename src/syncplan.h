@@ -6,16 +6,18 @@
 #ifndef GROVE_SYNCPLAN_H
 #define GROVE_SYNCPLAN_H
 
-#include "github.h"
+#include "forge.h"
 
-enum sync_action { SYNC_CLONE, SYNC_UPDATE, SYNC_SKIP };
+/* SYNC_UNCHANGED: a clone whose repository has had no push since its
+ * last good sync: no network */
+enum sync_action { SYNC_CLONE, SYNC_UPDATE, SYNC_SKIP, SYNC_UNCHANGED };
 enum sync_outcome { SYNC_CLONED, SYNC_UPDATED, SYNC_UP_TO_DATE, SYNC_SKIPPED, SYNC_FAILED };
 
 struct sync_item {
-	const struct github_repo *repo;
-	char *path;                /* ROOT/HOST/OWNER/NAME, or NULL when refused */
-	const char *url;           /* clone_url or ssh_url, as the API gives it */
-	struct github_repo parent; /* a fork's parent (owner NULL when not a fork) */
+	const struct forge_repo *repo;
+	char *path;               /* ROOT/HOST/OWNER/NAME, or NULL when refused */
+	const char *url;          /* clone_url or ssh_url, as the API gives it */
+	struct forge_repo parent; /* a fork's parent (owner NULL when not a fork) */
 	enum sync_action action;
 	enum sync_outcome outcome;
 	char *reason; /* why it is skipped, or why it failed */
@@ -29,18 +31,29 @@ struct sync_mine {
 };
 
 struct syncplan_opts {
-	const char *root;    /* ROOT: every path is below it */
-	const char *host;    /* the HOST folder */
-	const char *githost; /* where clone URLs may lead (github_clone_url_ok) */
-	int loopback;        /* the API is on loopback: so may git be */
-	int ssh;             /* ssh_url instead of clone_url */
+	const char *root;              /* ROOT: every path is below it */
+	const char *host;              /* the HOST folder */
+	const char *githost;           /* where clone URLs may lead (forge_clone_url_ok) */
+	const struct forge_ops *forge; /* its name rules */
+	/* the folders below ROOT: {host}, {owner}, {namespace}, {name}
+	 * (syncplan_layout_check); NULL: {host}/{namespace}/{name} */
+	const char *layout;
+	int loopback; /* the API is on loopback: so may git be */
+	int ssh;      /* ssh_url instead of clone_url */
 	int skip_forks, skip_archived, no_clone, no_update, forks_under_parent;
 	const char *match, *exclude;  /* extended regular expressions on OWNER/NAME */
+	const struct strlist *topics; /* any of them (--topic), or NULL */
+	const char *language;         /* this one (--language), or NULL */
+	int full;                     /* --full: fetch even what has not moved upstream */
 	const struct sync_mine *mine; /* sorted by id (syncplan_mine_sort) */
 	size_t nmine;
 	/* the disk: does path exist (lstat), is it a symlink or unreadable */
 	int (*exists)(const char *path, void *arg);
 	int (*is_link)(const char *path, void *arg);
+	/* is path a repository (a .git in it): what an unchanged clone needs */
+	int (*is_repo)(const char *path, void *arg);
+	/* the pushed_at recorded for id at its last good sync, or NULL */
+	const char *(*last_pushed)(long long id, void *arg);
 	void *arg;
 };
 
@@ -52,14 +65,14 @@ struct sync_plan {
 /* step 1, from the listing alone: names, filters, clone URLs. Forks that
  * stay want their parent (syncplan_wants_parent) before step 2. 0, or -1
  * with err (a bad --match or --exclude) */
-int syncplan_filter(const struct syncplan_opts *o, const struct github_repos *repos,
+int syncplan_filter(const struct syncplan_opts *o, const struct forge_repos *repos,
 		    struct sync_plan *p, struct strbuf *err);
 /* does item need its fork parent looked up */
 int syncplan_wants_parent(const struct sync_item *it);
 /* a fork's parent as the API gave it: checked (names, URL), taken, or
  * the item failed with why */
 void syncplan_set_parent(const struct syncplan_opts *o, struct sync_item *it,
-			 struct github_repo *parent, const char *lookup_error);
+			 struct forge_repo *parent, const char *lookup_error);
 /* step 2: paths, case twins, renames, clone or update */
 void syncplan_place(const struct syncplan_opts *o, struct sync_plan *p);
 void syncplan_release(struct sync_plan *p);
@@ -69,8 +82,11 @@ void syncplan_mine_sort(struct sync_mine *mine, size_t n);
 /* the clones in mine the listing no longer has, as indexes into mine,
  * ascending; *n set. A clone whose folder a planned item maps to is not
  * gone, whatever its id (deleted and made again under the same name) */
-size_t *syncplan_gone(const struct sync_mine *mine, size_t nmine, const struct github_repos *repos,
+size_t *syncplan_gone(const struct sync_mine *mine, size_t nmine, const struct forge_repos *repos,
 		      const struct sync_plan *p, size_t *n);
+
+/* is a --layout template one sync can use: 0, or -1 with err */
+int syncplan_layout_check(const char *layout, struct strbuf *err);
 
 /* a name from a server as text for a terminal: control bytes escaped */
 char *syncplan_printable(const char *s);

@@ -17,7 +17,8 @@ static void add_clone(struct registry_edits *ed, struct strlist *values, const s
 	strbuf_adds(&v, "git clone ");
 	strbuf_add_shquoted(&v, it->url);
 	strbuf_addc(&v, ' ');
-	strbuf_add_shquoted(&v, it->repo->name);
+	/* myrepos runs it in the folder above: the layout names the last one */
+	strbuf_add_shquoted(&v, strrchr(it->path, '/') + 1);
 	strlist_push_owned(values, strbuf_detach(&v));
 	ed->v[ed->n++] = (struct registry_edit){ .target = { it->path, NULL },
 						 .key = "checkout",

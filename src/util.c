@@ -540,3 +540,21 @@ void strbuf_add_path_quoted(struct strbuf *sb, const char *path, int quote_non_a
 	}
 	strbuf_addc(sb, '"');
 }
+
+void strbuf_add_base64(struct strbuf *out, const void *data, size_t len)
+{
+	const unsigned char *s = data;
+	static const char abc[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned v = (unsigned)s[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned)s[i + 1] << 8;
+		if (i + 2 < len)
+			v |= s[i + 2];
+		strbuf_addc(out, abc[v >> 18 & 63]);
+		strbuf_addc(out, abc[v >> 12 & 63]);
+		strbuf_addc(out, i + 1 < len ? abc[v >> 6 & 63] : '=');
+		strbuf_addc(out, i + 2 < len ? abc[v & 63] : '=');
+	}
+}

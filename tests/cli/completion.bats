@@ -56,8 +56,9 @@ bash_complete() {
 	assert_output $'--directory\n--dirty\n--diverged'
 	run bash_complete grove --di
 	assert_output '--directory'
+	# the action's own first: they win over a global option of the same name
 	run bash_complete grove diff --st
-	assert_output $'--stats\n--stashed\n--staged\n--stat'
+	assert_output $'--staged\n--stat\n--stats\n--stashed'
 	run bash_complete grove sync github --sk
 	assert_output $'--skip-forks\n--skip-archived'
 }

@@ -168,3 +168,21 @@ start_hostile_git() {
 	wait_file "$pf"
 	HOSTILE_PORT=$(cat "$pf")
 }
+
+# start_forge FORGE CONFIG: the GitLab, Gitea or Bitbucket API test server
+# (tests/servers/forge_api.py) reading CONFIG on every request; sets
+# FORGE_API (what --api-url takes) and FORGE_LOG (one JSON line per request)
+start_forge() {
+	local pf="$BATS_TEST_TMPDIR/$1.port" prefix
+	FORGE_LOG="$BATS_TEST_TMPDIR/$1.log"
+	rm -f "$pf" "$FORGE_LOG"
+	python3 "$SERVERS_DIR/forge_api.py" "$1" "$2" "$pf" "$FORGE_LOG" 2>"$BATS_TEST_TMPDIR/$1.err" &
+	SERVER_PIDS+=($!)
+	wait_file "$pf"
+	case $1 in
+	gitlab) prefix=/api/v4 ;;
+	gitea) prefix=/api/v1 ;;
+	bitbucket) prefix=/2.0 ;;
+	esac
+	FORGE_API="http://127.0.0.1:$(cat "$pf")$prefix"
+}

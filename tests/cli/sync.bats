@@ -229,6 +229,18 @@ requests() {
 	local tmp="$BATS_TEST_TMPDIR/pusher"
 	git clone -q "$ORIGINS/acme/one.git" "$tmp"
 	echo more >>"$tmp/a.txt" && git -C "$tmp" commit -qam more && git -C "$tmp" push -q origin main
+	# the listing says when a repository last received a push: the same
+	# value as at the last sync means no fetch at all, --full fetches
+	run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_success
+	assert_output --partial "up-to-date acme/one"
+	assert_output --partial "no push upstream since the last sync"
+	[ "$(git -C src/127.0.0.1/acme/one rev-parse HEAD)" != "$(git -C "$tmp" rev-parse HEAD)" ]
+	run grove sync github --org acme --api-url "$GITHUB_API" --full
+	assert_success
+	assert_output --partial "updated acme/one"
+	git -C src/127.0.0.1/acme/one reset -q --hard HEAD~1
+	config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["one"], "pushed": {"one": "2025-02-02T00:00:00Z"}}}'
 	run grove sync github --org acme --api-url "$GITHUB_API"
 	assert_success
 	assert_output --partial "updated acme/one"

@@ -3,13 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "github.h"
+#include "forge.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	char *link = xstrndup((const char *)data, size);
-	char *next = github_link_next(link);
+	char *next = forge_link_next(link);
 	if (next) {
 		char *framed = xasprintf("<%s>", next);
 		if (!strstr(link, framed) || strchr(next, '>'))

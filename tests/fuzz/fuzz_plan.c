@@ -46,13 +46,16 @@ static void check(const struct sync_plan *p)
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	struct github_repos repos = { 0 };
+	struct forge_repos repos = { 0 };
 	struct strbuf err = STRBUF_INIT;
 	struct sync_plan p;
+	const char *api;
+	char *next = NULL;
 	struct sync_mine mine[] = { { 1, "/r/github.com/a/b", 0 }, { 2, "/r/github.com/c/d", 1 } };
 	struct syncplan_opts o = { .root = "/r",
 				   .host = "github.com",
 				   .githost = "github.com",
+				   .forge = forge_find("github", &api),
 				   .loopback = size % 2,
 				   .skip_forks = size % 3 == 0,
 				   .no_clone = size % 5 == 0,
@@ -60,7 +63,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 				   .nmine = 2,
 				   .exists = exists,
 				   .is_link = is_link };
-	if (github_parse_repos((const char *)data, size, &repos, &err) == 0 &&
+	if (forge_parse_page(o.forge, (const char *)data, size, &repos, &next, &err) == 0 &&
 	    syncplan_filter(&o, &repos, &p, &err) == 0) {
 		for (size_t i = 0; i < p.n; i++)
 			if (syncplan_wants_parent(&p.items[i]))
@@ -77,7 +80,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		free(gone);
 		syncplan_release(&p);
 	}
-	github_repos_release(&repos);
+	free(next);
+	forge_repos_release(&repos);
 	strbuf_release(&err);
 	return 0;
 }

@@ -1,17 +1,21 @@
-/* the GitHub repository-list decoder: a page is taken whole or not at all,
+/* the forges' repository-list decoders, each on the same input: a page is
+ * taken whole or not at all,
  * and every repository taken has the strings sync reads (whether a name is
  * safe for a path is sync's check, valid_name, tested by sync.bats) */
 #include <stdlib.h>
 #include <string.h>
 
-#include "github.h"
+#include "forge.h"
 #include "util.h"
 
-int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+static void one(const char *forge, const unsigned char *data, size_t size)
 {
-	struct github_repos out = { 0 };
+	struct forge_repos out = { 0 };
 	struct strbuf err = STRBUF_INIT;
-	int rc = github_parse_repos((const char *)data, size, &out, &err);
+	const char *api;
+	char *next = NULL;
+	int rc =
+	    forge_parse_page(forge_find(forge, &api), (const char *)data, size, &out, &next, &err);
 	if (rc == 0) {
 		for (size_t i = 0; i < out.n; i++)
 			if (!out.v[i].owner || !out.v[i].name || !out.v[i].clone_url ||
@@ -20,7 +24,17 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	} else if (out.n != 0 || !err.len) {
 		abort();
 	}
-	github_repos_release(&out);
+	if (rc < 0 && next)
+		abort();
+	free(next);
+	forge_repos_release(&out);
 	strbuf_release(&err);
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	static const char *const forges[] = { "github", "gitlab", "gitea", "bitbucket" };
+	for (size_t i = 0; i < sizeof(forges) / sizeof(forges[0]); i++)
+		one(forges[i], data, size);
 	return 0;
 }

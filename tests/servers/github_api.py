@@ -29,7 +29,10 @@ between runs:
     ]
   }
 Per account, "clone_urls" and "ssh_urls" ({NAME: URL}) replace a
-repository's clone URLs, and "duplicate": NAME lists that repository twice.
+repository's clone URLs, "duplicate": NAME lists that repository twice,
+and "pushed", "topics", "languages" ({NAME: value}) set pushed_at (a push
+upstream is a new value), topics and language. "starred": [OWNER/NAME]
+at the top level is what the token's user (and /users/LOGIN/starred) starred.
 Repositories are generated: NAME is names[i] when given, else "repo-NNN".
 The first `private` ones are private (served only with the token, by
 /user/repos), then `forks` forks (parent: upstream-owner/NAME), then
@@ -88,6 +91,9 @@ def make_repo(cfg, login, acct, i):
     r["archived"] = npriv + nfork <= i < npriv + nfork + narch
     r["disabled"] = npriv + nfork + narch <= i < npriv + nfork + narch + ndis
     r["default_branch"] = "main"
+    r["pushed_at"] = (acct.get("pushed") or {}).get(name, "2024-01-01T00:00:00Z")
+    r["topics"] = (acct.get("topics") or {}).get(name, [])
+    r["language"] = (acct.get("languages") or {}).get(name)
     url = f"{base}/{login}/{name}.git" if "://" in base else f"file://{base}/{login}/{name}.git"
     r["clone_url"] = (acct.get("clone_urls") or {}).get(name, url)
     r["ssh_url"] = (acct.get("ssh_urls") or {}).get(name, url)
@@ -221,7 +227,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not authed:
                 return self.error(401, "Requires authentication")
             return self.send(200, json.dumps({"login": cfg.get("token_user", "alice")}).encode())
-        if parts == ["user", "repos"]:
+        if parts == ["user", "starred"] or (len(parts) == 3 and parts[0] == "users" and parts[2] == "starred"):
+            if parts[0] == "user" and not authed:
+                return self.error(401, "Requires authentication")
+            items = []
+            for full in cfg.get("starred", []):
+                owner, name = full.split("/", 1)
+                items += [r for r in repos_of(cfg, owner) or [] if r["name"] == name
+                          and (authed or not r["private"])]
+        elif parts == ["user", "repos"]:
             if not authed:
                 return self.error(401, "Requires authentication")
             login = cfg.get("token_user", "alice")

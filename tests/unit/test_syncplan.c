@@ -24,10 +24,10 @@ static int disk_is_link(const char *path, void *arg)
 	return strlist_has(&((struct disk *)arg)->links, path);
 }
 
-static void add(struct github_repos *r, long long id, const char *owner, const char *name)
+static void add(struct forge_repos *r, long long id, const char *owner, const char *name)
 {
 	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
-	struct github_repo *g = &r->v[r->n++];
+	struct forge_repo *g = &r->v[r->n++];
 	memset(g, 0, sizeof(*g));
 	g->id = id;
 	g->owner = xstrdup(owner);
@@ -39,7 +39,9 @@ static void add(struct github_repos *r, long long id, const char *owner, const c
 
 static struct syncplan_opts options(struct disk *d)
 {
+	const char *api;
 	return (struct syncplan_opts){ .root = "/r",
+				       .forge = forge_find("github", &api),
 				       .host = "github.com",
 				       .githost = "github.com",
 				       .exists = disk_exists,
@@ -47,7 +49,7 @@ static struct syncplan_opts options(struct disk *d)
 				       .arg = d };
 }
 
-static void plan(const struct syncplan_opts *o, const struct github_repos *r, struct sync_plan *p)
+static void plan(const struct syncplan_opts *o, const struct forge_repos *r, struct sync_plan *p)
 {
 	struct strbuf err = STRBUF_INIT;
 	assert_int_equal(syncplan_filter(o, r, p, &err), 0);
@@ -59,7 +61,7 @@ static void test_paths_and_actions(void **state)
 {
 	(void)state;
 	struct disk d = { 0 };
-	struct github_repos r = { 0 };
+	struct forge_repos r = { 0 };
 	struct sync_plan p;
 	add(&r, 1, "o", "a");
 	add(&r, 2, "o", "b");
@@ -75,7 +77,7 @@ static void test_paths_and_actions(void **state)
 	assert_int_equal(p.items[1].action, SYNC_SKIP);
 	assert_string_equal(p.items[1].reason, "exists (--no-update)");
 	syncplan_release(&p);
-	github_repos_release(&r);
+	forge_repos_release(&r);
 	strlist_release(&d.exists);
 }
 
@@ -83,7 +85,7 @@ static void test_refusals(void **state)
 {
 	(void)state;
 	struct disk d = { 0 };
-	struct github_repos r = { 0 };
+	struct forge_repos r = { 0 };
 	struct sync_plan p;
 	add(&r, 1, "o", "..");
 	add(&r, 2, "o", "Same");
@@ -108,7 +110,7 @@ static void test_refusals(void **state)
 	for (size_t i = 2; i < p.n; i++)
 		assert_int_equal(p.items[i].action, SYNC_SKIP);
 	syncplan_release(&p);
-	github_repos_release(&r);
+	forge_repos_release(&r);
 	strlist_release(&d.links);
 }
 
@@ -116,7 +118,7 @@ static void test_filters(void **state)
 {
 	(void)state;
 	struct disk d = { 0 };
-	struct github_repos r = { 0 };
+	struct forge_repos r = { 0 };
 	struct sync_plan p;
 	struct strbuf err = STRBUF_INIT;
 	add(&r, 1, "o", "keep-me");
@@ -139,14 +141,14 @@ static void test_filters(void **state)
 	assert_int_equal(syncplan_filter(&o, &r, &p, &err), -1);
 	assert_true(starts_with(err.buf, "--match '(': "));
 	strbuf_release(&err);
-	github_repos_release(&r);
+	forge_repos_release(&r);
 }
 
 static void test_forks_renames_and_gone(void **state)
 {
 	(void)state;
 	struct disk d = { 0 };
-	struct github_repos r = { 0 }, parents = { 0 };
+	struct forge_repos r = { 0 }, parents = { 0 };
 	struct sync_plan p;
 	struct strbuf err = STRBUF_INIT;
 	add(&r, 7, "me", "fork");
@@ -173,8 +175,8 @@ static void test_forks_renames_and_gone(void **state)
 	assert_int_equal(mine[gone[0]].id, 9);
 	free(gone);
 	syncplan_release(&p);
-	github_repos_release(&parents);
-	github_repos_release(&r);
+	forge_repos_release(&parents);
+	forge_repos_release(&r);
 	strbuf_release(&err);
 }
 
@@ -182,7 +184,7 @@ static void test_fork_without_parent_fails(void **state)
 {
 	(void)state;
 	struct disk d = { 0 };
-	struct github_repos r = { 0 };
+	struct forge_repos r = { 0 };
 	struct sync_plan p;
 	struct strbuf err = STRBUF_INIT;
 	add(&r, 7, "me", "fork");
@@ -194,8 +196,71 @@ static void test_fork_without_parent_fails(void **state)
 	assert_int_equal(p.items[0].outcome, SYNC_FAILED);
 	assert_string_equal(p.items[0].reason, "cannot find the parent of this fork: HTTP 404");
 	syncplan_release(&p);
-	github_repos_release(&r);
+	forge_repos_release(&r);
 	strbuf_release(&err);
+}
+
+static void test_layouts(void **state)
+{
+	(void)state;
+	struct strbuf err = STRBUF_INIT;
+	static const char *const good[] = { "{host}/{namespace}/{name}", "{name}",
+					    "{owner}/{name}", "mirror/{host}/{name}.git" };
+	static const char *const bad[] = { "", "/{name}", "{name}/", "a//{name}", "../{name}",
+					   "{host}/{owner}", "-x/{name}", "{name}/{user}",
+					   "x y/{name}", "./{name}" };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(syncplan_layout_check(good[i], &err), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		strbuf_reset(&err);
+		assert_int_equal(syncplan_layout_check(bad[i], &err), -1);
+		assert_true(err.len > 0);
+	}
+	strbuf_release(&err);
+}
+
+static const char *pushed_seven(long long id, void *arg)
+{
+	(void)arg;
+	return id == 7 ? "t1" : NULL;
+}
+
+static int always(const char *path, void *arg)
+{
+	(void)path;
+	(void)arg;
+	return 1;
+}
+
+/* the same pushed-at as at the last sync, and a repository there: no
+ * network; anything else (or --full) is an update */
+static void test_unchanged(void **state)
+{
+	(void)state;
+	struct disk d = { 0 };
+	struct forge_repos r = { 0 };
+	struct sync_plan p;
+	add(&r, 7, "o", "a");
+	add(&r, 8, "o", "b");
+	r.v[0].pushed_at = xstrdup("t1");
+	r.v[1].pushed_at = xstrdup("t1");
+	strlist_push(&d.exists, "/r/github.com/o/a");
+	strlist_push(&d.exists, "/r/github.com/o/b");
+	struct syncplan_opts o = options(&d);
+	o.last_pushed = pushed_seven;
+	o.is_repo = always;
+	o.layout = "{host}/{owner}/{name}";
+	plan(&o, &r, &p);
+	assert_int_equal(p.items[0].action, SYNC_UNCHANGED);
+	assert_string_equal(p.items[0].path, "/r/github.com/o/a");
+	assert_int_equal(p.items[1].action, SYNC_UPDATE);
+	syncplan_release(&p);
+	o.full = 1;
+	plan(&o, &r, &p);
+	assert_int_equal(p.items[0].action, SYNC_UPDATE);
+	syncplan_release(&p);
+	forge_repos_release(&r);
+	strlist_release(&d.exists);
 }
 
 int main(void)
@@ -206,6 +271,8 @@ int main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_forks_renames_and_gone),
 		cmocka_unit_test(test_fork_without_parent_fails),
+		cmocka_unit_test(test_layouts),
+		cmocka_unit_test(test_unchanged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,176 @@
+/* forge: listing repositories through a forge's web API (SPEC 6, issue
+ * 21). One engine (requests, retries, rate limits, pagination, the ETag
+ * cache, bounds, same-origin links) and one back-end per forge
+ * (src/forge/NAME.c) that says where to ask, how to authenticate and how
+ * to read the replies */
+#ifndef GROVE_FORGE_H
+#define GROVE_FORGE_H
+
+#include "util.h"
+
+struct cJSON;
+
+struct forge_repo {
+	long long id;
+	/* the folders above NAME: a login, or GitLab's group/subgroup path */
+	char *owner, *name, *full_name;
+	char *clone_url, *ssh_url, *default_branch;
+	char *pushed_at; /* when it last received a push, the forge's own text */
+	char *language;
+	struct strlist topics;
+	int fork, archived, disabled, is_private;
+	/* a fork's parent as the listing gives it (GitLab, Gitea), or NULL */
+	struct forge_repo *parent;
+	/* a fork whose parent must be asked for: its parent's OWNER/NAME
+	 * (Bitbucket) or, when NULL, the fork's own (GitHub) */
+	char *parent_full_name;
+};
+
+struct forge_repos {
+	struct forge_repo *v;
+	size_t n, cap;
+};
+
+/* what to list: one of them, as the command line says */
+struct forge_query {
+	const char *user, *org, *workspace, *group;
+	int mine, starred;
+	const char *language; /* for a forge that filters by language itself */
+};
+
+enum forge_filter {
+	FORGE_FILTER_TOPIC = 1,
+	FORGE_FILTER_LANGUAGE = 2,
+	FORGE_FILTER_STARRED = 4,
+};
+
+struct forge_client;
+
+/* a back-end */
+struct forge_ops {
+	const char *name;        /* github, gitlab, gitea, bitbucket */
+	const char *title;       /* GitHub */
+	const char *default_api; /* NULL: --api-url is needed */
+	const char *const *token_envs;
+	/* the forge's CLI that prints a token, "{host}" standing for the host */
+	const char *const *token_cli;
+	const char *token_cli_name; /* how -v names it: "gh auth token" */
+	const char *auth_prefix;    /* the header a token follows: "Authorization: Bearer " */
+	const char *const *headers; /* sent with every request */
+	const char *page_size;      /* the query for the largest page: "per_page=100" */
+	unsigned filters;           /* enum forge_filter: what it can filter by */
+	int language_by_server;     /* --language goes in the listing's query */
+	int basic_auth;             /* a git credential's username and password go as Basic auth */
+	/* the source options it takes ("org", "user", "group", "workspace",
+	 * "mine"), in order of preference */
+	const char *const *sources;
+	/* the host git clones from for this API, allocated, or NULL */
+	char *(*git_host)(const char *api_url);
+	/* the first path to list: allocated, or NULL with err */
+	char *(*list_path)(struct forge_client *c, const struct forge_query *q, struct strbuf *err);
+	/* one repository of a listing: 0, or -1 when it lacks what sync needs */
+	int (*parse_repo)(const struct cJSON *item, struct forge_repo *r);
+	/* the list in a page's body: the body itself, or a field of it */
+	const struct cJSON *(*page_items)(const struct cJSON *doc);
+	/* the next page named in the body (Bitbucket's "next"), allocated, or NULL */
+	char *(*body_next)(const struct cJSON *doc);
+	/* where to ask for a fork's parent, and the parent in that reply */
+	char *(*parent_path)(const struct forge_repo *fork);
+	const struct cJSON *(*parent_in)(const struct cJSON *doc);
+	/* is a folder name one the forge allows: an owner (each segment of a
+	 * GitLab namespace) and a repository */
+	int (*valid_owner)(const char *s);
+	int (*valid_name)(const char *s);
+};
+
+/* the back-end called name (github, gitlab, gitea, forgejo, codeberg,
+ * bitbucket), or NULL; *api set to the default API for that name */
+const struct forge_ops *forge_find(const char *name, const char **api);
+
+struct forge_client {
+	const struct forge_ops *ops;
+	const char *api_url;
+	const char *token;     /* NULL: public data only */
+	const char *auth;      /* a whole header instead of ops->auth_prefix (Basic), or NULL */
+	const char *cache_dir; /* ETag cache folder, or NULL for none */
+	int max_retries;       /* rate limits and server errors, each */
+	double backoff;        /* seconds before the first retry after a 5xx */
+	long timeout;          /* seconds: the no-progress window of a request (http.h) */
+	int (*cancelled)(void);
+	void (*notice)(void *arg, const char *msg);
+	void *notice_arg;
+	struct forge_stats {
+		size_t requests, not_modified;
+		size_t cache_bytes; /* new entries stop at FORGE_CACHE_MAX */
+		int interrupted;    /* a request or a wait stopped for cancelled() */
+	} st;
+};
+
+/* what a listing may cost (issue 16) */
+#define FORGE_MAX_PAGES 5000
+#define FORGE_MAX_REPOS 250000
+#define FORGE_CACHE_MAX (256u << 20)
+
+void forge_repo_release(struct forge_repo *r);
+void forge_repos_release(struct forge_repos *r);
+/* r moved to a new allocation (r left empty) */
+struct forge_repo *forge_repo_move(struct forge_repo *r);
+
+/* lists what q asks for, every page: 0, or -1 with err (nothing appended) */
+int forge_list(struct forge_client *c, const struct forge_query *q, struct forge_repos *out,
+	       struct strbuf *err);
+/* GETs api_url + path and every page after it */
+int forge_list_path(struct forge_client *c, const char *path, struct forge_repos *out,
+		    struct strbuf *err);
+/* GETs api_url + path, one JSON document: the document (cJSON_Delete), or
+ * NULL with err */
+struct cJSON *forge_get_json(struct forge_client *c, const char *path, struct strbuf *err);
+/* the parent of a fork: 0 with *parent filled, or -1 with err */
+int forge_get_parent(struct forge_client *c, const struct forge_repo *fork,
+		     struct forge_repo *parent, struct strbuf *err);
+
+/* parses one page: 0 (*next set, allocated or NULL), or -1 with err and
+ * nothing appended */
+int forge_parse_page(const struct forge_ops *ops, const char *body, size_t len,
+		     struct forge_repos *out, char **next, struct strbuf *err);
+
+/* the URL of rel="next" in a Link header, allocated, or NULL */
+char *forge_link_next(const char *link);
+
+/* is url one a repository's clone may come from: https://GITHOST/OWNER/NAME,
+ * ssh://git@GITHOST/OWNER/NAME or git@GITHOST:OWNER/NAME (.git allowed;
+ * owner and name as listed, in any case). For a loopback API any scheme git
+ * speaks over the network to loopback, on any port, is allowed too. */
+int forge_clone_url_ok(const char *url, const char *githost, int loopback, const char *owner,
+		       const char *name);
+
+/* a folder name a forge may give: letters, digits, '-', '_' and '.', not
+ * '-' first, at most max bytes, never ".", ".." or ".git" */
+int forge_valid_segment(const char *s, size_t max);
+
+/* the host of an API URL without a leading "api." when there is more
+ * after it, allocated, or NULL */
+char *forge_url_host(const char *api_url);
+
+/* trims the ETag cache folder to under FORGE_CACHE_MAX, oldest entries
+ * first; its size after */
+size_t forge_cache_trim(const char *dir);
+
+/* a token for host, the forge's way: its environment variables, its CLI,
+ * then `git credential fill` (whose username, when the forge takes Basic
+ * auth, comes back in *user). Allocated (and *source names where it came
+ * from), or NULL */
+char *forge_find_token(const struct forge_ops *ops, const char *host, char **user,
+		       const char **source);
+/* the first line a shell command prints (--token-command): allocated, or
+ * NULL with err */
+char *forge_token_command(const char *cmd, struct strbuf *err);
+
+/* JSON helpers for back-ends: a string field (allocated) or NULL, a true
+ * field, a number field as an id (-1 when not one) */
+char *forge_json_str(const struct cJSON *o, const char *key);
+int forge_json_true(const struct cJSON *o, const char *key);
+long long forge_json_id(const struct cJSON *o, const char *key);
+void forge_json_strings(const struct cJSON *o, const char *key, struct strlist *out);
+
+#endif

@@ -1,0 +1,149 @@
+/* Bitbucket Cloud's API 2.0 (developer.atlassian.com/cloud/bitbucket/rest):
+ * pages are {"values": [...], "next": URL}; repositories have a UUID, not
+ * a number; clone links are a list by protocol; a fork's parent is named
+ * and asked for */
+#include "backend.h"
+#include "../http.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_API "https://api.bitbucket.org/2.0"
+
+/* the UUID as a number for grove_source: FNV-1a, 63 bits */
+static long long uuid_id(const char *uuid)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (; *uuid; uuid++) {
+		h ^= (unsigned char)*uuid;
+		h *= 1099511628211ULL;
+	}
+	return (long long)(h >> 1);
+}
+
+/* an https clone link names the account it was listed for
+ * (https://USER@bitbucket.org/...): git would then ask for USER's
+ * password; the link without it */
+static char *without_user(char *url)
+{
+	char *at, *rest;
+	if (!url || !starts_with(url, "https://") || !(at = strchr(url + 8, '@')) ||
+	    ((rest = strchr(url + 8, '/')) && rest < at))
+		return url;
+	char *plain = xasprintf("https://%s", at + 1);
+	free(url);
+	return plain;
+}
+
+static void clone_links(const cJSON *item, struct forge_repo *g)
+{
+	const cJSON *links = cJSON_GetObjectItemCaseSensitive(item, "links");
+	const cJSON *clone = cJSON_GetObjectItemCaseSensitive(links, "clone"), *l;
+	if (!cJSON_IsArray(clone))
+		return;
+	cJSON_ArrayForEach(l, clone)
+	{
+		char *name = forge_json_str(l, "name"), **to = NULL;
+		if (name && !strcmp(name, "https"))
+			to = &g->clone_url;
+		else if (name && !strcmp(name, "ssh"))
+			to = &g->ssh_url;
+		if (to && !*to)
+			*to = forge_json_str(l, "href");
+		free(name);
+	}
+	g->clone_url = without_user(g->clone_url);
+}
+
+static int parse_repo(const cJSON *item, struct forge_repo *g)
+{
+	char *uuid = forge_json_str(item, "uuid"), *slash;
+	const cJSON *main = cJSON_GetObjectItemCaseSensitive(item, "mainbranch");
+	const cJSON *parent = cJSON_GetObjectItemCaseSensitive(item, "parent");
+	g->full_name = forge_json_str(item, "full_name");
+	if (!uuid || !g->full_name || !(slash = strchr(g->full_name, '/'))) {
+		free(uuid);
+		return -1;
+	}
+	g->id = uuid_id(uuid);
+	free(uuid);
+	g->owner = xstrndup(g->full_name, (size_t)(slash - g->full_name));
+	g->name = xstrdup(slash + 1);
+	clone_links(item, g);
+	g->default_branch = cJSON_IsObject(main) ? forge_json_str(main, "name") : NULL;
+	g->pushed_at = forge_json_str(item, "updated_on");
+	g->language = forge_json_str(item, "language");
+	g->is_private = forge_json_true(item, "is_private");
+	if (cJSON_IsObject(parent)) {
+		g->fork = 1;
+		g->parent_full_name = forge_json_str(parent, "full_name");
+	}
+	return g->clone_url && g->ssh_url ? 0 : -1;
+}
+
+static const cJSON *page_items(const cJSON *doc)
+{
+	return cJSON_GetObjectItemCaseSensitive(doc, "values");
+}
+
+static char *body_next(const cJSON *doc)
+{
+	return forge_json_str(doc, "next");
+}
+
+static char *parent_path(const struct forge_repo *fork)
+{
+	return fork->parent_full_name ? xasprintf("/repositories/%s", fork->parent_full_name)
+				      : NULL;
+}
+
+static const cJSON *parent_in(const cJSON *doc)
+{
+	return doc;
+}
+
+static int valid_segment(const char *s)
+{
+	return forge_valid_segment(s, 100);
+}
+
+static char *git_host(const char *api_url)
+{
+	return forge_url_host(api_url);
+}
+
+static char *list_path(struct forge_client *c, const struct forge_query *q, struct strbuf *err)
+{
+	(void)c;
+	(void)err;
+	if (q->workspace || q->user)
+		return xasprintf("/repositories/%s", q->workspace ? q->workspace : q->user);
+	return xstrdup("/repositories?role=member");
+}
+
+static const char *const token_envs[] = { "BITBUCKET_TOKEN", NULL };
+static const char *const headers[] = { "Accept: application/json", NULL };
+static const char *const sources[] = { "workspace", "user", "mine", NULL };
+
+const struct forge_ops forge_bitbucket = {
+	.name = "bitbucket",
+	.title = "Bitbucket",
+	.default_api = DEFAULT_API,
+	.token_envs = token_envs,
+	.auth_prefix = "Authorization: Bearer ",
+	.headers = headers,
+	.page_size = "pagelen=100",
+	.filters = FORGE_FILTER_LANGUAGE,
+	.basic_auth = 1,
+	.sources = sources,
+	.git_host = git_host,
+	.list_path = list_path,
+	.parse_repo = parse_repo,
+	.page_items = page_items,
+	.body_next = body_next,
+	.parent_path = parent_path,
+	.parent_in = parent_in,
+	.valid_owner = valid_segment,
+	.valid_name = valid_segment,
+};

@@ -1,0 +1,23 @@
+/* forgecache: the ETag cache of API pages (SPEC 6): one file per URL and
+ * token, a page replayed when the server answers 304 Not Modified */
+#ifndef GROVE_FORGECACHE_H
+#define GROVE_FORGECACHE_H
+
+#include "util.h"
+
+struct forgecache_entry {
+	char *etag, *next;
+	struct strbuf body;
+};
+
+/* the file of url for token in dir, allocated, or NULL when dir is NULL */
+char *forgecache_path(const char *dir, const char *token, const char *url);
+/* 0 with e filled, or -1 when there is no usable entry */
+int forgecache_read(const char *path, const char *url, struct forgecache_entry *e);
+/* stores a page unless *bytes would pass max: it is then simply not
+ * cached (the next run trims); *bytes counts what was written */
+void forgecache_write(const char *dir, const char *path, const char *url, const char *etag,
+		      const char *next, const struct strbuf *body, size_t max, size_t *bytes);
+void forgecache_entry_release(struct forgecache_entry *e);
+
+#endif

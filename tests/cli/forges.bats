@@ -1,0 +1,354 @@
+#!/usr/bin/env bats
+# grove sync against each forge's API test server on 127.0.0.1: the shared
+# behaviour once per forge (table-driven), then what each forge has of its own
+
+FORGES="github gitlab gitea bitbucket"
+
+setup() {
+	load helpers
+	load servers
+	common_setup
+	unset GH_TOKEN GITHUB_TOKEN GITLAB_TOKEN GITLAB_ACCESS_TOKEN GITEA_TOKEN FORGEJO_TOKEN BITBUCKET_TOKEN
+	export XDG_CACHE_HOME="$HOME/.cache" XDG_STATE_HOME="$HOME/.state"
+	ORIGINS="$BATS_TEST_TMPDIR/origins"
+	CONFIG="$BATS_TEST_TMPDIR/forge.json"
+	mkdir -p "$BATS_TEST_TMPDIR/bin" "$ORIGINS"
+	for cli in gh glab; do
+		printf '#!/bin/sh\nexit 1\n' >"$BATS_TEST_TMPDIR/bin/$cli"
+		chmod +x "$BATS_TEST_TMPDIR/bin/$cli"
+	done
+	export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
+	start_daemon "$ORIGINS"
+	GITBASE="git://127.0.0.1:$DAEMON_PORT"
+}
+
+teardown() {
+	stop_servers
+}
+
+# origins PATH...: bare repositories (OWNER[/SUB...]/NAME) the clone URLs point at
+origins() {
+	local p seed="$BATS_TEST_TMPDIR/seed"
+	[ -d "$seed" ] || mkrepo "$seed"
+	for p in "$@"; do
+		[ -d "$ORIGINS/$p.git" ] || git clone -q --bare "$seed" "$ORIGINS/$p.git"
+	done
+}
+
+# config FORGE ACCOUNTS-JSON [MORE-JSON]: the server's configuration; an
+# account named acme is GitHub's organization
+config() {
+	local accounts=$2
+	[ "$1" = github ] && accounts=$(python3 -c 'import json,sys; a=json.loads(sys.argv[1]); [v.setdefault("type","Organization") for k,v in a.items() if k=="acme"]; print(json.dumps(a))' "$2")
+	printf '{"token": "s3cret-token", "token_user": "alice", "clone_base": "%s", "accounts": %s%s}\n' \
+		"$GITBASE" "$accounts" "${3:+, $3}" >"$CONFIG"
+}
+
+# api FORGE: starts its server on $CONFIG; sets API and LOG
+api() {
+	if [ "$1" = github ]; then
+		start_github "$CONFIG"
+		API=$GITHUB_API LOG=$GITHUB_LOG
+	else
+		start_forge "$1" "$CONFIG"
+		API=$FORGE_API LOG=$FORGE_LOG
+	fi
+}
+
+# owner FORGE: the option that names an organization
+owner() {
+	case $1 in
+	gitlab) echo --group ;;
+	bitbucket) echo --workspace ;;
+	*) echo --org ;;
+	esac
+}
+
+# token_env FORGE: the variable its token comes from first
+token_env() {
+	case $1 in
+	github) echo GH_TOKEN ;;
+	gitlab) echo GITLAB_TOKEN ;;
+	gitea) echo GITEA_TOKEN ;;
+	bitbucket) echo BITBUCKET_TOKEN ;;
+	esac
+}
+
+# auth_header FORGE: the header line the token goes in, as the server logs it
+auth_header() {
+	case $1 in
+	gitlab) echo '"private-token": "s3cret-token"' ;;
+	gitea) echo '"authorization": "token s3cret-token"' ;;
+	*) echo '"authorization": "Bearer s3cret-token"' ;;
+	esac
+}
+
+paths() {
+	python3 -c 'import json,sys; print("\n".join(json.loads(l)["path"] for l in open(sys.argv[1])))' "${LOG:-$FORGE_LOG}"
+}
+
+@test "every forge: 150 repositories listed page by page, cloned, registered; an unchanged re-sync fetches nothing" {
+	local f names
+	names=$(seq -f '"r%03g"' 1 150 | paste -sd ,)
+	# shellcheck disable=SC2046
+	origins $(seq -f 'acme/r%03g' 1 150)
+	for f in $FORGES; do
+		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
+		config "$f" '{"acme": {"repos": 150, "names": ['"$names"']}}' '"page_limit": 50'
+		api "$f"
+		run grove -j 8 sync "$f" "$(owner "$f")" acme --api-url "$API" --root "$HOME/src"
+		assert_success
+		assert_line --index -1 "grove sync: finished (150 ok)"
+		[ -d "$HOME/src/127.0.0.1/acme/r150/.git" ] || fail "$f: r150 not cloned"
+		grep -qF "grove_source = $f:127.0.0.1/acme#" .mrconfig || fail "$f: no grove_source"
+		# the forge's minimum: 100 a page (Gitea: its limit, 50)
+		local want=2
+		[ "$f" = gitea ] && want=3
+		[ "$(wc -l <"$LOG")" -eq "$want" ] || fail "$f: $(wc -l <"$LOG") requests, not $want"
+		: >"$LOG"
+		run grove -v sync "$f" "$(owner "$f")" acme --api-url "$API" --root "$HOME/src"
+		assert_success
+		[ "$(grep -c "no push upstream since the last sync" <<<"$output")" -eq 150 ] ||
+			fail "$f: a re-sync fetched"
+		[ "$(wc -l <"$LOG")" -eq "$want" ] || fail "$f: re-sync took $(wc -l <"$LOG") requests"
+		# conditional requests where the forge gives ETags (Gitea does not)
+		[ "$f" = gitea ] || assert_output --partial "$want answered 304 not modified"
+	done
+}
+
+@test "every forge: a push upstream (a new pushed-at) is fetched, the rest is not" {
+	local f tmp="$BATS_TEST_TMPDIR/pusher"
+	origins acme/one acme/two
+	for f in $FORGES; do
+		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME" "$tmp"
+		config "$f" '{"acme": {"repos": 2, "names": ["one", "two"]}}'
+		api "$f"
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API"
+		assert_success
+		git clone -q "$ORIGINS/acme/one.git" "$tmp"
+		echo "$f" >>"$tmp/a.txt" && git -C "$tmp" commit -qam "$f" && git -C "$tmp" push -q origin main
+		config "$f" '{"acme": {"repos": 2, "names": ["one", "two"], "pushed": {"one": "2030-01-01T00:00:00Z"}}}'
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API"
+		assert_success
+		assert_output --partial "updated acme/one"
+		assert_output --partial "up-to-date acme/two"
+		[ "$(git -C src/127.0.0.1/acme/one rev-parse HEAD)" = "$(git -C "$tmp" rev-parse HEAD)" ] ||
+			fail "$f: not fast-forwarded"
+	done
+}
+
+@test "every forge: the token goes in the forge's own header, to the API only, never to disk or output" {
+	local f
+	origins acme/a
+	for f in $FORGES; do
+		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
+		config "$f" '{"acme": {"repos": 1, "names": ["a"], "private": 1}}' '"member_of": ["acme"], "token_orgs": ["acme"]'
+		api "$f"
+		# --token-command, as a secret manager is asked
+		run grove -v sync "$f" "$(owner "$f")" acme --api-url "$API" --token-command 'echo s3cret-token'
+		assert_success
+		assert_output --partial "token from --token-command"
+		assert_output --partial "cloned acme/a"
+		grep -qF "$(auth_header "$f")" "$LOG" || fail "$f: no $(auth_header "$f")"
+		refute_output --partial s3cret
+		run grep -rl s3cret "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
+		assert_failure 1
+		# the forge's own variable
+		: >"$LOG"
+		export "$(token_env "$f")=s3cret-token"
+		run grove -v sync "$f" "$(owner "$f")" acme --api-url "$API"
+		assert_success
+		assert_output --partial "token from $(token_env "$f")"
+		grep -qF "$(auth_header "$f")" "$LOG" || fail "$f: not sent from $(token_env "$f")"
+		# a refused token: 401 named, nothing changed
+		export "$(token_env "$f")=wrong"
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API"
+		unset "$(token_env "$f")"
+		assert_failure 1
+		assert_output --partial "401 bad credentials: the token was refused"
+		assert_output --partial "nothing was changed"
+	done
+}
+
+@test "every forge: a next page on another origin is not followed; faults change nothing" {
+	local f
+	origins acme/a
+	for f in $FORGES; do
+		rm -rf "$HOME/src" "$HOME/.mrconfig"
+		config "$f" '{"acme": {"repos": 150}}' '"link_base": "http://localhost:1"'
+		api "$f"
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API"
+		assert_failure 1
+		assert_output --partial "another origin than $API: not followed"
+		[ ! -e "$HOME/src" ] || fail "$f: something was cloned"
+		for fault in '{"status": 500, "times": 9}' '{"body": "malformed"}' '{"body": "truncated"}' '{"status": 404}'; do
+			config "$f" '{"acme": {"repos": 1, "names": ["a"]}}' '"faults": ['"$fault"']'
+			run grove sync "$f" "$(owner "$f")" acme --api-url "$API"
+			assert_failure 1
+			assert_output --partial "nothing was changed"
+			[ ! -e "$HOME/src" ] || fail "$f: $fault cloned"
+		done
+		# a rate limit is waited out
+		config "$f" '{"acme": {"repos": 1, "names": ["a"]}}' '"faults": [{"status": 429, "ratelimit": true, "retry_after": 1}]'
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API"
+		assert_success
+		assert_output --partial "rate limit: waiting 1 seconds"
+	done
+}
+
+@test "every forge: hostile names create nothing, --layout places clones, a rename by id is not cloned twice" {
+	local f
+	origins acme/good acme/renamed
+	for f in $FORGES; do
+		rm -rf "$HOME/src" "$HOME/work" "$HOME/.mrconfig" "$XDG_STATE_HOME"
+		config "$f" '{"acme": {"repos": 3, "names": ["good", "..", "-x"]}}'
+		api "$f"
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API"
+		assert_success
+		assert_output --partial "cloned acme/good"
+		assert_output --partial "not a name"
+		run find "$HOME/src" -maxdepth 3
+		refute_output --partial -- "-x"
+		# --layout: ~/work/NAME
+		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME"
+		config "$f" '{"acme": {"repos": 1, "names": ["good"], "ids": {"good": 77, "renamed": 77}}}'
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API" --root "$HOME/work" --layout '{name}'
+		assert_success
+		[ -d "$HOME/work/good/.git" ] || fail "$f: --layout {name} not honoured"
+		grep -qF "checkout = git clone '$GITBASE/acme/good.git' 'good'" .mrconfig || fail "$f: checkout line"
+		config "$f" '{"acme": {"repos": 1, "names": ["renamed"], "ids": {"good": 77, "renamed": 77}}}'
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API" --root "$HOME/work" --layout '{name}'
+		assert_success
+		assert_output --partial "renamed upstream: the clone stays at $HOME/work/good"
+		[ ! -e "$HOME/work/renamed" ] || fail "$f: cloned twice"
+	done
+	run grove sync github --org acme --api-url "$API" --layout '{host}/../{name}'
+	assert_failure 2
+	assert_output --partial "no '.', '..' or '-' folders"
+	run grove sync github --org acme --api-url "$API" --layout '{host}/{owner}'
+	assert_failure 2
+	assert_output --partial "{name} must be in it"
+}
+
+@test "gitlab: a group with three levels of subgroups keeps its hierarchy; private, archived and forks" {
+	origins acme/top acme/team/mid acme/team/core/deep acme/team/core/fork upstream-owner/fork acme/team/core/old
+	config gitlab '{"acme": {"repos": 1, "names": ["top"], "subgroups": {"team": {"repos": 1, "names": ["mid"],
+		"subgroups": {"core": {"repos": 4, "names": ["secret", "fork", "old", "deep"], "private": 1, "forks": 1, "archived": 1}}}}}}'
+	start_forge gitlab "$CONFIG"
+	run grove sync gitlab --group acme --api-url "$FORGE_API" --skip-archived
+	assert_success
+	[ -d src/127.0.0.1/acme/top/.git ]
+	[ -d src/127.0.0.1/acme/team/mid/.git ]
+	[ -d src/127.0.0.1/acme/team/core/deep/.git ]
+	[ ! -e src/127.0.0.1/acme/team/core/secret ]
+	assert_output --partial "archived (--skip-archived)"
+	# a fork's parent comes with the listing: no request for it
+	run git -C src/127.0.0.1/acme/team/core/fork remote get-url upstream
+	assert_output "$GITBASE/upstream-owner/fork.git"
+	run paths
+	assert_line --index 0 "/api/v4/groups/acme/projects?include_subgroups=true&order_by=id&sort=asc&per_page=100"
+	[ "${#lines[@]}" -eq 1 ]
+	# private ones with the token; --mine pages by keyset
+	: >"$FORGE_LOG"
+	config gitlab '{"acme": {"repos": 150, "subgroups": {"team": {"repos": 0}}}}' '"member_of": ["acme"]'
+	# shellcheck disable=SC2046
+	origins $(seq -f 'acme/repo-%03g' 0 149)
+	GITLAB_TOKEN=s3cret-token
+	export GITLAB_TOKEN
+	run grove sync gitlab --mine --api-url "$FORGE_API" --no-clone
+	unset GITLAB_TOKEN
+	assert_success
+	run paths
+	assert_line --index 0 "/api/v4/projects?membership=true&pagination=keyset&order_by=id&sort=asc&per_page=100"
+	assert_line --index 1 --partial "id_after="
+	# a group path is URL-encoded; --language is GitLab's own filter
+	: >"$FORGE_LOG"
+	config gitlab '{"acme": {"subgroups": {"team": {"repos": 2, "names": ["c", "py"], "languages": {"c": "C", "py": "Python"}}}}}'
+	origins acme/team/c acme/team/py
+	run grove sync gitlab --group acme/team --api-url "$FORGE_API" --language c --dry-run
+	assert_success
+	assert_output --partial "would clone acme/team/c"
+	refute_output --partial "acme/team/py"
+	run paths
+	assert_line --index 0 --partial "/api/v4/groups/acme%2Fteam/projects?"
+	assert_line --index 0 --partial "with_programming_language=c"
+}
+
+@test "gitea and codeberg: the server's page limit, forks' parent as upstream, topics and language" {
+	origins acme/a acme/b acme/f upstream-owner/f
+	config gitea '{"acme": {"repos": 3, "names": ["f", "a", "b"], "forks": 1, "topics": {"a": ["cli"]}, "languages": {"b": "Go"}}}' '"page_limit": 2'
+	start_forge gitea "$CONFIG"
+	run grove sync codeberg --org acme --api-url "$FORGE_API" --topic cli --topic other
+	assert_success
+	assert_output --partial "cloned acme/a"
+	assert_output --partial "has none of the --topic topics"
+	run paths
+	assert_line --index 0 "/api/v1/orgs/acme/repos?limit=100"
+	assert_line --index 1 "/api/v1/orgs/acme/repos?limit=2&page=2"
+	run grove sync forgejo --org acme --api-url "$FORGE_API" --language go
+	assert_success
+	assert_output --partial "cloned acme/b"
+	run grove sync gitea --org acme --api-url "$FORGE_API"
+	assert_success
+	run git -C src/127.0.0.1/acme/f remote get-url upstream
+	assert_output "$GITBASE/upstream-owner/f.git"
+	run grove sync gitea --org acme
+	assert_failure 2
+	assert_output --partial "gitea needs --api-url"
+}
+
+@test "bitbucket: next links in the body, a fork's parent looked up, Basic auth from a git credential, no topics" {
+	origins ws/a ws/f upstream-owner/f
+	config bitbucket '{"ws": {"repos": 2, "names": ["f", "a"], "forks": 1}}'
+	start_forge bitbucket "$CONFIG"
+	git config --global credential.helper '!f() { echo username=alice; echo password=s3cret-token; }; f'
+	run grove -v sync bitbucket --workspace ws --api-url "$FORGE_API"
+	assert_success
+	assert_output --partial "token from git credential"
+	grep -qF '"authorization": "Basic YWxpY2U6czNjcmV0LXRva2Vu"' "$FORGE_LOG"
+	run git -C src/127.0.0.1/ws/f remote get-url upstream
+	assert_output "$GITBASE/upstream-owner/f.git"
+	run paths
+	assert_line "/2.0/repositories/upstream-owner/f"
+	run grove sync bitbucket --workspace ws --api-url "$FORGE_API" --topic x
+	assert_failure 2
+	assert_output --partial "--topic: Bitbucket's API does not say this"
+	run grove sync bitbucket --org ws --api-url "$FORGE_API"
+	assert_failure 2
+	assert_output --partial "bitbucket has no --org: give --workspace, --user or --mine"
+}
+
+@test "github --starred: a user's stars of any owner, each in its own OWNER folder" {
+	origins one/x two/y
+	config github '{"one": {"repos": 1, "names": ["x"]}, "two": {"repos": 1, "names": ["y"]}}' '"starred": ["one/x", "two/y"]'
+	start_github "$CONFIG"
+	run grove sync github --starred --user alice --api-url "$GITHUB_API"
+	assert_success
+	[ -d src/127.0.0.1/one/x/.git ]
+	[ -d src/127.0.0.1/two/y/.git ]
+	export GH_TOKEN=s3cret-token
+	run grove sync github --starred --api-url "$GITHUB_API" --dry-run
+	unset GH_TOKEN
+	assert_success
+	grep -qF '"path": "/user/starred?per_page=100"' "$GITHUB_LOG"
+	run grove sync github --starred --org one --api-url "$GITHUB_API"
+	assert_failure 2
+	assert_output --partial "--starred lists a user's stars"
+}
+
+@test "profiles name their forge: forge = gitlab; an unknown forge is an error before any sync" {
+	origins acme/a
+	config gitlab '{"acme": {"repos": 1, "names": ["a"]}}'
+	start_forge gitlab "$CONFIG"
+	mkdir -p "$HOME/.config/grove"
+	printf '[sync "work"]\nforge = gitlab\ngroup = acme\napi-url = %s\ntopic = none\n' "$FORGE_API" >"$HOME/.config/grove/config"
+	run grove sync work
+	assert_success
+	assert_output --partial "has none of the --topic topics"
+	run grove sync work --topic ""
+	assert_success
+	printf '[sync "x"]\nforge = sourcehut\n' >"$HOME/.config/grove/config"
+	run grove sync
+	assert_failure 2
+	assert_output --partial "no forge 'sourcehut'"
+}

@@ -1,0 +1,175 @@
+/* unit tests: the forges' reply decoders, the Link header, clone URLs */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "forge.h"
+
+static void test_link_next(void **state)
+{
+	(void)state;
+	char *n = forge_link_next("<https://api.github.com/orgs/a/repos?page=2>; rel=\"next\", "
+				  "<https://api.github.com/orgs/a/repos?page=5>; rel=\"last\"");
+	assert_string_equal(n, "https://api.github.com/orgs/a/repos?page=2");
+	free(n);
+	n = forge_link_next("<https://x/?page=1>; rel=\"prev\", <https://x/?page=3>; rel=\"next\"");
+	assert_string_equal(n, "https://x/?page=3");
+	free(n);
+	assert_null(forge_link_next(
+	    "<https://x/?page=1>; rel=\"first\", <https://x/?page=1>; rel=\"prev\""));
+	assert_null(forge_link_next("garbage <without end"));
+	assert_null(forge_link_next(""));
+}
+
+static void test_clone_url(void **state)
+{
+	(void)state;
+	const char *h = "github.com";
+	/* the three forms GitHub gives, .git or not, any case */
+	assert_true(forge_clone_url_ok("https://github.com/acme/api.git", h, 0, "acme", "api"));
+	assert_true(forge_clone_url_ok("https://github.com/Acme/API", h, 0, "acme", "api"));
+	assert_true(forge_clone_url_ok("git@github.com:acme/api.git", h, 0, "acme", "api"));
+	assert_true(forge_clone_url_ok("ssh://git@github.com/acme/api.git", h, 0, "acme", "api"));
+	/* another host, repository, scheme, user; a path, a helper, more path */
+	assert_false(forge_clone_url_ok("https://gitlab.com/acme/api.git", h, 0, "acme", "api"));
+	assert_false(forge_clone_url_ok("https://github.com.evil.example/acme/api.git", h, 0,
+					"acme", "api"));
+	assert_false(
+	    forge_clone_url_ok("https://github.com:444/acme/api.git", h, 0, "acme", "api"));
+	assert_false(forge_clone_url_ok("https://github.com/acme/other.git", h, 0, "acme", "api"));
+	assert_false(forge_clone_url_ok("https://github.com/acme/api.git/x", h, 0, "acme", "api"));
+	assert_false(forge_clone_url_ok("https://github.com/acme/api.gitx", h, 0, "acme", "api"));
+	assert_false(forge_clone_url_ok("http://github.com/acme/api.git", h, 0, "acme", "api"));
+	assert_false(forge_clone_url_ok("git://github.com/acme/api.git", h, 0, "acme", "api"));
+	assert_false(forge_clone_url_ok("file:///home/me/private", h, 0, "acme", "api"));
+	assert_false(forge_clone_url_ok("/home/me/private", h, 0, "acme", "api"));
+	assert_false(forge_clone_url_ok("ext::sh -c x", h, 0, "acme", "api"));
+	assert_false(forge_clone_url_ok("ssh://root@github.com/acme/api.git", h, 0, "acme", "api"));
+	assert_false(
+	    forge_clone_url_ok("https://user@github.com/acme/api.git", h, 0, "acme", "api"));
+	/* loopback is loopback only when the API is */
+	assert_false(forge_clone_url_ok("git://127.0.0.1:9418/acme/api.git", h, 0, "acme", "api"));
+	assert_true(
+	    forge_clone_url_ok("git://127.0.0.1:9418/acme/api.git", "127.0.0.1", 1, "acme", "api"));
+	assert_true(
+	    forge_clone_url_ok("http://localhost:8080/acme/api", "localhost", 1, "acme", "api"));
+	assert_true(
+	    forge_clone_url_ok("ssh://me@[::1]:2222/acme/api.git", "::1", 1, "acme", "api"));
+	assert_false(
+	    forge_clone_url_ok("git://127.0.0.2/acme/api.git", "127.0.0.1", 1, "acme", "api"));
+	assert_false(
+	    forge_clone_url_ok("file://127.0.0.1/acme/api.git", "127.0.0.1", 1, "acme", "api"));
+	assert_false(forge_clone_url_ok("git://127.0.0.1:9418/other/api.git", "127.0.0.1", 1,
+					"acme", "api"));
+}
+
+static int parse(const char *forge, const char *body, struct forge_repos *r, char **next,
+		 struct strbuf *err)
+{
+	const char *api;
+	int rc = forge_parse_page(forge_find(forge, &api), body, strlen(body), r, next, err);
+	free(*next);
+	*next = NULL;
+	return rc;
+}
+
+static void test_parse(void **state)
+{
+	(void)state;
+	struct forge_repos r = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	char *next = NULL;
+	const char *ok =
+	    "[{\"id\": 7, \"name\": \"n\", \"full_name\": \"o/n\", \"owner\": {\"login\": \"o\"},"
+	    " \"clone_url\": \"https://h/o/n.git\", \"ssh_url\": \"git@h:o/n.git\","
+	    " \"fork\": true, \"archived\": false, \"private\": true}]";
+	assert_int_equal(parse("github", ok, &r, &next, &err), 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.v[0].id, 7);
+	assert_string_equal(r.v[0].owner, "o");
+	assert_true(r.v[0].fork);
+	assert_true(r.v[0].is_private);
+	assert_false(r.v[0].archived);
+	static const char *const bad[] = { "[{\"id\": 1, \"name\": ", "{\"message\": \"x\"}",
+					   "[{\"name\": \"n\"}]", "[1, 2]", "" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		strbuf_reset(&err);
+		assert_int_equal(parse("github", bad[i], &r, &next, &err), -1);
+		assert_int_equal(r.n, 1); /* nothing appended */
+		assert_true(err.len > 0);
+	}
+	forge_repos_release(&r);
+	strbuf_release(&err);
+}
+
+/* GitLab: the namespace is the owner, a fork's parent comes with it */
+static void test_parse_gitlab(void **state)
+{
+	(void)state;
+	struct forge_repos r = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	char *next = NULL;
+	const char *page =
+	    "[{\"id\": 4, \"path\": \"p\", \"path_with_namespace\": \"g/s/p\","
+	    " \"namespace\": {\"full_path\": \"g/s\"}, \"visibility\": \"private\","
+	    " \"http_url_to_repo\": \"https://h/g/s/p.git\", \"ssh_url_to_repo\": "
+	    "\"git@h:g/s/p.git\","
+	    " \"last_activity_at\": \"2024-01-01T00:00:00Z\", \"tag_list\": [\"x\"],"
+	    " \"forked_from_project\": {\"id\": 3, \"path\": \"p\", \"path_with_namespace\": "
+	    "\"u/p\","
+	    " \"namespace\": {\"full_path\": \"u\"}, \"http_url_to_repo\": \"https://h/u/p.git\","
+	    " \"ssh_url_to_repo\": \"git@h:u/p.git\"}}]";
+	assert_int_equal(parse("gitlab", page, &r, &next, &err), 0);
+	assert_string_equal(r.v[0].owner, "g/s");
+	assert_string_equal(r.v[0].pushed_at, "2024-01-01T00:00:00Z");
+	assert_true(r.v[0].is_private);
+	assert_true(r.v[0].fork);
+	assert_string_equal(r.v[0].parent->owner, "u");
+	assert_string_equal(r.v[0].topics.items[0], "x");
+	forge_repos_release(&r);
+	strbuf_release(&err);
+}
+
+/* Bitbucket: a page is an object whose "next" names the next one; the
+ * clone link loses the account name it was listed for */
+static void test_parse_bitbucket(void **state)
+{
+	(void)state;
+	struct forge_repos r = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	char *next = NULL;
+	const char *api;
+	const char *page =
+	    "{\"values\": [{\"uuid\": \"{u-1}\", \"full_name\": \"ws/r\", \"links\": {\"clone\": ["
+	    "{\"name\": \"https\", \"href\": \"https://me@bitbucket.org/ws/r.git\"},"
+	    "{\"name\": \"ssh\", \"href\": \"git@bitbucket.org:ws/r.git\"}]},"
+	    " \"parent\": {\"full_name\": \"up/r\"}}], \"next\": \"https://api/2.0/x?page=2\"}";
+	assert_int_equal(
+	    forge_parse_page(forge_find("bitbucket", &api), page, strlen(page), &r, &next, &err),
+	    0);
+	assert_string_equal(next, "https://api/2.0/x?page=2");
+	assert_string_equal(r.v[0].owner, "ws");
+	assert_string_equal(r.v[0].name, "r");
+	assert_string_equal(r.v[0].clone_url, "https://bitbucket.org/ws/r.git");
+	assert_string_equal(r.v[0].parent_full_name, "up/r");
+	assert_true(r.v[0].id > 0);
+	assert_string_equal(api, "https://api.bitbucket.org/2.0");
+	free(next);
+	forge_repos_release(&r);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_link_next),       cmocka_unit_test(test_clone_url),
+		cmocka_unit_test(test_parse),           cmocka_unit_test(test_parse_gitlab),
+		cmocka_unit_test(test_parse_bitbucket),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
