@@ -196,7 +196,7 @@ paths() {
 	done
 }
 
-@test "every forge: hostile names create nothing, --layout places clones, a rename by id is not cloned twice" {
+@test "every forge: hostile names and clone URLs create nothing, --layout places clones, renames, --prune" {
 	local f
 	origins acme/good acme/renamed
 	for f in $FORGES; do
@@ -221,6 +221,19 @@ paths() {
 		assert_success
 		assert_output --partial "renamed upstream: the clone stays at $HOME/work/good"
 		[ ! -e "$HOME/work/renamed" ] || fail "$f: cloned twice"
+		# gone upstream: --prune moves the clone to the trash, unregisters it
+		config "$f" '{"acme": {"repos": 0}}'
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API" --root "$HOME/work" --layout '{name}' --prune
+		assert_success
+		assert_output --partial "pruned $HOME/work/good"
+		[ ! -e "$HOME/work/good" ] || fail "$f: not pruned"
+		run grep -c "work/good" .mrconfig
+		assert_output 0
+		# a clone URL that leads anywhere but the forge's git host is refused
+		config "$f" '{"acme": {"repos": 1, "names": ["good"], "clone_urls": {"good": "file:///etc"}, "ssh_urls": {"good": "file:///etc"}}}'
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API"
+		assert_success
+		assert_output --partial "refused clone URL 'file:///etc'"
 	done
 	run grove sync github --org acme --api-url "$API" --layout '{host}/../{name}'
 	assert_failure 2
