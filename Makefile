@@ -169,6 +169,7 @@ bench: grove $(BUILD)/floor $(BUILD)/pagefault
 	bench/update.sh --quick
 	bench/run.sh --quick
 	bench/sync.sh --quick
+	bench/forges.sh --quick
 	bench/diff.sh --quick
 	bench/bigrepo.sh --quick
 	bench/scale.sh --quick
@@ -214,7 +215,7 @@ distcheck: dist
 	@echo "distcheck: $(DIST).tar.gz builds, passes its unit tests and installs"
 
 # the code in the style of .clang-format (CODING.md)
-FMT_FILES = $(wildcard src/*.[ch] src/gitops/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
+FMT_FILES = $(wildcard src/*.[ch] src/gitops/*.[ch] src/forge/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
 fmt:
 	clang-format -i $(FMT_FILES)
 
