@@ -128,10 +128,13 @@ int cmd_unregister(struct cmd_ctx *ctx);
 int cmd_config(struct cmd_ctx *ctx);
 int cmd_doctor(struct cmd_ctx *ctx);
 int cmd_complete(struct cmd_ctx *ctx);
+int cmd_runs(struct cmd_ctx *ctx);
+int cmd_undo(struct cmd_ctx *ctx);
 extern const struct opt_spec status_options[], net_json_options[], update_options[], diff_options[],
-    list_options[], register_options[], doctor_options[], sync_options[], config_options[];
+    list_options[], register_options[], doctor_options[], sync_options[], config_options[],
+    runs_options[], undo_options[];
 
-#define NET_FLAGS (CMD_GIT | CMD_EACH | CMD_NET)
+#define NET_FLAGS (CMD_GIT | CMD_EACH | CMD_NET | CMD_LOGGED)
 
 const struct cmd cmd_table[] = {
 	{ .name = "status",
@@ -209,7 +212,7 @@ const struct cmd cmd_table[] = {
 	  .args = ARGS_FILES },
 	{ .name = "sync",
 	  .fn = cmd_sync,
-	  .flags = CMD_GIT | CMD_HTTP | CMD_NET,
+	  .flags = CMD_GIT | CMD_HTTP | CMD_NET | CMD_LOGGED,
 	  .options = sync_options,
 	  .usage =
 	      "[NAME] | FORGE [--user LOGIN|--org ORG|--group GROUP|--workspace WS|--mine] "
@@ -221,6 +224,17 @@ const struct cmd cmd_table[] = {
 	  .summary = "clone, update and register every repository of a forge account "
 		     "(GitHub, GitLab, Gitea, Bitbucket)",
 	  .args = ARGS_SOURCE },
+	{ .name = "runs",
+	  .fn = cmd_runs,
+	  .options = runs_options,
+	  .usage = "[show [ID]] [--prune] [--json]",
+	  .summary = "list the runs grove undo can take back, or one run's changes" },
+	{ .name = "undo",
+	  .fn = cmd_undo,
+	  .flags = CMD_GIT | CMD_LOGGED,
+	  .options = undo_options,
+	  .usage = "[ID] [--dry-run]",
+	  .summary = "take a run of update, fetch, checkout or sync back (the last by default)" },
 	{ .name = "list",
 	  .fn = cmd_list,
 	  .flags = CMD_EACH,

@@ -44,8 +44,10 @@
 #define CMD_PAGED       (1u << 10) /* on a terminal its output goes through the pager */
 #define CMD_EACH        (1u << 11) /* works on each selected repository: the runner; filters apply */
 #define CMD_NET         (1u << 12) /* network work: transports set up, 16 jobs by default */
+#define CMD_LOGGED      (1u << 13) /* what it changes goes to the run log (runlog.h): undo */
 
 struct cmd_ctx;
+struct runlog;
 
 /* what shell completion offers for an action's arguments */
 enum cmd_args {
@@ -103,7 +105,10 @@ struct cmd_ctx {
 	/* set up before the command runs */
 	char *cwd; /* absolute: -d DIR or the working directory */
 	char *home;
-	char *home_file; /* $GROVE_CONFIG or ~/.mrconfig */
+	int argc; /* the command line, for the run log */
+	char **argv;
+	struct runlog *runlog; /* CMD_LOGGED: where to record what changed, else NULL */
+	char *home_file;       /* $GROVE_CONFIG or ~/.mrconfig */
 	struct registry reg;
 	int reg_loaded;
 	int help_registry; /* help: the registry could be read */

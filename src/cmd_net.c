@@ -8,6 +8,7 @@
 #include "pool.h"
 #include "proc.h"
 #include "repolock.h"
+#include "runlog.h"
 #include "runner.h"
 
 #include <cjson/cJSON.h>
@@ -55,8 +56,10 @@ struct net_job {
 	const char *engine_reason; /* the git program did the work, and why */
 	const char *fetch_reason;  /* the git program fetched, and why */
 	struct net_progress progress;
-	struct strbuf text; /* what hooks and shell checkouts printed */
-	char *note;         /* why it was skipped, when it says (an empty upstream) */
+	struct strbuf text;   /* what hooks and shell checkouts printed */
+	char *note;           /* why it was skipped, when it says (an empty upstream) */
+	char *ref, *url;      /* for the run log: the branch moved, where a clone came from */
+	struct strlist moved; /* ... and the remote-tracking refs the fetch moved */
 };
 
 struct net_run {
@@ -107,7 +110,7 @@ static void do_clone(struct each_run *run, const struct registry_repo *r, struct
 			job_failed(job, OUT_FAILED, op->code ? op->code : ERR_GENERIC, err);
 		else
 			own(job)->outcome = OUT_CLONED;
-		free(url);
+		own(job)->url = url;
 		return;
 	}
 	/* myrepos runs checkout in the parent folder; what it leaves on failure
@@ -139,6 +142,7 @@ static void do_update(struct each_run *run, const struct registry_repo *r, struc
 	memcpy(nj->from, u.from, sizeof(nj->from));
 	memcpy(nj->to, u.to, sizeof(nj->to));
 	nj->commits = u.commits;
+	nj->ref = u.refname;
 	if (u.outcome == UPDATE_REFUSED || u.outcome == UPDATE_FAILED)
 		runner_fail(job, u.code ? u.code : ERR_GENERIC, u.reason);
 	else
@@ -223,6 +227,8 @@ static void net_work(struct each_run *run, size_t i, struct each_job *job)
 		net_locked_work(run, r, &op, job);
 		repolock_release(&lock);
 	}
+	own(job)->moved = op.moved;
+	memset(&op.moved, 0, sizeof(op.moved));
 	net_op_release(&op);
 }
 
@@ -271,6 +277,22 @@ static void json_line(const struct each_job *job, const char *path, struct strbu
 	output_json_line(sb, o);
 }
 
+/* what the job changed, for grove undo: the branch, the remote-tracking
+ * refs, a clone */
+static void net_record(struct runlog *log, const char *path, const struct net_job *nj)
+{
+	struct runlog_rec rec = { .kind = RUNLOG_CLONE, .path = (char *)path, .url = nj->url };
+	if (!log)
+		return;
+	/* a clone's refs are the clone's: it goes whole */
+	if (nj->outcome == OUT_CLONED)
+		runlog_add(log, &rec);
+	else
+		runlog_add_moved(log, path, &nj->moved);
+	if (nj->outcome == OUT_UPDATED && nj->ref)
+		runlog_add_branch(log, path, nj->ref, nj->from, nj->to);
+}
+
 static void net_print(struct each_run *run, size_t i, struct each_job *job)
 {
 	struct net_run *nr = run->data;
@@ -286,6 +308,7 @@ static void net_print(struct each_run *run, size_t i, struct each_job *job)
 	if (nj->outcome == OUT_SKIPPED)
 		job->outcome = OUTCOME_SKIPPED;
 	nr->counts[nj->outcome]++;
+	net_record(run->ctx->runlog, r->path, nj);
 	if (job->code == ERR_AUTH)
 		nr->auth_failures++;
 	if (c->json) {
@@ -346,6 +369,9 @@ static void net_release(void *p)
 	struct net_job *nj = p;
 	strbuf_release(&nj->text);
 	free(nj->note);
+	free(nj->ref);
+	free(nj->url);
+	strlist_release(&nj->moved);
 }
 
 static int net_command(struct cmd_ctx *ctx, enum net_kind kind)

@@ -11,6 +11,7 @@
 #include "http.h"
 #include "pool.h"
 #include "repolock.h"
+#include "runlog.h"
 #include "syncplan.h"
 #include "syncreg.h"
 #include "syncstate.h"
@@ -158,6 +159,14 @@ static void clone_or_update(struct sync_run *run, struct sync_item *it, struct n
 	update_repo(it->path, &uo, op, &u);
 	it->outcome = map[u.outcome];
 	it->reason = u.reason;
+	u.reason = NULL;
+	if (u.outcome == UPDATE_UPDATED) {
+		it->refname = u.refname;
+		u.refname = NULL;
+		memcpy(it->from, u.from, sizeof(it->from));
+		memcpy(it->to, u.to, sizeof(it->to));
+	}
+	update_result_release(&u);
 }
 
 /* a fork's upstream remote, as gh repo clone adds it */
@@ -209,6 +218,8 @@ static void sync_work(void *arg, size_t i)
 	if (it->action != SYNC_UNCHANGED)
 		clone_or_update(run, it, &op);
 	add_upstream(run, it);
+	it->moved = op.moved;
+	memset(&op.moved, 0, sizeof(op.moved));
 	net_op_release(&op);
 	repolock_release(&lock);
 }
@@ -253,6 +264,25 @@ static enum output_outcome counted_as(enum sync_outcome o)
 	return o == SYNC_FAILED ? OUTCOME_FAILED : o == SYNC_SKIPPED ? OUTCOME_SKIPPED : OUTCOME_OK;
 }
 
+/* what an item changed, for grove undo */
+static void record_item(struct runlog *log, const char *root, const struct sync_item *it)
+{
+	/* undo puts a clone in ROOT/.grove-trash, as --prune does */
+	struct runlog_rec rec = { .kind = RUNLOG_CLONE,
+				  .path = it->path,
+				  .url = (char *)it->url,
+				  .trash = (char *)root };
+	if (!log || !it->path)
+		return;
+	/* a clone's refs are the clone's: it goes whole */
+	if (it->outcome == SYNC_CLONED)
+		runlog_add(log, &rec);
+	else
+		runlog_add_moved(log, it->path, &it->moved);
+	if (it->outcome == SYNC_UPDATED && it->refname)
+		runlog_add_branch(log, it->path, it->refname, it->from, it->to);
+}
+
 static void sync_done(void *arg, size_t i)
 {
 	struct sync_run *run = arg;
@@ -273,6 +303,8 @@ static void sync_done(void *arg, size_t i)
 		text_item(run, it, what, name, reason, &so);
 	output_block(o, so.buf, so.len, se.buf, se.len);
 	output_record(o, it->path ? it->path : name, counted_as(it->outcome));
+	if (!run->so.dry_run)
+		record_item(run->ctx->runlog, run->root, it);
 	strbuf_release(&so);
 	strbuf_release(&se);
 	free(name);
@@ -532,7 +564,7 @@ static void write_registry(struct sync_run *run, const struct forge_repos *repos
 	const char *file = ctx->config_opt ? ctx->reg.main_file : ctx->home_file;
 	struct strbuf err = STRBUF_INIT;
 	if (!run->so.dry_run &&
-	    syncreg_register(&ctx->reg, file, &run->plan, run->source, &err) < 0) {
+	    syncreg_register(&ctx->reg, file, &run->plan, run->source, ctx->runlog, &err) < 0) {
 		fputs(err.buf, stderr);
 		run->out.failed++;
 	}
@@ -544,6 +576,7 @@ static void write_registry(struct sync_run *run, const struct forge_repos *repos
 				    .prune_ignored = run->so.prune_ignored,
 				    .dry_run = run->so.dry_run,
 				    .wait = (int)ctx->timeout,
+				    .log = ctx->runlog,
 				    .say = say_pruning,
 				    .arg = run };
 	size_t n, *gone = syncplan_gone(run->mine, run->nmine, repos, &run->plan, &n);

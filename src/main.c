@@ -1,6 +1,7 @@
 /* main: the command line, set-up done once by the command's flags,
  * dispatch, and the check that standard output was written */
 #include "cmd.h"
+#include "runlog.h"
 #include "gitops/gitops.h"
 #include "gitops/net.h"
 #include "http.h"
@@ -249,7 +250,21 @@ static int run(struct cmd_ctx *ctx)
 		return EXIT_USAGE;
 	}
 	pool_catch_signals();
+	struct runlog log;
+	if (ctx->cmd->flags & CMD_LOGGED) {
+		runlog_begin(&log, ctx->argc, ctx->argv);
+		ctx->runlog = &log;
+	}
 	rc = ctx->cmd->fn(ctx);
+	if (ctx->runlog) {
+		struct strbuf lerr = STRBUF_INIT;
+		if (runlog_write(&log, ctx->home, &lerr) < 0)
+			cmd_error(ctx->action, "cannot keep the run log (grove undo): %s",
+				  lerr.buf);
+		strbuf_release(&lerr);
+		runlog_release(&log);
+		ctx->runlog = NULL;
+	}
 	if (ctx->cmd->flags & CMD_NET)
 		net_finish(ctx);
 	if (ctx->cmd->flags & CMD_HTTP)
@@ -274,6 +289,8 @@ static int dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct strlist pending = STRLIST_INIT;
 	int i = 1, rc = EXIT_USAGE;
+	ctx->argc = argc;
+	ctx->argv = argv;
 	if (parse_before_action(ctx, argc, argv, &i, &pending) < 0)
 		goto out;
 	if (ctx->version) {

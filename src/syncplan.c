@@ -372,6 +372,8 @@ void syncplan_release(struct sync_plan *p)
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->items[i].path);
 		free(p->items[i].reason);
+		free(p->items[i].refname);
+		strlist_release(&p->items[i].moved);
 		forge_repo_release(&p->items[i].parent);
 	}
 	free(p->items);

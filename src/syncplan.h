@@ -21,6 +21,9 @@ struct sync_item {
 	enum sync_action action;
 	enum sync_outcome outcome;
 	char *reason; /* why it is skipped, or why it failed */
+	/* for the run log: the branch an update moved, and what the fetch moved */
+	char *refname, from[41], to[41];
+	struct strlist moved;
 };
 
 /* a clone an earlier sync of this source registered: grove_source = SOURCE#ID */

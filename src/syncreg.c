@@ -30,8 +30,25 @@ static void add_clone(struct registry_edits *ed, struct strlist *values, const s
 						 .value = values->items[values->n - 1] };
 }
 
+/* the sections written, for grove undo */
+static void record_added(struct runlog *log, const char *file, const struct registry_edits *ed)
+{
+	for (size_t k = 0; log && k + 1 < ed->n; k += 2) {
+		struct runlog_rec rec = { .kind = RUNLOG_REG_ADD,
+					  .path = (char *)ed->v[k].target.abs_path,
+					  .file = (char *)file };
+		const char *keys[] = { ed->v[k].key, ed->v[k + 1].key };
+		const char *values[] = { ed->v[k].value, ed->v[k + 1].value };
+		int secret;
+		runlog_set_section(&rec, keys, values, 2, &secret);
+		runlog_add(log, &rec);
+		strlist_release(&rec.keys);
+		strlist_release(&rec.values);
+	}
+}
+
 int syncreg_register(const struct registry *reg, const char *file, const struct sync_plan *p,
-		     const char *source, struct strbuf *err)
+		     const char *source, struct runlog *log, struct strbuf *err)
 {
 	struct registry_edits ed = { 0 };
 	struct strlist values = STRLIST_INIT, known = STRLIST_INIT;
@@ -48,6 +65,8 @@ int syncreg_register(const struct registry *reg, const char *file, const struct 
 	}
 	if (ed.n && registry_file_update(file, registry_apply_edits, &ed, err) < 0)
 		rc = -1;
+	else
+		record_added(log, file, &ed);
 	free(ed.v);
 	strlist_release(&values);
 	strlist_release(&known);
@@ -73,6 +92,33 @@ static int prune_locked(const struct syncreg_prune *o, const struct registry_rep
 	return rc < 0 ? -1 : 0;
 }
 
+/* the folder moved and the section removed, for grove undo */
+static void record_pruned(struct runlog *log, const struct registry_repo *r, const char *trash)
+{
+	struct runlog_rec rec = { .kind = RUNLOG_PRUNED, .path = r->path, .trash = (char *)trash };
+	const char **keys = xcalloc(r->nown + 1, sizeof(*keys));
+	const char **values = xcalloc(r->nown + 1, sizeof(*values));
+	int secret;
+	if (!log)
+		goto out;
+	if (trash)
+		runlog_add(log, &rec);
+	for (size_t k = 0; k < r->nown; k++) {
+		keys[k] = r->own[k].key;
+		values[k] = r->own[k].value;
+	}
+	rec = (struct runlog_rec){ .kind = RUNLOG_REG_REMOVE,
+				   .path = r->path,
+				   .file = (char *)r->defined_in };
+	runlog_set_section(&rec, keys, values, r->nown, &secret);
+	runlog_add(log, &rec);
+	strlist_release(&rec.keys);
+	strlist_release(&rec.values);
+out:
+	free(keys);
+	free(values);
+}
+
 static void pruned(const struct syncreg_prune *o, const struct registry_repo *r, int missing)
 {
 	char *why = NULL, *trash = NULL;
@@ -80,6 +126,7 @@ static void pruned(const struct syncreg_prune *o, const struct registry_repo *r,
 		o->say(o->arg, r->path, "failed", why, OUTCOME_FAILED);
 	} else {
 		char *moved = trash ? xasprintf("moved to %s", trash) : NULL;
+		record_pruned(o->log, r, trash);
 		o->say(o->arg, r->path, "pruned", moved, OUTCOME_OK);
 		free(moved);
 	}

@@ -7,18 +7,20 @@
 
 #include "output.h"
 #include "registry.h"
+#include "runlog.h"
 #include "syncplan.h"
 
 /* registers each planned clone that is on disk and not yet in reg, in
  * file, under one lock: `checkout = git clone URL NAME` and `grove_source
  * = SOURCE#ID`. 0, or -1 with err */
 int syncreg_register(const struct registry *reg, const char *file, const struct sync_plan *p,
-		     const char *source, struct strbuf *err);
+		     const char *source, struct runlog *log, struct strbuf *err);
 
 struct syncreg_prune {
 	const char *root; /* the trash is ROOT/.grove-trash */
 	int prune, prune_ignored, dry_run;
-	int wait; /* seconds to wait for a clone another grove works on */
+	int wait;           /* seconds to wait for a clone another grove works on */
+	struct runlog *log; /* what a prune moved and unregistered, or NULL */
 	/* told each clone's fate: action ("pruned", "not pruned", "would
 	 * prune", "gone upstream", "failed"), why (or NULL), the outcome */
 	void (*say)(void *arg, const char *path, const char *action, const char *why,

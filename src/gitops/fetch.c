@@ -37,12 +37,25 @@ static int on_certificate(git_cert *cert, int valid, const char *host, void *pay
 	return GIT_PASSTHROUGH; /* libgit2's own verdict */
 }
 
+static int on_update_tip(const char *refname, const git_oid *a, const git_oid *b, void *payload)
+{
+	struct net_op *op = payload;
+	char old[GIT_OID_HEXSZ + 1], now[GIT_OID_HEXSZ + 1];
+	if (!starts_with(refname, "refs/remotes/"))
+		return 0;
+	git_oid_tostr(old, sizeof(old), a);
+	git_oid_tostr(now, sizeof(now), b);
+	strlist_push_owned(&op->moved, xasprintf("%s %s %s", refname, old, now));
+	return 0;
+}
+
 void fetch_options(git_fetch_options *fo, struct net_op *op)
 {
 	git_fetch_options_init(fo, GIT_FETCH_OPTIONS_VERSION);
 	fo->callbacks.credentials = on_credentials;
 	fo->callbacks.certificate_check = on_certificate;
 	fo->callbacks.transfer_progress = on_transfer;
+	fo->callbacks.update_tips = on_update_tip;
 	fo->callbacks.payload = op;
 	fo->proxy_opts.type = GIT_PROXY_AUTO;
 }
@@ -212,4 +225,5 @@ int fetch_repo(const char *path, struct net_op *op, char **err)
 void net_op_release(struct net_op *op)
 {
 	cred_state_release(&op->cred);
+	strlist_release(&op->moved);
 }

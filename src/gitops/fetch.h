@@ -10,6 +10,7 @@
 
 #include "errcode.h"
 #include "gitops/cred.h"
+#include "util.h"
 
 /* written by the worker, read by the thread that draws the progress line */
 struct net_progress {
@@ -25,6 +26,9 @@ struct net_op {
 	int timeout;         /* for the git program, when it fetches */
 	const char *via_git; /* set when git fetched instead, and why */
 	enum errcode code;   /* after a failure: what kind */
+	/* remote-tracking refs the fetch moved: "REF OLD NEW" (OLD or NEW all
+	 * zeros: created or pruned), for the run log */
+	struct strlist moved;
 };
 
 /* fetches every remote of the repository at path (SPEC 3: prune, tags).

@@ -21,7 +21,9 @@
 void update_result_release(struct update_result *r)
 {
 	free(r->reason);
+	free(r->refname);
 	r->reason = NULL;
+	r->refname = NULL;
 }
 
 int update_refused(struct update_result *r, char *why)
@@ -184,6 +186,7 @@ static int update_open(git_repository *repo, const struct update_opts *uo, struc
 		rc = unborn_update(repo, op, r);
 		goto out;
 	}
+	r->refname = xstrdup(git_reference_name(head));
 	/* a move this update finished counts from where it began */
 	git_oid_tostr(r->from, sizeof(r->from), finished ? &started : git_reference_target(head));
 	if (git_repository_config_snapshot(&cfg, repo) < 0) {
@@ -301,6 +304,13 @@ static int update_with_git(const char *path, const struct update_opts *uo, struc
 		goto out;
 	}
 	rev_parse(path, "HEAD", r->to);
+	const char *sym[] = { "git", "symbolic-ref", "-q", "HEAD", NULL };
+	struct strbuf ref = STRBUF_INIT;
+	if (gitcli_run(path, sym, &ref, NULL) == 0 && ref.len) {
+		trim(&ref);
+		r->refname = strbuf_detach(&ref);
+	}
+	strbuf_release(&ref);
 	if (!strcmp(r->from, r->to)) {
 		r->outcome = UPDATE_UP_TO_DATE;
 	} else {

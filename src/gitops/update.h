@@ -18,6 +18,7 @@ enum update_outcome {
 struct update_result {
 	enum update_outcome outcome;
 	char from[41], to[41];
+	char *refname;  /* the branch HEAD names, when known */
 	size_t commits; /* commits the branch moved by */
 	size_t rebased; /* local commits replayed (--rebase) */
 	char *reason;

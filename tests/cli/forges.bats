@@ -153,6 +153,9 @@ paths() {
 		refute_output --partial s3cret
 		run grep -rl s3cret "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
 		assert_failure 1
+		# the run log (grove undo) has the command line, the secret taken out
+		run grove runs
+		assert_output --partial "--token-command ***"
 		# the forge's own variable
 		: >"$LOG"
 		export "$(token_env "$f")=s3cret-token"
@@ -364,4 +367,38 @@ paths() {
 	run grove sync
 	assert_failure 2
 	assert_output --partial "no forge 'sourcehut'"
+}
+
+@test "sync then undo: its clones and registry sections go; a pruned folder and its section come back" {
+	origins acme/a acme/b
+	config gitlab '{"acme": {"repos": 2, "names": ["a", "b"]}}'
+	api gitlab
+	run grove sync gitlab --group acme --api-url "$API"
+	assert_success
+	run grove runs show
+	assert_line --partial "clone           $HOME/src/127.0.0.1/acme/a from $GITBASE/acme/a.git"
+	assert_line --partial "registry-add    $HOME/src/127.0.0.1/acme/b in $HOME/.mrconfig"
+	run grove undo
+	assert_success
+	[ ! -e src/127.0.0.1/acme/a ]
+	[ -d src/.grove-trash ]
+	run grep -c "acme/" .mrconfig
+	assert_output 0
+	# prune, then undo: the folder back from the trash, its section again
+	rm -rf "$XDG_STATE_HOME/grove/sync"
+	run grove sync gitlab --group acme --api-url "$API"
+	assert_success
+	config gitlab '{"acme": {"repos": 1, "names": ["a"]}}'
+	run grove sync gitlab --group acme --api-url "$API" --prune
+	assert_success
+	assert_output --partial "pruned $HOME/src/127.0.0.1/acme/b"
+	[ ! -e src/127.0.0.1/acme/b ]
+	run grove undo
+	assert_success
+	assert_output --partial "acme/b: moved back from"
+	[ -d src/127.0.0.1/acme/b/.git ]
+	grep -qF "[src/127.0.0.1/acme/b]" .mrconfig
+	grep -qF "grove_source = gitlab:127.0.0.1/acme#" .mrconfig
+	run grove -a list
+	assert_line "$HOME/src/127.0.0.1/acme/b"
 }

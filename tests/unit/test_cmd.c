@@ -91,7 +91,7 @@ static void test_resolve(void **state)
 	expect("nothing",
 	       "grove: unknown action \"nothing\" (known actions: checkout, clean, commit, "
 	       "config, deploy, diff, doctor, fetch, grep, hello, helmet, help, list, log, push, "
-	       "record, register, run, status, sync, sync_all, unregister, update)");
+	       "record, register, run, runs, status, sync, sync_all, undo, unregister, update)");
 }
 
 int main(void)

@@ -204,11 +204,12 @@ static void test_layouts(void **state)
 {
 	(void)state;
 	struct strbuf err = STRBUF_INIT;
-	static const char *const good[] = { "{host}/{namespace}/{name}", "{name}",
-					    "{owner}/{name}", "mirror/{host}/{name}.git" };
-	static const char *const bad[] = { "", "/{name}", "{name}/", "a//{name}", "../{name}",
-					   "{host}/{owner}", "-x/{name}", "{name}/{user}",
-					   "x y/{name}", "./{name}" };
+	static const char *const good[] = { "{host}/{namespace}/{name}", "{name}", "{owner}/{name}",
+					    "mirror/{host}/{name}.git" };
+	static const char *const bad[] = { "",          "/{name}",       "{name}/",
+					   "a//{name}", "../{name}",     "{host}/{owner}",
+					   "-x/{name}", "{name}/{user}", "x y/{name}",
+					   "./{name}" };
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		assert_int_equal(syncplan_layout_check(good[i], &err), 0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
