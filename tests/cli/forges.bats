@@ -384,6 +384,12 @@ paths() {
 	[ -d src/.grove-trash ]
 	run grep -c "acme/" .mrconfig
 	assert_output 0
+	# the same run again: everything is already as before it
+	run grove undo "$(grove runs | sed -n 2p | cut -d' ' -f1)"
+	assert_success
+	assert_output --partial "finished (4 taken back, 0 left, 0 failed)"
+	assert_output --partial "acme/a: already as before the run"
+	refute_output --partial "unregistered from"
 	# prune, then undo: the folder back from the trash, its section again
 	rm -rf "$XDG_STATE_HOME/grove/sync"
 	run grove sync gitlab --group acme --api-url "$API"
