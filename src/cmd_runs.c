@@ -273,6 +273,8 @@ static enum rewind_outcome registry_edit(const struct runlog_rec *r, int remove,
 	    registry_file_update(r->file, registry_apply_edits, &ed, &err) < 0) {
 		*why = strbuf_detach(&err);
 		o = REWIND_FAILED;
+	} else if (!undo_dry && remove && !ed.removed) {
+		o = REWIND_ALREADY; /* not there: an earlier undo took it out */
 	}
 	strbuf_release(&err);
 	free(v);
