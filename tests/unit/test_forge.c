@@ -164,12 +164,53 @@ static void test_parse_bitbucket(void **state)
 	strbuf_release(&err);
 }
 
+/* a name from the command line or a profile is one path segment of the
+ * request, whatever it holds */
+static void test_names_escaped_in_paths(void **state)
+{
+	(void)state;
+	static const char *const forges[] = { "github", "gitea", "bitbucket", "gitlab" };
+	struct strbuf err = STRBUF_INIT;
+	struct forge_query q = { 0 };
+	const char *api;
+	for (size_t i = 0; i < sizeof(forges) / sizeof(forges[0]); i++) {
+		const struct forge_ops *ops = forge_find(forges[i], &api);
+		q.org = q.workspace = q.group = "a/../b?x";
+		char *path = ops->list_path(NULL, &q, &err);
+		assert_non_null(strstr(path, "a%2F..%2Fb%3Fx"));
+		free(path);
+	}
+	strbuf_release(&err);
+}
+
+/* a fork's parent is asked for by the name the listing gives: only a
+ * name Bitbucket allows becomes a request */
+static void test_bitbucket_parent_name_checked(void **state)
+{
+	(void)state;
+	struct forge_repos r = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	char *next = NULL;
+	const char *page =
+	    "{\"values\": [{\"uuid\": \"{u-1}\", \"full_name\": \"ws/r\", \"links\": {\"clone\": ["
+	    "{\"name\": \"https\", \"href\": \"https://bitbucket.org/ws/r.git\"},"
+	    "{\"name\": \"ssh\", \"href\": \"git@bitbucket.org:ws/r.git\"}]},"
+	    " \"parent\": {\"full_name\": \"../../user?x=1\"}}]}";
+	assert_int_equal(parse("bitbucket", page, &r, &next, &err), 0);
+	assert_true(r.v[0].fork);
+	assert_null(r.v[0].parent_full_name);
+	forge_repos_release(&r);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_next),       cmocka_unit_test(test_clone_url),
 		cmocka_unit_test(test_parse),           cmocka_unit_test(test_parse_gitlab),
 		cmocka_unit_test(test_parse_bitbucket),
+		cmocka_unit_test(test_names_escaped_in_paths),
+		cmocka_unit_test(test_bitbucket_parent_name_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
