@@ -13,6 +13,10 @@ extern const struct forge_ops forge_github, forge_gitlab, forge_gitea, forge_bit
  * clone_url, ssh_url, ...): 0, or -1 when one sync needs is missing */
 int forge_github_fields(const cJSON *item, struct forge_repo *r);
 
+/* the listing path of GitHub's REST API for --org, --user, --starred or
+ * (none) the token's, the names escaped (allocated) */
+char *forge_github_paths(const struct forge_query *q);
+
 /* a path segment for a URL: letters, digits and -._~ kept, the rest
  * %-escaped (allocated) */
 char *forge_escape(const char *s);

@@ -56,6 +56,17 @@ static void clone_links(const cJSON *item, struct forge_repo *g)
 	g->clone_url = without_user(g->clone_url);
 }
 
+static int full_name_ok(const char *full)
+{
+	const char *slash = strchr(full, '/');
+	if (!slash || strchr(slash + 1, '/'))
+		return 0;
+	char *owner = xstrndup(full, (size_t)(slash - full));
+	int ok = forge_valid_segment(owner, 100) && forge_valid_segment(slash + 1, 100);
+	free(owner);
+	return ok;
+}
+
 static int parse_repo(const cJSON *item, struct forge_repo *g)
 {
 	char *uuid = forge_json_str(item, "uuid"), *slash;
@@ -78,6 +89,11 @@ static int parse_repo(const cJSON *item, struct forge_repo *g)
 	if (cJSON_IsObject(parent)) {
 		g->fork = 1;
 		g->parent_full_name = forge_json_str(parent, "full_name");
+		/* it becomes a request path: only WORKSPACE/NAME as Bitbucket names them */
+		if (g->parent_full_name && !full_name_ok(g->parent_full_name)) {
+			free(g->parent_full_name);
+			g->parent_full_name = NULL;
+		}
 	}
 	return g->clone_url && g->ssh_url ? 0 : -1;
 }
@@ -117,9 +133,12 @@ static char *list_path(struct forge_client *c, const struct forge_query *q, stru
 {
 	(void)c;
 	(void)err;
-	if (q->workspace || q->user)
-		return xasprintf("/repositories/%s", q->workspace ? q->workspace : q->user);
-	return xstrdup("/repositories?role=member");
+	if (!q->workspace && !q->user)
+		return xstrdup("/repositories?role=member");
+	char *esc = forge_escape(q->workspace ? q->workspace : q->user);
+	char *path = xasprintf("/repositories/%s", esc);
+	free(esc);
+	return path;
 }
 
 static const char *const token_envs[] = { "BITBUCKET_TOKEN", NULL };

@@ -40,17 +40,12 @@ static char *git_host(const char *api_url)
 	return http_url_host(api_url);
 }
 
+/* GitHub's paths: Gitea's API copies them */
 static char *list_path(struct forge_client *c, const struct forge_query *q, struct strbuf *err)
 {
 	(void)c;
 	(void)err;
-	if (q->org)
-		return xasprintf("/orgs/%s/repos", q->org);
-	if (q->starred)
-		return q->user ? xasprintf("/users/%s/starred", q->user) : xstrdup("/user/starred");
-	if (q->user)
-		return xasprintf("/users/%s/repos", q->user);
-	return xstrdup("/user/repos");
+	return forge_github_paths(q);
 }
 
 static const char *const token_envs[] = { "GITEA_TOKEN", "FORGEJO_TOKEN", NULL };

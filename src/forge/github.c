@@ -69,15 +69,25 @@ static char *token_login(struct forge_client *c, struct strbuf *err)
 	return login;
 }
 
-/* the listing paths SPEC 6 gives for --mine, --user and --org, and the
- * starred ones */
+char *forge_github_paths(const struct forge_query *q)
+{
+	const char *name = q->org ? q->org : q->user;
+	char *esc = name ? forge_escape(name) : NULL, *path;
+	if (q->org)
+		path = xasprintf("/orgs/%s/repos", esc);
+	else if (q->starred)
+		path = esc ? xasprintf("/users/%s/starred", esc) : xstrdup("/user/starred");
+	else
+		path = esc ? xasprintf("/users/%s/repos", esc) : xstrdup("/user/repos");
+	free(esc);
+	return path;
+}
+
+/* SPEC 6's paths, and for --user with that user's own token, all of its
+ * repositories (private ones too) */
 static char *list_path(struct forge_client *c, const struct forge_query *q, struct strbuf *err)
 {
-	if (q->org)
-		return xasprintf("/orgs/%s/repos", q->org);
-	if (q->starred)
-		return q->user ? xasprintf("/users/%s/starred", q->user) : xstrdup("/user/starred");
-	if (q->user && c->token) {
+	if (q->user && !q->org && !q->starred && c->token) {
 		char *login = token_login(c, err);
 		if (!login)
 			return NULL;
@@ -86,9 +96,7 @@ static char *list_path(struct forge_client *c, const struct forge_query *q, stru
 		if (own)
 			return xstrdup("/user/repos?affiliation=owner");
 	}
-	if (q->user)
-		return xasprintf("/users/%s/repos", q->user);
-	return xstrdup("/user/repos");
+	return forge_github_paths(q);
 }
 
 static char *parent_path(const struct forge_repo *fork)
