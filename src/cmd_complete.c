@@ -13,6 +13,7 @@
  * would read it (-d, -c, -t); its errors are not printed, and only cost
  * its candidates. */
 #include "cmd.h"
+#include "forge.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -221,11 +222,9 @@ static void say_arguments(struct complete *c)
 	else if (args == ARGS_DIRS)
 		puts(":dirs");
 	else if (args == ARGS_SOURCE && !c->nargs) {
-		static const char *const forges[] = { "github",  "gitlab",   "gitea",
-						      "forgejo", "codeberg", "bitbucket" };
 		puts(":words");
-		for (size_t i = 0; i < ARRAY_SIZE(forges); i++)
-			say(c, forges[i]);
+		for (size_t i = 0; forge_name(i); i++)
+			say(c, forge_name(i));
 	} else if (args == ARGS_FILES)
 		puts(":files");
 	else

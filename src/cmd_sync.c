@@ -756,6 +756,14 @@ static int check_filters(const struct forge_ops *ops, const struct sync_opts *so
 	return rc;
 }
 
+static void no_forge(const char *where, const char *name)
+{
+	struct strbuf known = STRBUF_INIT;
+	forge_names(&known);
+	cmd_error("sync", "%s: no forge '%s' (%s)", where, name, known.buf);
+	strbuf_release(&known);
+}
+
 /* the forge named, its options checked: then the sync */
 static int sync_forge(struct cmd_ctx *ctx, const char *name, const struct sync_opts *so,
 		      const char *where)
@@ -763,10 +771,7 @@ static int sync_forge(struct cmd_ctx *ctx, const char *name, const struct sync_o
 	const char *api = NULL;
 	const struct forge_ops *ops = forge_find(name, &api);
 	if (!ops) {
-		cmd_error("sync",
-			  "%s: no forge '%s' (github, gitlab, gitea, forgejo, codeberg, "
-			  "bitbucket)",
-			  where, name);
+		no_forge(where, name);
 		return EXIT_USAGE;
 	}
 	if (check_sources(ops, so, where) < 0 || check_filters(ops, so, where) < 0)
@@ -813,10 +818,7 @@ static int on_ini(void *arg, const char *section, const char *key, const char *v
 		struct sync_profile *p = profile_named(ps, section + 6, sl - 7);
 		const char *api;
 		if (!forge_find(value, &api)) {
-			cmd_error("sync",
-				  "%s: no forge '%s' (github, gitlab, gitea, forgejo, "
-				  "codeberg, bitbucket)",
-				  where, value);
+			no_forge(where, value);
 			ps->errors++;
 		}
 		free(p->forge);

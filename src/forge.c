@@ -14,19 +14,31 @@
 
 #define MAX_WAIT_SECONDS 900
 
+static const struct {
+	const char *name, *api;
+	const struct forge_ops *ops;
+} names[] = {
+	{ "github", NULL, &forge_github },
+	{ "gitlab", NULL, &forge_gitlab },
+	{ "gitea", NULL, &forge_gitea },
+	{ "forgejo", NULL, &forge_gitea },
+	{ "codeberg", "https://codeberg.org/api/v1", &forge_gitea },
+	{ "bitbucket", NULL, &forge_bitbucket },
+};
+
+const char *forge_name(size_t i)
+{
+	return i < ARRAY_SIZE(names) ? names[i].name : NULL;
+}
+
+void forge_names(struct strbuf *sb)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", names[i].name);
+}
+
 const struct forge_ops *forge_find(const char *name, const char **api)
 {
-	static const struct {
-		const char *name, *api;
-		const struct forge_ops *ops;
-	} names[] = {
-		{ "github", NULL, &forge_github },
-		{ "gitlab", NULL, &forge_gitlab },
-		{ "gitea", NULL, &forge_gitea },
-		{ "forgejo", NULL, &forge_gitea },
-		{ "codeberg", "https://codeberg.org/api/v1", &forge_gitea },
-		{ "bitbucket", NULL, &forge_bitbucket },
-	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (!strcmp(name, names[i].name)) {
 			*api = names[i].api ? names[i].api : names[i].ops->default_api;

@@ -86,6 +86,10 @@ struct forge_ops {
 /* the back-end called name (github, gitlab, gitea, forgejo, codeberg,
  * bitbucket), or NULL; *api set to the default API for that name */
 const struct forge_ops *forge_find(const char *name, const char **api);
+/* the names forge_find knows: the i-th (NULL past the last), and all of
+ * them, comma-separated, for a message */
+const char *forge_name(size_t i);
+void forge_names(struct strbuf *sb);
 
 struct forge_client {
 	const struct forge_ops *ops;
