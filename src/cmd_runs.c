@@ -45,14 +45,18 @@ static void kinds_of(const struct runlog *l, struct strbuf *sb)
 				    runlog_kind_names[k]);
 }
 
+/* how many repositories a run changed: its records' paths, each once
+ * (sorted: a sync of thousands would be quadratic by lookups) */
 static size_t repositories(const struct runlog *l)
 {
-	struct strlist paths = STRLIST_INIT;
+	char **paths = xcalloc(l->n + 1, sizeof(*paths));
+	size_t n = 0;
 	for (size_t i = 0; i < l->n; i++)
-		if (!strlist_has(&paths, l->v[i].path))
-			strlist_push(&paths, l->v[i].path);
-	size_t n = paths.n;
-	strlist_release(&paths);
+		paths[i] = l->v[i].path;
+	strv_sort(paths, l->n);
+	for (size_t i = 0; i < l->n; i++)
+		n += !i || strcmp(paths[i], paths[i - 1]);
+	free(paths);
 	return n;
 }
 
