@@ -456,7 +456,7 @@ static void handle_key(struct parse_ctx *c, const char *key, const char *value, 
 			report(c, line, incl, "%s must be a number from 1 to 4096, not \"%s\"", key,
 			       value);
 		else
-			*(key[4] ? &reg->jobs_per_host : &reg->jobs) = j;
+			*(!strcmp(key, "jobs") ? &reg->jobs : &reg->jobs_per_host) = j;
 		return;
 	}
 	if (!c->section) {

@@ -125,9 +125,9 @@ void runlog_set_section(struct runlog_rec *r, const char *const *keys, const cha
 {
 	*secret = 0;
 	for (size_t i = 0; i < n; i++) {
-		char *scrubbed = runlog_scrub_url(strstr(values[i], "://") ? values[i] : NULL);
+		char *scrubbed = runlog_scrub_url(values[i]);
 		/* a value with a password in a URL is not copied anywhere */
-		if (scrubbed && !strstr(values[i], scrubbed)) {
+		if (strcmp(scrubbed, values[i])) {
 			*secret = 1;
 		} else {
 			strlist_push(&r->keys, keys[i]);

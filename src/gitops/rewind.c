@@ -44,8 +44,8 @@ static int dirty(git_repository *repo, char **why)
 }
 
 /* HEAD is ref, at new: 0; already at old: 1; else 2 with *why */
-static int where_is(git_repository *repo, git_reference *head, const char *ref, const git_oid *old,
-		    const git_oid *now, char **why)
+static int where_is(git_reference *head, const char *ref, const git_oid *old, const git_oid *now,
+		    char **why)
 {
 	const git_oid *at = git_reference_target(head);
 	if (strcmp(git_reference_name(head), ref)) {
@@ -61,7 +61,6 @@ static int where_is(git_repository *repo, git_reference *head, const char *ref, 
 		free(b);
 		return 2;
 	}
-	(void)repo;
 	return 0;
 }
 
@@ -111,7 +110,7 @@ enum rewind_outcome rewind_branch(const char *path, const char *ref, const char 
 		out = REWIND_LEFT;
 		goto out;
 	}
-	int at = where_is(repo, head, ref, &o, &n, why);
+	int at = where_is(head, ref, &o, &n, why);
 	if (at)
 		out = at == 1 ? REWIND_ALREADY : REWIND_LEFT;
 	else if ((at = dirty(repo, why)) != 0)
