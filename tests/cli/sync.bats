@@ -445,3 +445,16 @@ requests() {
 	[ -d src/127.0.0.1/acme/again/.git ]
 	grep -q 'acme/again' .mrconfig
 }
+
+@test "a sync state that cannot be kept is said, and costs nothing else" {
+	origins acme one
+	config '"accounts": {"acme": {"type": "Organization", "repos": 1, "names": ["one"]}}'
+	start_github "$CONFIG"
+	# the state folder cannot be made: a file is in its way
+	: >"$HOME/state"
+	export XDG_STATE_HOME="$HOME/state"
+	run grove sync github --org acme --api-url "$GITHUB_API"
+	assert_success
+	assert_output --partial "cloned acme/one"
+	assert_line --partial "grove sync: cannot keep what moved upstream (the next sync fetches every clone): cannot create a temporary file beside '$HOME/state/grove/sync/"
+}
