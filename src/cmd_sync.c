@@ -617,9 +617,11 @@ static void write_state(struct sync_run *run)
 		syncstate_set(&run->state, it->repo->id,
 			      good && it->path ? it->repo->pushed_at : NULL);
 	}
-	/* a state that cannot be written costs fetches next time, nothing else */
-	if (syncstate_write(&run->state, &err) < 0 && run->ctx->verbose)
-		cmd_error("sync", "%s", err.buf);
+	/* it costs fetches next time, nothing else: said, not failed */
+	if (syncstate_write(&run->state, &err) < 0)
+		cmd_error("sync",
+			  "cannot keep what moved upstream (the next sync fetches every clone): %s",
+			  err.buf);
 	strbuf_release(&err);
 }
 
