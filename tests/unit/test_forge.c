@@ -206,8 +206,10 @@ static void test_bitbucket_parent_name_checked(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_link_next),       cmocka_unit_test(test_clone_url),
-		cmocka_unit_test(test_parse),           cmocka_unit_test(test_parse_gitlab),
+		cmocka_unit_test(test_link_next),
+		cmocka_unit_test(test_clone_url),
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_gitlab),
 		cmocka_unit_test(test_parse_bitbucket),
 		cmocka_unit_test(test_names_escaped_in_paths),
 		cmocka_unit_test(test_bitbucket_parent_name_checked),
