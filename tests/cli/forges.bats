@@ -210,8 +210,11 @@ paths() {
 		assert_success
 		assert_output --partial "cloned acme/good"
 		assert_output --partial "not a name"
+		# a folder named -x, anywhere below ROOT (the test's own temporary
+		# path may hold "-x" by chance: only a whole name counts)
 		run find "$HOME/src" -maxdepth 3
-		refute_output --partial -- "-x"
+		refute_line --regexp '/-x$'
+		[ ! -e "$HOME/src/127.0.0.1/acme/-x" ] || fail "$f: made a folder -x"
 		# --layout: ~/work/NAME
 		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME"
 		config "$f" '{"acme": {"repos": 1, "names": ["good"], "ids": {"good": 77, "renamed": 77}}}'
