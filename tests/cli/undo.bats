@@ -137,7 +137,9 @@ last_run() {
 		run grove -a update
 		assert_success
 		id=$(last_run)
-		grove undo "$id" >/dev/null 2>&1 &
+		# grove itself in the background, not the grove function: killing a
+		# function's subshell leaves the program running, undoing on
+		"$GROVE_BIN" undo "$id" >/dev/null 2>&1 &
 		local pid=$!
 		sleep "0.0$((RANDOM % 10))"
 		kill -9 "$pid" 2>/dev/null || true
