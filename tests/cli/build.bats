@@ -30,3 +30,28 @@ setup() {
 	assert_output 'make: pkg-config cannot find cmocka (Debian package libcmocka-dev): run: make deps'
 	[ ! -e "$BATS_TEST_TMPDIR/out" ]
 }
+
+@test "an older libgit2 is refused with the version found and the one needed, before compiling" {
+	mkdir -p "$BATS_TEST_TMPDIR/old-pc"
+	# libgit2 as version 1.4.6 declares itself, found before the installed one
+	sed 's/^Version:.*/Version: 1.4.6/' "$(pkg-config --variable=pcfiledir libgit2)/libgit2.pc" \
+		>"$BATS_TEST_TMPDIR/old-pc/libgit2.pc"
+	run env PKG_CONFIG_PATH="$BATS_TEST_TMPDIR/old-pc" make -C "$BATS_TEST_TMPDIR/tree" grove
+	assert_failure
+	assert_output --partial 'make: libgit2 1.4.6 is too old: grove needs libgit2 1.5.0 or newer'
+	[ ! -e "$BATS_TEST_TMPDIR/tree/build/src/main.o" ]
+}
+
+@test "a plain make shows a compiler's warnings and builds; the test builds fail on them" {
+	# a warning a newer compiler might bring, in a file of its own
+	printf 'int grove_warned(void)\n{\n\tint unused;\n\treturn 0;\n}\n' >"$BATS_TEST_TMPDIR/tree/src/warned.c"
+	run make -C "$BATS_TEST_TMPDIR/tree" -j2 grove
+	assert_success
+	assert_output --partial "warning: unused variable"
+	[ -x "$BATS_TEST_TMPDIR/tree/grove" ]
+	mkdir -p "$BATS_TEST_TMPDIR/tree/tests"
+	cp -r "$BATS_TEST_DIRNAME/../unit" "$BATS_TEST_TMPDIR/tree/tests/unit"
+	run make -C "$BATS_TEST_TMPDIR/tree" unit
+	assert_failure
+	assert_output --partial "error: unused variable"
+}
