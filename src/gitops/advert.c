@@ -2,7 +2,7 @@
 #include "gitops/net.h"
 #include "util.h"
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 #include <git2/sys/transport.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 #include "gitops/cachetree.h"
 
+#include "gitops/libgit2.h"
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
 #ifndef GROVE_GITOPS_CACHETREE_H
 #define GROVE_GITOPS_CACHETREE_H
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 
 /* 1 when the index is HEAD's tree (nothing staged, no conflict); 0 when it
  * differs or cannot be told (the caller diffs). Nothing is written: when

@@ -7,7 +7,7 @@
 #ifndef GROVE_GITOPS_ENTRIES_H
 #define GROVE_GITOPS_ENTRIES_H
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 
 #include "gitops/status.h"
 

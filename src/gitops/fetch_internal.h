@@ -3,7 +3,7 @@
 #ifndef GROVE_GITOPS_FETCH_INTERNAL_H
 #define GROVE_GITOPS_FETCH_INTERNAL_H
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 
 #include "gitops/fetch.h"
 

@@ -2,7 +2,7 @@
 
 #include "util.h"
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 #include <signal.h>
 #include <stdlib.h>
 

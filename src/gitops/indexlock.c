@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include "gitops/libgit2.h"
 #include <git2/sys/repository.h>
 #include <stdio.h>
 #include <fcntl.h>

@@ -7,7 +7,7 @@
 #ifndef GROVE_GITOPS_INDEXLOCK_H
 #define GROVE_GITOPS_INDEXLOCK_H
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 
 /* fn changes idx (the index as read under the lock; repo's index is it)
  * and writes it with git_index_write when it has something to keep: 1

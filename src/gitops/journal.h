@@ -8,7 +8,7 @@
 #ifndef GROVE_GITOPS_JOURNAL_H
 #define GROVE_GITOPS_JOURNAL_H
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 
 #include "gitops/update.h"
 

@@ -3,7 +3,7 @@
 #include "gitops/status.h"
 #include "util.h"
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -9,7 +9,7 @@
 #ifndef GROVE_GITOPS_MOVE_H
 #define GROVE_GITOPS_MOVE_H
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 
 #include "gitops/update.h"
 

@@ -8,7 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
+#include "gitops/libgit2.h"
 #include <git2/sys/stream.h>
 #include <netdb.h>
 #include <poll.h>

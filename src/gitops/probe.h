@@ -3,7 +3,7 @@
 #ifndef GROVE_GITOPS_PROBE_H
 #define GROVE_GITOPS_PROBE_H
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 
 /* settings libgit2 1.5 does not honour (sparse checkout or index, split
  * index, index.skipHash, extensions.worktreeConfig, a shallow clone): the

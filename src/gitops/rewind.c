@@ -4,7 +4,7 @@
 #include "gitops/move.h"
 #include "util.h"
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -9,7 +9,7 @@
 #include "gitops/upstream.h"
 
 #include <errno.h>
-#include <git2.h>
+#include "gitops/libgit2.h"
 #include <git2/sys/diff.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
+#include "gitops/libgit2.h"
 #include <git2/sys/transport.h>
 #include <poll.h>
 #include <signal.h>

@@ -5,7 +5,7 @@
 #ifndef GROVE_GITOPS_UNBORN_H
 #define GROVE_GITOPS_UNBORN_H
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 
 #include "gitops/update.h"
 

@@ -9,7 +9,7 @@
 #ifndef GROVE_GITOPS_UPSTREAM_H
 #define GROVE_GITOPS_UPSTREAM_H
 
-#include <git2.h>
+#include "gitops/libgit2.h"
 
 /* the full name of the upstream ref of branch (a short name, "main"):
  * *out is NULL when no upstream is configured. Returns 0 or a libgit2 code. */
