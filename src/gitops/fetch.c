@@ -91,9 +91,10 @@ static int has_ref(git_remote *remote, const char *want)
 	return 0;
 }
 
-/* libgit2 1.5's fetch negotiation fails ("object is not a committish")
- * in a repository holding an annotated tag of a blob or a tree (git.git's
- * junio-gpg-pub, the Linux tree's v2.6.11-tree): is this one of them */
+/* libgit2's fetch negotiation fails ("object is not a committish") in a
+ * repository holding an annotated tag of a blob or a tree (git.git's
+ * junio-gpg-pub, the Linux tree's v2.6.11-tree; LIBGIT2_NONCOMMIT_TAG_FETCH_FAILS):
+ * is this one of them */
 static int has_noncommit_tag(git_repository *repo)
 {
 	git_reference_iterator *it = NULL;
@@ -175,7 +176,8 @@ int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int 
 		free(what);
 	}
 	cred_finish(&op->cred, rc == 0);
-	if (rc < 0 && !(op->cancelled && op->cancelled()) && has_noncommit_tag(repo)) {
+	if (LIBGIT2_NONCOMMIT_TAG_FETCH_FAILS && rc < 0 && !(op->cancelled && op->cancelled()) &&
+	    has_noncommit_tag(repo)) {
 		free(*err);
 		*err = NULL;
 		rc = fetch_with_git(repo, name, op, prune, all_tags, err);

@@ -156,12 +156,12 @@ const char *probe_faster_with_git(git_repository *repo, git_config *cfg)
 	return many_touched(repo) ? "touched files" : NULL;
 }
 
-const char *probe_open_failure(void)
+const char *probe_open_failure(int code)
 {
 	const git_error *ge = git_error_last();
 	const char *msg = ge && ge->message ? ge->message : "";
-	/* 1.5.1 reports a foreign owner as a missing safe.directory value */
-	if (strstr(msg, "safe.directory"))
+	/* git's verdict, and its hint, on a repository of another owner */
+	if (code == GIT_EOWNER || (LIBGIT2_OWNER_AS_NOTFOUND && strstr(msg, "safe.directory")))
 		return "ownership check (safe.directory)";
 	if (strstr(msg, "extension") || strstr(msg, "repository version") || strstr(msg, "format"))
 		return "repository format";

@@ -30,10 +30,11 @@ const char *probe_faster_with_git(git_repository *repo, git_config *cfg);
  * before libgit2 is even initialised: "large index" or NULL */
 const char *probe_large_work_tree(const char *path);
 
-/* after git_repository_open_ext failed: the reason to ask git instead
- * (a repository format or ownership rule libgit2 1.5 gets wrong), or NULL
- * when it simply is not a repository or cannot be opened */
-const char *probe_open_failure(void);
+/* after git_repository_open_ext failed with code: the reason to ask git
+ * instead (a repository format libgit2 cannot read, or another owner:
+ * git's verdict and hint), or NULL when it simply is not a repository or
+ * cannot be opened */
+const char *probe_open_failure(int code);
 
 /* does path go through a filter libgit2 does not run (Git LFS and the like) */
 int probe_filtered(git_repository *repo, const char *path);

@@ -486,7 +486,7 @@ static int collect_libgit2(const char *path, const struct status_opts *o, struct
 	git_repository *repo = NULL;
 	int e = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (e < 0) {
-		if ((*reroute = probe_open_failure()))
+		if ((*reroute = probe_open_failure(e)))
 			return 0;
 		if (e == GIT_ENOTFOUND)
 			return fail(r, STATUS_NOT_REPO, xstrdup("not a git repository"));

@@ -342,7 +342,7 @@ int update_repo(const char *path, const struct update_opts *uo, struct net_op *o
 	memset(r, 0, sizeof(*r));
 	int e = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (e < 0) {
-		if (!(r->engine_reason = probe_open_failure())) {
+		if (!(r->engine_reason = probe_open_failure(e))) {
 			update_failed(r, gitops_message("cannot open the repository"));
 			r->code = e == GIT_ENOTFOUND ? ERR_NOT_FOUND : ERR_GENERIC;
 			return -1;
