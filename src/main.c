@@ -294,7 +294,7 @@ static int dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 	if (parse_before_action(ctx, argc, argv, &i, &pending) < 0)
 		goto out;
 	if (ctx->version) {
-		printf("grove %s\n", GROVE_VERSION);
+		printf("grove %s (libgit2 %s)\n", GROVE_VERSION, gitops_libgit2_version());
 		rc = EXIT_OK;
 		goto out;
 	}

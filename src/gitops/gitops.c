@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include "gitops/libgit2.h"
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 
@@ -64,6 +65,16 @@ int gitops_config_bool(const char *value)
 		return b != 0;
 	git_error_clear();
 	return -1;
+}
+
+const char *gitops_libgit2_version(void)
+{
+	static char v[32];
+	int major, minor, rev;
+	/* answers before git_libgit2_init: --version starts nothing */
+	git_libgit2_version(&major, &minor, &rev);
+	snprintf(v, sizeof(v), "%d.%d.%d", major, minor, rev);
+	return v;
 }
 
 const char *gitops_error(void)

@@ -12,6 +12,8 @@
 int gitops_init(void);
 /* initialise libgit2 (once; main thread, before workers): 0 or -1 */
 int gitops_libgit2(void);
+/* the version of the libgit2 grove runs on, "1.9.0" */
+const char *gitops_libgit2_version(void);
 /* libgit2's last message on this thread (why gitops_libgit2 failed, or
  * any call): read it on the failing thread before anything else runs */
 const char *gitops_error(void);

@@ -9,7 +9,9 @@ setup() {
 @test "--version and help" {
 	run grove --version
 	assert_success
-	assert_output --regexp '^grove [0-9]+\.[0-9]+\.[0-9]+$'
+	# the libgit2 it runs on: two are supported (doc/libgit2.md)
+	assert_output --regexp "^grove [0-9]+\.[0-9]+\.[0-9]+ \(libgit2 1\.[0-9]+\.[0-9]+\)$"
+	assert_output --partial "(libgit2 $(pkg-config --modversion libgit2))"
 	run grove help
 	assert_success
 	assert_line --regexp '^  status +show the state'
