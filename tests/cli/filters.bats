@@ -62,22 +62,24 @@ selected() {
 	run grove -a --dirty --clean run true
 	assert_success
 	assert_output 'grove run: finished (0 ok)'
-	# what this git says when it refuses to stash a merge with a conflict
-	# (git 2.47 adds a line to 2.39's), from a copy of the repository
+	# what this git says when it refuses to stash a merge with a conflict,
+	# from a copy of the repository: git 2.47 adds a line on standard
+	# error to what 2.39 prints on standard output
 	cp -r src/merging "$BATS_TEST_TMPDIR/merging"
-	run -1 git -C "$BATS_TEST_TMPDIR/merging" stash -q
-	assert_line --index 0 "a.txt: needs merge"
-	local refusal=$output
-	run grove -a --dirty run git stash -q
+	run -1 --separate-stderr git -C "$BATS_TEST_TMPDIR/merging" stash -q
+	assert_output "a.txt: needs merge"
+	local git_err=$stderr
+	run --separate-stderr grove -a --dirty run git stash -q
 	assert_failure 1
-	# said as myrepos says it
+	# said as myrepos says it, each stream on its own
 	assert_output "grove run: $HOME/src/dirty
 
 grove run: $HOME/src/merging
-$refusal
-grove run: command failed
+a.txt: needs merge
 
 grove run: finished (1 ok; 1 failed)"
+	assert_equal "$stderr" "${git_err:+$git_err
+}grove run: command failed"
 	[ "$(git -C src/dirty stash list | wc -l)" -eq 1 ]
 	[ -z "$(git -C src/dirty status --porcelain)" ]
 	[ "$(git -C src/clean stash list | wc -l)" -eq 0 ]
