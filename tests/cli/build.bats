@@ -5,6 +5,10 @@
 
 load helpers
 
+teardown() {
+	[ -z "${nosudo_bin:-}" ] || rm -rf "$nosudo_bin"
+}
+
 setup() {
 	common_setup
 	# a copy of the sources, as a clone would have them
@@ -54,4 +58,34 @@ setup() {
 	run make -C "$BATS_TEST_TMPDIR/tree" unit
 	assert_failure
 	assert_output --partial "error: unused variable"
+}
+
+@test "the README lists the packages make deps installs" {
+	local readme="$BATS_TEST_DIRNAME/../../README.md" list pkg
+	for list in build test; do
+		for pkg in $("$BATS_TEST_TMPDIR/tree/scripts/deps" --list "$list"); do
+			run grep -c -w -- "$pkg" "$readme"
+			assert_success
+		done
+	done
+	# and nothing it no longer installs
+	run grep -c 'libclang-rt-14-dev' "$readme"
+	assert_output 0
+}
+
+@test "without root or sudo, make deps changes nothing and prints the administrator's apt-get line" {
+	[ "$(id -u)" = 0 ] || skip "needs root to run as another user"
+	# a PATH without sudo: every tool scripts/deps uses, nothing else, in a
+	# folder nobody can enter (the test's own are private)
+	nosudo_bin=$(mktemp -d /tmp/grove-nosudo-XXXXXX)
+	chmod 755 "$nosudo_bin"
+	local t
+	for t in sh dpkg-query apt-get id; do ln -s "$(command -v "$t")" "$nosudo_bin/$t"; done
+	# the script on standard input, for the same reason
+	run runuser -u nobody -- env PATH="$nosudo_bin" \
+		sh -s -- --with make --with grove-no-such-package deps <"$BATS_TEST_TMPDIR/tree/scripts/deps"
+	assert_failure 1
+	assert_line "make deps: these packages are missing and you are not root (and there is no sudo): grove-no-such-package"
+	assert_line "    apt-get update && apt-get install -y -q --no-install-recommends grove-no-such-package"
+	refute_output --partial 'not found'
 }
