@@ -88,6 +88,11 @@ $(BUILD)/pagefault: bench/pagefault.c
 	@mkdir -p $(BUILD)
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $<
 
+# libgit2's own ssh transport, for bench/network.sh to set beside grove's
+$(BUILD)/libgit2-ssh: bench/libgit2-ssh.c $(PKG_DIR)/cflags $(PKG_DIR)/libs
+	@mkdir -p $(BUILD)
+	$(CC) -O2 -std=c11 -Wall -Wextra $(WERROR) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS) -lpthread
+
 # libFuzzer targets (tests/fuzz), built by clang with AddressSanitizer and
 # UndefinedBehaviorSanitizer in their own folder; `make fuzz` runs each for
 # FUZZ_SECONDS over its corpus in tests/fuzz/corpus
@@ -145,8 +150,8 @@ check: $(UNIT_BINS) $(REPLAY_BINS) grove
 	$(run-cli)
 
 # the pool-heavy command-line tests with a ThreadSanitizer build, every
-# command on 16 workers: fails on any report (one log per report). Build it
-# first: make clean && make SANITIZE=thread grove
+# command on 16 workers: fails on any report (one log per report). Run it
+# as make SANITIZE=thread check-tsan, which builds grove so first
 TSAN_TESTS ?= tests/cli/status.bats tests/cli/update.bats tests/cli/shell.bats tests/cli/diff.bats \
 	tests/cli/doctor.bats
 check-tsan: grove
@@ -172,7 +177,7 @@ demo: grove
 	@scripts/demo.sh
 
 # every benchmark at a reduced size (bench/RESULTS.md has the full runs)
-bench: grove $(BUILD)/floor $(BUILD)/pagefault
+bench: grove $(BUILD)/floor $(BUILD)/pagefault $(BUILD)/libgit2-ssh
 	bench/status.sh --quick
 	bench/update.sh --quick
 	bench/run.sh --quick
