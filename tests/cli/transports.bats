@@ -195,13 +195,16 @@ ssh_recorder() {
 
 @test "after --timeout the ssh command and everything it started are ended, not left to init" {
 	mkdir -p "$HOME/bin"
-	printf '#!/bin/sh\nsleep 313\n' >"$HOME/bin/stall-ssh"
+	# a duration of this test's own, so that another suite on the machine
+	# (make fresh-check runs two) is not taken for a leftover
+	local stall="313.$RANDOM$RANDOM"
+	printf '#!/bin/sh\nsleep %s\n' "$stall" >"$HOME/bin/stall-ssh"
 	chmod +x "$HOME/bin/stall-ssh"
 	git -C src/foo remote set-url origin "ssh://git.example.invalid/foo.git"
 	GIT_SSH_COMMAND="$HOME/bin/stall-ssh" run timeout 30 "$GROVE_BIN" -a --timeout 2 fetch
 	assert_failure 1
 	assert_output --partial "timed out after 2 s: no answer from ssh://git.example.invalid/foo.git"
-	run pgrep -f "sleep 313"
+	run pgrep -f "sleep $stall"
 	assert_failure
 }
 
@@ -266,9 +269,11 @@ nothing_shared_left() {
 	start_sshd || skip "no sshd"
 	mkdir -p "$HOME/bin"
 	# a real ssh, but the fetch itself hangs: the master is up meanwhile
+	# (for a duration of this test's own, as above)
+	local slow="300.$RANDOM$RANDOM"
 	cat >"$HOME/bin/slow-ssh" <<-EOT
 	#!/bin/sh
-	case "\$*" in *git-upload-pack*) sleep 300 ;; esac
+	case "\$*" in *git-upload-pack*) sleep $slow ;; esac
 	exec ssh -F "$HOME/.ssh/config" "\$@"
 	EOT
 	chmod +x "$HOME/bin/slow-ssh"
@@ -283,7 +288,7 @@ nothing_shared_left() {
 	local pid=$!
 	local i
 	for ((i = 0; i < 100; i++)); do
-		pgrep -f "sleep 300" >/dev/null && break
+		pgrep -f "sleep $slow" >/dev/null && break
 		sleep 0.1
 	done
 	kill -INT "$pid"
