@@ -8,7 +8,9 @@
 # and grove fetch, an update where every 10th repository moved, and a clone
 # of all (grove checkout), against mr -j 5 (myrepos' recommended setting),
 # gita pull (no-op only) and a git fetch loop with xargs -P 16; for ssh
-# also grove without connection sharing (GROVE_SSH_SHARE=0). The floor is
+# also grove without connection sharing (GROVE_SSH_SHARE=0) and a no-op
+# fetch of every clone through libgit2's own ssh transport (libssh2;
+# bench/libgit2-ssh.c), the transport grove replaces. The floor is
 # git ls-remote of every repository, 16 at once (ssh: 8 at once through
 # one master): one ref advertisement each and nothing else. The proxy's own cost is
 # shown by a no-op grove update through it with no delay and without it.
@@ -27,7 +29,11 @@ while [ $# -gt 0 ]; do
 done
 bench_options network.sh "n=40 runs=1" "${args[@]}"
 bench_need network.sh mr gita git python3 /usr/sbin/sshd ssh-keygen
+make -s -C "$root" build/libgit2-ssh >&2
 servers=$root/tests/servers
+# commits need an identity of their own, not the machine's
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.invalid
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.invalid
 
 w=$work/network-$n
 pids=()
@@ -224,10 +230,14 @@ bench_protocol() {
 		[gita_pull]="gita pull"
 		[git_fetch_loop]="$fetch_loop"
 		[grove_noshare]="GROVE_SSH_SHARE=0 '$grove' -a update"
+		[libgit2_ssh]="'$root/build/libgit2-ssh' -j 16 'ssh://$(id -un)@127.0.0.1:$pport' '$w/run/sshd/user' '$h/clones.txt'"
 		[floor]="$floor"
 	)
 	local names=(grove_update grove_fetch mr_update gita_pull git_fetch_loop floor)
-	[ "$p" = ssh ] && names+=(grove_noshare)
+	if [ "$p" = ssh ]; then
+		names+=(grove_noshare libgit2_ssh)
+		ls -d "$h"/src/r* >"$h/clones.txt"
+	fi
 	local r name
 	for ((r = 0; r < runs; r++)); do
 		for name in "${names[@]}"; do timed "$p:noop:$name" "${c[$name]}"; done
@@ -294,7 +304,7 @@ report() {
 		for kind in noop moved clone; do
 			base=$(median_ms "$p:$kind:grove_update")
 			[ "$kind" = clone ] && base=$(median_ms "$p:clone:grove_checkout")
-			for name in floor grove_update grove_fetch grove_noshare mr_update gita_pull \
+			for name in floor grove_update grove_fetch grove_noshare libgit2_ssh mr_update gita_pull \
 				git_fetch_loop grove_checkout mr_checkout; do
 				grep -q "^$p:$kind:$name " "$times" || continue
 				m=$(median_ms "$p:$kind:$name")

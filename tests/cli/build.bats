@@ -89,3 +89,12 @@ setup() {
 	assert_line "    apt-get update && apt-get install -y -q --no-install-recommends grove-no-such-package"
 	refute_output --partial 'not found'
 }
+
+@test "libgit2's version is asked in one place: gitops/libgit2.h" {
+	local src="$BATS_TEST_DIRNAME/../../src"
+	run grep -rln 'LIBGIT2_VER_\|LIBGIT2_VERSION' "$src"
+	assert_output "$src/gitops/libgit2.h"
+	# and git2.h is included there only
+	run grep -rln '#include <git2\.h>' "$src"
+	assert_output "$src/gitops/libgit2.h"
+}
