@@ -189,6 +189,8 @@ timed() {
 	bash -c "$2" >"$w/run/out" 2>&1 || rc=$?
 	t1=$(now_ms)
 	echo "$1 $((t1 - t0))" >>"$times"
+	# each command's last output stays, to read a failure's reason after
+	cp "$w/run/out" "$w/run/out-${1//:/-}"
 	# grove and myrepos count their failures in the summary; for the others
 	# each failed repository says fatal: or error:
 	local f
