@@ -42,6 +42,36 @@ setup() {
 	assert_failure 2
 }
 
+@test "a second -d is refused, naming both" {
+	run grove -d other -d src list
+	assert_failure 2
+	assert_output "grove: -d 'src' after -d 'other': one directory at a time, as with myrepos"
+}
+
+@test "-d names a registered repository that is not on disk: myrepos' recipe for a lazy one" {
+	# issue 28: mr -f -d foo checkout clones a skip = lazy repository alone
+	mkrepo "$BATS_TEST_TMPDIR/upstream"
+	cat >>.mrconfig <<-EOF
+	[lazy/one]
+	checkout = git clone -q '$BATS_TEST_TMPDIR/upstream' one
+	skip = lazy
+	[lazy/two]
+	checkout = git clone -q '$BATS_TEST_TMPDIR/upstream' two
+	skip = lazy
+	EOF
+	run grove -d lazy/one list
+	assert_success
+	assert_output "$HOME/lazy/one"
+	run grove -f -d lazy/one checkout
+	assert_success
+	assert [ -d lazy/one/.git ]
+	assert [ ! -e lazy/two ]
+	# a folder that is neither there nor registered is still refused
+	run grove -d lazy/three list
+	assert_failure 2
+	assert_output --partial "cannot use 'lazy/three' as the working directory"
+}
+
 @test "-n and -n N limit the depth" {
 	cd src/a
 	run grove -n list
