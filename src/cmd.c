@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <stdarg.h>
 #include <strings.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,10 +19,10 @@ struct cmd_ctx cmd_context;
 static const char *const color_choices[] = { "auto", "always", "never", NULL };
 
 const struct opt_spec cmd_global_options[] = {
-	{ .type = OPT_STRING,
+	{ .type = OPT_STRINGS,
 	  .name = "directory",
 	  .short_name = 'd',
-	  .value = &cmd_context.dir_opt,
+	  .value = &cmd_context.dir_opts,
 	  .value_name = "DIR",
 	  .complete = COMPLETE_DIR,
 	  .help = "act as if run in DIR" },
@@ -696,16 +697,49 @@ void cmd_unload(struct cmd_ctx *ctx)
 	ctx->cwd = ctx->home = ctx->home_file = NULL;
 }
 
+/* is path a registered repository's */
+static int registered(const struct registry *reg, const char *path)
+{
+	for (size_t i = 0; i < reg->nrepos; i++)
+		if (!strcmp(reg->repos[i].path, path))
+			return 1;
+	return 0;
+}
+
+/* the folder -d names: its real path, or, where it is not on disk, its
+ * lexical one (*missing set), which only a registered repository may be */
+static char *working_dir(struct cmd_ctx *ctx, int *missing, struct strbuf *err)
+{
+	*missing = 0;
+	if (ctx->dir_opts.n > 1) {
+		strbuf_addf(
+		    err, "grove: -d '%s' after -d '%s': one directory at a time, as with myrepos\n",
+		    ctx->dir_opts.items[1], ctx->dir_opts.items[0]);
+		return NULL;
+	}
+	if (ctx->dir_opts.n == 1)
+		ctx->dir_opt = ctx->dir_opts.items[0];
+	if (!ctx->dir_opt)
+		return path_cwd();
+	char *base = realpath(ctx->dir_opt, NULL);
+	if (!base && errno == ENOENT) {
+		*missing = 1;
+		base = path_absolute(NULL, ctx->dir_opt);
+	}
+	return base;
+}
+
 int cmd_setup(struct cmd_ctx *ctx, struct strbuf *err)
 {
-	int rc = 0;
+	int rc = 0, missing;
 	ctx->home = home_dir();
 	const char *gc = getenv("GROVE_CONFIG");
 	ctx->home_file = gc && *gc ? path_absolute(NULL, gc) : xasprintf("%s/.mrconfig", ctx->home);
-	char *base = ctx->dir_opt ? realpath(ctx->dir_opt, NULL) : path_cwd();
+	char *base = working_dir(ctx, &missing, err);
 	if (!base) {
-		strbuf_addf(err, "grove: cannot use '%s' as the working directory\n",
-			    ctx->dir_opt ? ctx->dir_opt : ".");
+		if (!err->len)
+			strbuf_addf(err, "grove: cannot use '%s' as the working directory\n",
+				    ctx->dir_opt ? ctx->dir_opt : ".");
 		return -1;
 	}
 	ctx->cwd = base;
@@ -715,5 +749,9 @@ int cmd_setup(struct cmd_ctx *ctx, struct strbuf *err)
 	ctx->reg_loaded = 1;
 	if (registry_load(&ctx->reg, &ro, err) < 0)
 		rc = -1;
+	else if (missing && !registered(&ctx->reg, base)) {
+		strbuf_addf(err, "grove: cannot use '%s' as the working directory\n", ctx->dir_opt);
+		rc = -1;
+	}
 	return rc;
 }

@@ -85,7 +85,8 @@ struct cmd_ctx {
 	char *action_owned;
 
 	/* the global options (SPEC 4); cmd_global_options points here */
-	const char *dir_opt;
+	struct strlist dir_opts; /* every -d given: more than one is refused */
+	const char *dir_opt;     /* the one -d, set by cmd_setup (or completion) */
 	const char *config_opt;
 	long jobs;          /* 0: not given */
 	long jobs_per_host; /* --jobs-per-host; 0: not given */

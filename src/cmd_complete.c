@@ -117,7 +117,7 @@ static void say_value(struct complete *c, const struct opt_spec *o)
 /* what an option word before cur does to the registry read */
 static void take_option(struct complete *c, const struct opt_spec *o, const char *v)
 {
-	if (o->value == &cmd_context.dir_opt)
+	if (o->value == &cmd_context.dir_opts)
 		c->ctx->dir_opt = v;
 	else if (o->value == &cmd_context.config_opt)
 		c->ctx->config_opt = v;

@@ -132,6 +132,7 @@ static void ctx_release(struct cmd_ctx *ctx)
 {
 	cmd_unload(ctx);
 	strlist_release(&ctx->groups);
+	strlist_release(&ctx->dir_opts);
 	strlist_release(&ctx->args);
 	free(ctx->action_owned);
 }
@@ -140,7 +141,8 @@ static void ctx_release(struct cmd_ctx *ctx)
  * after the action change them */
 static char *reading(const struct cmd_ctx *ctx)
 {
-	return xasprintf("%s\n%s\n%d", ctx->dir_opt ? ctx->dir_opt : "",
+	return xasprintf("%zu %s\n%s\n%d", ctx->dir_opts.n,
+			 ctx->dir_opts.n ? ctx->dir_opts.items[ctx->dir_opts.n - 1] : "",
 			 ctx->config_opt ? ctx->config_opt : "", ctx->trust_all);
 }
 

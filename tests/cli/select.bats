@@ -59,7 +59,7 @@ setup() {
 	checkout = git clone -q '$BATS_TEST_TMPDIR/upstream' two
 	skip = lazy
 	EOF
-	run grove -d lazy/one list
+	run grove -f -d lazy/one list
 	assert_success
 	assert_output "$HOME/lazy/one"
 	run grove -f -d lazy/one checkout
