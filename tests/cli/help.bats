@@ -118,6 +118,31 @@ setup() {
 	assert_output ''
 }
 
+@test "make install-mr-link: a registry that calls mr inside its commands runs grove" {
+	# issue 28: forceremotes = MR_OVERWRITE_REMOTES=y mr remotes, once myrepos is gone
+	local dest="$BATS_TEST_TMPDIR/dest"
+	run make -C "$BATS_TEST_DIRNAME/../.." -o grove install install-mr-link PREFIX=/opt/g DESTDIR="$dest"
+	assert_success
+	assert [ -L "$dest/opt/g/bin/mr" ]
+	assert_equal "$(readlink "$dest/opt/g/bin/mr")" grove
+	mkrepo src/a
+	cat >.mrconfig <<-'EOF'
+	[src/a]
+	remotes = echo "remotes by $MR_ACTION, overwrite=$MR_OVERWRITE_REMOTES"
+	forceremotes = MR_OVERWRITE_REMOTES=y mr remotes
+	EOF
+	PATH="$dest/opt/g/bin:$PATH" run grove forceremotes
+	assert_success
+	assert_output --partial 'remotes by remotes, overwrite=y'
+	assert_output --partial 'grove remotes: finished (1 ok)'
+	# uninstall takes the link away with the rest; a plain install makes none
+	run make -C "$BATS_TEST_DIRNAME/../.." uninstall PREFIX=/opt/g DESTDIR="$dest"
+	assert_success
+	assert [ ! -e "$dest/opt/g/bin/mr" ]
+	make -C "$BATS_TEST_DIRNAME/../.." -o grove install PREFIX=/opt/g DESTDIR="$dest" >/dev/null
+	assert [ ! -e "$dest/opt/g/bin/mr" ]
+}
+
 @test "installed completions are found where bash-completion, zsh and fish look" {
 	local dest="$BATS_TEST_TMPDIR/dest" share
 	make -C "$BATS_TEST_DIRNAME/../.." -o grove install PREFIX=/usr/local DESTDIR="$dest" >/dev/null
