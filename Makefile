@@ -55,7 +55,7 @@ $(PKG_DIR)/libs: FORCE | $(filter $(DEPS_GOALS),$(MAKECMDGOALS))
 $(PKG_DIR)/test-libs: FORCE | $(filter $(DEPS_GOALS),$(MAKECMDGOALS))
 	@scripts/pkg-flags $@ --libs cmocka
 
-.PHONY: all fmt deps deps-test fresh-check check check-valgrind check-tsan unit replay cli demo install uninstall dist distcheck clean bench fuzz fuzz-build FORCE
+.PHONY: all fmt deps deps-test fresh-check check check-valgrind check-tsan unit replay cli demo install install-mr-link uninstall dist distcheck clean bench fuzz fuzz-build FORCE
 
 all: grove
 
@@ -206,8 +206,19 @@ install: grove
 	install -m 644 config/completions/_grove $(DESTDIR)$(ZSHCOMPDIR)/_grove
 	install -m 644 config/completions/grove.fish $(DESTDIR)$(FISHCOMPDIR)/grove.fish
 
+# opt-in: `mr` as a link to grove, for registries whose own commands run
+# mr (README, For myrepos users); taken away by uninstall only while it
+# is that link
+install-mr-link:
+	install -d $(DESTDIR)$(BINDIR)
+	@if [ -e $(DESTDIR)$(BINDIR)/mr ] && [ "$$(readlink $(DESTDIR)$(BINDIR)/mr)" != grove ]; then \
+		echo "make install-mr-link: $(DESTDIR)$(BINDIR)/mr exists and is not grove's: not replacing it"; \
+		exit 1; fi
+	ln -sfn grove $(DESTDIR)$(BINDIR)/mr
+
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	if [ "$$(readlink $(DESTDIR)$(BINDIR)/mr)" = grove ]; then rm -f $(DESTDIR)$(BINDIR)/mr; fi
 
 # the release tarball: what HEAD holds (git archive), named for VERSION
 DIST = grove-$(VERSION)
