@@ -301,6 +301,16 @@ setup() {
 	assert_output "$(printf '%s\n%s' "$HOME/src/a" "$HOME/src/b")"
 }
 
+@test "a parse error in included text names the include's line and the included line" {
+	# issue 28: mr names the included line; the include's own line finds it
+	printf '[src/a]\ncheckout = true\n\n' >.mrconfig
+	printf '[src/x]\ncheckout = true\nthis is no key\n' >"$HOME/extra"
+	printf 'include = cat %s/extra\n' "$HOME" >>.mrconfig
+	run grove -a list
+	assert_failure 2
+	assert_line "grove: parse error at $HOME/.mrconfig line 4, included line 3: this is no key"
+}
+
 @test "an include loop stops with an error naming the file and line" {
 	printf 'include = cat %s/.mrconfig\n' "$HOME" >.mrconfig
 	run grove -a list
