@@ -75,6 +75,7 @@ struct parse_ctx {
 	struct strlist chains; /* folders whose .mrconfig a chain asks for */
 	struct strbuf *err;
 	int depth;
+	int incl_no; /* the line within included text being read, or 0 */
 };
 
 static const char builtin_defaults[] =
@@ -342,8 +343,10 @@ static void report(struct parse_ctx *c, int line, const char *incl, const char *
 	strbuf_vaddf(c->err, fmt, ap);
 	va_end(ap);
 	strbuf_addf(c->err, " at %s line %d", c->file, line);
+	if (c->incl_no)
+		strbuf_addf(c->err, ", included line %d", c->incl_no);
 	if (incl)
-		strbuf_addf(c->err, ", included line: %s", incl);
+		strbuf_addf(c->err, ": %s", incl);
 	strbuf_addc(c->err, '\n');
 }
 
@@ -392,9 +395,11 @@ static void handle_include(struct parse_ctx *c, const char *cmd, int line)
 			fprintf(stderr,
 				"grove: include command exited nonzero (%d) at %s line %d\n",
 				proc_exit_code(status), c->file, line);
+		int outer = c->incl_no;
 		c->depth++;
 		parse_lines(c, out.buf, out.len, line);
 		c->depth--;
+		c->incl_no = outer;
 	}
 	strbuf_release(&out);
 }
@@ -518,6 +523,7 @@ static int parse_lines(struct parse_ctx *c, const char *buf, size_t len, int inc
 		size_t n = ls.len[i];
 		int line = incl_line ? incl_line : (int)i + 1;
 		char *incl = incl_line ? xstrndup(l, n) : NULL;
+		c->incl_no = incl_line ? (int)i + 1 : 0;
 		size_t a, b;
 
 		if (memchr(l, '\0', n)) {
