@@ -160,6 +160,15 @@ compare() {
 	compare -d src/sub -f greet Y
 }
 
+@test "compat: a chained file's repositories in myrepos' order: order, file's folder, section" {
+	# issue 28: src/zed sorts after src/sub/inner by path, but its file's
+	# folder (~) sorts before the chained file's (~/src/sub)
+	git init -q "$FIXTURE/src/zed"
+	printf '\n[src/zed]\n' >>"$FIXTURE/.mrconfig"
+	compare -f tested
+	compare -f -j 1 tested
+}
+
 @test "compat: pre_ and post_ hooks, failing commands and hooks" {
 	compare hello
 	compare fail
