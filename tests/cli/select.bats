@@ -138,3 +138,36 @@ assert rows[0]["groups"] == "oss" and rows[0]["order"] == 10 and rows[0]["checko
 	run grove -a list --groups
 	assert_output $'oss\nwork'
 }
+
+@test "a deleted = true folder that still exists is never worked on, and says so everywhere" {
+	# issue 28: status showed made-up facts for it, --json had no error,
+	# update said 'fetched 0 objects' and doctor saw no problem
+	mkrepo old
+	printf '[old]\ndeleted = true\n' >>.mrconfig
+	local why='should be deleted yet still exists'
+	run --separate-stderr grove -d old status
+	assert_failure 1
+	# (shown as ".": -d makes it the working directory)
+	assert_output ".  ERROR
+grove status: finished (1 failed)"
+	assert_equal "$stderr" "grove status: failed: $HOME/old: $why"
+	run grove -d old status --json
+	assert_failure 1
+	assert_line --index 0 --partial "\"path\":\"$HOME/old\""
+	assert_line --index 0 --partial "\"error\":\"$why\""
+	run grove -d old status --porcelain
+	assert_failure 1
+	assert_line --index 0 --regexp "^$HOME/old	"
+	refute_output --partial '(detached)'
+	run --separate-stderr grove -d old update
+	assert_failure 1
+	assert_output "grove update: 1 failed
+grove update: finished (1 failed)"
+	assert_equal "$stderr" "grove update: failed: $HOME/old: $why"
+	run grove -d old update --json
+	assert_line --index 0 --partial '"action":"failed"'
+	assert_line --index 0 --partial "\"reason\":\"$why\""
+	run grove -d old doctor
+	assert_failure 1
+	refute_output --partial 'no problems'
+}
