@@ -646,7 +646,7 @@ int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char
 		struct stat st;
 		if (t == 1 && stat(r->path, &st) == 0 && S_ISDIR(st.st_mode)) {
 			*msg = xstrdup("should be deleted yet still exists");
-			return -1;
+			return CMD_UNDELETED;
 		}
 		return 1;
 	}

@@ -186,7 +186,9 @@ int cmd_repo_run(const struct cmd_ctx *ctx, const struct registry_repo *r, struc
 /* the same for a piece of code in cwd (NULL: ours), both streams into out */
 int cmd_repo_shell(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
 		   const char *cwd, const char *const *args, struct strbuf *out, int *status);
-/* runs skip/deleted for a repository: 0 go on, 1 skipped, -1 failed (msg set) */
+/* runs skip/deleted for a repository: 0 go on, 1 skipped, -1 a test could
+ * not run, CMD_UNDELETED a deleted folder that still exists (msg set) */
+#define CMD_UNDELETED (-2)
 int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char **msg);
 
 /* help runs before the registry is read (main.c asks for it by name) */

@@ -29,7 +29,14 @@ const struct opt_spec doctor_options[] = {
 	OPT_LAST,
 };
 
-enum finding { FOUND_NOTHING, FOUND_MISSING, FOUND_NOT_REPO, FOUND_URL, FOUND_FAILED };
+enum finding {
+	FOUND_NOTHING,
+	FOUND_MISSING,
+	FOUND_NOT_REPO,
+	FOUND_URL,
+	FOUND_UNDELETED,
+	FOUND_FAILED
+};
 
 struct doctor_job {
 	int skipped;
@@ -195,7 +202,9 @@ static void doctor_work(void *arg, size_t i)
 	int skip = cmd_skip_test(run->ctx, r, &job->msg);
 	if (skip) {
 		job->skipped = skip > 0;
-		job->kind = skip < 0 ? FOUND_FAILED : FOUND_NOTHING;
+		job->kind = skip == CMD_UNDELETED ? FOUND_UNDELETED
+			    : skip < 0            ? FOUND_FAILED
+						  : FOUND_NOTHING;
 	} else if (lstat(r->path, &st) < 0) {
 		/* ENOTDIR: a file where a folder above it should be; nothing there either */
 		int gone = errno == ENOENT || errno == ENOTDIR;
@@ -237,6 +246,10 @@ static void doctor_done(void *arg, size_t i)
 		    job->msg ? ": " : "", job->msg ? job->msg : "");
 		break;
 	case FOUND_URL: say(run, "checkout differs: %s: %s", p, job->msg); break;
+	case FOUND_UNDELETED:
+		say(run, "%s: %s (its section says deleted = true: remove the folder, or the key)",
+		    p, job->msg);
+		break;
 	case FOUND_FAILED:
 		if (!run->quiet)
 			cmd_error(a, "failed: %s: %s", p, job->msg);

@@ -302,9 +302,11 @@ static void net_print(struct each_run *run, size_t i, struct each_job *job)
 	int failed = job->outcome == OUTCOME_FAILED;
 	int quiet_ok = nj->outcome == OUT_UP_TO_DATE || nj->outcome == OUT_SKIPPED;
 
-	/* the runner's skip test ends a job before net_work sets anything */
+	/* the runner's skip tests end a job before net_work sets anything */
 	if (job->outcome == OUTCOME_SKIPPED)
 		nj->outcome = OUT_SKIPPED;
+	if (job->refused)
+		nj->outcome = OUT_FAILED;
 	if (nj->outcome == OUT_SKIPPED)
 		job->outcome = OUTCOME_SKIPPED;
 	nr->counts[nj->outcome]++;
@@ -316,7 +318,7 @@ static void net_print(struct each_run *run, size_t i, struct each_job *job)
 		return;
 	}
 	if ((nj->outcome == OUT_SKIPPED && !nj->note) || (c->quiet && !failed) ||
-	    (c->minimal && quiet_ok && !nj->text.len))
+	    (c->minimal && quiet_ok && !nj->text.len) || job->refused)
 		return;
 	strbuf_addf(&job->out, "grove %s: %s\n", c->action, r->path);
 	result_line(nj, r->path, &job->out);

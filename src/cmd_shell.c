@@ -209,6 +209,7 @@ static enum output_outcome run_repo(const struct shell_run *run, const struct re
 
 	switch (cmd_skip_test(ctx, r, &why)) {
 	case -1:
+	case CMD_UNDELETED:
 		job_msg(job, "grove error: %s %s\n", r->path, why);
 		free(why);
 		return OUTCOME_FAILED;

@@ -312,6 +312,13 @@ static void status_print(struct each_run *run, size_t i, struct each_job *job)
 			format_json(path, NULL, 1, &job->out);
 		return;
 	}
+	if (job->refused) {
+		/* nothing was read: the failure is its only fact */
+		status_result_init(&job->facts);
+		job->has_facts = 1;
+		job->facts.kind = STATUS_ERROR;
+		job->facts.error = xstrdup(job->error);
+	}
 	if (!failed && exit_code && says_something(s))
 		run->exit_code = EXIT_FAILED;
 	if ((c->quiet && !failed) || (c->minimal && !says_something(s)))

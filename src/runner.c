@@ -51,12 +51,14 @@ static int skipped(struct each_run *run, size_t i, struct each_job *job)
 {
 	char *msg = NULL;
 	int skip = run->ops->own_skip ? 0 : cmd_skip_test(run->ctx, runner_repo(run, i), &msg);
-	if (skip > 0)
+	if (skip > 0) {
 		job->outcome = OUTCOME_SKIPPED;
-	else if (skip < 0)
+	} else if (skip < 0) {
+		job->refused = 1;
 		runner_fail(job, ERR_GENERIC, msg);
-	else
+	} else {
 		return 0;
+	}
 	if (skip > 0)
 		free(msg);
 	return 1;

@@ -21,6 +21,8 @@ struct each_job {
 	int filtered;                /* left out by the filters: not printed, not counted */
 	enum errcode code;           /* with error: what kind of failure */
 	char *error;                 /* a failure: "grove ACTION: failed: PATH: ERROR" */
+	int refused;                 /* failed its skip tests (a deleted folder that
+				      * still exists): the work never ran */
 	struct strbuf out, err;      /* what print() has for it */
 	int blank_after;             /* a blank line after the block, its messages too */
 	int own_command;             /* the repository ran its own command for the action */

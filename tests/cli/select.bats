@@ -161,8 +161,7 @@ grove status: finished (1 failed)"
 	refute_output --partial '(detached)'
 	run --separate-stderr grove -d old update
 	assert_failure 1
-	assert_output "grove update: 1 failed
-grove update: finished (1 failed)"
+	assert_output "grove update: finished (1 failed)"
 	assert_equal "$stderr" "grove update: failed: $HOME/old: $why"
 	run grove -d old update --json
 	assert_line --index 0 --partial '"action":"failed"'
