@@ -462,3 +462,23 @@ assert s["version"] == 1 and s["ok"] == 1 and s["failed"] == 1, s
 		assert_line "grove $cmd: finished (1 ok; 1 skipped)"
 	done
 }
+
+@test "a checkout command's and fixups' standard error stays on standard error" {
+	# issue 28: a shell checkout's 'Cloning into ...' and a fixups line
+	# written with >&2 landed on grove's standard output
+	mkrepo "$BATS_TEST_TMPDIR/upstream"
+	cat >.mrconfig <<-EOF
+	[src/shelled]
+	checkout = git clone '$BATS_TEST_TMPDIR/upstream' shelled && echo cloned-out
+	fixups = echo fixups-out; echo fixups-err >&2
+	EOF
+	run --separate-stderr grove -a checkout
+	assert_success
+	assert_output --partial 'cloned-out'
+	assert_output --partial 'fixups-out'
+	refute_output --partial 'Cloning into'
+	refute_output --partial 'fixups-err'
+	assert_line --index 0 "grove checkout: $HOME/src/shelled"
+	assert_regex "$stderr" "Cloning into 'shelled'[.][.][.]"
+	assert_regex "$stderr" "fixups-err"
+}
