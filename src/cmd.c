@@ -619,13 +619,14 @@ int cmd_repo_run(const struct cmd_ctx *ctx, const struct registry_repo *r, struc
 }
 
 int cmd_repo_shell(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
-		   const char *cwd, const char *const *args, struct strbuf *out, int *status)
+		   const char *cwd, const char *const *args, struct strbuf *out, struct strbuf *err,
+		   int *status)
 {
 	struct shell_cmd sc = SHELL_CMD_INIT;
 	sc.code = code;
 	sc.cwd = cwd;
 	sc.args = args;
-	return cmd_repo_run(ctx, r, &sc, out, out, status);
+	return cmd_repo_run(ctx, r, &sc, out, err, status);
 }
 
 int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char **msg)
@@ -637,7 +638,7 @@ int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char
 		if (!code || (t == 0 && ctx->force))
 			continue;
 		const char *args[] = { ctx->action, NULL };
-		if (cmd_repo_shell(ctx, r, code, NULL, args, NULL, &status) < 0) {
+		if (cmd_repo_shell(ctx, r, code, NULL, args, NULL, NULL, &status) < 0) {
 			*msg = xasprintf("cannot run the %s test", tests[t]);
 			return -1;
 		}

@@ -183,9 +183,12 @@ struct shell_cmd;
  * and err (inherited when NULL), the wait status in status. 0 or -errno */
 int cmd_repo_run(const struct cmd_ctx *ctx, const struct registry_repo *r, struct shell_cmd *sc,
 		 struct strbuf *out, struct strbuf *err, int *status);
-/* the same for a piece of code in cwd (NULL: ours), both streams into out */
+/* the same for a piece of code in cwd (NULL: ours); its standard output
+ * into out, its standard error into err, never one into the other (NULL:
+ * grove's own stream) */
 int cmd_repo_shell(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
-		   const char *cwd, const char *const *args, struct strbuf *out, int *status);
+		   const char *cwd, const char *const *args, struct strbuf *out, struct strbuf *err,
+		   int *status);
 /* runs skip/deleted for a repository: 0 go on, 1 skipped, -1 a test could
  * not run, CMD_UNDELETED a deleted folder that still exists (msg set) */
 #define CMD_UNDELETED (-2)

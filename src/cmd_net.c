@@ -56,10 +56,11 @@ struct net_job {
 	const char *engine_reason; /* the git program did the work, and why */
 	const char *fetch_reason;  /* the git program fetched, and why */
 	struct net_progress progress;
-	struct strbuf text;   /* what hooks and shell checkouts printed */
-	char *note;           /* why it was skipped, when it says (an empty upstream) */
-	char *ref, *url;      /* for the run log: the branch moved, where a clone came from */
-	struct strlist moved; /* ... and the remote-tracking refs the fetch moved */
+	struct strbuf text;     /* what hooks and shell checkouts printed */
+	struct strbuf text_err; /* ... on their standard error */
+	char *note;             /* why it was skipped, when it says (an empty upstream) */
+	char *ref, *url;        /* for the run log: the branch moved, where a clone came from */
+	struct strlist moved;   /* ... and the remote-tracking refs the fetch moved */
 };
 
 struct net_run {
@@ -84,7 +85,8 @@ static int run_hook(struct each_run *run, const struct registry_repo *r, const c
 		    const char *cwd, struct each_job *job)
 {
 	int status = 0;
-	if (cmd_repo_shell(run->ctx, r, code, cwd, NULL, &own(job)->text, &status) < 0)
+	if (cmd_repo_shell(run->ctx, r, code, cwd, NULL, &own(job)->text, &own(job)->text_err,
+			   &status) < 0)
 		return -1;
 	return proc_exit_code(status) ? -1 : 0;
 }
@@ -313,6 +315,10 @@ static void net_print(struct each_run *run, size_t i, struct each_job *job)
 	net_record(run->ctx->runlog, r->path, nj);
 	if (job->code == ERR_AUTH)
 		nr->auth_failures++;
+	/* what checkouts and hooks wrote to standard error stays there; -q
+	 * keeps it back unless the repository failed, as with myrepos */
+	if (nj->text_err.len && (!c->quiet || failed))
+		strbuf_add(&job->err, nj->text_err.buf, nj->text_err.len);
 	if (c->json) {
 		json_line(job, r->path, &job->out);
 		return;
@@ -370,6 +376,7 @@ static void net_release(void *p)
 {
 	struct net_job *nj = p;
 	strbuf_release(&nj->text);
+	strbuf_release(&nj->text_err);
 	free(nj->note);
 	free(nj->ref);
 	free(nj->url);
