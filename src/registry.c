@@ -764,15 +764,28 @@ void registry_release(struct registry *reg)
 	memset(reg, 0, sizeof(*reg));
 }
 
+/* the folders of two files, "DIR/" against "DIR/", as strings */
+static int folder_cmp(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	size_t la = sa ? (size_t)(sa - a) + 1 : 0, lb = sb ? (size_t)(sb - b) + 1 : 0;
+	int c = memcmp(a, b, la < lb ? la : lb);
+	if (c)
+		return c;
+	return la < lb ? -1 : la > lb;
+}
+
+/* myrepos' order: order, then the folder of the file defining the
+ * repository, then the section as written; the path settles the rest */
 static int repo_cmp(const void *a, const void *b)
 {
 	const struct registry_repo *x = a, *y = b;
+	int c;
 	if (x->order != y->order)
 		return x->order < y->order ? -1 : 1;
-	int c = strcmp(x->path, y->path);
-	if (c)
+	if ((c = folder_cmp(x->file, y->file)) || (c = strcmp(x->section, y->section)))
 		return c;
-	return strcmp(x->file, y->file);
+	return strcmp(x->path, y->path);
 }
 
 int registry_finish(struct registry *reg, struct strbuf *err)

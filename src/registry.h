@@ -32,7 +32,8 @@ struct registry_opts {
 };
 
 struct registry {
-	struct registry_repo *repos; /* sorted by order, then path */
+	struct registry_repo *repos; /* in myrepos' order: order, the defining file's
+				      * folder, section, then path */
 	size_t nrepos;
 	struct strlist files; /* every file read, absolute, in load order */
 	struct strlist alias_names;
