@@ -325,7 +325,9 @@ setup() {
 	echo "$HOME/sub/.mrconfig" >.mrtrust
 	run grove -a list
 	assert_success
-	assert_output "$(printf '%s\n%s\n%s' "$HOME" "$HOME/sub" "$HOME/sub/inner")"
+	# myrepos' order (mr -j 1 list prints the same): ~/.mrconfig's [sub]
+	# first, then sub/.mrconfig's [..] and [inner]
+	assert_output "$(printf '%s\n%s\n%s' "$HOME/sub" "$HOME" "$HOME/sub/inner")"
 }
 
 @test "an untrusted file may not run anything: exit 2 before any work" {
