@@ -430,3 +430,72 @@ assert lines[2] == {"type": "summary", "version": 1, "action": "status", "ok": 1
 		[ "$(printf '%s' "$l" | wc -m)" -le 70 ] || fail "wider than 70: $l"
 	done
 }
+
+@test "pre_status and post_status run around the row; what pre_status changes is shown" {
+	# issue 28: myrepos runs the hooks around every action, native or not
+	mkcloned foo
+	cat >.mrconfig <<-'EOF2'
+	[src/foo]
+	pre_status = echo "pre in $(basename "$(pwd)") for $MR_ACTION"; echo pre-err >&2; echo new >untracked.txt
+	post_status = echo post
+	EOF2
+	run --separate-stderr grove -j 1 status
+	assert_success
+	assert_line --index 0 'pre in foo for status'
+	assert_line --index 1 --regexp '^src/foo +main +=  +[?]1$'
+	assert_line --index 2 'post'
+	[ "$stderr" = pre-err ]
+	run grove -v status
+	assert_line --partial 'grove pre_status: running pre_status >>echo "pre in'
+}
+
+@test "a failing pre_status fails the repository unread; a failing post_status after its row" {
+	mkcloned foo
+	mkcloned bar
+	cat >.mrconfig <<-'EOF2'
+	[src/bar]
+	pre_status = echo refusing; exit 4
+
+	[src/foo]
+	post_status = false
+	EOF2
+	run --separate-stderr grove status
+	assert_failure 1
+	assert_line --index 0 'refusing'
+	assert_line --index 1 --regexp '^src/bar +ERROR$'
+	assert_line --index 2 --regexp '^src/foo +main +=  +clean$'
+	assert_regex "$stderr" "grove status: failed: $HOME/src/bar: pre_status failed \\(exit 4\\)"
+	assert_regex "$stderr" "grove status: failed: $HOME/src/foo: post_status failed \\(exit 1\\)"
+	# -q: only the failed hook's output, on standard error
+	run --separate-stderr grove -q status
+	assert_failure 1
+	refute_output --partial refusing
+	assert_regex "$stderr" '^refusing'
+}
+
+@test "hooks in --json are in the repository's object; in --porcelain their output is on standard error" {
+	mkcloned foo
+	cat >.mrconfig <<-'EOF2'
+	[src/foo]
+	pre_status = echo pre-out; echo pre-err >&2
+	post_status = echo post-out; exit 2
+	EOF2
+	run --separate-stderr grove status --json
+	assert_failure 1
+	python3 -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin]
+repo = lines[0]
+assert repo["hooks"] == [{"name": "pre_status", "exit": 0, "output": "pre-out\n"},
+                         {"name": "post_status", "exit": 2, "output": "post-out\n"}], repo
+assert repo["error"] == "post_status failed (exit 2)", repo
+assert lines[1]["type"] == "summary" and lines[1]["failed"] == 1, lines[1]
+' <<<"$output"
+	assert_regex "$stderr" '^pre-err'
+	run --separate-stderr grove status --porcelain
+	assert_failure 1
+	assert_output --regexp "^$HOME/src/foo	main	"
+	assert_equal "${#lines[@]}" 1
+	assert_regex "$stderr" 'pre-out'
+	assert_regex "$stderr" 'post-out'
+}

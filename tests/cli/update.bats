@@ -482,3 +482,28 @@ assert s["version"] == 1 and s["ok"] == 1 and s["failed"] == 1, s
 	assert_regex "$stderr" "Cloning into 'shelled'[.][.][.]"
 	assert_regex "$stderr" "fixups-err"
 }
+
+@test "a failing pre_fetch keeps the fetch from running; post_fetch runs after one" {
+	# issue 28: the hooks of myrepos, around the native fetch
+	mkcloned foo
+	mkcloned bar
+	upstream_commit foo
+	upstream_commit bar
+	cat >.mrconfig <<-'EOF2'
+	[src/foo]
+	pre_fetch = echo "not now"; false
+
+	[src/bar]
+	post_fetch = echo "fetched $(basename "$MR_REPO") as $MR_ACTION in $(basename "$(pwd)")"
+	EOF2
+	local before; before=$(git -C src/foo rev-parse origin/main)
+	run --separate-stderr grove fetch
+	assert_failure 1
+	assert_line 'not now'
+	assert_line 'fetched bar as fetch in bar'
+	assert_regex "$stderr" "grove fetch: failed: $HOME/src/foo: pre_fetch failed \\(exit 1\\)"
+	run git -C src/foo rev-parse origin/main
+	assert_output "$before"
+	run git -C src/bar rev-parse origin/main
+	refute_output "$(git -C src/bar rev-parse HEAD)"
+}
