@@ -135,12 +135,12 @@ extern const struct opt_spec status_options[], net_json_options[], update_option
     list_options[], register_options[], doctor_options[], sync_options[], config_options[],
     runs_options[], undo_options[];
 
-#define NET_FLAGS (CMD_GIT | CMD_EACH | CMD_NET | CMD_LOGGED)
+#define NET_FLAGS (CMD_GIT | CMD_EACH | CMD_NET | CMD_LOGGED | CMD_HOOKED)
 
 const struct cmd cmd_table[] = {
 	{ .name = "status",
 	  .fn = cmd_status,
-	  .flags = CMD_GIT | CMD_GIT_LAZY | CMD_OVERRIDABLE | CMD_COLOR | CMD_EACH,
+	  .flags = CMD_GIT | CMD_GIT_LAZY | CMD_OVERRIDABLE | CMD_COLOR | CMD_EACH | CMD_HOOKED,
 	  .options = status_options,
 	  .usage = "[-l|--long] [--porcelain[=v1]|--json] [--exit-code]",
 	  .summary = "show the state of every repository at a glance" },
@@ -164,7 +164,7 @@ const struct cmd cmd_table[] = {
 	  .summary = "clone every repository that is missing" },
 	{ .name = "diff",
 	  .fn = cmd_diff,
-	  .flags = CMD_GIT | CMD_OVERRIDABLE | CMD_COLOR | CMD_PAGED | CMD_EACH,
+	  .flags = CMD_GIT | CMD_OVERRIDABLE | CMD_COLOR | CMD_PAGED | CMD_EACH | CMD_HOOKED,
 	  .options = diff_options,
 	  .usage = "[--cached|--staged] [--stat] [PATH...]",
 	  .summary = "show changes not yet committed (git diff) in each repository",
@@ -588,14 +588,17 @@ out:
 	return rc;
 }
 
-void cmd_repo_env(const struct cmd_ctx *ctx, const struct registry_repo *r, char *env[7])
+void cmd_repo_env(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *action,
+		  char *env[7])
 {
+	if (!action)
+		action = ctx->action;
 	env[0] = xasprintf("MR_REPO=%s", r->path);
 	env[1] = xasprintf("MR_CONFIG=%s", r->file);
-	env[2] = xasprintf("MR_ACTION=%s", ctx->action);
+	env[2] = xasprintf("MR_ACTION=%s", action);
 	env[3] = xasprintf("GROVE_REPO=%s", r->path);
 	env[4] = xasprintf("GROVE_CONFIG_FILE=%s", r->file);
-	env[5] = xasprintf("GROVE_ACTION=%s", ctx->action);
+	env[5] = xasprintf("GROVE_ACTION=%s", action);
 	env[6] = NULL;
 }
 
@@ -605,28 +608,17 @@ void cmd_repo_env_release(char *env[7])
 		free(env[i]);
 }
 
-int cmd_repo_run(const struct cmd_ctx *ctx, const struct registry_repo *r, struct shell_cmd *sc,
-		 struct strbuf *out, struct strbuf *err, int *status)
+int cmd_repo_run(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *action,
+		 struct shell_cmd *sc, struct strbuf *out, struct strbuf *err, int *status)
 {
 	char *env[7];
-	cmd_repo_env(ctx, r, env);
+	cmd_repo_env(ctx, r, action, env);
 	sc->lib = registry_repo_get(r, "lib");
 	sc->env = (const char *const *)env;
 	int rc = shell_run(sc, out, err, status);
 	sc->env = NULL;
 	cmd_repo_env_release(env);
 	return rc;
-}
-
-int cmd_repo_shell(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
-		   const char *cwd, const char *const *args, struct strbuf *out, struct strbuf *err,
-		   int *status)
-{
-	struct shell_cmd sc = SHELL_CMD_INIT;
-	sc.code = code;
-	sc.cwd = cwd;
-	sc.args = args;
-	return cmd_repo_run(ctx, r, &sc, out, err, status);
 }
 
 int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char **msg)
@@ -638,7 +630,8 @@ int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char
 		if (!code || (t == 0 && ctx->force))
 			continue;
 		const char *args[] = { ctx->action, NULL };
-		if (cmd_repo_shell(ctx, r, code, NULL, args, NULL, NULL, &status) < 0) {
+		struct shell_cmd sc = { .code = code, .args = args };
+		if (cmd_repo_run(ctx, r, NULL, &sc, NULL, NULL, &status) < 0) {
 			*msg = xasprintf("cannot run the %s test", tests[t]);
 			return -1;
 		}

@@ -45,6 +45,7 @@
 #define CMD_EACH        (1u << 11) /* works on each selected repository: the runner; filters apply */
 #define CMD_NET         (1u << 12) /* network work: transports set up, 16 jobs by default */
 #define CMD_LOGGED      (1u << 13) /* what it changes goes to the run log (runlog.h): undo */
+#define CMD_HOOKED      (1u << 14) /* myrepos' pre_ and post_ hooks run around its work */
 
 struct cmd_ctx;
 struct runlog;
@@ -174,21 +175,19 @@ void cmd_output_init(const struct cmd_ctx *ctx, struct output *out, int no_progr
  * name (GIT_PAGER, pager.ACTION, core.pager, PAGER, less) unless
  * --no-pager or pager.ACTION is false: 1 paging, 0 not, -errno */
 int cmd_pager_start(const struct cmd_ctx *ctx);
-/* MR_REPO, MR_CONFIG, MR_ACTION and their GROVE_ names for a repository */
-void cmd_repo_env(const struct cmd_ctx *ctx, const struct registry_repo *r, char *env[7]);
+/* MR_REPO, MR_CONFIG, MR_ACTION and their GROVE_ names for a repository;
+ * action NULL: the one running (a clone inside update is myrepos'
+ * checkout) */
+void cmd_repo_env(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *action,
+		  char *env[7]);
 void cmd_repo_env_release(char *env[7]);
 struct shell_cmd;
 /* runs sc (code, cwd, args, keep_stdin set by the caller) with the
- * repository's lib and environment; standard output and error into out
- * and err (inherited when NULL), the wait status in status. 0 or -errno */
-int cmd_repo_run(const struct cmd_ctx *ctx, const struct registry_repo *r, struct shell_cmd *sc,
-		 struct strbuf *out, struct strbuf *err, int *status);
-/* the same for a piece of code in cwd (NULL: ours); its standard output
- * into out, its standard error into err, never one into the other (NULL:
- * grove's own stream) */
-int cmd_repo_shell(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *code,
-		   const char *cwd, const char *const *args, struct strbuf *out, struct strbuf *err,
-		   int *status);
+ * repository's lib and environment (MR_ACTION=action, NULL: the one
+ * running); standard output and error into out and err, never one into
+ * the other (inherited when NULL), the wait status in status. 0 or -errno */
+int cmd_repo_run(const struct cmd_ctx *ctx, const struct registry_repo *r, const char *action,
+		 struct shell_cmd *sc, struct strbuf *out, struct strbuf *err, int *status);
 /* runs skip/deleted for a repository: 0 go on, 1 skipped, -1 a test could
  * not run, CMD_UNDELETED a deleted folder that still exists (msg set) */
 #define CMD_UNDELETED (-2)

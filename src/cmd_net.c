@@ -10,6 +10,7 @@
 #include "repolock.h"
 #include "runlog.h"
 #include "runner.h"
+#include "shell.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -80,13 +81,16 @@ static void job_failed(struct each_job *job, enum net_outcome o, enum errcode co
 	runner_fail(job, code, why);
 }
 
-/* the registry's shell code for a repository, its output kept: 0 when it succeeded */
-static int run_hook(struct each_run *run, const struct registry_repo *r, const char *code,
-		    const char *cwd, struct each_job *job)
+/* a checkout command that is more than `git clone URL NAME`, run as
+ * myrepos runs it (in the parent folder), its output kept: 0 when it
+ * succeeded */
+static int run_checkout(struct each_run *run, const struct registry_repo *r, const char *code,
+			const char *cwd, struct each_job *job)
 {
+	struct shell_cmd sc = { .code = code, .cwd = cwd };
 	int status = 0;
-	if (cmd_repo_shell(run->ctx, r, code, cwd, NULL, &own(job)->text, &own(job)->text_err,
-			   &status) < 0)
+	if (cmd_repo_run(run->ctx, r, "checkout", &sc, &own(job)->text, &own(job)->text_err,
+			 &status) < 0)
 		return -1;
 	return proc_exit_code(status) ? -1 : 0;
 }
@@ -119,7 +123,7 @@ static void do_clone(struct each_run *run, const struct registry_repo *r, struct
 	 * goes: the folder was missing when the lock was taken, so what is
 	 * there now is this command's */
 	char *parent = path_dirname(r->path);
-	if (run_hook(run, r, cmd, parent, job) < 0 || !exists(r->path)) {
+	if (run_checkout(run, r, cmd, parent, job) < 0 || !exists(r->path)) {
 		if (exists(r->path))
 			clone_remove_tree(r->path);
 		job_failed(job, OUT_FAILED, ERR_GENERIC, xstrdup("checkout command failed"));
@@ -181,18 +185,41 @@ static int lock_repo(struct each_run *run, const struct registry_repo *r, struct
 	return -1;
 }
 
+/* myrepos' name for what the job does: a missing folder is checked out */
+static const char *hook_action(const struct net_run *nr, int missing)
+{
+	static const char *const names[] = { "fetch", "update", "checkout" };
+	return missing ? "checkout" : names[nr->kind];
+}
+
+static int succeeded(const struct net_job *nj)
+{
+	return nj->outcome == OUT_CLONED || nj->outcome == OUT_UPDATED ||
+	       nj->outcome == OUT_UP_TO_DATE || nj->outcome == OUT_FETCHED;
+}
+
 /* what the job does while it holds the repository's lock: what another
- * grove did meanwhile is seen here, not before */
-static void net_locked_work(struct each_run *run, const struct registry_repo *r, struct net_op *op,
-			    struct each_job *job)
+ * grove did meanwhile is seen here, not before. The hooks run under the
+ * lock too: they are work on the repository */
+static void net_locked_work(struct each_run *run, size_t i, struct net_op *op, struct each_job *job)
 {
 	const struct net_run *nr = run->data;
+	const struct registry_repo *r = runner_repo(run, i);
 	struct net_job *nj = own(job);
 	int missing = !exists(r->path);
-	if (nr->kind == NET_CHECKOUT && !missing)
+	if (nr->kind == NET_CHECKOUT && !missing) {
 		nj->outcome = OUT_SKIPPED;
-	else if (missing && nr->kind == NET_FETCH)
+		return;
+	}
+	if (missing && nr->kind == NET_FETCH) {
 		job_failed(job, OUT_FAILED, ERR_NOT_FOUND, xstrdup("missing"));
+		return;
+	}
+	/* myrepos checks out in the parent folder, and runs the hooks there */
+	char *cwd = missing ? path_dirname(r->path) : xstrdup(r->path);
+	const char *action = hook_action(nr, missing);
+	if (runner_hooks_before(run, i, job, action, cwd) < 0)
+		nj->outcome = OUT_FAILED;
 	else if (missing)
 		do_clone(run, r, op, job);
 	else if (nr->kind == NET_UPDATE)
@@ -200,12 +227,9 @@ static void net_locked_work(struct each_run *run, const struct registry_repo *r,
 	else
 		do_fetch(r, op, job);
 	nj->fetch_reason = op->via_git;
-	const char *fixups = registry_repo_get(r, "fixups");
-	if (fixups && nr->kind != NET_FETCH &&
-	    (nj->outcome == OUT_CLONED || nj->outcome == OUT_UPDATED ||
-	     nj->outcome == OUT_UP_TO_DATE) &&
-	    run_hook(run, r, fixups, r->path, job) < 0)
-		job_failed(job, OUT_FAILED, ERR_GENERIC, xstrdup("fixups failed"));
+	if (succeeded(nj))
+		runner_hooks_after(run, i, job, action, cwd);
+	free(cwd);
 }
 
 static void net_work(struct each_run *run, size_t i, struct each_job *job)
@@ -226,7 +250,7 @@ static void net_work(struct each_run *run, size_t i, struct each_job *job)
 	}
 	struct repolock lock = REPOLOCK_INIT;
 	if (lock_repo(run, r, &lock, job) == 0) {
-		net_locked_work(run, r, &op, job);
+		net_locked_work(run, i, &op, job);
 		repolock_release(&lock);
 	}
 	own(job)->moved = op.moved;
@@ -267,7 +291,7 @@ static void result_line(const struct net_job *nj, const char *path, struct strbu
 	}
 }
 
-static void json_line(const struct each_job *job, const char *path, struct strbuf *sb)
+static cJSON *json_object(const struct each_job *job, const char *path)
 {
 	const struct net_job *nj = job->own;
 	cJSON *o = output_json_repo(path);
@@ -276,7 +300,7 @@ static void json_line(const struct each_job *job, const char *path, struct strbu
 	output_json_str(o, "to", nj->to[0] ? nj->to : NULL);
 	output_json_str(o, "reason", job->error ? job->error : nj->note);
 	output_json_str(o, "error_kind", job->error ? errcode_name(job->code) : NULL);
-	output_json_line(sb, o);
+	return o;
 }
 
 /* what the job changed, for grove undo: the branch, the remote-tracking
@@ -309,6 +333,7 @@ static void net_print(struct each_run *run, size_t i, struct each_job *job)
 		nj->outcome = OUT_SKIPPED;
 	if (job->refused)
 		nj->outcome = OUT_FAILED;
+	int said_nothing = job->refused && !job->hook_failed;
 	if (nj->outcome == OUT_SKIPPED)
 		job->outcome = OUTCOME_SKIPPED;
 	nr->counts[nj->outcome]++;
@@ -320,16 +345,16 @@ static void net_print(struct each_run *run, size_t i, struct each_job *job)
 	if (nj->text_err.len && (!c->quiet || failed))
 		strbuf_add(&job->err, nj->text_err.buf, nj->text_err.len);
 	if (c->json) {
-		json_line(job, r->path, &job->out);
+		job->json = json_object(job, r->path);
 		return;
 	}
+	/* a deleted folder still there: mr says only that */
 	if ((nj->outcome == OUT_SKIPPED && !nj->note) || (c->quiet && !failed) ||
-	    (c->minimal && quiet_ok && !nj->text.len) || job->refused)
+	    (c->minimal && quiet_ok && !nj->text.len) || said_nothing)
 		return;
-	strbuf_addf(&job->out, "grove %s: %s\n", c->action, r->path);
 	result_line(nj, r->path, &job->out);
 	strbuf_add(&job->out, nj->text.buf ? nj->text.buf : "", nj->text.len);
-	job->blank_after = 1;
+	runner_block(run, i, job);
 	if (c->verbose && nj->fetch_reason)
 		strbuf_addf(&job->err, "grove %s: %s: fetched with git (%s)\n", c->action, r->path,
 			    nj->fetch_reason);
@@ -391,7 +416,8 @@ static int net_command(struct cmd_ctx *ctx, enum net_kind kind)
 					     .progress_text = net_progress_text,
 					     .end = net_end,
 					     .release = net_release,
-					     .progress = PROGRESS_ALWAYS };
+					     .progress = PROGRESS_ALWAYS,
+					     .own_hooks = 1 };
 	struct net_run nr = { .kind = kind };
 	if (cmd_no_args(ctx) < 0)
 		return EXIT_USAGE;

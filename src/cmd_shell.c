@@ -84,10 +84,11 @@ static void job_note(const struct shell_run *run, struct shell_job *job, enum sh
 	va_end(ap);
 }
 
-/* runs code in dir; the wait status, or -1 when it could not start */
+/* runs code in dir for action (MR_ACTION); the wait status, or -1 when it
+ * could not start */
 static int run_code(const struct shell_run *run, const struct registry_repo *r,
-		    struct shell_job *job, enum shell_part part, const char *name, const char *code,
-		    const char *dir, const char *const *args)
+		    struct shell_job *job, enum shell_part part, const char *action,
+		    const char *name, const char *code, const char *dir, const char *const *args)
 {
 	struct shell_cmd sc = SHELL_CMD_INIT;
 	int status = 0;
@@ -98,7 +99,7 @@ static int run_code(const struct shell_run *run, const struct registry_repo *r,
 	sc.args = args;
 	/* one job at a time: a command may read our standard input */
 	sc.keep_stdin = run->each && run->each->workers == 1;
-	int rc = cmd_repo_run(run->ctx, r, &sc, streaming(run) ? NULL : &job->out[part],
+	int rc = cmd_repo_run(run->ctx, r, action, &sc, streaming(run) ? NULL : &job->out[part],
 			      streaming(run) ? NULL : &job->err[part], &status);
 	if (rc < 0) {
 		job_msg(job, "grove %s: failed to execute: %s\n", name, strerror(-rc));
@@ -111,12 +112,13 @@ static int run_code(const struct shell_run *run, const struct registry_repo *r,
 
 /* mr's hook(): pre_ACTION, post_ACTION, fixups. 0 when absent or it succeeded */
 static int run_hook(const struct shell_run *run, const struct registry_repo *r,
-		    struct shell_job *job, enum shell_part part, const char *name, const char *dir)
+		    struct shell_job *job, enum shell_part part, const char *action,
+		    const char *name, const char *dir)
 {
 	const char *code = registry_repo_get(r, name);
 	if (!code)
 		return 0;
-	int status = run_code(run, r, job, part, name, code, dir, NULL);
+	int status = run_code(run, r, job, part, action, name, code, dir, NULL);
 	if (status > 0 && WIFSIGNALED(status))
 		job_msg(job, "grove %s: received signal %d\n", name, WTERMSIG(status));
 	return status ? -1 : 0;
@@ -141,9 +143,9 @@ static enum output_outcome run_command(const struct shell_run *run, const struct
 	char *hook = xasprintf("pre_%s", action);
 	enum output_outcome res = OUTCOME_FAILED;
 
-	if (run_hook(run, r, job, PART_PRE, hook, dir) < 0)
+	if (run_hook(run, r, job, PART_PRE, action, hook, dir) < 0)
 		goto out;
-	int status = run_code(run, r, job, PART_CMD, action, code, dir, run->args);
+	int status = run_code(run, r, job, PART_CMD, action, action, code, dir, run->args);
 	if (status < 0)
 		goto out;
 	if (WIFSIGNALED(status)) {
@@ -158,10 +160,10 @@ static enum output_outcome run_command(const struct shell_run *run, const struct
 	}
 	free(hook);
 	hook = xasprintf("post_%s", action);
-	if (run_hook(run, r, job, PART_POST, hook, dir) < 0)
+	if (run_hook(run, r, job, PART_POST, action, hook, dir) < 0)
 		goto out;
 	if ((!strcmp(action, "update") || !strcmp(action, "checkout")) &&
-	    run_hook(run, r, job, PART_POST, "fixups", r->path) < 0)
+	    run_hook(run, r, job, PART_POST, action, "fixups", r->path) < 0)
 		goto out;
 	res = OUTCOME_OK;
 out:

@@ -258,8 +258,7 @@ static void json_details(cJSON *o, const struct status_details *d)
 }
 
 /* s NULL: nothing is known of it (skipped) */
-static void format_json(const char *path, const struct status_result *s, int skipped,
-			struct strbuf *sb)
+static cJSON *format_json(const char *path, const struct status_result *s, int skipped)
 {
 	static const struct status_result none;
 	cJSON *o = output_json_repo(path);
@@ -287,7 +286,7 @@ static void format_json(const char *path, const struct status_result *s, int ski
 		cJSON_AddBoolToObject(o, "skipped", 1);
 	if (ok && long_format)
 		json_details(o, &s->details);
-	output_json_line(sb, o);
+	return o;
 }
 
 static void status_work(struct each_run *run, size_t i, struct each_job *job)
@@ -309,7 +308,7 @@ static void status_print(struct each_run *run, size_t i, struct each_job *job)
 
 	if (job->outcome == OUTCOME_SKIPPED) {
 		if (c->json)
-			format_json(path, NULL, 1, &job->out);
+			job->json = format_json(path, NULL, 1);
 		return;
 	}
 	if (job->refused) {
@@ -324,7 +323,7 @@ static void status_print(struct each_run *run, size_t i, struct each_job *job)
 	if ((c->quiet && !failed) || (c->minimal && !says_something(s)))
 		return;
 	if (c->json) {
-		format_json(path, s, 0, &job->out);
+		job->json = format_json(path, s, 0);
 	} else if (porcelain) {
 		format_porcelain(path, s, &job->out);
 	} else {

@@ -1,4 +1,5 @@
 #include "runner.h"
+#include "shell.h"
 #include "vcs.h"
 #include "gitops/gitops.h"
 #include "pager.h"
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 const struct registry_repo *runner_repo(const struct each_run *run, size_t i)
@@ -64,19 +66,117 @@ static int skipped(struct each_run *run, size_t i, struct each_job *job)
 	return 1;
 }
 
-/* the state the filters (and status) read: 1 when the filters leave it out */
-static int filtered_out(struct each_run *run, size_t i, struct each_job *job)
+/* the state the filters and status read (again, after a pre_ hook) */
+static void read_facts(struct each_run *run, size_t i, struct each_job *job)
 {
-	int filtering = runner_filtering(&run->ctx->filters);
-	if (!filtering && !run->ops->want_facts)
-		return 0;
+	if (job->has_facts)
+		status_result_release(&job->facts);
 	status_result_init(&job->facts);
 	job->has_facts = 1;
 	status_collect(runner_repo(run, i)->path, &run->facts_opts, &job->facts);
-	if (!filtering || (run->ops->show_unreadable && job->facts.kind != STATUS_OK))
+}
+
+/* 1 when the filters leave it out */
+static int filtered_out(struct each_run *run, size_t i, struct each_job *job)
+{
+	if (!runner_filtering(&run->ctx->filters))
+		return 0;
+	read_facts(run, i, job);
+	if (run->ops->show_unreadable && job->facts.kind != STATUS_OK)
 		return 0;
 	job->filtered = !runner_filters_pass(&run->ctx->filters, &job->facts);
 	return job->filtered;
+}
+
+/* --json: what a hook did, in the repository's object */
+static void hook_json(struct each_job *job, const char *name, int rc, int status,
+		      const struct strbuf *out)
+{
+	cJSON *h = cJSON_CreateObject();
+	if (!job->hooks)
+		job->hooks = cJSON_CreateArray();
+	cJSON_AddStringToObject(h, "name", name);
+	if (rc == 0 && WIFEXITED(status))
+		cJSON_AddNumberToObject(h, "exit", WEXITSTATUS(status));
+	else
+		cJSON_AddNullToObject(h, "exit");
+	output_json_str(h, "output", out->buf ? out->buf : "");
+	cJSON_AddItemToArray(job->hooks, h);
+}
+
+/* myrepos' hook(): the registry's code NAME, if any, in cwd. 0 absent, 1
+ * it succeeded, -1 it failed (the job failed) */
+static int run_hook(struct each_run *run, size_t i, struct each_job *job, const char *name,
+		    const char *action, const char *cwd)
+{
+	const struct registry_repo *r = runner_repo(run, i);
+	const char *code = registry_repo_get(r, name);
+	enum runner_hook_part part = starts_with(name, "pre_") ? HOOK_BEFORE : HOOK_AFTER;
+	struct strbuf out = STRBUF_INIT;
+	struct shell_cmd sc = { .code = code, .cwd = cwd };
+	int status = 0, rc;
+	if (!code)
+		return 0;
+	if (run->ctx->verbose)
+		strbuf_addf(&job->hook_out[part], "grove %s: running %s >>%s<<\n", name, name,
+			    code);
+	rc = cmd_repo_run(run->ctx, r, action, &sc, &out, &job->hook_err[part], &status);
+	if (run->out.json)
+		hook_json(job, name, rc, status, &out);
+	strbuf_add(&job->hook_out[part], out.buf ? out.buf : "", out.len);
+	strbuf_release(&out);
+	if (rc == 0 && status == 0)
+		return 1;
+	job->hook_failed = part + 1;
+	if (rc < 0)
+		runner_fail(job, ERR_GENERIC, xasprintf("%s cannot run: %s", name, strerror(-rc)));
+	else if (WIFSIGNALED(status))
+		runner_fail(job, ERR_GENERIC,
+			    xasprintf("%s received signal %d", name, WTERMSIG(status)));
+	else
+		runner_fail(job, ERR_GENERIC,
+			    xasprintf("%s failed (exit %d)", name, WEXITSTATUS(status)));
+	return -1;
+}
+
+int runner_hooks_before(struct each_run *run, size_t i, struct each_job *job, const char *action,
+			const char *cwd)
+{
+	char *name = xasprintf("pre_%s", action);
+	int rc = run_hook(run, i, job, name, action, cwd);
+	free(name);
+	if (rc < 0)
+		job->refused = 1;
+	return rc;
+}
+
+int runner_hooks_after(struct each_run *run, size_t i, struct each_job *job, const char *action,
+		       const char *cwd)
+{
+	char *name = xasprintf("post_%s", action);
+	int rc = run_hook(run, i, job, name, action, cwd);
+	free(name);
+	if (rc >= 0 && (!strcmp(action, "update") || !strcmp(action, "checkout")))
+		rc = run_hook(run, i, job, "fixups", action, runner_repo(run, i)->path);
+	return rc < 0 ? -1 : 0;
+}
+
+/* the native work, with myrepos' hooks around it in the repository (not
+ * for a folder that is missing: myrepos cannot go into it) */
+static void work_hooked(struct each_run *run, size_t i, struct each_job *job)
+{
+	const char *path = runner_repo(run, i)->path, *action = run->ctx->cmd->name;
+	int hooked =
+	    (run->ctx->cmd->flags & CMD_HOOKED) && !run->ops->own_hooks && path_is_dir(path);
+	int pre = hooked ? runner_hooks_before(run, i, job, action, path) : 0;
+	if (pre < 0)
+		return;
+	/* what a pre_status hook changed is what status shows */
+	if (run->ops->want_facts && (!job->has_facts || pre))
+		read_facts(run, i, job);
+	run->ops->work(run, i, job);
+	if (hooked && job->outcome == OUTCOME_OK)
+		runner_hooks_after(run, i, job, action, path);
 }
 
 /* the command found for the action runs in the repository instead of the
@@ -133,13 +233,14 @@ static void runner_work(void *arg, size_t i)
 	if (code)
 		run_own(run, i, job, code, vcs);
 	else
-		run->ops->work(run, i, job);
+		work_hooked(run, i, job);
 }
 
 void runner_block(const struct each_run *run, size_t i, struct each_job *job)
 {
 	struct strbuf block = STRBUF_INIT;
 	strbuf_addf(&block, "grove %s: %s\n", run->ctx->action, runner_repo(run, i)->path);
+	job->head_len = block.len;
 	strbuf_add(&block, job->out.buf ? job->out.buf : "", job->out.len);
 	strbuf_release(&job->out);
 	job->out = block;
@@ -166,7 +267,7 @@ static void print_own(struct each_run *run, size_t i, struct each_job *job)
 		output_json_str(o, "output", job->out.buf ? job->out.buf : "");
 		output_json_str(o, "error", job->error);
 		strbuf_reset(&job->out);
-		output_json_line(&job->out, o);
+		job->json = o;
 		return;
 	}
 	if (run->out.quiet || (run->out.minimal && !job->out.len && !job->err.len)) {
@@ -180,6 +281,13 @@ static void job_release(struct each_run *run, struct each_job *job)
 {
 	strbuf_release(&job->out);
 	strbuf_release(&job->err);
+	for (int part = 0; part < HOOK_PARTS; part++) {
+		strbuf_release(&job->hook_out[part]);
+		strbuf_release(&job->hook_err[part]);
+	}
+	cJSON_Delete(job->json);
+	cJSON_Delete(job->hooks);
+	job->json = job->hooks = NULL;
 	free(job->error);
 	job->error = NULL;
 	if (job->has_facts)
@@ -190,11 +298,59 @@ static void job_release(struct each_run *run, struct each_job *job)
 	job->own_released = 1;
 }
 
+/* --json: the object print() made, with the hooks that ran and the
+ * failure (a repository that failed never has a null error), as a line */
+static void json_finish(struct each_job *job)
+{
+	cJSON *error = cJSON_GetObjectItemCaseSensitive(job->json, "error");
+	if (job->hooks)
+		cJSON_AddItemToObject(job->json, "hooks", job->hooks);
+	job->hooks = NULL;
+	if (job->outcome == OUTCOME_FAILED && job->error && (!error || cJSON_IsNull(error))) {
+		cJSON_DeleteItemFromObjectCaseSensitive(job->json, "error");
+		output_json_str(job->json, "error", job->error);
+	}
+	output_json_line(&job->out, job->json);
+	job->json = NULL;
+}
+
+/* what a part's hooks printed: under -q only a failed one's, all on
+ * standard error; a hook's standard output is no line of --porcelain's
+ * (standard error) nor of --json's (the object has it) */
+static void print_hooks(struct each_run *run, struct each_job *job, enum runner_hook_part part)
+{
+	struct output *o = &run->out;
+	const struct strbuf *out = &job->hook_out[part], *err = &job->hook_err[part];
+	if (o->quiet && job->hook_failed != (int)part + 1)
+		return;
+	if (o->quiet || o->no_summary)
+		output_block(o, NULL, 0, out->buf, out->len);
+	else if (!o->json)
+		output_block(o, out->buf, out->len, NULL, 0);
+	output_block(o, NULL, 0, err->buf, err->len);
+}
+
+/* the block: its head, what pre_ hooks printed, the action's output,
+ * what post_ hooks printed, the failure */
+static void print_job(struct each_run *run, struct each_job *job, const struct strbuf *failure)
+{
+	struct output *o = &run->out;
+	size_t head = job->head_len <= job->out.len ? job->head_len : 0;
+	output_block(o, job->out.buf, head, NULL, 0);
+	print_hooks(run, job, HOOK_BEFORE);
+	output_block(o, job->out.buf + head, job->out.len - head, job->err.buf, job->err.len);
+	print_hooks(run, job, HOOK_AFTER);
+	output_block(o, NULL, 0, failure->buf, failure->len);
+	if (job->blank_after)
+		output_block(o, "\n", 1, NULL, 0);
+}
+
 static void runner_done(void *arg, size_t i)
 {
 	struct each_run *run = arg;
 	struct each_job *job = &run->jobs[i];
 	const char *path = runner_repo(run, i)->path;
+	struct strbuf failure = STRBUF_INIT;
 	if (job->filtered) {
 		run->out.total--; /* neither done nor "not started" */
 		job_release(run, job);
@@ -204,10 +360,12 @@ static void runner_done(void *arg, size_t i)
 		print_own(run, i, job);
 	else
 		run->ops->print(run, i, job);
+	if (job->json)
+		json_finish(job);
 	int failed = job->outcome == OUTCOME_FAILED;
 	if (failed && !run->ops->own_failure) {
 		const char *why = job->error ? job->error : "failed";
-		strbuf_addf(&job->err, "grove %s: failed: %s: %s\n", run->ctx->action, path, why);
+		strbuf_addf(&failure, "grove %s: failed: %s: %s\n", run->ctx->action, path, why);
 		strlist_push_owned(&run->failures, xasprintf("%s: %s", path, why));
 		/* -q: a failure says so on standard error only */
 		if (run->out.quiet && !run->out.json) {
@@ -215,9 +373,8 @@ static void runner_done(void *arg, size_t i)
 			job->blank_after = 0;
 		}
 	}
-	output_block(&run->out, job->out.buf, job->out.len, job->err.buf, job->err.len);
-	if (job->blank_after)
-		output_block(&run->out, "\n", 1, NULL, 0);
+	print_job(run, job, &failure);
+	strbuf_release(&failure);
 	output_record(&run->out, path, job->outcome);
 	job_release(run, job);
 }

@@ -14,6 +14,11 @@
 #include "gitops/status.h"
 
 struct each_run;
+struct cJSON;
+
+/* where a hook's output goes in a repository's block: before the action's
+ * own output (pre_ACTION), or after it (post_ACTION, fixups) */
+enum runner_hook_part { HOOK_BEFORE, HOOK_AFTER, HOOK_PARTS };
 
 /* the runner's part of one repository's job */
 struct each_job {
@@ -21,14 +26,21 @@ struct each_job {
 	int filtered;                /* left out by the filters: not printed, not counted */
 	enum errcode code;           /* with error: what kind of failure */
 	char *error;                 /* a failure: "grove ACTION: failed: PATH: ERROR" */
-	int refused;                 /* failed its skip tests (a deleted folder that
-				      * still exists): the work never ran */
+	int refused;                 /* the work never ran: a deleted folder that still
+				      * exists, a pre_ hook that failed */
 	struct strbuf out, err;      /* what print() has for it */
+	size_t head_len;             /* out's header ("grove ACTION: PATH"), before which
+				      * no hook output goes */
+	struct cJSON *json;          /* --json: print()'s object; the runner adds the
+				      * hooks and the failure, and writes it */
 	int blank_after;             /* a blank line after the block, its messages too */
-	int own_command;             /* the repository ran its own command for the action */
-	const char *system;          /* ... because it is of this system, not git (vcs.h) */
-	int own_released;            /* each_ops.release has run on own */
-	struct status_result facts;  /* read for the filters and for want_facts */
+	struct strbuf hook_out[HOOK_PARTS], hook_err[HOOK_PARTS]; /* what hooks printed */
+	struct cJSON *hooks;                                      /* --json: the hooks that ran */
+	int hook_failed;            /* 1 + the part whose hook failed, or 0 */
+	int own_command;            /* the repository ran its own command for the action */
+	const char *system;         /* ... because it is of this system, not git (vcs.h) */
+	int own_released;           /* each_ops.release has run on own */
+	struct status_result facts; /* read for the filters and for want_facts */
 	int has_facts;
 	void *own; /* the action's own part (each_ops.job_size bytes) */
 };
@@ -63,6 +75,8 @@ struct each_ops {
 	int want_facts;      /* read each repository's state before work (status) */
 	int own_skip;        /* the action runs the skip tests itself (shell: myrepos' words) */
 	int own_failure;     /* the action words its failures (shell): no failure lines */
+	int own_hooks;       /* the action runs myrepos' hooks itself, with
+			      * runner_hooks_before and _after (under its lock) */
 	int show_unreadable; /* a repository whose state cannot be read passes the filters */
 };
 
@@ -87,11 +101,24 @@ struct each_run {
 const struct registry_repo *runner_repo(const struct each_run *run, size_t i);
 /* job i's path as people read it (relative to here, or ~) */
 char *runner_display(const struct each_run *run, size_t i);
-/* job i's output as a block: "grove ACTION: PATH" above it, a blank line
- * after it */
+/* job i's output as a block: "grove ACTION: PATH" above it (the head),
+ * a blank line after it */
 void runner_block(const struct each_run *run, size_t i, struct each_job *job);
 /* a failure of job i, with its kind; msg is taken */
 void runner_fail(struct each_job *job, enum errcode code, char *msg);
+
+/* myrepos' hooks for an action with CMD_HOOKED, as mr's action() runs
+ * them: pre_ACTION in cwd before the work (when it fails, the work must
+ * not run: the job has failed and is refused), then, after work that
+ * succeeded, post_ACTION in cwd and, for update and checkout, fixups in the
+ * repository (when one fails, the job has failed). action is myrepos' name
+ * for what is done (checkout for a clone inside update: MR_ACTION), cwd
+ * the repository's folder, or its parent for a clone. 0 when the hooks
+ * are not defined or succeeded, 1 when pre_ACTION ran, -1 when one failed */
+int runner_hooks_before(struct each_run *run, size_t i, struct each_job *job, const char *action,
+			const char *cwd);
+int runner_hooks_after(struct each_run *run, size_t i, struct each_job *job, const char *action,
+		       const char *cwd);
 
 /* runs the action over the selection: its exit code */
 int runner_each(struct cmd_ctx *ctx, const struct each_ops *ops, void *data);
