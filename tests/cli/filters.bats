@@ -141,11 +141,11 @@ grove run: finished (1 ok; 1 failed)"
 	run grove -a status --lnog
 	assert_failure 2
 	assert_output "grove status: unknown option '--lnog'; did you mean '--long'?
-usage: grove [options] status [-l|--long] [--porcelain[=v1]|--json] [--exit-code]"
+usage: grove [options] status [-l|--long] [--porcelain[=v1|v2]|--json] [--exit-code]"
 	run grove -a status --rebase
 	assert_failure 2
 	assert_output "grove status: option '--rebase' does not apply to this action
-usage: grove [options] status [-l|--long] [--porcelain[=v1]|--json] [--exit-code]"
+usage: grove [options] status [-l|--long] [--porcelain[=v1|v2]|--json] [--exit-code]"
 	run grove -a statsu
 	assert_failure 2
 	assert_output --partial 'grove: unknown action "statsu"; did you mean "status"?'

@@ -78,9 +78,18 @@ grove status: failed: $HOME/src/missing: missing"
 	[ "$stderr" = "grove status: failed: $HOME/src/missing: missing" ]
 	run --separate-stderr grove -a status --porcelain=v1
 	assert_output "$want"
-	run grove -a status --porcelain=v2
+	# v2: v1's fields, then the system and the result (issue 28)
+	run --separate-stderr grove -a status --porcelain=v2
+	want=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+		"$HOME/src/ahead" main "$a" origin/main tracking 1 0 0 0 0 0 0 - - git ok \
+		"$HOME/src/behind" main "$b" origin/main tracking 0 1 0 0 0 0 0 - - git ok \
+		"$HOME/src/clean" main "$c" origin/main tracking 0 0 0 0 0 0 1 - - git ok \
+		"$HOME/src/dirty" main "$d" origin/main tracking 0 0 2 1 0 1 0 - - git ok \
+		"$HOME/src/missing" - - - - - - - - - - - - missing - failed)
+	assert_output "$want"
+	run grove -a status --porcelain=v3
 	assert_failure 2
-	assert_output "grove status: unknown --porcelain version 'v2' (known: v1)"
+	assert_output "grove status: unknown --porcelain version 'v3' (known: v1, v2)"
 }
 
 @test "status --json, whole: a type on every line, the summary's version" {
@@ -95,14 +104,15 @@ grove status: failed: $HOME/src/missing: missing"
 	              "upstream": "origin/main", "upstream_gone": False, "ahead": 1, "behind": 0,
 	              "staged": 0, "modified": 0, "conflicted": 0, "untracked": 0, "stashes": 0,
 	              "unborn": False, "bare": False, "state": None, "step": None, "steps": None,
-	              "error": None}
+	              "error": None, "system": "git", "result": "ok"}
 	assert lines[0] == want_ahead, lines[0]
 	assert [l["type"] for l in lines] == ["repo"] * 5 + ["summary"], lines
 	assert lines[4] == {"type": "repo", "path": h + "/src/missing", "branch": None, "head": None,
 	                    "upstream": None, "upstream_gone": False, "ahead": None, "behind": None,
 	                    "staged": None, "modified": None, "conflicted": None, "untracked": None,
 	                    "stashes": None, "unborn": False, "bare": False, "state": None,
-	                    "step": None, "steps": None, "error": "missing"}, lines[4]
+	                    "step": None, "steps": None, "error": "missing", "system": None,
+	                    "result": "failed"}, lines[4]
 	assert lines[5] == {"type": "summary", "version": 1, "action": "status", "ok": 4, "failed": 1,
 	                    "skipped": 0, "not_started": 0, "interrupted": False}, lines[5]
 	EOF

@@ -96,3 +96,38 @@ setup() {
 	assert_success
 	assert_line 'my own hg status'
 }
+
+@test "--porcelain and --json: one line and one object per repository, with its system and result" {
+	# issue 28: an svn home in a script's listing, and a git repository
+	# with its own status command
+	echo more >>src/s/a.txt
+	mkcloned own
+	printf '[src/own]\nstatus = echo own status\n\n' >>.mrconfig
+	printf '[src/s]\nsvn_status = echo failing; false\n' >>.mrconfig
+	run --separate-stderr grove -a status --porcelain
+	assert_failure 1
+	assert_equal "${#lines[@]}" 4
+	assert_line --index 0 --regexp "^$HOME/src/g	main	"
+	assert_line --index 1 --regexp "^$HOME/src/h	-	-	-	-	-	-	-	-	-	-	-	-	-$"
+	assert_line --index 2 --regexp "^$HOME/src/own	-	-	-	-	-	-	-	-	-	-	-	-	-$"
+	assert_line --index 3 --regexp "^$HOME/src/s	-	-	-	-	-	-	-	-	-	-	-	-	its own status command failed$"
+	run --separate-stderr grove -a status --porcelain=v2
+	assert_failure 1
+	assert_equal "${#lines[@]}" 4
+	assert_line --index 0 --regexp "^$HOME/src/g	main	.*	-	-	git	ok$"
+	assert_line --index 1 --regexp "^$HOME/src/h	-	.*	-	hg	ok$"
+	assert_line --index 2 --regexp "^$HOME/src/own	-	.*	-	git	ok$"
+	assert_line --index 3 --regexp "^$HOME/src/s	-	.*	its own status command failed	svn	failed$"
+	run --separate-stderr grove -a status --json
+	assert_failure 1
+	python3 -c '
+import json, sys
+objs = [json.loads(l) for l in sys.stdin]
+repos = {o["path"].rsplit("/", 1)[1]: o for o in objs if o["type"] == "repo"}
+assert len(repos) == 4 and len(objs) == 5, objs
+want = {"g": ("git", "ok"), "h": ("hg", "ok"), "own": ("git", "ok"), "s": ("svn", "failed")}
+for name, (system, result) in want.items():
+    assert (repos[name]["system"], repos[name]["result"]) == (system, result), repos[name]
+assert repos["s"]["error"] == "its own status command failed", repos["s"]
+' <<<"$output"
+}
