@@ -142,7 +142,7 @@ const struct cmd cmd_table[] = {
 	  .fn = cmd_status,
 	  .flags = CMD_GIT | CMD_GIT_LAZY | CMD_OVERRIDABLE | CMD_COLOR | CMD_EACH | CMD_HOOKED,
 	  .options = status_options,
-	  .usage = "[-l|--long] [--porcelain[=v1]|--json] [--exit-code]",
+	  .usage = "[-l|--long] [--porcelain[=v1|v2]|--json] [--exit-code]",
 	  .summary = "show the state of every repository at a glance" },
 	{ .name = "fetch",
 	  .fn = cmd_fetch,

@@ -14,6 +14,7 @@
 
 static int long_format, exit_code;
 static const char *porcelain;
+static int porcelain_v2; /* --porcelain=v2: each line ends with the system and the result */
 
 const struct opt_spec status_options[] = {
 	OPT_FLAG('l', "long", &long_format,
@@ -21,10 +22,10 @@ const struct opt_spec status_options[] = {
 	{ .type = OPT_STRING,
 	  .name = "porcelain",
 	  .value = &porcelain,
-	  .value_name = "v1",
+	  .value_name = "VERSION",
 	  .optional_value = 1,
 	  .help = "tab-separated fields, a line per repository, stable for scripts (v1, the "
-		  "only version)" },
+		  "default; v2 adds the system and the result)" },
 	OPT_FLAG(0, "json", &cmd_context.json, "one JSON object per repository, then a summary"),
 	OPT_FLAG(0, "exit-code", &exit_code,
 		 "exit 1 when a repository is not clean and in sync (what -m shows)"),
@@ -215,7 +216,9 @@ static int facts_known(const struct status_result *s)
 	return s->kind == STATUS_OK;
 }
 
-static void format_porcelain(const char *path, const struct status_result *s, struct strbuf *sb)
+/* v2: the system (NULL: unknown) and the result end the line */
+static void format_porcelain(const char *path, const struct status_result *s, const char *system,
+			     enum output_outcome result, struct strbuf *sb)
 {
 	int ok = facts_known(s);
 	field(sb, path, 0);
@@ -231,7 +234,25 @@ static void format_porcelain(const char *path, const struct status_result *s, st
 	field_n(sb, s->untracked, ok);
 	field_n(sb, s->stashes, ok);
 	field(sb, s->state, 0);
-	field(sb, s->error, 1);
+	field(sb, s->error, !porcelain_v2);
+	if (!porcelain_v2)
+		return;
+	field(sb, system, 0);
+	field(sb, output_outcome_name(result), 1);
+}
+
+/* a repository that ran its own command (another system): its line has
+ * none of git's facts; the command's output is no line of the format and
+ * goes to standard error */
+static void porcelain_own(struct each_run *run, size_t i, struct each_job *job)
+{
+	struct status_result none = { .kind = STATUS_ERROR, .error = job->error };
+	strbuf_add(&job->err, job->out.buf ? job->out.buf : "", job->out.len);
+	strbuf_reset(&job->out);
+	if (run->ctx->quiet && job->outcome != OUTCOME_FAILED)
+		return;
+	format_porcelain(runner_repo(run, i)->path, &none, runner_system(run, i, job), job->outcome,
+			 &job->out);
 }
 
 static void json_num(cJSON *o, const char *k, size_t v, int valid)
@@ -306,6 +327,10 @@ static void status_print(struct each_run *run, size_t i, struct each_job *job)
 	const struct status_result *s = &job->facts;
 	int failed = job->outcome == OUTCOME_FAILED;
 
+	if (job->own_command) {
+		porcelain_own(run, i, job);
+		return;
+	}
 	if (job->outcome == OUTCOME_SKIPPED) {
 		if (c->json)
 			job->json = format_json(path, NULL, 1);
@@ -325,7 +350,7 @@ static void status_print(struct each_run *run, size_t i, struct each_job *job)
 	if (c->json) {
 		job->json = format_json(path, s, 0);
 	} else if (porcelain) {
-		format_porcelain(path, s, &job->out);
+		format_porcelain(path, s, runner_system(run, i, job), job->outcome, &job->out);
 	} else {
 		char *display = runner_display(run, i);
 		format_row(run, display, s, &job->out);
@@ -405,10 +430,12 @@ static void status_begin(struct each_run *run)
 /* the options that do not go together */
 static int status_usage(const struct cmd_ctx *ctx)
 {
-	if (porcelain && *porcelain && strcmp(porcelain, "v1")) {
-		cmd_error(ctx->action, "unknown --porcelain version '%s' (known: v1)", porcelain);
+	if (porcelain && *porcelain && strcmp(porcelain, "v1") && strcmp(porcelain, "v2")) {
+		cmd_error(ctx->action, "unknown --porcelain version '%s' (known: v1, v2)",
+			  porcelain);
 		return -1;
 	}
+	porcelain_v2 = porcelain && !strcmp(porcelain, "v2");
 	if (porcelain && (ctx->json || long_format)) {
 		cmd_error(ctx->action, "--porcelain goes with neither --json nor --long");
 		return -1;

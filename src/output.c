@@ -72,6 +72,12 @@ void output_block(struct output *o, const char *out, size_t out_len, const char 
 	}
 }
 
+const char *output_outcome_name(enum output_outcome r)
+{
+	static const char *const names[] = { "ok", "failed", "skipped" };
+	return names[r];
+}
+
 void output_record(struct output *o, const char *path, enum output_outcome r)
 {
 	switch (r) {

@@ -8,6 +8,8 @@
 enum output_color { COLOR_NONE, COLOR_GREEN, COLOR_YELLOW, COLOR_RED, COLOR_BOLD, COLOR_CYAN };
 
 enum output_outcome { OUTCOME_OK, OUTCOME_FAILED, OUTCOME_SKIPPED };
+/* "ok", "failed", "skipped": a result in --json and --porcelain=v2 */
+const char *output_outcome_name(enum output_outcome r);
 
 struct output {
 	const char *action;

@@ -22,6 +22,12 @@ char *runner_display(const struct each_run *run, size_t i)
 	return path_display(runner_repo(run, i)->path, run->ctx->cwd, run->ctx->home);
 }
 
+const char *runner_system(const struct each_run *run, size_t i, const struct each_job *job)
+{
+	const char *vcs = job->system ? job->system : vcs_detect(runner_repo(run, i)->path);
+	return vcs && starts_with(vcs, "git") ? "git" : vcs;
+}
+
 void runner_fail(struct each_job *job, enum errcode code, char *msg)
 {
 	free(job->error);
@@ -247,7 +253,9 @@ void runner_block(const struct each_run *run, size_t i, struct each_job *job)
 	job->blank_after = 1;
 }
 
-/* the block of a repository that ran its own command: as a shell action's */
+/* the block of a repository that ran its own command: as a shell
+ * action's, but in an action's lines for scripts (--porcelain), which
+ * print() writes */
 static void print_own(struct each_run *run, size_t i, struct each_job *job)
 {
 	run->own_commands++;
@@ -256,12 +264,16 @@ static void print_own(struct each_run *run, size_t i, struct each_job *job)
 		if (!strlist_has(&run->systems, job->system))
 			strlist_push(&run->systems, job->system);
 	}
+	if (run->out.no_summary) {
+		run->ops->print(run, i, job);
+		return;
+	}
 	if (job->outcome == OUTCOME_SKIPPED && !run->out.json)
 		return;
 	if (run->out.json) {
 		cJSON *o = output_json_repo(runner_repo(run, i)->path);
 		cJSON_AddBoolToObject(o, "own_command", 1);
-		output_json_str(o, "system", job->system);
+		output_json_str(o, "system", runner_system(run, i, job));
 		if (job->outcome == OUTCOME_SKIPPED)
 			cJSON_AddBoolToObject(o, "skipped", 1);
 		output_json_str(o, "output", job->out.buf ? job->out.buf : "");
@@ -298,11 +310,15 @@ static void job_release(struct each_run *run, struct each_job *job)
 	job->own_released = 1;
 }
 
-/* --json: the object print() made, with the hooks that ran and the
- * failure (a repository that failed never has a null error), as a line */
-static void json_finish(struct each_job *job)
+/* --json: the object print() made, with its system, result, the hooks
+ * that ran and the failure (a repository that failed never has a null
+ * error), as a line */
+static void json_finish(struct each_run *run, size_t i, struct each_job *job)
 {
 	cJSON *error = cJSON_GetObjectItemCaseSensitive(job->json, "error");
+	if (!cJSON_HasObjectItem(job->json, "system"))
+		output_json_str(job->json, "system", runner_system(run, i, job));
+	cJSON_AddStringToObject(job->json, "result", output_outcome_name(job->outcome));
 	if (job->hooks)
 		cJSON_AddItemToObject(job->json, "hooks", job->hooks);
 	job->hooks = NULL;
@@ -361,7 +377,7 @@ static void runner_done(void *arg, size_t i)
 	else
 		run->ops->print(run, i, job);
 	if (job->json)
-		json_finish(job);
+		json_finish(run, i, job);
 	int failed = job->outcome == OUTCOME_FAILED;
 	if (failed && !run->ops->own_failure) {
 		const char *why = job->error ? job->error : "failed";
@@ -506,7 +522,7 @@ static void say_own_commands(const struct each_run *run)
 {
 	const struct output *o = &run->out;
 	size_t own = run->own_commands - run->other_systems;
-	if (o->json || o->quiet || o->minimal)
+	if (o->json || o->quiet || o->minimal || o->no_summary)
 		return;
 	if (own)
 		printf("grove %s: %zu ran %s own %s command\n", run->ctx->action, own,

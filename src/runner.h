@@ -104,6 +104,9 @@ char *runner_display(const struct each_run *run, size_t i);
 /* job i's output as a block: "grove ACTION: PATH" above it (the head),
  * a blank line after it */
 void runner_block(const struct each_run *run, size_t i, struct each_job *job);
+/* the system of job i's repository as scripts read it: "git", another
+ * (vcs.h), or NULL when there is none to tell (a missing folder) */
+const char *runner_system(const struct each_run *run, size_t i, const struct each_job *job);
 /* a failure of job i, with its kind; msg is taken */
 void runner_fail(struct each_job *job, enum errcode code, char *msg);
 
