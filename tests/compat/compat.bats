@@ -345,8 +345,9 @@ hooked_facts() {
 }
 
 # compare_hooked ARGS...: under mr and grove, the same exit status, the
-# same "hook:" lines on each stream in the same order, the same facts, and
-# the "should be deleted" error on standard error or not
+# same "hook:" lines on each stream in the same order, the same facts
+# ($FACTS, hooked_facts by default), and the "should be deleted" error on
+# standard error or not
 compare_hooked() {
 	local mr_rc=0 grove_rc=0 t=$BATS_TEST_TMPDIR tool bad=0 f
 	for tool in mr grove; do
@@ -359,7 +360,7 @@ compare_hooked() {
 		grep '^hook:' "$t/$tool.err" >"$t/$tool.hooks-err" || true
 		# (grove lists its failures again at the end)
 		grep -c 'should be deleted yet still exists' "$t/$tool.err" | sed 's/^[1-9][0-9]*$/some/' >"$t/$tool.deleted" || true
-		hooked_facts >"$t/$tool.facts"
+		"${FACTS:-hooked_facts}" >"$t/$tool.facts"
 	done
 	for f in hooks-out hooks-err deleted facts; do
 		if ! diff -u "$t/mr.$f" "$t/grove.$f" >"$t/diff.$f"; then
@@ -395,4 +396,56 @@ compare_hooked() {
 	compare_hooked status
 	compare_hooked fetch
 	compare_hooked diff
+}
+
+# myrepos' own example configuration (tests/fixtures/myrepos), as its
+# author used it: lib functions in skip tests, include of myrepos' plug-ins
+# (whose stow plug-in appends to post_checkout and post_update and runs mr
+# inside them), order, shell checkouts, a checkout that only makes a
+# folder, fixups. Its clone URLs point at local repositories here; the
+# home folder is itself a checkout ([.]).
+build_example_home() {
+	cd / && rm -rf "$HOME" && mkdir -p "$HOME" && cd "$HOME"
+	git config --global init.defaultBranch main
+	local n r=$HOME/remotes
+	for n in home home-etc cron; do
+		mkrepo "$BATS_TEST_TMPDIR/seed-$n"
+		git clone -q --bare "$BATS_TEST_TMPDIR/seed-$n" "$r/$n.git"
+	done
+	git init -q && git remote add origin "$r/home.git" && git fetch -q origin
+	git reset -q origin/main && git branch -q -u origin/main
+	printf '/*\n' >.git/info/exclude
+	sed -e "s#git://git.kitenet.net/joey/\([a-z-]*\)#$r/\1.git#" \
+		-e "s#ssh://git.kitenet.net/srv/git/kitenet.net/joey/\([a-z-]*\)#$r/\1.git#" \
+		"$BATS_TEST_DIRNAME/../fixtures/myrepos/mrconfig.complex" >.mrconfig
+	# [tmp]'s fixups
+	mkdir bin
+	printf '#!/bin/sh\necho "hook: fixups in $(pwd) for $MR_REPO"\necho "$MR_REPO|fixups|$MR_ACTION|$(pwd)" >>"$HOME/hooks.log"\n' >bin/fixups
+	chmod +x bin/fixups
+	cp -a "$HOME" "$BATS_TEST_TMPDIR/hooked"
+}
+
+# what myrepos' example leaves: the folders, each checkout's commit and
+# remotes, what fixups logged, the stow plug-in's folder
+example_facts() {
+	echo "== hooks"
+	[ ! -e "$HOME/hooks.log" ] || cat "$HOME/hooks.log"
+	echo "== folders"
+	(cd "$HOME" && find . -maxdepth 1 ! -name .local ! -name hooks.log | sort)
+	local d
+	for d in "$HOME" "$HOME/.etc" "$HOME/.cron"; do
+		[ -d "$d/.git" ] || continue
+		echo "== $d"
+		git -C "$d" rev-parse HEAD
+		git -C "$d" remote -v
+	done
+	stat -c '%a %n' "$HOME/tmp" 2>/dev/null || true
+}
+
+@test "compat: myrepos' own example configuration, with its plug-ins, under mr and grove" {
+	# (grove's run log in ~/.local is left out of the facts)
+	build_example_home
+	FACTS=example_facts compare_hooked update
+	FACTS=example_facts compare_hooked checkout
+	FACTS=example_facts compare_hooked -q update
 }
