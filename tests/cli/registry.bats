@@ -479,3 +479,65 @@ setup() {
 	[ ! -e "..mrconfig.grove-Zz99Yy" ]
 	[ "$(ls -a | grep -c 'grove-')" -eq 0 ]
 }
+
+@test "an untrusted checkout clones only into its own section's folder, never into a .git" {
+	# issue 29, item 1: 'git clone URL sub/.git' made an attacker's
+	# repository the git folder of sub, with core.fsmonitor set: the next
+	# status ran it
+	mkdir -p proj
+	git init -q --bare proj/evil.git
+	git -C proj/evil.git config core.fsmonitor "touch $HOME/ran; false"
+	git init -q proj/sub
+	cd proj
+	local c
+	for c in 'git clone evil.git sub/.git' 'git clone evil.git .git' 'git clone evil.git sub/.GIT.' \
+		'git clone evil.git elsewhere' 'git clone evil.git'; do
+		printf '[sub]\ncheckout = %s\n' "$c" >.mrconfig
+		run grove checkout
+		assert_failure 2
+		assert_line "grove: illegal checkout command \"$c\" in untrusted $HOME/proj/.mrconfig line 2"
+	done
+	for c in '[sub/.git]' '[.git]' '[sub/.Git..]'; do
+		printf '%s\ncheckout = git clone evil.git .git\n' "$c" >.mrconfig
+		run grove status
+		assert_failure 2
+		assert_line --partial "illegal section \"$c\""
+	done
+	run grove -d sub status
+	[ ! -e "$HOME/ran" ]
+	[ ! -e sub/.git/HEAD ] || [ "$(git -C sub rev-parse --git-dir)" = .git ]
+	# the section's own folder, by name or from the URL, as myrepos writes it
+	for c in 'git clone evil.git new' "git clone 'evil.git' 'new'" 'git clone -q file:///x/new.git' \
+		'git clone https://h.invalid/o/new/' 'git clone h.invalid:o/new.git/'; do
+		printf '[new]\ncheckout = %s\n' "$c" >.mrconfig
+		run grove list
+		assert_success
+	done
+}
+
+@test "an untrusted section through a symlink is refused: nothing is cloned outside its file's folder" {
+	# issue 29, item 2: a repository of the file commits a symlink, a later
+	# section goes through it, and the clone lands where vim loads plugins
+	mkdir -p outside proj
+	mkcloned theme
+	git init -q proj/host
+	ln -s "$HOME/outside" proj/host/pack
+	git -C proj/host add pack && git -C proj/host commit -qm link
+	printf "[host]\ncheckout = git clone 'x' 'host'\n\n[host/pack/theme]\ncheckout = git clone '%s' 'theme'\n" \
+		"$HOME/remotes/theme.git" >proj/.mrconfig
+	cd proj
+	run --separate-stderr grove checkout
+	assert_failure 1
+	assert_regex "$stderr" "grove checkout: failed: $HOME/proj/host/pack/theme: a symlink in the way \\(host/pack\\), in a section of the untrusted $HOME/proj/.mrconfig"
+	[ ! -e "$HOME/outside/theme" ]
+	# every action refuses it, not only the clone
+	git clone -q "$HOME/remotes/theme.git" "$HOME/outside/theme"
+	run --separate-stderr grove update
+	assert_failure 1
+	assert_regex "$stderr" "failed: $HOME/proj/host/pack/theme: a symlink in the way"
+	# the user's own registry may go through symlinks: ~/src -> /data/src
+	cd "$HOME"
+	printf '[proj/host/pack/theme]\n' >.mrconfig
+	run grove -d proj/host/pack/theme status
+	assert_success
+}
