@@ -101,28 +101,49 @@ static int exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-static void do_clone(struct each_run *run, const struct registry_repo *r, struct net_op *op,
-		     struct each_job *job)
+/* the folder an untrusted file's repositories must stay in: its own (a
+ * clone below it never goes through a symlink), or NULL for a trusted one */
+static char *clone_root(const struct registry_repo *r)
 {
-	const char *cmd = registry_repo_get(r, "checkout");
-	char *url = NULL, *err = NULL;
-	if (!cmd) {
-		job_failed(job, OUT_FAILED, ERR_NOT_FOUND,
-			   xstrdup("missing, and no checkout command to clone it"));
+	return r->untrusted ? path_dirname(r->defined_in) : NULL;
+}
+
+/* where a shell checkout runs: the parent folder; for an untrusted file's
+ * repository the parent as opened without following a symlink, by its
+ * descriptor (*fd), so that a link made meanwhile cannot move the clone */
+static char *checkout_dir(const struct registry_repo *r, int *fd, char **err)
+{
+	char *root = clone_root(r), *parent = path_dirname(r->path), *link = NULL, *dir;
+	*fd = -1;
+	if (!root)
+		return parent;
+	*fd = path_open_below(root, parent, 1, &link);
+	dir = *fd >= 0 ? xasprintf("/proc/%d/fd/%d", (int)getpid(), *fd) : NULL;
+	if (*fd == -ELOOP)
+		*err = xasprintf("a symlink in the way (%s), in a section of the untrusted %s",
+				 link, r->defined_in);
+	else if (*fd < 0)
+		*err = xasprintf("cannot create '%s': %s", parent, strerror(-*fd));
+	free(root);
+	free(parent);
+	free(link);
+	return dir;
+}
+
+/* a checkout command that is more than `git clone URL NAME`, run in the
+ * parent folder as myrepos runs it */
+static void shell_clone(struct each_run *run, const struct registry_repo *r, const char *cmd,
+			struct each_job *job)
+{
+	char *err = NULL;
+	int fd;
+	char *parent = checkout_dir(r, &fd, &err);
+	if (!parent) {
+		job_failed(job, OUT_FAILED, ERR_GENERIC, err);
 		return;
 	}
-	if (clone_parse_checkout(cmd, r->path, &url) == 0) {
-		if (clone_repo(url, r->path, op, &err) < 0)
-			job_failed(job, OUT_FAILED, op->code ? op->code : ERR_GENERIC, err);
-		else
-			own(job)->outcome = OUT_CLONED;
-		own(job)->url = url;
-		return;
-	}
-	/* myrepos runs checkout in the parent folder; what it leaves on failure
-	 * goes: the folder was missing when the lock was taken, so what is
-	 * there now is this command's */
-	char *parent = path_dirname(r->path);
+	/* what it leaves on failure goes: the folder was missing when the lock
+	 * was taken, so what is there now is this command's */
 	if (run_checkout(run, r, cmd, parent, job) < 0 || !exists(r->path)) {
 		if (exists(r->path))
 			clone_remove_tree(r->path);
@@ -130,7 +151,32 @@ static void do_clone(struct each_run *run, const struct registry_repo *r, struct
 	} else {
 		own(job)->outcome = OUT_CLONED;
 	}
+	if (fd >= 0)
+		close(fd);
 	free(parent);
+}
+
+static void do_clone(struct each_run *run, const struct registry_repo *r, struct net_op *op,
+		     struct each_job *job)
+{
+	const char *cmd = registry_repo_get(r, "checkout");
+	char *url = NULL, *err = NULL, *root = NULL;
+	if (!cmd) {
+		job_failed(job, OUT_FAILED, ERR_NOT_FOUND,
+			   xstrdup("missing, and no checkout command to clone it"));
+		return;
+	}
+	if (clone_parse_checkout(cmd, r->path, &url) == 0) {
+		root = clone_root(r);
+		if (clone_repo_under(root, url, r->path, op, &err) < 0)
+			job_failed(job, OUT_FAILED, op->code ? op->code : ERR_GENERIC, err);
+		else
+			own(job)->outcome = OUT_CLONED;
+		own(job)->url = url;
+	} else {
+		shell_clone(run, r, cmd, job);
+	}
+	free(root);
 }
 
 static void do_update(struct each_run *run, const struct registry_repo *r, struct net_op *op,
@@ -171,12 +217,15 @@ static void do_fetch(const struct registry_repo *r, struct net_op *op, struct ea
 static int lock_repo(struct each_run *run, const struct registry_repo *r, struct repolock *lock,
 		     struct each_job *job)
 {
-	char *parent = path_dirname(r->path), *err = NULL;
-	int e = path_mkdirs(parent);
-	if (e < 0)
+	char *err = NULL;
+	int fd, e;
+	char *parent = checkout_dir(r, &fd, &err);
+	if (fd >= 0)
+		close(fd);
+	else if (parent && (e = path_mkdirs(parent)) < 0)
 		err = xasprintf("cannot create '%s': %s", parent, strerror(-e));
-	else if (repolock_acquire(lock, r->path, (int)run->ctx->timeout, pool_interrupted, &err) ==
-		 0)
+	if (!err &&
+	    repolock_acquire(lock, r->path, (int)run->ctx->timeout, pool_interrupted, &err) == 0)
 		err = NULL;
 	free(parent);
 	if (!err)

@@ -39,6 +39,7 @@ struct sec {
 	const char *name;
 	const char *file;
 	int line;
+	int untrusted;    /* defined by a file that is not trusted */
 	struct kvlist kv; /* its own keys; a DEFAULT section holds all of its keys */
 	/* the folder's DEFAULT as it was when the section began (myrepos copies
 	 * it then), shared by every section that began with it */
@@ -368,6 +369,7 @@ static void start_section(struct parse_ctx *c, const char *name, int line)
 	if (!strcmp(name, "ALIAS") || (c->sec = sec_find(p, c->dir, name)))
 		return;
 	struct sec *s = c->sec = sec_add(p, c->dir, name, c->file, line);
+	s->untrusted = !c->trusted;
 	if (!strcmp(name, "DEFAULT"))
 		return;
 	if (!c->def) /* one folder per context; looked up until it exists */
@@ -425,15 +427,29 @@ static void handle_chain(struct parse_ctx *c, const char *value)
 	free(expanded);
 }
 
+/* the last part of a section's name: the folder its checkout must make */
+static char *section_folder_name(const char *section)
+{
+	size_t n = strlen(section);
+	while (n && section[n - 1] == '/')
+		n--;
+	size_t b = n;
+	while (b && section[b - 1] != '/')
+		b--;
+	return xstrndup(section + b, n - b);
+}
+
 static int untrusted_setting_ok(struct parse_ctx *c, const char *key, const char *value, int line)
 {
 	struct strbuf what = STRBUF_INIT;
 	int ok = 1;
 	if (!strcmp(key, "checkout")) {
-		if (!trust_checkout(value)) {
+		char *name = c->section ? section_folder_name(c->section) : NULL;
+		if (!trust_checkout(value, name)) {
 			strbuf_addf(&what, "illegal checkout command \"%s\"", value);
 			ok = 0;
 		}
+		free(name);
 	} else if (strcmp(key, "order") && strcmp(value, "true") && strcmp(value, "false")) {
 		strbuf_addf(&what, "illegal setting \"%s=%s\"", key, value);
 		ok = 0;
@@ -809,6 +825,7 @@ int registry_finish(struct registry *reg, struct strbuf *err)
 			r->file = s->file;
 		r->line = s->line;
 		r->defined_in = s->file;
+		r->untrusted = s->untrusted;
 		r->own = s->kv.items;
 		r->nown = s->kv.n;
 		r->base = s->base;

@@ -16,6 +16,8 @@ struct registry_repo {
 	const char *file;       /* the file that defines the repository's folder (MR_CONFIG) */
 	const char *defined_in; /* the file holding its [section] header */
 	int line;               /* line of the first [section] header */
+	int untrusted;          /* defined_in is not trusted: its folder is the
+				 * only place the repository may be (SECURITY.md) */
 	long order;
 	/* effective keys: the section's own, then its DEFAULT as it was when
 	 * the section began; read them with registry_repo_get */

@@ -6,6 +6,7 @@
 #include "pool.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -213,12 +214,33 @@ static int overridable(struct each_run *run, size_t i)
 	return (run->ctx->cmd->flags & CMD_OVERRIDABLE) && path_is_dir(runner_repo(run, i)->path);
 }
 
+/* a section of an untrusted file whose path goes through a symlink: its
+ * folder may be anywhere (a repository of the file can commit the link),
+ * so it is never worked on. 1 when the job ends there */
+static int through_symlink(struct each_run *run, size_t i, struct each_job *job)
+{
+	const struct registry_repo *r = runner_repo(run, i);
+	char *root = path_dirname(r->defined_in), *link = NULL;
+	int fd = path_open_below(root, r->path, 0, &link);
+	if (fd >= 0)
+		close(fd);
+	free(root);
+	if (!link)
+		return 0;
+	job->refused = 1;
+	runner_fail(job, ERR_GENERIC,
+		    xasprintf("a symlink in the way (%s), in a section of the untrusted %s", link,
+			      r->defined_in));
+	free(link);
+	return 1;
+}
+
 static void runner_work(void *arg, size_t i)
 {
 	struct each_run *run = arg;
 	struct each_job *job = &run->jobs[i];
 	const struct registry_repo *r = runner_repo(run, i);
-	if (skipped(run, i, job))
+	if (skipped(run, i, job) || (r->untrusted && through_symlink(run, i, job)))
 		return;
 	int own = overridable(run, i);
 	const char *vcs = own ? vcs_detect(r->path) : NULL;

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void trust_init(struct trust *t, const char *home, const char *home_file, int trust_all)
 {
@@ -54,13 +55,29 @@ int trust_file(struct trust *t, const char *real)
 	return strlist_has(&t->listed, real);
 }
 
+/* a folder name git reads as its own folder: .git in any case, and with
+ * the trailing dots and spaces some file systems drop (git refuses them in
+ * trees for that reason) */
+static int git_dir_name(const char *s, size_t n)
+{
+	while (n && (s[n - 1] == '.' || s[n - 1] == ' '))
+		n--;
+	return n == 4 && !strncasecmp(s, ".git", 4);
+}
+
 int trust_repo_name(const char *s)
 {
 	if (!*s || s[0] == '/' || strstr(s, ".."))
 		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("-_.+/", *s))
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("-_.+/", *p))
 			return 0;
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, "/");
+		if (git_dir_name(p, n))
+			return 0;
+		p += n + (p[n] == '/');
+	}
 	return 1;
 }
 
@@ -99,10 +116,23 @@ static int trusted_url(const char *s)
 	return host < colon && !memchr(s, '/', (size_t)(colon - s)) && *host != '-';
 }
 
-/* the folder a clone makes: a name an untrusted file may use, not an option */
-static int trusted_dir(const char *s)
+/* the folder `git clone URL` makes, as git guesses it: the last part of
+ * the URL's path without a trailing slash, /.git or .git */
+static char *guess_dir(const char *url)
 {
-	return *s != '-' && trust_repo_name(s);
+	const char *e = url + strlen(url);
+	while (e > url && e[-1] == '/')
+		e--;
+	if (e - url >= 5 && !strncmp(e - 5, "/.git", 5))
+		e -= 5;
+	while (e > url && e[-1] == '/')
+		e--;
+	const char *b = e;
+	while (b > url && b[-1] != '/' && b[-1] != ':')
+		b--;
+	if (e - b > 4 && !strncmp(e - 4, ".git", 4))
+		e -= 4;
+	return xstrndup(b, (size_t)(e - b));
 }
 
 static int clone_option(const char *w)
@@ -112,8 +142,8 @@ static int clone_option(const char *w)
 
 /* `git clone [--quiet|-q|--bare]... URL [DIR]`: myrepos' templates `git
  * clone $url $repo` and `git clone --bare $url $repo`, and the quiet flag;
- * nothing else may start with '-' */
-int trust_checkout(const char *cmd)
+ * nothing else may start with '-'; the clone is the section's folder */
+int trust_checkout(const char *cmd, const char *name)
 {
 	char *copy = xstrdup(cmd), *save = NULL;
 	char *w[8];
@@ -140,19 +170,9 @@ int trust_checkout(const char *cmd)
 		u++;
 	if (n < u + 1 || n > u + 2 || !trusted_url(w[u]))
 		goto out;
-	if (n == u + 2) {
-		ok = trusted_dir(w[u + 1]);
-	} else {
-		const char *e = w[u] + strlen(w[u]);
-		while (e > w[u] && e[-1] == '/')
-			e--;
-		const char *b = e;
-		while (b > w[u] && b[-1] != '/')
-			b--;
-		char *name = xstrndup(b, (size_t)(e - b));
-		ok = *name && trusted_dir(name);
-		free(name);
-	}
+	char *dir = n == u + 2 ? xstrdup(w[u + 1]) : guess_dir(w[u]);
+	ok = name && !strcmp(dir, name) && trust_repo_name(dir) && !strchr(dir, '/');
+	free(dir);
 out:
 	free(copy);
 	return ok;

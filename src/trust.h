@@ -17,9 +17,12 @@ void trust_release(struct trust *t);
 
 /* is the file at this resolved path trusted */
 int trust_file(struct trust *t, const char *real_path);
-/* a section name an untrusted file may use: [-_.+/A-Za-z0-9], no .., not absolute */
+/* a section name an untrusted file may use: [-_.+/A-Za-z0-9], no .., not
+ * absolute, no part that git reads as .git */
 int trust_repo_name(const char *s);
-/* a checkout an untrusted file may hold: `git clone [--bare] URL [DIR]` */
-int trust_checkout(const char *cmd);
+/* a checkout an untrusted file may hold in the section whose folder is
+ * called name: `git clone [--bare] URL [DIR]`, cloning into that folder
+ * (DIR, or the name git makes from URL, is name) */
+int trust_checkout(const char *cmd, const char *name);
 
 #endif

@@ -260,6 +260,51 @@ int path_mkdirs(const char *dir)
 	return rc;
 }
 
+/* the part of dir named by one component, opened below fd */
+static int open_part(int fd, const char *name, int create)
+{
+	int sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub < 0 && errno == ENOENT && create) {
+		if (mkdirat(fd, name, 0777) < 0 && errno != EEXIST)
+			return -errno;
+		sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (sub >= 0)
+		return sub;
+	/* O_NOFOLLOW on a symlink: ELOOP, or ENOTDIR with O_DIRECTORY */
+	struct stat st;
+	int e = errno;
+	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		return -ELOOP;
+	return -e;
+}
+
+int path_open_below(const char *base, const char *dir, int create, char **link)
+{
+	const char *rel = path_is_within(dir, base) ? dir + strlen(base) : NULL;
+	int fd = rel ? open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (!rel)
+		return -EINVAL;
+	if (fd < 0)
+		return -errno;
+	while (*rel == '/')
+		rel++;
+	for (const char *p = rel; *p;) {
+		size_t n = strcspn(p, "/");
+		char *name = xstrndup(p, n);
+		int sub = open_part(fd, name, create);
+		free(name);
+		close(fd);
+		if (sub == -ELOOP && link)
+			*link = xstrndup(rel, (size_t)(p - rel) + n);
+		if (sub < 0)
+			return sub;
+		fd = sub;
+		p += n + (p[n] == '/');
+	}
+	return fd;
+}
+
 char *path_cwd(void)
 {
 	return getcwd(NULL, 0);

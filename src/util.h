@@ -90,6 +90,14 @@ char *path_real_or_abs(const char *path);
 char *path_cwd(void);
 /* mkdir -p: 0, or -errno (-ENOTDIR where a file is in the way) */
 int path_mkdirs(const char *dir);
+/* opens the folder dir (absolute, normalised, below base) walking down
+ * from base one part at a time without following a symlink (openat with
+ * O_NOFOLLOW: what it opens is what it checked), making missing parts
+ * when create. The folder's descriptor, or -errno: -ELOOP with *link
+ * (relative to base; link may be NULL) where a part is a symlink, -ENOENT
+ * for a missing part when not create, -ENOTDIR for a file in the way,
+ * -EINVAL when dir is not below base */
+int path_open_below(const char *base, const char *dir, int create, char **link);
 
 /* reads a whole file; returns 0 or -errno */
 /* writes everything, retrying after signals: 0 or -errno */

@@ -33,34 +33,11 @@ int clone_remove_tree(const char *path)
  * symlink: the user chose it. Returns a directory fd or -errno. */
 static int open_under(const char *root, const char *dir)
 {
-	size_t rl = strlen(root);
-	if (strncmp(dir, root, rl) || (dir[rl] && dir[rl] != '/'))
-		return -EXDEV;
-	int fd = path_mkdirs(root);
-	if (fd < 0)
-		return fd;
-	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -errno;
-	char *rest = xstrdup(dir + rl), *save = NULL;
-	for (char *c = strtok_r(rest, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(c, "..")) {
-			close(fd);
-			fd = -EXDEV;
-			break;
-		}
-		if (mkdirat(fd, c, 0777) < 0 && errno != EEXIST) {
-			int e = -errno;
-			close(fd);
-			fd = e;
-			break;
-		}
-		int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int e = errno;
-		close(fd);
-		fd = next < 0 ? -(e == ENOTDIR ? ELOOP : e) : next;
-	}
-	free(rest);
-	return fd;
+	int rc = path_mkdirs(root);
+	if (rc < 0)
+		return rc;
+	rc = path_open_below(root, dir, 1, NULL);
+	return rc == -EINVAL ? -EXDEV : rc == -ENOTDIR ? -ELOOP : rc;
 }
 
 int clone_trash(const char *root, const char *path, char **trash)

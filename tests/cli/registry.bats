@@ -401,7 +401,7 @@ setup() {
 	for c in "git clone 'https://example.invalid/a.git' 'x'" 'git clone -q ssh://git@example.invalid/o/a.git x' \
 		'git clone --quiet git@example.invalid:o/a.git x' 'git clone example.invalid:o/a.git x' \
 		'git clone git://example.invalid/a.git x' 'git clone file:///srv/git/a.git x' \
-		'git clone /srv/git/a.git x' 'git clone ../a.git x' 'git clone --bare b.git x' 'git clone b.git'; do
+		'git clone /srv/git/a.git x' 'git clone ../a.git x' 'git clone --bare b.git x' 'git clone x.git'; do
 		printf '[x]\ncheckout = %s\n' "$c" >.mrconfig
 		run grove list
 		assert_success
@@ -525,9 +525,16 @@ setup() {
 	git -C proj/host add pack && git -C proj/host commit -qm link
 	printf "[host]\ncheckout = git clone 'x' 'host'\n\n[host/pack/theme]\ncheckout = git clone '%s' 'theme'\n" \
 		"$HOME/remotes/theme.git" >proj/.mrconfig
+	# beside it, clones into the file's own folders: natively, and by git
+	printf "\n[deps/a]\ncheckout = git clone '%s' 'a'\n\n[deps/b]\ncheckout = git clone -q '%s' b\n" \
+		"$HOME/remotes/theme.git" "$HOME/remotes/theme.git" >>proj/.mrconfig
 	cd proj
 	run --separate-stderr grove checkout
 	assert_failure 1
+	assert_line "cloned into $HOME/proj/deps/a"
+	assert_line "cloned into $HOME/proj/deps/b"
+	[ -f deps/a/.git/HEAD ]
+	[ -f deps/b/.git/HEAD ]
 	assert_regex "$stderr" "grove checkout: failed: $HOME/proj/host/pack/theme: a symlink in the way \\(host/pack\\), in a section of the untrusted $HOME/proj/.mrconfig"
 	[ ! -e "$HOME/outside/theme" ]
 	# every action refuses it, not only the clone
@@ -538,6 +545,7 @@ setup() {
 	# the user's own registry may go through symlinks: ~/src -> /data/src
 	cd "$HOME"
 	printf '[proj/host/pack/theme]\n' >.mrconfig
-	run grove -d proj/host/pack/theme status
+	run grove status
 	assert_success
+	assert_line --regexp '^proj/host/pack/theme +main'
 }

@@ -14,6 +14,20 @@ static void check_inert(const char *s)
 			abort();
 }
 
+/* no part of a name git would read as its own folder (.git, .GIT., ...) */
+static void no_git_dir(const char *s)
+{
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, "/"), k = n;
+		while (k && (p[k - 1] == '.' || p[k - 1] == ' '))
+			k--;
+		if (k == 4 && (p[0] == '.') && (p[1] | 32) == 'g' && (p[2] | 32) == 'i' &&
+		    (p[3] | 32) == 't')
+			abort();
+		p += n + (p[n] == '/');
+	}
+}
+
 /* the words a shell hands git: after git and clone, only the options
  * --quiet, -q and --bare, and nothing else starting with '-' (git would take
  * it for an option: -u PROGRAM runs PROGRAM); no remote helper (A::B) */
@@ -49,16 +63,25 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		check_inert(s);
 		if (s[0] == '/' || strstr(s, "..") || strpbrk(s, " \t'\":@"))
 			abort();
+		no_git_dir(s);
 	}
-	if (trust_checkout(s)) {
+	/* "NAME\nCOMMAND": the section's folder name, then its checkout */
+	const char *nl = strchr(s, '\n');
+	const char *c = nl ? nl + 1 : s;
+	char *name = nl ? xstrndup(s, (size_t)(nl - s)) : xstrdup("x");
+	if (trust_checkout(c, name)) {
 		/* the command is git, quoted or not ('git' is git to a shell) */
-		const char *cmd = s + strspn(s, " \t");
-		check_inert(s);
-		check_words(s);
+		const char *cmd = c + strspn(c, " \t");
+		check_inert(c);
+		check_words(c);
 		if (strncmp(cmd, "git", 3) && strncmp(cmd, "'git'", 5) &&
 		    strncmp(cmd, "\"git\"", 5))
 			abort();
+		/* it clones into the section's folder: a name, never .git */
+		if (!trust_repo_name(name) || strchr(name, '/'))
+			abort();
 	}
+	free(name);
 	free(s);
 	return 0;
 }
