@@ -173,3 +173,24 @@ last_run() {
 	done
 	echo "# undo kill rounds: $rounds, cut midway: $midway, left a lock file: $locks" >&3
 }
+
+@test "undo beside a FIFO where it would put a file back: nothing hangs, the repository is left and named" {
+	# issue 29, item 5: grove undo opened such a FIFO and blocked for ever
+	repos 1
+	run grove -a update
+	assert_success
+	# upstream deletes up.txt; the update takes it away; a FIFO takes its place
+	local tmp="$BATS_TEST_TMPDIR/del"
+	git clone -q "$HOME/remotes/r1.git" "$tmp"
+	git -C "$tmp" rm -q up.txt
+	git -C "$tmp" commit -qm "delete up.txt"
+	git -C "$tmp" push -q origin HEAD
+	run grove -a update
+	assert_success
+	mkfifo "$HOME/src/r1/up.txt"
+	run timeout -k 5 60 "$GROVE_BIN" undo
+	assert_failure 1
+	assert_output --partial "left: $HOME/src/r1: "
+	assert_output --partial "up.txt"
+	[ -p "$HOME/src/r1/up.txt" ]
+}

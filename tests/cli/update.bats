@@ -507,3 +507,18 @@ assert s["version"] == 1 and s["ok"] == 1 and s["failed"] == 1, s
 	run git -C src/bar rev-parse origin/main
 	refute_output "$(git -C src/bar rev-parse HEAD)"
 }
+
+@test "an untracked FIFO where an update puts a file is in the way: nothing hangs, nothing opens it" {
+	# issue 29, item 5: grove update blocked in open() on the FIFO, for
+	# ever, holding the repository's lock; git pull refuses
+	mkcloned foo
+	upstream_commit foo
+	mkfifo src/foo/up.txt
+	register src/foo
+	run --separate-stderr timeout -k 5 60 "$GROVE_BIN" update
+	assert_failure 1
+	assert_regex "$stderr" "grove update: failed: $HOME/src/foo: .*up.txt"
+	[ -p src/foo/up.txt ]
+	run git -C src/foo log --oneline
+	refute_output --partial upstream
+}
