@@ -92,8 +92,9 @@ static void file_above(git_repository *repo, git_diff *diff, const char *path, s
 }
 
 /* as git's unpack-trees checks before it writes: an untracked or ignored
- * file inside a folder that becomes a file, or where a folder comes.
- * libgit2 1.5 finds neither and half applies the move. 0, or -1 refused */
+ * file inside a folder that becomes a file, or where a folder comes (libgit2
+ * 1.5 finds neither and half applies the move), and a FIFO, socket or
+ * device where a file comes. 0, or -1 refused */
 static int check_in_way(git_repository *repo, git_diff *diff, struct update_result *r)
 {
 	struct in_way w = { STRBUF_INIT, 0 };
@@ -107,13 +108,18 @@ static int check_in_way(git_repository *repo, git_diff *diff, struct update_resu
 			continue;
 		char *full = xasprintf("%s%s", git_repository_workdir(repo), d->new_file.path);
 		struct stat st;
-		if (d->new_file.mode != GIT_FILEMODE_COMMIT && lstat(full, &st) == 0 &&
-		    S_ISDIR(st.st_mode)) {
+		int there = lstat(full, &st) == 0;
+		if (d->new_file.mode != GIT_FILEMODE_COMMIT && there && S_ISDIR(st.st_mode)) {
 			char *rel = xasprintf("%s/", d->new_file.path);
 			char *why = xasprintf("%s becomes a file", d->new_file.path);
 			untracked_below(repo, idx, rel, why, &w);
 			free(why);
 			free(rel);
+		} else if (there && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode) &&
+			   !S_ISDIR(st.st_mode)) {
+			/* a FIFO (or a socket, a device): libgit2 would open it to
+			 * write, and block there for ever */
+			in_way_add(&w, d->new_file.path, "not a regular file");
 		}
 		free(full);
 		file_above(repo, diff, d->new_file.path, &w);
