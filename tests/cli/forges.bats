@@ -372,6 +372,38 @@ paths() {
 	assert_output --partial "no forge 'sourcehut'"
 }
 
+@test "undo of a sync takes out only the keys it wrote; a clone kept for its work keeps its section" {
+	# issue 29, item 3: undo removed the sync's sections whole, with the
+	# keys the user had put there since, even beside a clone it kept
+	origins acme/a acme/b
+	config gitlab '{"acme": {"repos": 2, "names": ["a", "b"]}}'
+	api gitlab
+	run grove sync gitlab --group acme --api-url "$API"
+	assert_success
+	run grove config src/127.0.0.1/acme/a groups=work
+	assert_success
+	local_commit src/127.0.0.1/acme/b
+	local before; before=$(cat .mrconfig)
+	run --separate-stderr grove undo
+	assert_failure 1
+	assert_output --partial "acme/a: keys checkout, grove_source taken out of $HOME/.mrconfig; the section stays for groups"
+	assert_regex "$stderr" "left: $HOME/src/127.0.0.1/acme/b: its clone holds work .*: its section stays"
+	# a keeps the user's key and nothing of the sync's; b keeps its section whole
+	run grove config src/127.0.0.1/acme/a
+	assert_output "groups = work"
+	grep -qF "[src/127.0.0.1/acme/b]" .mrconfig
+	grep -qF "checkout = git clone '$GITBASE/acme/b.git' 'b'" .mrconfig
+	[ -d src/127.0.0.1/acme/b/.git ]
+	# the undo undone: the sync's keys back beside the user's, once each
+	run grove undo
+	assert_success
+	run grove config src/127.0.0.1/acme/a
+	assert_line "groups = work"
+	assert_line "checkout = git clone '$GITBASE/acme/a.git' 'a'"
+	assert_line --regexp '^grove_source = gitlab:127.0.0.1/acme#[0-9]+$'
+	assert_equal "${#lines[@]}" 3
+}
+
 @test "sync then undo: its clones and registry sections go; a pruned folder and its section come back" {
 	origins acme/a acme/b
 	config gitlab '{"acme": {"repos": 2, "names": ["a", "b"]}}'
