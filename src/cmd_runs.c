@@ -255,11 +255,40 @@ static enum rewind_outcome from_trash(const struct runlog_rec *r, char **why)
 	return o;
 }
 
+/* a section the run added, taken out: only the keys the run wrote when
+ * the user has put others there since (the section stays, *kept names
+ * them), none while the run's clone stays for its work */
+static enum rewind_outcome registry_remove(const struct runlog_rec *r, char **kept, char **why)
+{
+	struct registry_edit e = { .target = { r->path, NULL }, .remove = 1, .only = &r->keys };
+	struct registry_edits ed = { .v = &e, .n = 1 };
+	struct strbuf err = STRBUF_INIT;
+	enum rewind_outcome o = REWIND_DONE;
+	char *work = NULL;
+	if (exists(r->path) && localdata_check(r->path, 0, &work) != 0) {
+		*why = xasprintf("its clone holds work (%s): its section stays", work);
+		o = REWIND_LEFT;
+	} else if (!undo_dry &&
+		   registry_file_update(r->file, registry_apply_edits, &ed, &err) < 0) {
+		*why = strbuf_detach(&err);
+		o = REWIND_FAILED;
+	} else if (!undo_dry && ed.kept.n) {
+		*kept = strlist_join(&ed.kept, ", ");
+	} else if (!undo_dry && !ed.removed) {
+		o = REWIND_ALREADY; /* not there: an earlier undo took it out */
+	}
+	free(work);
+	strbuf_release(&err);
+	strlist_release(&ed.kept);
+	return o;
+}
+
 /* a section taken out of a registry file, or put back with its keys */
-static enum rewind_outcome registry_edit(const struct runlog_rec *r, int remove, char **why)
+static enum rewind_outcome registry_edit(const struct runlog_rec *r, int remove, char **kept,
+					 char **why)
 {
 	struct registry_edit *v = xcalloc(r->keys.n + 1, sizeof(*v));
-	struct registry_edits ed = { v, 0, 0 };
+	struct registry_edits ed = { .v = v };
 	struct strbuf err = STRBUF_INIT;
 	enum rewind_outcome o = REWIND_DONE;
 	if (!r->file) {
@@ -267,9 +296,11 @@ static enum rewind_outcome registry_edit(const struct runlog_rec *r, int remove,
 		free(v);
 		return REWIND_FAILED;
 	}
-	if (remove)
-		v[ed.n++] = (struct registry_edit){ .target = { r->path, NULL }, .remove = 1 };
-	for (size_t k = 0; !remove && k < r->keys.n; k++)
+	if (remove) {
+		free(v);
+		return registry_remove(r, kept, why);
+	}
+	for (size_t k = 0; k < r->keys.n; k++)
 		v[ed.n++] = (struct registry_edit){ .target = { r->path, NULL },
 						    .key = r->keys.items[k],
 						    .value = r->values.items[k] };
@@ -277,17 +308,29 @@ static enum rewind_outcome registry_edit(const struct runlog_rec *r, int remove,
 	    registry_file_update(r->file, registry_apply_edits, &ed, &err) < 0) {
 		*why = strbuf_detach(&err);
 		o = REWIND_FAILED;
-	} else if (!undo_dry && remove && !ed.removed) {
-		o = REWIND_ALREADY; /* not there: an earlier undo took it out */
 	}
 	strbuf_release(&err);
 	free(v);
 	return o;
 }
 
+/* what an undo of a registry record did */
+static char *registry_what(const struct runlog_rec *r, const char *kept)
+{
+	if (r->kind == RUNLOG_REG_REMOVE)
+		return xasprintf("registered again in %s", r->file ? r->file : "?");
+	if (!kept)
+		return xasprintf("unregistered from %s", r->file ? r->file : "?");
+	char *keys = strlist_join(&r->keys, ", ");
+	char *what =
+	    xasprintf("keys %s taken out of %s; the section stays for %s", keys, r->file, kept);
+	free(keys);
+	return what;
+}
+
 static void undo_one(struct undo *u, const struct runlog_rec *r)
 {
-	char *why = NULL, *trash = NULL, *what = NULL;
+	char *why = NULL, *trash = NULL, *what = NULL, *kept = NULL;
 	enum rewind_outcome o;
 	switch (r->kind) {
 	case RUNLOG_BRANCH:
@@ -310,11 +353,9 @@ static void undo_one(struct undo *u, const struct runlog_rec *r)
 	case RUNLOG_REG_ADD:
 	case RUNLOG_REG_REMOVE:
 	default:
-		o = registry_edit(r, r->kind == RUNLOG_REG_ADD, &why);
-		what = xasprintf("%s %s",
-				 r->kind == RUNLOG_REG_ADD ? "unregistered from"
-							   : "registered again in",
-				 r->file ? r->file : "?");
+		o = registry_edit(r, r->kind == RUNLOG_REG_ADD, &kept, &why);
+		what = registry_what(r, kept);
+		free(kept);
 		break;
 	}
 	if (o == REWIND_DONE) {

@@ -103,12 +103,17 @@ struct registry_edit {
 	const char *key; /* with value: set it (NULL value removes the key) */
 	const char *value;
 	int remove; /* remove the whole section */
+	/* with remove: only if the section holds no key but these; else
+	 * these keys go and the section stays (its other keys in kept) */
+	const struct strlist *only;
 };
 
 struct registry_edits {
 	struct registry_edit *v;
 	size_t n;
-	int removed; /* sections removed */
+	int removed;         /* sections removed */
+	struct strlist kept; /* keys that kept a section in place (only); the
+			      * caller releases it */
 };
 
 int registry_apply_edits(const char *text, size_t len, const char *file, void *edits,

@@ -440,6 +440,62 @@ out:
 	return rc;
 }
 
+/* the keys of section t in text that are not in only, into other */
+static int other_keys(const char *text, size_t len, const char *file,
+		      const struct registry_target *t, const struct strlist *only,
+		      struct strlist *other, struct strbuf *err)
+{
+	struct els e = { 0 };
+	int rc = els_parse(text, len, file, &e, err), in = 0;
+	for (size_t i = 0; !rc && i < e.n; i++) {
+		if (e.v[i].kind == EL_SECTION)
+			in = target_match(&e.v[i], t);
+		else if (in && e.v[i].kind == EL_KEY && !strlist_has(only, e.v[i].name) &&
+			 !strlist_has(other, e.v[i].name))
+			strlist_push(other, e.v[i].name);
+	}
+	els_release(&e);
+	return rc;
+}
+
+/* one edit of cur into next */
+static int apply_edit(const char *cur, size_t len, const char *file, struct registry_edits *ed,
+		      const struct registry_edit *e, struct strbuf *next, struct strbuf *err)
+{
+	struct strlist other = STRLIST_INIT;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	int removed = 0, rc = 0;
+	if (e->remove && e->only)
+		rc = other_keys(cur, len, file, &e->target, e->only, &other, err);
+	if (rc || !e->remove || !other.n) {
+		if (!rc && e->remove)
+			rc = registry_text_remove(cur, len, file, &e->target, &removed, next, err);
+		else if (!rc)
+			rc = registry_text_set(cur, len, file, &e->target, e->key, e->value, next,
+					       err);
+		ed->removed += removed;
+		goto out;
+	}
+	/* the section stays for the keys the run did not write */
+	strbuf_add(&a, cur, len);
+	for (size_t k = 0; !rc && k < e->only->n; k++) {
+		strbuf_reset(&b);
+		rc = registry_text_set(a.buf, a.len, file, &e->target, e->only->items[k], NULL, &b,
+				       err);
+		struct strbuf t = a;
+		a = b;
+		b = t;
+	}
+	strbuf_add(next, a.buf, a.len);
+	for (size_t k = 0; k < other.n; k++)
+		strlist_push(&ed->kept, other.items[k]);
+out:
+	strlist_release(&other);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	return rc;
+}
+
 int registry_apply_edits(const char *text, size_t len, const char *file, void *arg,
 			 struct strbuf *out, struct strbuf *err)
 {
@@ -451,16 +507,8 @@ int registry_apply_edits(const char *text, size_t len, const char *file, void *a
 	strbuf_add(&cur, text, len);
 	ed->removed = 0;
 	for (size_t i = 0; i < ed->n && !rc; i++) {
-		const struct registry_edit *e = &ed->v[i];
-		int removed = 0;
 		strbuf_reset(&next);
-		if (e->remove)
-			rc = registry_text_remove(cur.buf, cur.len, file, &e->target, &removed,
-						  &next, err);
-		else
-			rc = registry_text_set(cur.buf, cur.len, file, &e->target, e->key, e->value,
-					       &next, err);
-		ed->removed += removed;
+		rc = apply_edit(cur.buf, cur.len, file, ed, &ed->v[i], &next, err);
 		struct strbuf t = cur;
 		cur = next;
 		next = t;

@@ -79,7 +79,7 @@ static int prune_locked(const struct syncreg_prune *o, const struct registry_rep
 			char **trash, char **why)
 {
 	struct registry_edit e = { .target = { r->path, NULL }, .remove = 1 };
-	struct registry_edits ed = { &e, 1, 0 };
+	struct registry_edits ed = { .v = &e, .n = 1 };
 	struct strbuf err = STRBUF_INIT;
 	int rc = 0;
 	if (!missing && (rc = clone_trash(o->root, r->path, trash)) < 0) {

@@ -205,6 +205,14 @@ int strv_sorted_has(char *const *v, size_t n, const char *s)
 	return n && bsearch(&s, v, n, sizeof(*v), cmp_items);
 }
 
+char *strlist_join(const struct strlist *sl, const char *sep)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < sl->n; i++)
+		strbuf_addf(&sb, "%s%s", i ? sep : "", sl->items[i]);
+	return sb.buf ? strbuf_detach(&sb) : xstrdup("");
+}
+
 void strlist_sort(struct strlist *sl)
 {
 	strv_sort(sl->items, sl->n);

@@ -52,6 +52,8 @@ struct strlist {
 void strlist_push(struct strlist *sl, const char *s);
 void strlist_push_owned(struct strlist *sl, char *s);
 int strlist_has(const struct strlist *sl, const char *s);
+/* the items with sep between them, as a new string */
+char *strlist_join(const struct strlist *sl, const char *sep);
 /* sorts an array of strings by strcmp; strv_sorted_has then finds in O(log n) */
 void strv_sort(char **v, size_t n);
 int strv_sorted_has(char *const *v, size_t n, const char *s);

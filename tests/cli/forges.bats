@@ -372,6 +372,11 @@ paths() {
 	assert_output --partial "no forge 'sourcehut'"
 }
 
+# the keys of acme/a's section in ~/.mrconfig
+section_a() {
+	sed -n '/^\[src\/127.0.0.1\/acme\/a\]$/,/^\[/{/^[a-z_]* = /p}' "$HOME/.mrconfig"
+}
+
 @test "undo of a sync takes out only the keys it wrote; a clone kept for its work keeps its section" {
 	# issue 29, item 3: undo removed the sync's sections whole, with the
 	# keys the user had put there since, even beside a clone it kept
@@ -389,7 +394,7 @@ paths() {
 	assert_output --partial "acme/a: keys checkout, grove_source taken out of $HOME/.mrconfig; the section stays for groups"
 	assert_regex "$stderr" "left: $HOME/src/127.0.0.1/acme/b: its clone holds work .*: its section stays"
 	# a keeps the user's key and nothing of the sync's; b keeps its section whole
-	run grove config src/127.0.0.1/acme/a
+	run section_a
 	assert_output "groups = work"
 	grep -qF "[src/127.0.0.1/acme/b]" .mrconfig
 	grep -qF "checkout = git clone '$GITBASE/acme/b.git' 'b'" .mrconfig
@@ -397,7 +402,7 @@ paths() {
 	# the undo undone: the sync's keys back beside the user's, once each
 	run grove undo
 	assert_success
-	run grove config src/127.0.0.1/acme/a
+	run section_a
 	assert_line "groups = work"
 	assert_line "checkout = git clone '$GITBASE/acme/a.git' 'a'"
 	assert_line --regexp '^grove_source = gitlab:127.0.0.1/acme#[0-9]+$'
