@@ -95,3 +95,11 @@ git_counts() {
 grove_counts() {
 	grove -a --porcelain status | awk -F'\t' -v p="$1" '$1 == p { printf "%s %s %s %s\n", $8, $9, $10, $11 }'
 }
+
+# max_rss_kb CMD...: runs CMD, leaves its status in $status, output in
+# $output and its peak memory (KiB) in $rss
+max_rss() {
+	local t="$BATS_TEST_TMPDIR/time.out"
+	run /usr/bin/time -o "$t" -f '%M' "$@"
+	rss=$(tail -n 1 "$t")
+}

@@ -23,14 +23,6 @@ clone_of() {
 	register src/r
 }
 
-# max_rss_kb CMD...: runs CMD, leaves its status in $status, output in
-# $output and its peak memory (KiB) in $rss
-max_rss() {
-	local t="$BATS_TEST_TMPDIR/time.out"
-	run /usr/bin/time -o "$t" -f '%M' "$@"
-	rss=$(tail -n 1 "$t")
-}
-
 @test "an endless ref advertisement is cut at the cap, naming the server, in bounded memory" {
 	start_hostile_git endless
 	clone_of "git://127.0.0.1:$HOSTILE_PORT/r.git"

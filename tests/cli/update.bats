@@ -522,3 +522,24 @@ assert s["version"] == 1 and s["ok"] == 1 and s["failed"] == 1, s
 	run git -C src/foo log --oneline
 	refute_output --partial upstream
 }
+
+@test "a no-op fetch holds no memory per repository: 400 repositories cost what 50 do" {
+	# issue 29, item 6: libgit2 1.5 leaked ~240 KiB a repository in
+	# git_remote_lookup and in writing FETCH_HEAD (1,000 repositories
+	# peaked at 250 MB; status at 10 MB)
+	mkcloned proto
+	local i
+	for i in $(seq 1 400); do
+		cp -a src/proto "src/r$i"
+		echo "[src/r$i]" >>"$BATS_TEST_TMPDIR/all"
+	done
+	head -n 50 "$BATS_TEST_TMPDIR/all" >.mrconfig
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0 max_rss "$GROVE_BIN" fetch -q
+	assert_success
+	local small=$rss
+	cp "$BATS_TEST_TMPDIR/all" .mrconfig
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0 max_rss "$GROVE_BIN" fetch -q
+	assert_success
+	echo "# peak memory: $small KiB at 50 repositories, $rss KiB at 400" >&3
+	[ $(((rss - small) / 350)) -lt 40 ]
+}
