@@ -543,3 +543,23 @@ assert s["version"] == 1 and s["ok"] == 1 and s["failed"] == 1, s
 	echo "# peak memory: $small KiB at 50 repositories, $rss KiB at 400" >&3
 	[ $(((rss - small) / 350)) -lt 40 ]
 }
+
+@test "fetch writes FETCH_HEAD as git fetch does: the upstream's branch first, to merge" {
+	# libgit2 wrote tags first, some twice, the URL with its .git; and for
+	# the remote grove now opens without git_remote_lookup (issue 29)
+	# nothing for-merge: FETCH_HEAD is rewritten as git writes it
+	mkcloned foo
+	local tmp="$BATS_TEST_TMPDIR/other"
+	git clone -q "$HOME/remotes/foo.git" "$tmp"
+	git -C "$tmp" checkout -q -b aaa && git -C "$tmp" push -q origin aaa
+	git -C "$tmp" tag v1 && git -C "$tmp" push -q origin v1
+	upstream_commit foo
+	cp -a src/foo src/bygit
+	register src/foo
+	run grove fetch
+	assert_success
+	git -C src/bygit fetch -q --prune --tags origin
+	run cat src/foo/.git/FETCH_HEAD
+	assert_output "$(cat src/bygit/.git/FETCH_HEAD)"
+	assert_line --index 0 --regexp "^[0-9a-f]{40}		branch 'main' of "
+}
