@@ -244,14 +244,22 @@ static void test_batch_equals_one_by_one(void **state)
 	(void)state;
 	static const char *const texts[] = { "", "[a]\nk = 1", "# c\n[a]\nk = 1\n\n", "[a]\n  \n" };
 	struct registry_edit v[] = {
-		{ { "/reg/home/x/one", NULL }, "checkout", "git clone 'u1' 'one'", 0 },
-		{ { "/reg/home/x/two", NULL }, "checkout", "git clone 'u2' 'two'", 0 },
-		{ { "/reg/home/x/one", NULL }, "grove_source", "github:h/x#1", 0 },
-		{ { "/reg/home/x/two", NULL }, "grove_source", "github:h/x#2", 0 },
-		{ { "/elsewhere/three", NULL }, "checkout", "a\nb", 0 },
+		{ .target = { "/reg/home/x/one", NULL },
+		  .key = "checkout",
+		  .value = "git clone 'u1' 'one'" },
+		{ .target = { "/reg/home/x/two", NULL },
+		  .key = "checkout",
+		  .value = "git clone 'u2' 'two'" },
+		{ .target = { "/reg/home/x/one", NULL },
+		  .key = "grove_source",
+		  .value = "github:h/x#1" },
+		{ .target = { "/reg/home/x/two", NULL },
+		  .key = "grove_source",
+		  .value = "github:h/x#2" },
+		{ .target = { "/elsewhere/three", NULL }, .key = "checkout", .value = "a\nb" },
 	};
 	for (size_t t = 0; t < ARRAY_SIZE(texts); t++) {
-		struct registry_edits ed = { v, ARRAY_SIZE(v), 0 };
+		struct registry_edits ed = { .v = v, .n = ARRAY_SIZE(v) };
 		struct strbuf batch = STRBUF_INIT, err = STRBUF_INIT;
 		assert_int_equal(
 		    registry_apply_edits(texts[t], strlen(texts[t]), FILE_PATH, &ed, &batch, &err),
