@@ -6,7 +6,8 @@
 # mr and gita take about a minute a run at 1,000 repositories: they run
 # once at 100 and 1,000, and at 10,000 they are sampled, timed on every
 # 10th repository (1,000 of them) and multiplied by 10. Then grove's peak
-# memory at 10,000 and a run at `ulimit -n 256` with -j 64.
+# memory at 10,000 (status, and a no-op fetch of as many copies of one
+# small clone) and a run at `ulimit -n 256` with -j 64.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -73,9 +74,27 @@ done
 big=${sizes[-1]} prev=${sizes[-2]:-${sizes[-1]}} ref=${sizes[-1]}
 [ "$n" -lt 1000 ] || ref=1000
 peak_kb=$(/usr/bin/time -f %M "$grove" status 2>&1 >/dev/null | tail -1)
+
+
 # one run: its last line (the summary) and its exit status
 fd_out=$(bash -c "ulimit -n 256 && '$grove' -j 64 status 2>&1 | tail -1; exit \${PIPESTATUS[0]}"; echo "rc=$?")
 fd_line=$(sed -n 1p <<<"$fd_out") fd_rc=$(sed -n 's/^rc=//p' <<<"$fd_out")
+
+# peak memory of a no-op fetch at $big repositories: copies of one clone of
+# a local bare repository (a fetch in the corpus would move its remote refs)
+fetch_home=$work/fetch-$big
+if [ ! -f "$fetch_home/ready" ]; then
+	rm -rf "$fetch_home" && mkdir -p "$fetch_home"
+	git init -q "$fetch_home/seed"
+	git -C "$fetch_home/seed" -c user.name=bench -c user.email=bench@localhost commit -q --allow-empty -m seed
+	git clone -q --bare "$fetch_home/seed" "$fetch_home/remote.git"
+	git clone -q "$fetch_home/remote.git" "$fetch_home/proto"
+	for ((i = 1; i <= big; i++)); do cp -a "$fetch_home/proto" "$fetch_home/r$i"; done
+	touch "$fetch_home/ready"
+fi
+(for ((i = 1; i <= big; i++)); do printf '[%s/r%d]\n' "$fetch_home" "$i"; done) >"$home/.mrconfig"
+"$grove" fetch -q >/dev/null 2>&1 || true
+fetch_kb=$(/usr/bin/time -f %M "$grove" fetch -q 2>&1 >/dev/null | tail -1)
 
 row() {
 	local s=$1
@@ -98,6 +117,7 @@ $(for s in "${sizes[@]}"; do row "$s"; done)
 - grove at $big against $prev: $(ratio2 "${grove_ms[$big]}" "${grove_ms[$prev]}")x the time for $(ratio "$big" "$prev")x the repositories (bar: at most 11x from 1,000 to 10,000)
 - grove against the floor at $ref: $(ratio2 "${grove_ms[$ref]}" "${floor_ms[$ref]}")x (bar: 1.5x at 1,000)
 - peak memory of \`grove status\` at $big repositories: $((peak_kb / 1024)) MiB (bar: 128 MiB)
+- peak memory of a no-op \`grove fetch\` at $big repositories: $((fetch_kb / 1024)) MiB (bar: 100 MiB)
 - \`ulimit -n 256\` and \`grove -j 64 status\` at $big repositories: exit $fd_rc, \`$fd_line\`"
 echo "$report"
 [ -z "$out" ] || echo "$report" >"$out"

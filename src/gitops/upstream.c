@@ -75,6 +75,62 @@ char *upstream_remote_url(git_config *cfg, const char *remote)
 	return config_string(cfg, "remote.%s.url", remote);
 }
 
+/* url.BASE.insteadof: BASE, else NULL (section and key names are
+ * lowercase in libgit2's entries, the subsection as written) */
+static char *insteadof_base(const char *name)
+{
+	size_t len = strlen(name);
+	if (!starts_with(name, "url.") || len < 15 || strcmp(name + len - 10, ".insteadof"))
+		return NULL;
+	return xstrndup(name + 4, len - 14);
+}
+
+char *upstream_fetch_url(git_config *cfg, const char *remote)
+{
+	char *url = config_string(cfg, "remote.%s.url", remote), *best = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	size_t best_len = 0;
+	if (!url || git_config_iterator_new(&it, cfg) < 0) {
+		git_error_clear();
+		return url;
+	}
+	while (git_config_next(&e, it) == 0) {
+		char *base = insteadof_base(e->name);
+		size_t l = e->value ? strlen(e->value) : 0;
+		if (base && l > best_len && !strncmp(url, e->value, l)) {
+			free(best);
+			best = base;
+			best_len = l;
+			base = NULL;
+		}
+		free(base);
+	}
+	git_config_iterator_free(it);
+	git_error_clear();
+	if (!best)
+		return url;
+	char *r = xasprintf("%s%s", best, url + best_len);
+	free(best);
+	free(url);
+	return r;
+}
+
+static int add_value(const git_config_entry *e, void *payload)
+{
+	strlist_push(payload, e->value);
+	return 0;
+}
+
+void upstream_fetch_refspecs(git_config *cfg, const char *remote, struct strlist *out)
+{
+	char *key = xasprintf("remote.%s.fetch", remote);
+	/* no regular expression: none is compiled, none leaks */
+	if (git_config_get_multivar_foreach(cfg, key, NULL, add_value, out) < 0)
+		git_error_clear();
+	free(key);
+}
+
 void upstream_remote_names(git_config *cfg, char ***names, size_t *n)
 {
 	git_config_iterator *it = NULL;

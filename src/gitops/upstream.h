@@ -10,6 +10,7 @@
 #define GROVE_GITOPS_UPSTREAM_H
 
 #include "gitops/libgit2.h"
+#include "util.h"
 
 /* the full name of the upstream ref of branch (a short name, "main"):
  * *out is NULL when no upstream is configured. Returns 0 or a libgit2 code. */
@@ -23,5 +24,13 @@ char *upstream_only_remote(git_config *cfg);
 
 /* the names of every remote with a URL, in configuration order */
 void upstream_remote_names(git_config *cfg, char ***names, size_t *n);
+
+/* the URL git fetches remote from: remote.NAME.url with the longest
+ * url.BASE.insteadOf prefix replaced by BASE, as git does; NULL when the
+ * remote has no URL */
+char *upstream_fetch_url(git_config *cfg, const char *remote);
+
+/* remote.NAME.fetch, every value, in order */
+void upstream_fetch_refspecs(git_config *cfg, const char *remote, struct strlist *out);
 
 #endif
