@@ -215,3 +215,81 @@ consistent() {
 	run git -C src/r status --porcelain
 	assert_output ' M tail.txt'
 }
+
+# race_index DIR STOP LOG: until STOP exists, git add a new file in DIR and,
+# every third, git commit; each add and commit that git says it made is
+# written to LOG ("add FILE", "commit SHA")
+race_index() {
+	local j=0
+	while [ ! -e "$2" ]; do
+		j=$((j + 1))
+		echo "u $j" >"$1/u$j"
+		git -C "$1" add "u$j" 2>/dev/null && echo "add u$j" >>"$3"
+		if [ $((j % 3)) -eq 0 ] && git -C "$1" commit -qm "u$j" 2>/dev/null; then
+			echo "commit $(git -C "$1" rev-parse HEAD)" >>"$3"
+		fi
+	done
+}
+
+# kept DIR LOG: every add of LOG is in the index, every commit in HEAD's
+# history, and no tracked file of d/ is staged or changed (a revert of a
+# commit, or a move half made)
+kept() {
+	local what x
+	while read -r what x; do
+		case $what in
+		add) [ -n "$(git -C "$1" ls-files -- "$x")" ] || { echo "lost: git add $x" >&2; return 1; } ;;
+		commit) git -C "$1" merge-base --is-ancestor "$x" HEAD ||
+			{ echo "lost: commit $x" >&2; return 1; } ;;
+		esac
+	done <"$2"
+	x=$(git -C "$1" status --porcelain -- d)
+	[ -z "$x" ] || { echo "d/ not as HEAD has it: $x" >&2; return 1; }
+}
+
+@test "update and undo beside git add and git commit (x50) of a 5,000-file repository: nothing is lost" {
+	# issue 29, item 4: update and undo wrote back an index read before
+	# their checkout without holding index.lock throughout
+	mkcloned r
+	register src/r
+	local k rounds=${RACE_ROUNDS:-25} moves=0 adds=0 a b
+	{
+		for a in base next; do
+			printf 'commit refs/heads/main\ncommitter t <t@example.invalid> %s +0000\n' "$(date +%s)"
+			printf 'data <<EOM\n%s\nEOM\nfrom refs/heads/main^0\n' "$a"
+			for ((k = 0; k < 5000; k++)); do
+				printf 'M 100644 inline d/%s/%s.txt\ndata <<EOM\n%s %s\nEOM\n' $((k % 50)) "$k" "$a" "$k"
+			done
+		done
+	} | git --git-dir="$HOME/remotes/r.git" fast-import --quiet
+	b=$(git -C remotes/r.git rev-parse main)
+	a=$(git -C remotes/r.git rev-parse main^)
+	for ((k = 0; k < rounds; k++)); do
+		git -C src/r reset -q --hard "$a"
+		git -C src/r clean -qfd
+		local log="$BATS_TEST_TMPDIR/race$k" op
+		: >"$log"
+		for op in update undo; do
+			rm -f "$BATS_TEST_TMPDIR/stop"
+			race_index src/r "$BATS_TEST_TMPDIR/stop" "$log" &
+			local pid=$!
+			if [ "$op" = update ]; then run grove -a update; else run grove undo; fi
+			touch "$BATS_TEST_TMPDIR/stop"
+			wait "$pid"
+			local rc=$status out=$output
+			run kept src/r "$log"
+			assert_success
+			# a failure is git's lock met, or the branch moved meanwhile
+			if [ "$rc" -eq 0 ]; then
+				moves=$((moves + 1))
+			else
+				run echo "$out"
+				assert_output --regexp 'index\.lock|moved|local changes|diverged|ahead'
+			fi
+			[ "$(git -C src/r rev-parse HEAD)" = "$b" ] || break
+		done
+		adds=$((adds + $(grep -c '^add' "$log")))
+	done
+	echo "# $rounds rounds: $moves moves made, $adds files added beside them, none lost" >&3
+	[ "$moves" -gt 0 ]
+}
