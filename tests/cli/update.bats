@@ -386,6 +386,42 @@ assert s["version"] == 1 and s["ok"] == 1 and s["failed"] == 1, s
 	[ "$(cat src/foo/new.txt)" = new ]
 }
 
+@test "an index.lock a killed grove left is taken over; git's, or a live grove's, is named" {
+	# issue 29, item 4: update holds index.lock through the move, so a
+	# SIGKILL leaves one; grove marks its own, and the next update (holding
+	# the repository's grove lock) knows it for a dead one
+	mkcloned foo
+	register src/foo
+	upstream_commit foo
+	local dead boot lock=src/foo/.git/index.lock
+	dead=$(sh -c 'echo $$')
+	boot=$(cat /proc/sys/kernel/random/boot_id)
+	# git's lock: nothing yet, or an index being written
+	for mark in "" "DIRC"; do
+		printf '%s' "$mark" >"$lock"
+		run grove update
+		assert_failure 1
+		assert_output --partial "the index is locked: $HOME/$lock exists"
+	done
+	# a grove still running (this shell's process, this boot)
+	printf 'grove %s %s\n' "$$" "$boot" >"$lock"
+	run grove update
+	assert_failure 1
+	assert_output --partial "the index is locked"
+	# a grove gone: its process ended, or the machine restarted since
+	printf 'grove %s other-boot\n' "$$" >"$lock"
+	run grove update
+	assert_success
+	assert_line 'grove update: 1 updated'
+	upstream_commit foo
+	printf 'grove %s %s\n' "$dead" "$boot" >"$lock"
+	run grove update
+	assert_success
+	assert_line 'grove update: 1 updated'
+	[ ! -e "$lock" ]
+	[ -z "$(git -C src/foo status --porcelain)" ]
+}
+
 @test "--rebase replays local commits on the upstream" {
 	mkcloned foo
 	register src/foo
