@@ -216,16 +216,19 @@ consistent() {
 	assert_output ' M tail.txt'
 }
 
-# race_index DIR STOP LOG: until STOP exists, git add a new file in DIR and,
-# every third, git commit; each add and commit that git says it made is
+# race_index DIR STOP LOG [commit]: until STOP exists, git add a new file
+# in DIR and, with commit, once grove's move has begun (its journal seen),
+# git commit every third; each add and commit that git says it made is
 # written to LOG ("add FILE", "commit SHA")
 race_index() {
-	local j=0
+	local j=0 begun=
 	while [ ! -e "$2" ]; do
 		j=$((j + 1))
 		echo "u $j" >"$1/u$j"
 		git -C "$1" add "u$j" 2>/dev/null && echo "add u$j" >>"$3"
-		if [ $((j % 3)) -eq 0 ] && git -C "$1" commit -qm "u$j" 2>/dev/null; then
+		[ -e "$1/.git/grove-update" ] && begun=1
+		if [ -n "$4" ] && [ -n "$begun" ] && [ $((j % 3)) -eq 0 ] &&
+			git -C "$1" commit -qm "u$j" 2>/dev/null; then
 			echo "commit $(git -C "$1" rev-parse HEAD)" >>"$3"
 		fi
 	done
@@ -271,7 +274,10 @@ kept() {
 		: >"$log"
 		for op in update undo; do
 			rm -f "$BATS_TEST_TMPDIR/stop"
-			race_index src/r "$BATS_TEST_TMPDIR/stop" "$log" &
+			# odd rounds commit too (after which there is nothing to undo)
+			local commit=
+			if [ $((k % 2)) -eq 1 ]; then commit=commit; fi
+			race_index src/r "$BATS_TEST_TMPDIR/stop" "$log" $commit &
 			local pid=$!
 			if [ "$op" = update ]; then run grove -a update; else run grove undo; fi
 			touch "$BATS_TEST_TMPDIR/stop"
