@@ -17,6 +17,14 @@
 int indexlock_update(const char *repo_path,
 		     int (*fn)(git_repository *repo, git_index *idx, void *arg), void *arg);
 
+/* fn with .git/index.lock held from before the index is read until it is
+ * written, as git holds it: repo's index is a private copy made under the
+ * lock, and what fn wrote to it becomes the index. fn's result, a
+ * negative libgit2 code with the error set, or GIT_ELOCKED with *taken
+ * saying who holds the lock (fn not run) */
+int indexlock_hold(git_repository *repo, int (*fn)(git_repository *repo, void *arg), void *arg,
+		   char **taken);
+
 /* why the index cannot be written now, naming the lock file, or NULL */
 char *indexlock_taken(git_repository *repo);
 

@@ -132,6 +132,34 @@ static int only_ends(git_repository *repo, git_diff *diff, git_strarray *paths, 
 	return 0;
 }
 
+struct finish {
+	git_commit *to;
+	const git_strarray *paths;
+	const char *refname;
+	const git_oid *from;
+};
+
+/* the rest of the move written, under index.lock: the branch moves once
+ * the index is in place */
+static int finish_locked(git_repository *repo, void *arg)
+{
+	const struct finish *f = arg;
+	git_checkout_options co;
+	git_oid now;
+	int rc = git_reference_name_to_id(&now, repo, f->refname);
+	if (rc == 0 && !git_oid_equal(&now, f->from)) {
+		/* a git commit made before the lock was taken */
+		git_error_set_str(GIT_ERROR_REFERENCE, "the branch moved meanwhile");
+		return GIT_EMODIFIED;
+	}
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+	co.paths = *f->paths;
+	if (rc == 0 && f->paths->count)
+		rc = git_checkout_tree(repo, (const git_object *)f->to, &co);
+	return rc;
+}
+
 int journal_finish(git_repository *repo, struct update_result *r, git_oid *started)
 {
 	char *p = journal_path(repo), *which = NULL;
@@ -141,7 +169,6 @@ int journal_finish(git_repository *repo, struct update_result *r, git_oid *start
 	git_tree *ta = NULL, *tb = NULL;
 	git_diff *diff = NULL;
 	git_strarray paths = { NULL, 0 };
-	git_reference *moved = NULL;
 	int rc = 0;
 	char refname[1024];
 	if (file_read_all(p, &sb) < 0)
@@ -165,19 +192,16 @@ int journal_finish(git_repository *repo, struct update_result *r, git_oid *start
 		    r, xasprintf("an interrupted update cannot be finished: %s; see %s", which, p));
 		goto out;
 	}
-	if ((which = indexlock_taken(repo))) {
+	struct finish f = { b, &paths, refname, &from };
+	git_reference *moved = NULL;
+	if ((rc = indexlock_hold(repo, finish_locked, &f, &which)) == 0)
+		rc = git_reference_create_matching(&moved, repo, refname, &to, 1, &from,
+						   "grove: finish an interrupted update");
+	git_reference_free(moved);
+	if (rc < 0) {
 		rc = update_failed(
-		    r, xasprintf("an interrupted update cannot be finished: %s", which));
-		goto out;
-	}
-	git_checkout_options co;
-	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
-	co.paths = paths;
-	if ((paths.count && git_checkout_tree(repo, (const git_object *)b, &co) < 0) ||
-	    git_reference_create_matching(&moved, repo, refname, &to, 1, &from,
-					  "grove: finish an interrupted update") < 0) {
-		rc = update_failed(r, gitops_message("an interrupted update cannot be finished"));
+		    r, which ? xasprintf("an interrupted update cannot be finished: %s", which)
+			     : gitops_message("an interrupted update cannot be finished"));
 		goto out;
 	}
 	journal_end(repo);
@@ -186,7 +210,6 @@ int journal_finish(git_repository *repo, struct update_result *r, git_oid *start
 out:
 	free(paths.strings);
 	free(which);
-	git_reference_free(moved);
 	git_diff_free(diff);
 	git_tree_free(ta);
 	git_tree_free(tb);

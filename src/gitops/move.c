@@ -245,46 +245,108 @@ static int needs_filters(git_repository *repo, git_diff *diff)
 	return found;
 }
 
-/* what must hold before the journal says a move has begun: the index not
- * locked (libgit2 writes files before it finds the lock), readable (a
- * checkout that cannot read it fails before it writes), and nothing in the
- * way. 0, or -1 with r set */
-static int ready_to_move(git_repository *repo, git_diff *diff, struct update_result *r)
+/* what must hold before the journal says a move has begun (index.lock
+ * held): the branch where the move was planned from (a git commit made
+ * before the lock moved it), the index readable (a checkout that cannot
+ * read it fails before it writes), and nothing in the way. 0, or -1 with
+ * r set */
+static int ready_to_move(git_repository *repo, git_reference *head, const git_oid *from,
+			 git_diff *diff, struct update_result *r)
 {
 	git_index *idx = NULL;
-	char *locked = indexlock_taken(repo);
+	git_oid now;
 	int rc = 0;
-	if (locked)
-		return update_failed(r, locked);
+	if (git_reference_name_to_id(&now, repo, git_reference_name(head)) < 0)
+		return update_failed(r, gitops_message("cannot read the branch"));
+	if (!git_oid_equal(&now, from)) {
+		char at[8];
+		git_oid_tostr(at, sizeof(at), &now);
+		return update_refused(r, xasprintf("%s moved meanwhile (to %s): not moved",
+						   git_reference_name(head), at));
+	}
 	if (git_repository_index(&idx, repo) < 0 || git_index_read(idx, 1) < 0)
 		rc = update_failed(r, gitops_message("cannot read the index"));
 	git_index_free(idx);
 	return rc < 0 ? rc : check_in_way(repo, diff, r);
 }
 
-/* the files written, then the branch moved (compare and swap: only from
- * where it was found); on a failure after the first write, the files put
- * back. The journal is over unless the work tree could not be put back */
-static int write_and_move(git_repository *repo, git_reference *head, git_commit *old,
-			  git_commit *target, git_diff *diff, const char *reflog,
-			  struct update_result *r)
+struct move {
+	git_reference *head;
+	git_commit *old, *target;
+	git_diff *diff;
+	const char *reflog;
+	struct update_result *r;
+	int begun; /* the journal is written and not over */
+};
+
+/* after a failure past the first write, under index.lock: the files put
+ * back, and the journal over unless they could not be */
+static int put_back_locked(git_repository *repo, void *arg)
 {
-	git_strarray deleted;
-	git_reference *moved = NULL;
-	int rc;
-	deleted_here(repo, diff, &deleted);
-	rc = checkout_target(repo, target, &deleted, r);
-	free(deleted.strings);
-	if (rc == 0 &&
-	    git_reference_create_matching(&moved, repo, git_reference_name(head),
-					  git_commit_id(target), 1, git_commit_id(old), reflog) < 0)
-		rc = update_failed(r, gitops_message("cannot move the branch"));
-	git_reference_free(moved);
-	/* a refusal is found before anything is written */
-	if (rc == 0 || r->outcome == UPDATE_REFUSED || put_back(repo, old, diff) == 0)
+	struct move *m = arg;
+	int e = put_back(repo, m->old, m->diff);
+	if (e == 0) {
 		journal_end(repo);
-	else
+		m->begun = 0;
+	} else
 		git_error_clear(); /* the journal stays: the next update finishes it */
+	return e;
+}
+
+/* under index.lock, from reading the index to writing it: the checks,
+ * the journal, and the files and index written (or put back) */
+static int move_locked(git_repository *repo, void *arg)
+{
+	struct move *m = arg;
+	const git_oid *from = git_commit_id(m->old), *to = git_commit_id(m->target);
+	git_strarray deleted;
+	int rc;
+	if ((rc = ready_to_move(repo, m->head, from, m->diff, m->r)) < 0 ||
+	    (rc = journal_begin(repo, git_reference_name(m->head), from, to, m->r)) < 0)
+		return rc;
+	m->begun = 1;
+	deleted_here(repo, m->diff, &deleted);
+	rc = checkout_target(repo, m->target, &deleted, m->r);
+	free(deleted.strings);
+	/* a refusal is found before anything is written */
+	if (rc < 0 && m->r->outcome == UPDATE_REFUSED) {
+		journal_end(repo);
+		m->begun = 0;
+	} else if (rc < 0)
+		put_back_locked(repo, m);
+	return rc;
+}
+
+/* the index written first (as git does): the branch then moves, compare
+ * and swap, only from where it was found; on a failure the files go back.
+ * A kill in between leaves the journal, and the next update finishes */
+static int write_and_move(git_repository *repo, struct move *m)
+{
+	git_reference *moved = NULL;
+	char *taken = NULL;
+	int rc = indexlock_hold(repo, move_locked, m, &taken);
+	if (rc == GIT_ELOCKED)
+		return update_failed(m->r, taken);
+	if (rc < 0 && !m->r->reason) {
+		/* the index copied or put in place: files may be written */
+		rc = update_failed(m->r, gitops_message("cannot write the index"));
+		if (m->begun)
+			indexlock_hold(repo, put_back_locked, m, &taken);
+		free(taken);
+		return rc;
+	}
+	if (rc < 0)
+		return rc;
+	if (git_reference_create_matching(&moved, repo, git_reference_name(m->head),
+					  git_commit_id(m->target), 1, git_commit_id(m->old),
+					  m->reflog) < 0) {
+		rc = update_failed(m->r, gitops_message("cannot move the branch"));
+		indexlock_hold(repo, put_back_locked, m, &taken);
+		free(taken);
+	} else {
+		journal_end(repo);
+	}
+	git_reference_free(moved);
 	return rc;
 }
 
@@ -307,11 +369,11 @@ int move_fast_forward(git_repository *repo, git_reference *head, const git_oid *
 		rc = MOVE_REROUTE;
 		goto out;
 	}
-	if ((rc = ready_to_move(repo, diff, r)) < 0 ||
-	    (rc = journal_begin(repo, git_reference_name(head), from, to, r)) < 0 ||
-	    (rc = write_and_move(repo, head, old, target, diff, reflog, r)) < 0)
-		goto out;
-	r->outcome = UPDATE_UPDATED;
+	struct move m = {
+		.head = head, .old = old, .target = target, .diff = diff, .reflog = reflog, .r = r
+	};
+	if ((rc = write_and_move(repo, &m)) == 0)
+		r->outcome = UPDATE_UPDATED;
 out:
 	git_diff_free(diff);
 	git_tree_free(ta);

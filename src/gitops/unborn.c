@@ -1,6 +1,7 @@
 #include "gitops/unborn.h"
 #include "gitops/fetch_internal.h"
 #include "gitops/gitops.h"
+#include "gitops/indexlock.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -80,36 +81,46 @@ out:
 	return rc;
 }
 
+struct first {
+	git_commit *commit;
+	const char *branch;
+	struct update_result *r;
+};
+
+/* under index.lock: the files, then the branch */
+static int first_locked(git_repository *repo, void *arg)
+{
+	const struct first *f = arg;
+	git_reference *ref = NULL;
+	git_checkout_options co;
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	if (git_checkout_tree(repo, (git_object *)f->commit, &co) < 0)
+		return update_refused(f->r, gitops_message("cannot check out the upstream"));
+	char *name = xasprintf("refs/heads/%s", f->branch);
+	int e =
+	    git_reference_create(&ref, repo, name, git_commit_id(f->commit), 0, "pull: initial");
+	free(name);
+	git_reference_free(ref);
+	return e < 0 ? update_failed(f->r, gitops_message("cannot create the branch")) : 0;
+}
+
 /* the branch at the upstream commit, its files checked out: what git
  * checks out into an unborn branch, refusing untracked files in the way */
 static int check_out(git_repository *repo, const struct unborn_target *t, const git_oid *up,
 		     struct update_result *r)
 {
-	git_commit *commit = NULL;
-	git_reference *ref = NULL;
-	git_checkout_options co;
-	int rc = -1;
-	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_SAFE;
-	if (git_commit_lookup(&commit, repo, up) < 0) {
-		update_failed(r, gitops_message("cannot read the upstream commit"));
-		goto out;
-	}
-	if (git_checkout_tree(repo, (git_object *)commit, &co) < 0) {
-		update_refused(r, gitops_message("cannot check out the upstream"));
-		goto out;
-	}
-	char *name = xasprintf("refs/heads/%s", t->branch);
-	int e = git_reference_create(&ref, repo, name, up, 0, "pull: initial");
-	free(name);
-	if (e < 0) {
-		update_failed(r, gitops_message("cannot create the branch"));
-		goto out;
-	}
-	rc = 0;
-out:
-	git_reference_free(ref);
-	git_commit_free(commit);
+	struct first f = { NULL, t->branch, r };
+	char *taken = NULL;
+	int rc;
+	if (git_commit_lookup(&f.commit, repo, up) < 0)
+		return update_failed(r, gitops_message("cannot read the upstream commit"));
+	rc = indexlock_hold(repo, first_locked, &f, &taken);
+	if (rc == GIT_ELOCKED)
+		rc = update_failed(r, taken);
+	else if (rc < 0 && !r->reason)
+		rc = update_failed(r, gitops_message("cannot lock the index"));
+	git_commit_free(f.commit);
 	return rc;
 }
 
