@@ -194,3 +194,93 @@ last_run() {
 	assert_output --partial "up.txt"
 	[ -p "$HOME/src/r1/up.txt" ]
 }
+
+# forge_run RECORD...: the newest run file, written by someone else (a
+# hostile file: grove did not make it); each RECORD one JSON line
+forge_run() {
+	local id=29990101-000000.000001-1
+	mkdir -p "$XDG_STATE_HOME/grove/runs"
+	{
+		printf '{"type":"run","version":1,"id":"%s","time":%s,"command":"grove sync github"}\n' \
+			"$id" "$(date +%s)"
+		printf '%s\n' "$@"
+	} >"$XDG_STATE_HOME/grove/runs/$id.json"
+}
+
+@test "a hostile run file: undo moves back only a trash folder grove made, never through a symlink" {
+	# issue 30, item 1: a pruned record moved any folder anywhere, and a
+	# trash copy swapped for a symlink was moved into place and registered
+	mkdir -p victim/keep src/h/o && echo precious >victim/keep/file
+	mkrepo outside/evil
+	local t="$HOME/src/.grove-trash/2026-01-02/h/o"
+	mkdir -p "$t"
+	mkrepo "$t/good"
+	ln -s "$HOME/outside/evil" "$t/swapped"
+	local sec='"file":"'$HOME'/.mrconfig","keys":["checkout"],"values":["git clone '"'"'u'"'"' '"'"'NAME'"'"'"]'
+	: >.mrconfig
+	forge_run \
+		'{"type":"pruned","path":"'$HOME'/src/h/o/a","trash":"'$HOME'/victim"}' \
+		'{"type":"pruned","path":"'$HOME'/src/h/o/swapped","trash":"'$t'/swapped"}' \
+		'{"type":"registry-remove","path":"'$HOME'/src/h/o/swapped",'"${sec/NAME/swapped}"'}' \
+		'{"type":"pruned","path":"'$HOME'/src/h/o/good","trash":"'$t'/good"}' \
+		'{"type":"registry-remove","path":"'$HOME'/src/h/o/good",'"${sec/NAME/good}"'}'
+	run grove undo
+	assert_failure 1
+	assert_output --partial "left: $HOME/src/h/o/a: $HOME/victim is not a trash folder grove made"
+	assert_output --partial "left: $HOME/src/h/o/swapped: $t/swapped is a symlink"
+	assert_output --partial "$HOME/src/h/o/good: moved back from $t/good"
+	[ -f victim/keep/file ]
+	[ -d outside/evil/.git ]
+	[ ! -e src/h/o/a ]
+	[ ! -e src/h/o/swapped ]
+	[ -d src/h/o/good/.git ]
+	# the section of a folder that stays in the trash is not registered again
+	run grove -a list
+	assert_output "$HOME/src/h/o/good"
+}
+
+@test "a hostile run file: undo writes only grove's own keys, only into a registry file" {
+	# issue 30, item 1: a registry-remove record wrote any keys (a shell
+	# action) into any file
+	mkcloned r
+	register src/r
+	echo 'echo hello' >.bashrc
+	cp .mrconfig mrconfig.before
+	cp .bashrc bashrc.before
+	forge_run \
+		'{"type":"registry-remove","path":"'$HOME'/src/x","file":"'$HOME'/.bashrc","keys":["checkout"],"values":["git clone '"'u'"' '"'x'"'"]}' \
+		'{"type":"registry-remove","path":"'$HOME'/src/y","file":"'$HOME'/.mrconfig","keys":["checkout","update"],"values":["git clone '"'u'"' '"'y'"'","touch '$HOME'/pwned"]}' \
+		'{"type":"registry-remove","path":"'$HOME'/src/z","file":"'$HOME'/.mrconfig","keys":["checkout"],"values":["touch '$HOME'/pwned"]}' \
+		'{"type":"registry-add","path":"'$HOME'/src/r","file":"'$HOME'/.bashrc","keys":["checkout"],"values":["x"]}'
+	run grove undo
+	assert_failure 1
+	assert_output --partial "left: $HOME/src/x: $HOME/.bashrc is not a registry file grove reads"
+	assert_output --partial "left: $HOME/src/y: update is not a key grove writes"
+	assert_output --partial "left: $HOME/src/z: its checkout is not one grove writes"
+	assert_output --partial "left: $HOME/src/r: $HOME/.bashrc is not a registry file grove reads"
+	cmp .mrconfig mrconfig.before
+	cmp .bashrc bashrc.before
+	run grove -a update
+	[ ! -e pwned ]
+}
+
+@test "a hostile run file: undo moves to the trash only a registered repository" {
+	# issue 30, item 1: a clone record moved any folder with nothing to
+	# lose into a trash of the record's choosing
+	mkcloned r
+	register src/r
+	git clone -q "$HOME/remotes/r.git" proj
+	git clone -q "$HOME/remotes/r.git" other
+	forge_run \
+		'{"type":"clone","path":"'$HOME'/proj","url":"u"}' \
+		'{"type":"clone","path":"'$HOME'/other","url":"u","trash":"'$HOME'"}' \
+		'{"type":"restored","path":"'$HOME'/src/r/../../other"}'
+	run grove undo
+	assert_failure 1
+	assert_output --partial "left: $HOME/proj: not a registered repository"
+	assert_output --partial "left: $HOME/other: not a registered repository"
+	assert_output --partial "left: $HOME/src/r/../../other: not a registered repository"
+	[ -d proj/.git ]
+	[ -d other/.git ]
+	[ ! -e .grove-trash ]
+}
