@@ -8,6 +8,7 @@
 #include "gitops/rewind.h"
 #include "registry.h"
 #include "repolock.h"
+#include "runcheck.h"
 #include "runlog.h"
 #include "pool.h"
 
@@ -169,6 +170,7 @@ int cmd_runs(struct cmd_ctx *ctx)
 
 struct undo {
 	struct cmd_ctx *ctx;
+	struct runcheck check;
 	size_t done, left, failed;
 };
 
@@ -237,21 +239,26 @@ static enum rewind_outcome to_trash(const struct runlog_rec *r, char **trash, ch
 	return o;
 }
 
+/* the folder back from ROOT/.grove-trash (runcheck made sure of the
+ * shape), walking down from ROOT without following a symlink */
 static enum rewind_outcome from_trash(const struct runlog_rec *r, char **why)
 {
-	char *parent = path_dirname(r->path);
+	char *root = runcheck_trash_root(r->trash, r->path), *link = NULL;
 	enum rewind_outcome o = REWIND_DONE;
-	if (!r->trash || !exists(r->trash)) {
-		*why = xasprintf("trash copy gone (%s)", r->trash ? r->trash : "none kept");
+	int e;
+	if (!exists(r->trash)) {
+		*why = xasprintf("trash copy gone (%s)", r->trash);
 		o = exists(r->path) ? REWIND_ALREADY : REWIND_LEFT;
 	} else if (exists(r->path)) {
 		*why = xasprintf("something is at %s again", r->path);
 		o = REWIND_LEFT;
-	} else if (!undo_dry && (path_mkdirs(parent) < 0 || rename(r->trash, r->path) < 0)) {
-		*why = xasprintf("cannot move %s back: %s", r->trash, strerror(errno));
-		o = REWIND_FAILED;
+	} else if (!undo_dry && (e = path_move_below(root, r->trash, r->path, &link)) < 0) {
+		*why = e == -ELOOP ? xasprintf("%s/%s is a symlink", root, link)
+				   : xasprintf("cannot move %s back: %s", r->trash, strerror(-e));
+		o = e == -ELOOP || e == -EEXIST ? REWIND_LEFT : REWIND_FAILED;
 	}
-	free(parent);
+	free(link);
+	free(root);
 	return o;
 }
 
@@ -374,7 +381,14 @@ static void undo_one(struct undo *u, const struct runlog_rec *r)
 static void undo_locked(struct undo *u, const struct runlog_rec *r)
 {
 	struct repolock lock = REPOLOCK_INIT;
+	const char *bad = runcheck_why(&u->check, r);
 	char *why = NULL;
+	if (bad) {
+		/* before the lock: its file goes beside a path the record chose */
+		u->left++;
+		cmd_error("undo", "left: %s: %s", r->path, bad);
+		return;
+	}
 	if (repolock_acquire(&lock, r->path, (int)u->ctx->timeout, pool_interrupted, &why) < 0) {
 		u->failed++;
 		cmd_error("undo", "failed: %s: %s", r->path, why);
@@ -399,6 +413,8 @@ int cmd_undo(struct cmd_ctx *ctx)
 		strbuf_release(&err);
 		return EXIT_FAILED;
 	}
+	runcheck_init(&u.check, &ctx->reg);
+	runcheck_run(&u.check, &l);
 	printf("grove undo: %s%s (%s)\n", undo_dry ? "would take back " : "taking back ", l.id,
 	       l.command);
 	for (size_t i = l.n; i-- > 0 && !pool_interrupted();)
@@ -406,6 +422,7 @@ int cmd_undo(struct cmd_ctx *ctx)
 	printf("grove undo: finished (%zu taken back, %zu left, %zu failed)\n", u.done, u.left,
 	       u.failed);
 	runlog_release(&l);
+	runcheck_release(&u.check);
 	if (pool_interrupted())
 		return pool_interrupt_status();
 	return u.left || u.failed ? EXIT_FAILED : EXIT_OK;

@@ -313,6 +313,31 @@ int path_open_below(const char *base, const char *dir, int create, char **link)
 	return fd;
 }
 
+int path_move_below(const char *base, const char *from, const char *to, char **link)
+{
+	char *fp = path_dirname(from), *tp = path_dirname(to);
+	int ffd = path_open_below(base, fp, 0, link), tfd = -1, rc = ffd < 0 ? ffd : 0;
+	struct stat st;
+	if (rc == 0 && (tfd = path_open_below(base, tp, 1, link)) < 0)
+		rc = tfd;
+	if (rc == 0 && fstatat(ffd, path_basename(from), &st, AT_SYMLINK_NOFOLLOW) < 0)
+		rc = -errno;
+	else if (rc == 0 && !S_ISDIR(st.st_mode))
+		rc = S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
+	if (rc == -ELOOP && link && !*link)
+		*link = xstrdup(from + strlen(base) + (base[1] != '\0'));
+	if (rc == 0 &&
+	    renameat2(ffd, path_basename(from), tfd, path_basename(to), RENAME_NOREPLACE) < 0)
+		rc = -errno;
+	if (ffd >= 0)
+		close(ffd);
+	if (tfd >= 0)
+		close(tfd);
+	free(fp);
+	free(tp);
+	return rc;
+}
+
 char *path_cwd(void)
 {
 	return getcwd(NULL, 0);

@@ -100,6 +100,12 @@ int path_mkdirs(const char *dir);
  * for a missing part when not create, -ENOTDIR for a file in the way,
  * -EINVAL when dir is not below base */
 int path_open_below(const char *base, const char *dir, int create, char **link);
+/* renames the folder from to to (both below base), each reached as
+ * path_open_below reaches it (to's parents made), never over something
+ * already at to, never moving a symlink: 0, or -errno as path_open_below
+ * says it (-ELOOP with *link), -ENOTDIR when from is not a folder,
+ * -EEXIST when to is there */
+int path_move_below(const char *base, const char *from, const char *to, char **link);
 
 /* reads a whole file; returns 0 or -errno */
 /* writes everything, retrying after signals: 0 or -errno */
