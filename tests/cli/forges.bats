@@ -448,3 +448,28 @@ section_a() {
 	run grove -a list
 	assert_line "$HOME/src/127.0.0.1/acme/b"
 }
+
+@test "no token as a URL's user name and no --api-url password reaches the run log" {
+	# issue 30, item 2: https://TOKEN@host (a form GitHub documents) and the
+	# password of an --api-url were kept in the run log, shown by grove runs
+	origins acme/a
+	config gitlab '{"acme": {"repos": 1, "names": ["a"]}}'
+	api gitlab
+	run grove sync gitlab --group acme --api-url "${API/:\/\//://apiuser:s3cret-pass@}"
+	assert_success
+	start_http "$ORIGINS" - -
+	printf '[src/tok]\ncheckout = git clone http://tok3n-secret@127.0.0.1:%s/acme/a.git tok\n' \
+		"$HTTP_PORT" >>.mrconfig
+	run grove -a checkout
+	assert_success
+	assert_output --partial "$HOME/src/tok"
+	run grove runs
+	assert_output --partial "--api-url http://127.0.0.1:"
+	refute_output --partial s3cret
+	refute_output --partial apiuser
+	run grove runs show
+	assert_output --partial "clone           $HOME/src/tok from http://127.0.0.1:$HTTP_PORT/acme/a.git"
+	refute_output --partial tok3n
+	run grep -rl -e s3cret -e tok3n -e apiuser "$XDG_STATE_HOME/grove/runs"
+	assert_failure 1
+}

@@ -18,12 +18,23 @@ static char home[] = "/tmp/grove-test-runlog-XXXXXX";
 static void test_scrub(void **state)
 {
 	(void)state;
+	/* every user name and password of a URL goes (a token is often the
+	 * user name: https://TOKEN@github.com/...), but an ssh login's name;
+	 * in a URL alone, or anywhere in a text */
 	static const char *const cases[][2] = {
-		{ "https://me:s3cret@host/a.git", "https://me@host/a.git" },
-		{ "https://me@host/a.git", "https://me@host/a.git" },
+		{ "https://me:s3cret@host/a.git", "https://host/a.git" },
+		{ "https://ghp_T0KEN@host/a.git", "https://host/a.git" },
 		{ "https://host:8443/a.git", "https://host:8443/a.git" },
 		{ "git@host:o/a.git", "git@host:o/a.git" },
 		{ "ssh://u:p@host/x", "ssh://u@host/x" },
+		{ "ssh://git@host:2222/x", "ssh://git@host:2222/x" },
+		{ "git+ssh://u:p@host/x", "git+ssh://u@host/x" },
+		{ "http://a@b@host?x", "http://host?x" },
+		{ "git clone 'https://t0k@h/a.git' 'a'", "git clone 'https://h/a.git' 'a'" },
+		{ "--api-url=http://u:p@127.0.0.1:1/api x https://v@w/",
+		  "--api-url=http://127.0.0.1:1/api x https://w/" },
+		{ "no url: a@b", "no url: a@b" },
+		{ "://@", "://" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *s = runlog_scrub_url(cases[i][0]);
@@ -35,18 +46,25 @@ static void test_scrub(void **state)
 static void test_round_trip(void **state)
 {
 	(void)state;
-	char *argv[] = {
-		"/usr/bin/grove",         "sync", "github", "--token-command", "pass show x",
-		"--token-command=echo y", NULL
-	};
+	char *argv[] = { "/usr/bin/grove",
+			 "sync",
+			 "github",
+			 "--token-command",
+			 "pass show x",
+			 "--token-command=echo y",
+			 "--api-url",
+			 "https://u:pw@h/api",
+			 NULL };
 	struct runlog l, back;
 	struct strbuf err = STRBUF_INIT;
 	struct runlog_rec r = { .kind = RUNLOG_BRANCH, .path = "/r/a", .ref = "refs/heads/main" };
 	const char *keys[] = { "checkout", "token_url" };
 	const char *values[] = { "git clone https://h/a.git a", "https://u:pw@h/a" };
 	int secret;
-	runlog_begin(&l, 6, argv);
-	assert_string_equal(l.command, "grove sync github --token-command *** --token-command=***");
+	runlog_begin(&l, 8, argv);
+	assert_string_equal(
+	    l.command,
+	    "grove sync github --token-command *** --token-command=*** --api-url https://h/api");
 	memset(r.old, 'a', 40);
 	memset(r.new_, 'b', 40);
 	runlog_add(&l, &r);
@@ -64,7 +82,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(back.n, 3);
 	assert_string_equal(back.v[0].ref, "refs/heads/main");
 	assert_int_equal(back.v[0].old[39], 'a');
-	assert_string_equal(back.v[1].url, "https://u@h/b");
+	assert_string_equal(back.v[1].url, "https://h/b");
 	assert_int_equal(back.v[2].keys.n, 1); /* the password's key is not kept */
 	runlog_release(&back);
 	assert_int_equal(runlog_read(home, "no-such-run", &back, &err), -1);
