@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,11 +38,13 @@ static char *command_line(int argc, char **argv)
 			w = "grove"; /* not where it was installed */
 		if (sb.len)
 			strbuf_addc(&sb, ' ');
-		if (*w && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-				    "_./:=@%+,-*") == strlen(w))
-			strbuf_adds(&sb, w);
+		char *clean = runlog_scrub_url(w);
+		if (*clean && strspn(clean, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					    "0123456789_./:=@%+,-*") == strlen(clean))
+			strbuf_adds(&sb, clean);
 		else
-			strbuf_add_shquoted(&sb, w);
+			strbuf_add_shquoted(&sb, clean);
+		free(clean);
 	}
 	return strbuf_detach(&sb);
 }
@@ -62,16 +65,45 @@ void runlog_begin(struct runlog *l, int argc, char **argv)
 	l->command = command_line(argc, argv);
 }
 
-char *runlog_scrub_url(const char *url)
+/* an ssh URL's user name is the login's, not a secret: git prints it */
+static int ssh_scheme(const char *scheme, size_t n)
 {
-	const char *scheme = url ? strstr(url, "://") : NULL;
-	if (!scheme)
-		return url ? xstrdup(url) : NULL;
-	const char *host = scheme + 3, *at = strchr(host, '@'), *slash = strchr(host, '/');
-	const char *colon = strchr(host, ':');
-	if (!at || (slash && slash < at) || !colon || colon > at)
-		return xstrdup(url);
-	return xasprintf("%.*s%s", (int)(colon - url), url, at);
+	static const char *const ssh[] = { "ssh", "git+ssh", "ssh+git" };
+	for (size_t i = 0; i < ARRAY_SIZE(ssh); i++)
+		if (strlen(ssh[i]) == n && !strncasecmp(scheme, ssh[i], n))
+			return 1;
+	return 0;
+}
+
+char *runlog_scrub_url(const char *text)
+{
+	static const char scheme_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					   "0123456789+.-";
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = text, *sep;
+	if (!text)
+		return NULL;
+	while ((sep = strstr(p, "://"))) {
+		const char *scheme = sep;
+		while (scheme > p && strchr(scheme_chars, scheme[-1]))
+			scheme--;
+		const char *host = sep + 3;
+		size_t auth = strcspn(host, "/?#\\ \t\n'\"");
+		const char *at = NULL;
+		for (const char *c = host; c < host + auth; c++)
+			if (*c == '@')
+				at = c;
+		strbuf_add(&sb, p, (size_t)(host - p));
+		if (at && ssh_scheme(scheme, (size_t)(sep - scheme))) {
+			/* an ssh login's name stays; its password does not */
+			const char *colon = memchr(host, ':', (size_t)(at - host));
+			strbuf_add(&sb, host, (size_t)((colon ? colon : at) - host));
+			strbuf_addc(&sb, '@');
+		}
+		p = at ? at + 1 : host;
+	}
+	strbuf_adds(&sb, p);
+	return sb.buf ? strbuf_detach(&sb) : xstrdup("");
 }
 
 static char *dup_or_null(const char *s)
@@ -94,8 +126,12 @@ void runlog_add(struct runlog *l, const struct runlog_rec *r)
 	memcpy(c->old, r->old, sizeof(c->old));
 	memcpy(c->new_, r->new_, sizeof(c->new_));
 	for (size_t i = 0; i < r->keys.n && i < r->values.n; i++) {
-		strlist_push(&c->keys, r->keys.items[i]);
-		strlist_push(&c->values, r->values.items[i]);
+		char *scrubbed = runlog_scrub_url(r->values.items[i]);
+		if (!strcmp(scrubbed, r->values.items[i])) {
+			strlist_push(&c->keys, r->keys.items[i]);
+			strlist_push(&c->values, r->values.items[i]);
+		}
+		free(scrubbed);
 	}
 }
 
@@ -299,6 +335,10 @@ static int parse_run(char *text, struct runlog *l, struct strbuf *err)
 		} else if (first) {
 			get_str(o, "id", &l->id);
 			get_str(o, "command", &l->command);
+			/* a run file written before URLs were scrubbed */
+			char *clean = runlog_scrub_url(l->command);
+			free(l->command);
+			l->command = clean;
 			const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "time");
 			l->time = cJSON_IsNumber(t) ? (long long)t->valuedouble : 0;
 			rc = l->id ? 0 : -1;

@@ -37,7 +37,8 @@ extern const char *const runlog_kind_names[RUNLOG_NKINDS];
 
 /* a new run of the command line argv */
 void runlog_begin(struct runlog *l, int argc, char **argv);
-/* appends a record (its strings copied); from the main thread */
+/* appends a record (its strings copied, URLs scrubbed, a key whose value
+ * holds a URL's user name or password left out); from the main thread */
 void runlog_add(struct runlog *l, const struct runlog_rec *r);
 /* the fetch's moves of remote-tracking refs ("REF OLD NEW" lines, as
  * gitops' net_op collects them), and a branch moved from old to new */
@@ -67,7 +68,9 @@ void runlog_list(const char *home, struct strlist *ids);
 /* removes what is past the bounds: how many went */
 size_t runlog_prune(const char *home);
 
-/* url with any password taken out (https://user:pw@host -> https://user@host) */
-char *runlog_scrub_url(const char *url);
+/* text with the user name and password of every URL in it taken out
+ * (https://TOKEN@host/x -> https://host/x); an ssh URL keeps its login's
+ * name (ssh://git:pw@host -> ssh://git@host) */
+char *runlog_scrub_url(const char *text);
 
 #endif
