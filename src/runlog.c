@@ -10,8 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RUN_MAX (64u << 20)
-
 const char *const runlog_kind_names[RUNLOG_NKINDS] = { "branch",       "tracking",        "clone",
 						       "registry-add", "registry-remove", "pruned",
 						       "restored" };
@@ -387,7 +385,7 @@ int runlog_read(const char *home, const char *id, struct runlog *l, struct strbu
 		goto out;
 	}
 	file = xasprintf("%s/%s.json", dir, id);
-	if (file_read_bounded(file, RUN_MAX, &sb) < 0 || !sb.len) {
+	if (file_read_bounded(file, RUNLOG_MAX, &sb) < 0 || !sb.len) {
 		strbuf_addf(err, "cannot read %s", file);
 		goto out;
 	}

@@ -56,6 +56,8 @@ int runlog_write(const struct runlog *l, const char *home, struct strbuf *err);
 void runlog_release(struct runlog *l);
 void runlog_rec_release(struct runlog_rec *r);
 
+/* the largest run file grove reads back */
+#define RUNLOG_MAX  (64u << 20)
 #define RUNLOG_KEEP 100
 #define RUNLOG_DAYS 90
 
