@@ -284,3 +284,24 @@ forge_run() {
 	[ -d other/.git ]
 	[ ! -e .grove-trash ]
 }
+
+@test "a fetch of 3,000 new branches: the run log names the repository once, and undo takes them back" {
+	# issue 30, item 3: one record per ref, each repeating the path, made
+	# logs grove could not read back (5 clones with 60,000 new branches
+	# each: 110 MB, over the reader's 64 MiB bound)
+	repos 1
+	local i
+	for ((i = 0; i < 3000; i++)); do
+		printf 'create refs/heads/b%04d main\n' "$i"
+	done | git -C "$HOME/remotes/r1.git" update-ref --stdin
+	run grove -a fetch
+	assert_success
+	local file="$XDG_STATE_HOME/grove/runs/$(last_run).json"
+	[ "$(grep -o "$HOME/src/r1" "$file" | wc -l)" -eq 1 ]
+	[ "$(stat -c %s "$file")" -lt $((3001 * 110)) ]
+	run grove runs
+	assert_output --partial "1 repositories (3001 tracking)"
+	run grove undo
+	assert_success
+	[ -z "$(git -C "$HOME/src/r1" for-each-ref refs/remotes/origin/b0001)" ]
+}

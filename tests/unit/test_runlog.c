@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "runlog.h"
@@ -110,12 +111,62 @@ static void test_bounds(void **state)
 	strbuf_release(&err);
 }
 
+/* one clone record whose URL is n bytes: the run file's size */
+static long long sized_run(size_t n, int *rc, struct strbuf *err)
+{
+	char *argv[] = { "grove", "update", NULL };
+	char *url = xmalloc(n + 1), *dir = runlog_dir(home);
+	struct runlog l;
+	struct strlist ids = STRLIST_INIT;
+	struct stat st;
+	long long size = -1;
+	memset(url, 'u', n);
+	url[n] = '\0';
+	struct runlog_rec r = { .kind = RUNLOG_CLONE, .path = "/r/x", .url = url };
+	runlog_begin(&l, 2, argv);
+	runlog_add(&l, &r);
+	*rc = runlog_write(&l, home, err);
+	char *file = xasprintf("%s/%s.json", dir, l.id);
+	if (stat(file, &st) == 0)
+		size = (long long)st.st_size;
+	runlog_release(&l);
+	strlist_release(&ids);
+	free(file);
+	free(dir);
+	free(url);
+	return size;
+}
+
+/* the writer's bound is the reader's: a run file of RUNLOG_MAX bytes is
+ * written and read back; one byte more is not written at all */
+static void test_bound_edge(void **state)
+{
+	(void)state;
+	struct strbuf err = STRBUF_INIT;
+	struct runlog back;
+	int rc;
+	long long small = sized_run(10, &rc, &err);
+	assert_int_equal(rc, 0);
+	size_t n = (size_t)(RUNLOG_MAX - small) + 10;
+	assert_int_equal(sized_run(n, &rc, &err), RUNLOG_MAX);
+	assert_int_equal(rc, 0);
+	assert_int_equal(runlog_read(home, NULL, &back, &err), 0);
+	assert_int_equal(strlen(back.v[0].url), n);
+	runlog_release(&back);
+	strbuf_reset(&err);
+	assert_int_equal(sized_run(n + 1, &rc, &err), -1);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err.buf, "not written"));
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scrub),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_bound_edge),
 	};
 	if (!mkdtemp(home))
 		return 1;
