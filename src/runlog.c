@@ -242,6 +242,30 @@ static void rec_json(const struct runlog_rec *r, struct strbuf *sb)
 	line(sb, o);
 }
 
+static const char *oid_or_empty(const char *hex)
+{
+	return strspn(hex, "0") == strlen(hex) ? "" : hex;
+}
+
+/* the tracking records of one repository from i on, as one line: its
+ * path once, then [ref, old, new] each. The index after them */
+static size_t tracking_json(const struct runlog *l, size_t i, struct strbuf *sb)
+{
+	const char *path = l->v[i].path;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", runlog_kind_names[RUNLOG_TRACKING]);
+	cJSON_AddStringToObject(o, "path", path);
+	cJSON *refs = cJSON_AddArrayToObject(o, "refs");
+	for (; i < l->n && l->v[i].kind == RUNLOG_TRACKING && !strcmp(l->v[i].path, path); i++) {
+		/* a ref made or deleted: "" for the zero id */
+		const char *t[] = { l->v[i].ref ? l->v[i].ref : "", oid_or_empty(l->v[i].old),
+				    oid_or_empty(l->v[i].new_) };
+		cJSON_AddItemToArray(refs, cJSON_CreateStringArray(t, 3));
+	}
+	line(sb, o);
+	return i;
+}
+
 int runlog_write(const struct runlog *l, const char *home, struct strbuf *err)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -250,13 +274,28 @@ int runlog_write(const struct runlog *l, const char *home, struct strbuf *err)
 	if (l->n) {
 		cJSON *h = cJSON_CreateObject();
 		cJSON_AddStringToObject(h, "type", "run");
-		cJSON_AddNumberToObject(h, "version", 1);
+		cJSON_AddNumberToObject(h, "version", 2);
 		cJSON_AddStringToObject(h, "id", l->id);
 		cJSON_AddNumberToObject(h, "time", (double)l->time);
 		cJSON_AddStringToObject(h, "command", l->command);
 		line(&sb, h);
-		for (size_t i = 0; i < l->n; i++)
-			rec_json(&l->v[i], &sb);
+		for (size_t i = 0; i < l->n;) {
+			if (l->v[i].kind == RUNLOG_TRACKING) {
+				i = tracking_json(l, i, &sb);
+			} else {
+				rec_json(&l->v[i], &sb);
+				i++;
+			}
+		}
+	}
+	if (sb.len > RUNLOG_MAX) {
+		/* never a file grove runs and grove undo would refuse */
+		strbuf_addf(err,
+			    "the run log would be %zu MiB, over the %u MiB grove reads: not "
+			    "written (this run cannot be undone)",
+			    (sb.len + (1u << 20) - 1) >> 20, RUNLOG_MAX >> 20);
+		rc = -1;
+	} else if (sb.len) {
 		path_mkdirs(dir);
 		rc = file_write_atomic(file, sb.buf, sb.len, 0600, err);
 		runlog_prune(home);
@@ -293,9 +332,40 @@ static void get_list(const cJSON *o, const char *key, struct strlist *out)
 	}
 }
 
+/* a repository's tracking records on one line: 0, or -1 */
+static int parse_tracking(const cJSON *o, const cJSON *refs, struct runlog *l)
+{
+	struct runlog_rec r = { .kind = RUNLOG_TRACKING };
+	const cJSON *t;
+	int ok = 1;
+	get_str(o, "path", &r.path);
+	ok = r.path && *r.path == '/' && cJSON_IsArray(refs);
+	cJSON_ArrayForEach(t, refs)
+	{
+		const cJSON *ref = cJSON_GetArrayItem(t, 0), *old = cJSON_GetArrayItem(t, 1),
+			    *new_ = cJSON_GetArrayItem(t, 2);
+		if (!ok || cJSON_GetArraySize(t) != 3 || !cJSON_IsString(ref) ||
+		    !*ref->valuestring || !cJSON_IsString(old) || !cJSON_IsString(new_) ||
+		    (*old->valuestring && strlen(old->valuestring) != 40) ||
+		    (*new_->valuestring && strlen(new_->valuestring) != 40)) {
+			ok = 0;
+			break;
+		}
+		r.ref = ref->valuestring;
+		snprintf(r.old, sizeof(r.old), "%s", old->valuestring);
+		snprintf(r.new_, sizeof(r.new_), "%s", new_->valuestring);
+		runlog_add(l, &r);
+	}
+	free(r.path);
+	return ok ? 0 : -1;
+}
+
 /* one record line: 0, or -1 when it is not one */
 static int parse_rec(const cJSON *o, struct runlog *l)
 {
+	const cJSON *refs = cJSON_GetObjectItemCaseSensitive(o, "refs");
+	if (refs)
+		return parse_tracking(o, refs, l);
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "type");
 	struct runlog_rec r = { 0 };
 	int kind = -1;
