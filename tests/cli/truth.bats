@@ -354,3 +354,34 @@ upstream_does() {
 	assert_output --partial "    $want "
 	echo "# git abbreviates to ${#want} digits here" >&3
 }
+
+@test "an ignored file where update or undo puts a tracked file is in the way: refused and kept" {
+	# issue 30, item 4: both overwrote it silently (as git checkout does),
+	# while grove(1) promises an untracked file in the way refuses the move
+	# and sync --prune counts ignored files as data to lose
+	export XDG_STATE_HOME="$HOME/.state"
+	mkcloned r
+	register src/r
+	printf '*.env\n' >src/r/.git/info/exclude
+	upstream_does 'echo tracked >config.env'
+	echo "SECRET=mine" >src/r/config.env
+	local head; head=$(git -C src/r rev-parse HEAD)
+	run grove -a update
+	assert_failure 1
+	assert_line "grove update: failed: $HOME/src/r: in the way: config.env (an ignored file)"
+	[ "$(cat src/r/config.env)" = "SECRET=mine" ]
+	[ "$(git -C src/r rev-parse HEAD)" = "$head" ]
+	# undo: the update took a tracked file away; an ignored one came there
+	rm src/r/config.env
+	run grove -a update
+	assert_success
+	upstream_does 'git rm -q config.env'
+	run grove -a update
+	assert_success
+	[ ! -e src/r/config.env ]
+	echo "SECRET=mine" >src/r/config.env
+	run grove undo
+	assert_failure 1
+	assert_output --partial "left: $HOME/src/r: in the way: config.env (an ignored file)"
+	[ "$(cat src/r/config.env)" = "SECRET=mine" ]
+}
