@@ -385,3 +385,18 @@ upstream_does() {
 	assert_output --partial "left: $HOME/src/r: in the way: config.env (an ignored file)"
 	[ "$(cat src/r/config.env)" = "SECRET=mine" ]
 }
+
+@test "an ignored file in the way of an update handed to git (new attributes) is refused too" {
+	# issue 30, item 4: one rule, whichever engine writes the files
+	mkcloned r
+	register src/r
+	printf '*.env\n' >src/r/.git/info/exclude
+	upstream_does 'printf "*.txt text\n" >.gitattributes && echo tracked >config.env'
+	echo "SECRET=mine" >src/r/config.env
+	local head; head=$(git -C src/r rev-parse HEAD)
+	run grove -a update
+	assert_failure 1
+	assert_line "grove update: failed: $HOME/src/r: in the way: config.env (an ignored file)"
+	[ "$(cat src/r/config.env)" = "SECRET=mine" ]
+	[ "$(git -C src/r rev-parse HEAD)" = "$head" ]
+}
