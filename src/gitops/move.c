@@ -91,6 +91,17 @@ static void file_above(git_repository *repo, git_diff *diff, const char *path, s
 	free(p);
 }
 
+/* an ignored file at path, which the index does not track */
+static int ignored_here(git_repository *repo, git_index *idx, const char *path)
+{
+	int ignored = 0;
+	if (git_index_get_bypath(idx, path, 0) ||
+	    git_ignore_path_is_ignored(&ignored, repo, path) < 0)
+		ignored = 0;
+	git_error_clear();
+	return ignored;
+}
+
 /* as git's unpack-trees checks before it writes: an untracked or ignored
  * file inside a folder that becomes a file, or where a folder comes (libgit2
  * 1.5 finds neither and half applies the move), and a FIFO, socket or
@@ -120,6 +131,11 @@ static int check_in_way(git_repository *repo, git_diff *diff, struct update_resu
 			/* a FIFO (or a socket, a device): libgit2 would open it to
 			 * write, and block there for ever */
 			in_way_add(&w, d->new_file.path, "not a regular file");
+		} else if (there && !S_ISDIR(st.st_mode) &&
+			   ignored_here(repo, idx, d->new_file.path)) {
+			/* git and libgit2 overwrite it; grove keeps what sync
+			 * --prune counts as data to lose */
+			in_way_add(&w, d->new_file.path, "an ignored file");
 		}
 		free(full);
 		file_above(repo, diff, d->new_file.path, &w);
@@ -365,6 +381,9 @@ int move_fast_forward(git_repository *repo, git_reference *head, const git_oid *
 		goto out;
 	}
 	if (needs_filters(repo, diff)) {
+		/* git writes these files, and would overwrite what is in the way */
+		if ((rc = check_in_way(repo, diff, r)) < 0)
+			goto out;
 		r->engine_reason = "filter attributes";
 		rc = MOVE_REROUTE;
 		goto out;
