@@ -122,6 +122,24 @@ teardown() {
 	assert_line 'grove update: 1 up to date'
 }
 
+@test "the first checkout of an empty clone keeps an ignored file in its way" {
+	# issue 30, item 4: the one rule for ignored files, in an unborn branch
+	mkdir -p remotes src
+	git init -q --bare -b main remotes/empty.git
+	git clone -q remotes/empty.git src/empty 2>/dev/null
+	register src/empty
+	echo '*.txt' >src/empty/.git/info/exclude
+	echo mine >src/empty/a.txt
+	local tmp="$BATS_TEST_TMPDIR/first"
+	mkrepo "$tmp"
+	git -C "$tmp" push -q "$HOME/remotes/empty.git" main
+	run grove -a update
+	assert_failure 1
+	assert_output --partial "$HOME/src/empty: cannot check out the upstream"
+	run cat src/empty/a.txt
+	assert_output mine
+}
+
 @test "up to date, and ahead only, change nothing" {
 	mkcloned same
 	mkcloned ahead
