@@ -94,7 +94,8 @@ static int first_locked(git_repository *repo, void *arg)
 	git_reference *ref = NULL;
 	git_checkout_options co;
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	/* an ignored file there is kept, as a move keeps it (issue 30) */
+	co.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DONT_OVERWRITE_IGNORED;
 	if (git_checkout_tree(repo, (git_object *)f->commit, &co) < 0)
 		return update_refused(f->r, gitops_message("cannot check out the upstream"));
 	char *name = xasprintf("refs/heads/%s", f->branch);
