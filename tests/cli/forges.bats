@@ -473,3 +473,23 @@ section_a() {
 	run grep -rl -e s3cret -e tok3n -e apiuser "$XDG_STATE_HOME/grove/runs"
 	assert_failure 1
 }
+
+@test "every forge: a listing whose next page is a page already read ends at once" {
+	# issue 30, item 5: a next link to the page itself was followed 5,000
+	# times (each reply up to 8 MiB) before grove gave up
+	local f n
+	origins acme/a
+	for f in $FORGES; do
+		rm -rf "$HOME/src" "$HOME/.mrconfig"
+		config "$f" '{"acme": {"repos": 1, "names": ["a"]}}' '"faults": [{"next": "self", "times": 100}]'
+		api "$f"
+		: >"$LOG"
+		run timeout 60 "$GROVE_BIN" sync "$f" "$(owner "$f")" acme --api-url "$API"
+		assert_failure 1
+		assert_output --partial "is a page already read: the listing loops"
+		assert_output --partial "nothing was changed"
+		n=$(grep -c acme "$LOG")
+		[ "$n" -le 3 ] || fail "$f: $n requests for a looping listing"
+		[ ! -e "$HOME/src" ] || fail "$f: something was cloned"
+	done
+}

@@ -31,7 +31,7 @@ CONFIG (JSON, read again on every request):
    "starred": ["acme/team/x", ...], "member_of": ["acme"],
    "faults": [{"path": "/api/v4/groups/acme/projects", "status": 500, "times": 2},
               {"status": 429, "retry_after": 1}, {"body": "malformed"},
-              {"body": "truncated"}, {"next": "http://elsewhere/..."}]}
+              {"body": "truncated"}, {"next": "http://elsewhere/..."}, {"next": "self"}]}
 Repositories are made as in github_api.py: the first `private` private, then
 `forks` forks (parent upstream-owner/NAME), then `archived`. One JSON line per
 request goes to LOGFILE (method, path, headers).
@@ -384,6 +384,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             chunk = rest[:per]
             if len(rest) > per:
                 headers["Link"] = '<%s>; rel="next"' % self.link(cfg, path, q, id_after=chunk[-1].id)
+            if fl and fl.get("next") == "self":
+                headers["Link"] = '<%s>; rel="next"' % (self.base(cfg) + self.path)
             return self.reply(self.body([self.shape(cfg, r) for r in chunk]), headers, fl)
         size_key, default, cap = {"gitlab": ("per_page", 20, 100),
                                   "gitea": ("limit", 30, cfg.get("page_limit", 50)),
@@ -394,7 +396,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         chunk = [self.shape(cfg, r) for r in items[(page - 1) * per: page * per]]
         next_url = self.link(cfg, path, q, page=page + 1, **{size_key: per}) if page < pages else None
         if fl and "next" in fl:
-            next_url = fl["next"]
+            # "self": a hostile listing whose next page is the page itself
+            next_url = self.base(cfg) + self.path if fl["next"] == "self" else fl["next"]
         if forge == "bitbucket":
             doc = {"size": len(items), "page": page, "pagelen": per, "values": chunk}
             if next_url:

@@ -18,6 +18,7 @@ between runs:
     "link_base": "http://host:port",  # Link rel="next" URLs start here (default:
                                       # http:// and the request's Host)
     "faults": [                       # consumed one per matching request
+        # {"next": "self"}: the listing's next page is the page itself
       {"path": "/orgs/acme/repos", "status": 500, "times": 2},
       {"status": 403, "ratelimit": true, "retry_after": 1},
       {"body": "malformed"}, {"body": "truncated"}, {"slow": 3},
@@ -288,6 +289,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 q["page"] = str(p)
                 return f"<{base}{path}?{urllib.parse.urlencode(q)}>"
             headers["Link"] = f'{link(page + 1)}; rel="next", {link(pages)}; rel="last"'
+        if fl and fl.get("next") == "self":
+            # a hostile listing: its next page is the page itself
+            base = cfg.get("link_base") or "http://" + self.headers.get("Host", "127.0.0.1")
+            headers["Link"] = f'<{base}{self.path}>; rel="next"'
+            fl = None
         key = (json.dumps(cfg, sort_keys=True), self.path, authed)
         self.send_json(chunk, fl, headers, key)
 
