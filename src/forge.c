@@ -469,7 +469,7 @@ static char *api_url_for(const struct forge_client *c, const char *path)
 /* a listing's limits and its links, checked before the next page is asked
  * for: 0, or -1 with err */
 static int next_page_ok(const struct forge_client *c, const char *next, int pages, size_t repos,
-			struct strbuf *err)
+			const struct strlist *read, struct strbuf *err)
 {
 	if (repos > FORGE_MAX_REPOS) {
 		strbuf_addf(err, "%s: more than %d repositories listed", c->api_url,
@@ -478,6 +478,11 @@ static int next_page_ok(const struct forge_client *c, const char *next, int page
 	}
 	if (!next)
 		return 0;
+	if (strlist_has(read, next)) {
+		strbuf_addf(err, "the next page %s is a page already read: the listing loops",
+			    next);
+		return -1;
+	}
 	if (pages >= FORGE_MAX_PAGES) {
 		strbuf_addf(err, "%s: more than %d pages", next, FORGE_MAX_PAGES);
 		return -1;
@@ -525,15 +530,17 @@ int forge_list_path(struct forge_client *c, const char *path, struct forge_repos
 	char *url = api_url_for(c, p);
 	int rc = 0;
 	free(p);
+	struct strlist read = STRLIST_INIT; /* a next link met again is a loop */
 	for (int pages = 1; url && rc == 0; pages++) {
 		char *next = NULL;
 		rc = list_page(c, url, &all, &next, err);
+		strlist_push_owned(&read, url);
 		if (rc == 0)
-			rc = next_page_ok(c, next, pages, all.n, err);
-		free(url);
+			rc = next_page_ok(c, next, pages, all.n, &read, err);
 		url = rc ? (free(next), NULL) : next;
 	}
 	free(url);
+	strlist_release(&read);
 	if (rc == 0)
 		repos_move(out, &all);
 	forge_repos_release(&all);
