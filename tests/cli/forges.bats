@@ -493,3 +493,31 @@ section_a() {
 		[ ! -e "$HOME/src" ] || fail "$f: something was cloned"
 	done
 }
+
+@test "every forge: a Retry-After past what grove waits (over a day, or a date) fails at once" {
+	# issue 30, item 6: such a 429 was taken as 60 s and asked again, three
+	# times a page; a far rate-limit reset already failed at once
+	local f ra
+	origins acme/a
+	for f in $FORGES; do
+		rm -rf "$HOME/src" "$HOME/.mrconfig"
+		config "$f" '{"acme": {"repos": 1, "names": ["a"]}}'
+		api "$f"
+		for ra in 90000 "Wed, 21 Oct 2099 07:28:00 GMT"; do
+			config "$f" '{"acme": {"repos": 1, "names": ["a"]}}' \
+				'"faults": [{"status": 429, "ratelimit": true, "retry_after": "'"$ra"'", "times": 10}]'
+			: >"$LOG"
+			run timeout 30 "$GROVE_BIN" sync "$f" "$(owner "$f")" acme --api-url "$API"
+			assert_failure 1
+			assert_output --partial "rate limited (429): it would be"
+			refute_output --partial "waiting"
+			[ "$(grep -c acme "$LOG")" -eq 1 ] || fail "$f, Retry-After $ra: asked again"
+		done
+		# a date near enough is waited out
+		config "$f" '{"acme": {"repos": 1, "names": ["a"]}}' \
+			'"faults": [{"status": 429, "ratelimit": true, "retry_after": "'"$(date -u -d '+2 seconds' '+%a, %d %b %Y %H:%M:%S GMT')"'"}]'
+		run timeout 30 "$GROVE_BIN" sync "$f" "$(owner "$f")" acme --api-url "$API"
+		assert_success
+		assert_output --regexp "rate limit: waiting [0-9] seconds"
+	done
+}
