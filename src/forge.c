@@ -314,7 +314,7 @@ static long rate_limit_wait(const struct http_response *r)
 	long n;
 	if (r->status != 403 && r->status != 429)
 		return -1;
-	if (ra && !parse_int(ra, 0, 86400, &n))
+	if (ra && (n = http_retry_after(ra, time(NULL))) >= 0)
 		return n;
 	if (rem && !strcmp(rem, "0") && reset && !parse_int(reset, 0, LONG_MAX, &n)) {
 		long wait = n - (long)time(NULL);

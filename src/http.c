@@ -1,6 +1,8 @@
 #include "http.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <stdlib.h>
@@ -29,6 +31,7 @@ static struct {
 	CURLUcode (*url_get)(CURLU *, CURLUPart, char **, unsigned int);
 	void (*url_cleanup)(CURLU *);
 	void (*free)(void *);
+	time_t (*getdate)(const char *, const time_t *);
 } curl;
 
 static int curl_load(char **err)
@@ -52,6 +55,7 @@ static int curl_load(char **err)
 		{ "curl_url_get", (void **)&curl.url_get },
 		{ "curl_url_cleanup", (void **)&curl.url_cleanup },
 		{ "curl_free", (void **)&curl.free },
+		{ "curl_getdate", (void **)&curl.getdate },
 	};
 	if (!(curl.lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL))) {
 		*err = xasprintf("cannot load libcurl: %s", dlerror());
@@ -360,4 +364,25 @@ int http_is_loopback(const char *url)
 			   !strcasecmp(host, "localhost"));
 	free(host);
 	return yes;
+}
+
+long http_retry_after(const char *value, time_t now)
+{
+	char *end = NULL;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	if (isdigit((unsigned char)*value)) {
+		errno = 0;
+		unsigned long long n = strtoull(value, &end, 10);
+		while (*end == ' ' || *end == '\t')
+			end++;
+		if (*end)
+			return -1;
+		return errno == ERANGE || n > LONG_MAX ? LONG_MAX : (long)n;
+	}
+	/* libcurl reads the date forms HTTP allows */
+	time_t t = curl.getdate ? curl.getdate(value, &now) : -1;
+	if (t == -1)
+		return -1;
+	return t > now ? (long)(t - now) : 0;
 }

@@ -6,6 +6,8 @@
 
 #include "util.h"
 
+#include <time.h>
+
 /* what one request may cost (issue 16): a reply is bounded in bytes, and
  * in time both without progress and in all */
 #define HTTP_MAX_BODY          (8u << 20)
@@ -48,6 +50,9 @@ int http_get(const struct http_request *rq, struct http_response *r);
 
 /* a response header's value, or NULL */
 const char *http_header(const struct http_response *r, const char *name);
+/* the seconds a Retry-After value asks for, from now: delta-seconds (any
+ * size) or an HTTP date (RFC 9110); -1 when it is neither */
+long http_retry_after(const char *value, time_t now);
 
 /* is url http:// or https:// to 127.0.0.1, ::1 or localhost */
 int http_is_loopback(const char *url);
