@@ -400,3 +400,26 @@ upstream_does() {
 	[ "$(cat src/r/config.env)" = "SECRET=mine" ]
 	[ "$(git -C src/r rev-parse HEAD)" = "$head" ]
 }
+
+@test "a branch name over 1,024 bytes on the server: fetch and update take it, as git fetch does" {
+	# issue 30, item 7: libgit2's reference names end at 1,024 bytes; such a
+	# branch failed the whole repository's fetch and update for ever
+	mkcloned r
+	register src/r
+	local long
+	long=$(printf 'x%.0s' {1..200})
+	long="$long/$long/$long/$long/$long/$long"
+	git -C remotes/r.git branch "$long" main
+	upstream_does 'echo more >>a.txt'
+	run grove -a update
+	assert_success
+	assert_line 'grove update: 1 updated'
+	[ "$(git -C src/r rev-parse HEAD)" = "$(git -C remotes/r.git rev-parse main)" ]
+	[ -n "$(git -C src/r for-each-ref "refs/remotes/origin/$long")" ]
+	upstream_does 'echo again >>a.txt'
+	run grove -a fetch
+	assert_success
+	[ "$(git -C src/r rev-parse origin/main)" = "$(git -C remotes/r.git rev-parse main)" ]
+	run grove -a status
+	assert_success
+}
