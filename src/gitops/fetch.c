@@ -92,6 +92,18 @@ static int has_ref(git_remote *remote, const char *want)
 	return 0;
 }
 
+/* libgit2's last error is about a ref name it cannot hold (1,024 bytes
+ * with its NUL, GIT_REFNAME_MAX), which git takes: refs.c's "the provided
+ * buffer is too short to hold the normalization of 'NAME'", NAME quoted */
+static int long_ref_failed(void)
+{
+	const git_error *e = git_error_last();
+	const char *q =
+	    e && e->klass == GIT_ERROR_REFERENCE && e->message ? strchr(e->message, '\'') : NULL;
+	const char *end = q ? strrchr(q + 1, '\'') : NULL;
+	return end && end - q - 1 >= 1024;
+}
+
 /* libgit2's fetch negotiation fails ("object is not a committish") in a
  * repository holding an annotated tag of a blob or a tree (git.git's
  * junio-gpg-pub, the Linux tree's v2.6.11-tree; LIBGIT2_NONCOMMIT_TAG_FETCH_FAILS):
@@ -118,7 +130,7 @@ out:
 
 /* the same fetch by the git program: 0, or -1 with *err */
 static int fetch_with_git(git_repository *repo, const char *name, struct net_op *op, int prune,
-			  int all_tags, char **err)
+			  int all_tags, const char *why, char **err)
 {
 	const char *args[6] = { "fetch", "--quiet", prune ? "--prune" : "--no-prune" };
 	size_t n = 3;
@@ -135,7 +147,7 @@ static int fetch_with_git(git_repository *repo, const char *name, struct net_op 
 		*err = xasprintf("git fetch %s: %s", name, e.len ? e.buf : "failed");
 		op->code = ERR_GENERIC;
 	} else
-		op->via_git = "a tag of a non-commit";
+		op->via_git = why;
 	strbuf_release(&out);
 	strbuf_release(&e);
 	return code ? -1 : 0;
@@ -330,6 +342,7 @@ int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int 
 	git_strarray sa = { specs.items, specs.n };
 	struct remote_fetch rf = { remote, &fo, &sa, reflog };
 	rc = net_operate(git_remote_url(remote), remote_fetch, &rf);
+	int long_ref = rc < 0 && long_ref_failed();
 	if (rc < 0) {
 		/* the message first: looking at the tags clears libgit2's error */
 		char *what = xasprintf("fetch %s", name);
@@ -339,11 +352,13 @@ int fetch_remote(git_repository *repo, const char *name, struct net_op *op, int 
 		rc = fetchhead_as_git(repo, name, err);
 	}
 	cred_finish(&op->cred, rc == 0);
-	if (LIBGIT2_NONCOMMIT_TAG_FETCH_FAILS && rc < 0 && !(op->cancelled && op->cancelled()) &&
-	    has_noncommit_tag(repo)) {
+	if (rc < 0 && !(op->cancelled && op->cancelled()) &&
+	    (long_ref || (LIBGIT2_NONCOMMIT_TAG_FETCH_FAILS && has_noncommit_tag(repo)))) {
 		free(*err);
 		*err = NULL;
-		rc = fetch_with_git(repo, name, op, prune, all_tags, err);
+		rc = fetch_with_git(
+		    repo, name, op, prune, all_tags,
+		    long_ref ? "a ref name over 1,023 bytes" : "a tag of a non-commit", err);
 	}
 	/* after a libgit2 failure its listing still says what is there */
 	if (rc == 0 && want)
