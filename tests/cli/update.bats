@@ -617,3 +617,24 @@ assert s["version"] == 1 and s["ok"] == 1 and s["failed"] == 1, s
 	assert_output "$(cat src/bygit/.git/FETCH_HEAD)"
 	assert_line --index 0 --regexp "^[0-9a-f]{40}		branch 'main' of "
 }
+
+@test "an incoming file over core.bigFileThreshold reaches the work tree in bounded memory" {
+	# issue 30, item 8: update held a whole incoming file in memory (a 2 GB
+	# file: 2.1 GB of memory, where git pull streams it in 14 MB)
+	mkcloned r
+	register src/r
+	local tmp="$BATS_TEST_TMPDIR/big"
+	git clone -q "$HOME/remotes/r.git" "$tmp"
+	truncate -s 600M "$tmp/big.bin"
+	git -C "$tmp" add big.bin
+	git -C "$tmp" commit -qm "a 600 MB file"
+	git -C "$tmp" push -q origin HEAD:main
+	rm -rf "$tmp"
+	max_rss timeout -k 5 300 "$GROVE_BIN" -a update
+	assert_success
+	assert_line 'grove update: 1 updated'
+	echo "# peak memory of the update: $((rss / 1024)) MiB" >&3
+	[ "$(stat -c %s src/r/big.bin)" -eq $((600 << 20)) ]
+	[ -z "$(git -C src/r status --porcelain)" ]
+	[ "$rss" -lt $((150 << 10)) ]
+}
