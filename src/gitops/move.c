@@ -261,6 +261,43 @@ static int needs_filters(git_repository *repo, git_diff *diff)
 	return found;
 }
 
+/* core.bigFileThreshold, git's size from which a blob is streamed: 512 MiB
+ * unless configured */
+static unsigned long long big_file_threshold(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int64_t v = 512ll << 20;
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_int64(&v, cfg, "core.bigFileThreshold") < 0)
+		v = 512ll << 20;
+	git_config_free(cfg);
+	git_error_clear();
+	return v > 0 ? (unsigned long long)v : 512ull << 20;
+}
+
+/* an incoming file git streams to the work tree: libgit2's checkout reads
+ * a blob whole into memory (a 2 GB file: 2.1 GB) */
+static int has_big_file(git_repository *repo, git_diff *diff)
+{
+	git_odb *odb = NULL;
+	unsigned long long limit = big_file_threshold(repo);
+	int found = 0;
+	if (git_repository_odb(&odb, repo) < 0)
+		goto out;
+	for (size_t i = 0; i < git_diff_num_deltas(diff) && !found; i++) {
+		const git_diff_file *f = &git_diff_get_delta(diff, i)->new_file;
+		size_t len = 0;
+		git_object_t type;
+		/* the header only: nothing is inflated */
+		found = (f->flags & GIT_DIFF_FLAG_EXISTS) && f->mode != GIT_FILEMODE_COMMIT &&
+			git_odb_read_header(&len, &type, odb, &f->id) == 0 && len >= limit;
+	}
+out:
+	git_odb_free(odb);
+	git_error_clear();
+	return found;
+}
+
 /* what must hold before the journal says a move has begun (index.lock
  * held): the branch where the move was planned from (a git commit made
  * before the lock moved it), the index readable (a checkout that cannot
@@ -380,11 +417,14 @@ int move_fast_forward(git_repository *repo, git_reference *head, const git_oid *
 		rc = update_failed(r, gitops_message("cannot read the commits"));
 		goto out;
 	}
-	if (needs_filters(repo, diff)) {
+	const char *git_writes = needs_filters(repo, diff)  ? "filter attributes"
+				 : has_big_file(repo, diff) ? "a file over core.bigFileThreshold"
+							    : NULL;
+	if (git_writes) {
 		/* git writes these files, and would overwrite what is in the way */
 		if ((rc = check_in_way(repo, diff, r)) < 0)
 			goto out;
-		r->engine_reason = "filter attributes";
+		r->engine_reason = git_writes;
 		rc = MOVE_REROUTE;
 		goto out;
 	}

@@ -71,7 +71,10 @@ static enum rewind_outcome move_back(git_repository *repo, git_reference *head, 
 	memset(&r, 0, sizeof(r));
 	int rc = move_fast_forward(repo, head, old, "grove undo", &r);
 	if (rc == MOVE_REROUTE) {
-		*why = xstrdup("filter attributes: libgit2 cannot write these files faithfully");
+		*why =
+		    xasprintf("%s: libgit2 cannot write these files faithfully (git reset --keep "
+			      "OLD takes it back)",
+			      r.engine_reason);
 		return REWIND_LEFT;
 	}
 	if (rc < 0) {
