@@ -93,8 +93,8 @@ if [ ! -f "$fetch_home/ready" ]; then
 	touch "$fetch_home/ready"
 fi
 (for ((i = 1; i <= big; i++)); do printf '[%s/r%d]\n' "$fetch_home" "$i"; done) >"$home/.mrconfig"
-"$grove" fetch -q >/dev/null 2>&1 || true
-fetch_kb=$(/usr/bin/time -f %M "$grove" fetch -q 2>&1 >/dev/null | tail -1)
+"$grove" -a fetch -q >/dev/null 2>&1 || true
+fetch_kb=$(/usr/bin/time -f %M "$grove" -a fetch -q 2>&1 >/dev/null | tail -1)
 
 row() {
 	local s=$1
