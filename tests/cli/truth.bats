@@ -423,3 +423,34 @@ upstream_does() {
 	run grove -a status
 	assert_success
 }
+
+@test "a split index and a skipHash index: update fast-forwards as git pull does" {
+	# issue 31, item 1: update failed ('unsupported mandatory extension:
+	# link', 'calculated checksum does not match expected') where git pull
+	# --ff-only fast-forwards
+	local kind
+	for kind in split skiphash; do
+		rm -rf src remotes twin .mrconfig
+		mkcloned r
+		register src/r
+		git clone -q remotes/r.git twin
+		for d in src/r twin; do
+			case $kind in
+			split) git -C "$d" update-index --split-index ;;
+			skiphash)
+				git -C "$d" config feature.manyFiles true
+				git -C "$d" update-index --index-version 4
+				;;
+			esac
+		done
+		upstream_does 'echo more >>a.txt && echo new >new.txt'
+		run grove -v -a update
+		assert_success
+		assert_line 'grove update: 1 updated'
+		git -C twin pull -q --ff-only
+		[ "$(git -C src/r rev-parse HEAD)" = "$(git -C twin rev-parse HEAD)" ] || fail "$kind: HEAD"
+		[ "$(git -C src/r ls-files -s)" = "$(git -C twin ls-files -s)" ] || fail "$kind: index"
+		[ "$(git -C src/r status --porcelain)" = "$(git -C twin status --porcelain)" ] || fail "$kind: status"
+		[ "$(cat src/r/new.txt)" = new ]
+	done
+}
