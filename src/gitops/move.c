@@ -417,9 +417,16 @@ int move_fast_forward(git_repository *repo, git_reference *head, const git_oid *
 		rc = update_failed(r, gitops_message("cannot read the commits"));
 		goto out;
 	}
-	const char *git_writes = needs_filters(repo, diff)  ? "filter attributes"
-				 : has_big_file(repo, diff) ? "a file over core.bigFileThreshold"
-							    : NULL;
+	const char *git_writes = probe_index_unreadable(repo);
+	if (git_writes) {
+		/* nothing here can read that index: git checks what is in the way */
+		r->engine_reason = git_writes;
+		rc = MOVE_REROUTE;
+		goto out;
+	}
+	git_writes = needs_filters(repo, diff)  ? "filter attributes"
+		     : has_big_file(repo, diff) ? "a file over core.bigFileThreshold"
+						: NULL;
 	if (git_writes) {
 		/* git writes these files, and would overwrite what is in the way */
 		if ((rc = check_in_way(repo, diff, r)) < 0)

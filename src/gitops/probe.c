@@ -177,3 +177,19 @@ int probe_filtered(git_repository *repo, const char *path)
 	}
 	return GIT_ATTR_IS_TRUE(v) || GIT_ATTR_HAS_VALUE(v);
 }
+
+const char *probe_index_unreadable(git_repository *repo)
+{
+	git_index *idx = NULL;
+	const char *why = NULL;
+	if (!git_repository_is_bare(repo) &&
+	    (git_repository_index(&idx, repo) < 0 || git_index_read(idx, 1) < 0)) {
+		const git_error *e = git_error_last();
+		/* the class status's own reroute reads too */
+		if (e && e->klass == GIT_ERROR_INDEX)
+			why = "index format";
+	}
+	git_index_free(idx);
+	git_error_clear();
+	return why;
+}

@@ -36,6 +36,11 @@ const char *probe_large_work_tree(const char *path);
  * cannot be opened */
 const char *probe_open_failure(int code);
 
+/* an index libgit2 cannot read though git can (a split index written by
+ * git update-index --split-index, git 2.40's index.skipHash, a newer
+ * format): "index format", or NULL. Reads the whole index */
+const char *probe_index_unreadable(git_repository *repo);
+
 /* does path go through a filter libgit2 does not run (Git LFS and the like) */
 int probe_filtered(git_repository *repo, const char *path);
 
