@@ -99,11 +99,15 @@ shape_histogram() {
 	printf '{\n  a\n}\n{\n  c\n}\n{\n  b\n}\n' >h.txt
 }
 
+# issue 31, item 2: git shows nothing for a skip-worktree file, gone or changed
+shape_skip_worktree_deleted() { git update-index --skip-worktree a.txt && rm a.txt; }
+shape_skip_worktree_modified() { git update-index --skip-worktree code.c && echo x >>code.c; }
+
 SHAPES="clean modified staged deleted emptied_text_eol emptied_autocrlf crlf_only merge_conflict
 	rebase_conflict cherry_pick_conflict revert_conflict am_conflict file_to_symlink
 	symlink_retarget_binary binary_rename_staged function_context space_in_path intent_to_add
 	new_empty_staged submodule_untracked rename_similar rm_cached nested_repo renamed_symlink
-	diff_context renames_off renames_copies histogram"
+	diff_context renames_off renames_copies histogram skip_worktree_deleted skip_worktree_modified"
 
 # make_shapes: one clone per shape under src/, each registered
 make_shapes() {
