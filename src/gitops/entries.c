@@ -191,6 +191,14 @@ static char submodule_code(git_repository *repo, const char *path, char y)
 	return st & GIT_SUBMODULE_STATUS_WD_UNTRACKED ? '?' : y;
 }
 
+/* git takes a skip-worktree entry's file as it is in the index, there or
+ * not: no work tree change is ever shown for it */
+static int skip_worktree(git_index *idx, const char *path)
+{
+	const git_index_entry *e = idx ? git_index_get_bypath(idx, path, 0) : NULL;
+	return e && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE);
+}
+
 static void count_one(struct counting *c, size_t i)
 {
 	const git_status_entry *e = git_status_byindex(c->list, i);
@@ -209,6 +217,8 @@ static void count_one(struct counting *c, size_t i)
 			count_untracked(c, path);
 		return;
 	}
+	if ((s & WORKDIR_FLAGS) && skip_worktree(c->idx, path))
+		s &= ~(unsigned)WORKDIR_FLAGS;
 	/* `git rm --cached`: a staged deletion and an untracked file, both */
 	if (s & GIT_STATUS_WT_NEW)
 		count_untracked(c, path);
