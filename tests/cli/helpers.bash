@@ -84,7 +84,9 @@ register() {
 
 # git's own counts for a repository: "staged modified conflicted untracked"
 git_counts() {
-	git -C "$1" status --porcelain=v2 | awk '
+	# the reference reads only: a git status that refreshed the index would
+	# hide from grove what git saw
+	GIT_OPTIONAL_LOCKS=0 git -C "$1" status --porcelain=v2 | awk '
 		$1 == "1" || $1 == "2" { if (substr($2,1,1) != ".") s++; if (substr($2,2,1) != ".") m++ }
 		$1 == "u" { c++ }
 		$1 == "?" { u++ }

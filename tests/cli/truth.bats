@@ -103,11 +103,21 @@ shape_histogram() {
 shape_skip_worktree_deleted() { git update-index --skip-worktree a.txt && rm a.txt; }
 shape_skip_worktree_modified() { git update-index --skip-worktree code.c && echo x >>code.c; }
 
+# issue 31, item 3: a file git keeps in UTF-8 and writes out in UTF-16LE, clean
+shape_working_tree_encoding() {
+	echo '*.u16 working-tree-encoding=UTF-16LE text' >.gitattributes
+	printf 'hello\nworld\n' | iconv -f UTF-8 -t UTF-16LE >t.u16
+	git add .gitattributes t.u16 && git commit -qm utf16
+	# its time no longer the index's: the file is read again, and converted
+	touch -d '2001-01-01 00:00' t.u16
+}
+
 SHAPES="clean modified staged deleted emptied_text_eol emptied_autocrlf crlf_only merge_conflict
 	rebase_conflict cherry_pick_conflict revert_conflict am_conflict file_to_symlink
 	symlink_retarget_binary binary_rename_staged function_context space_in_path intent_to_add
 	new_empty_staged submodule_untracked rename_similar rm_cached nested_repo renamed_symlink
-	diff_context renames_off renames_copies histogram skip_worktree_deleted skip_worktree_modified"
+	diff_context renames_off renames_copies histogram skip_worktree_deleted skip_worktree_modified
+	working_tree_encoding"
 
 # make_shapes: one clone per shape under src/, each registered
 make_shapes() {
@@ -173,7 +183,7 @@ grove_body() {
 	local s bad=0 want got large
 	for large in "" 0; do
 		for s in $SHAPES; do
-			want=$(git -C "src/$s" status -s)
+			want=$(GIT_OPTIONAL_LOCKS=0 git -C "src/$s" status -s)
 			got=$(GROVE_LARGE_INDEX=$large grove -d "src/$s" -n 0 status --long |
 				sed -n 's/^    \([ MADRCUT?!m][ MADRCUT?!m] \)/\1/p')
 			[ "$got" = "$want" ] || { bad=$((bad + 1)); echo "# ${large:+git: }$s:" >&3; diff <(echo "$want") <(echo "$got") | sed 's/^/#   /' >&3; }
