@@ -468,3 +468,22 @@ upstream_does() {
 		[ "$(cat src/r/new.txt)" = new ]
 	done
 }
+
+@test "an incoming working-tree-encoding file is written as git writes it" {
+	# issue 31, item 3: libgit2 would write the UTF-8 it stores
+	mkcloned r
+	register src/r
+	git clone -q remotes/r.git twin
+	# the attributes first (new attributes: git does that update), then the file
+	upstream_does "echo '*.u16 working-tree-encoding=UTF-16LE text' >.gitattributes"
+	run grove -a update
+	assert_success
+	upstream_does "printf 'hello\\n' | iconv -f UTF-8 -t UTF-16LE >t.u16"
+	run grove -v -a update
+	assert_success
+	assert_line 'grove update: 1 updated'
+	git -C twin pull -q --ff-only
+	cmp src/r/t.u16 twin/t.u16
+	[ "$(git -C src/r status --porcelain)" = "" ]
+	[ "$(git -C src/r ls-files -s)" = "$(git -C twin ls-files -s)" ]
+}
