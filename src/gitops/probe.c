@@ -170,12 +170,17 @@ const char *probe_open_failure(int code)
 
 int probe_filtered(git_repository *repo, const char *path)
 {
-	const char *v = NULL;
-	if (git_attr_get(&v, repo, GIT_ATTR_CHECK_FILE_THEN_INDEX, path, "filter") < 0) {
+	/* a filter driver, or an encoding git converts and libgit2 does not */
+	static const char *names[] = { "filter", "working-tree-encoding" };
+	const char *v[2] = { NULL, NULL };
+	if (git_attr_get_many(v, repo, GIT_ATTR_CHECK_FILE_THEN_INDEX, path, 2, names) < 0) {
 		git_error_clear();
 		return 0;
 	}
-	return GIT_ATTR_IS_TRUE(v) || GIT_ATTR_HAS_VALUE(v);
+	for (size_t i = 0; i < 2; i++)
+		if (GIT_ATTR_IS_TRUE(v[i]) || GIT_ATTR_HAS_VALUE(v[i]))
+			return 1;
+	return 0;
 }
 
 const char *probe_index_unreadable(git_repository *repo)

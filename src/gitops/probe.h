@@ -41,7 +41,8 @@ const char *probe_open_failure(int code);
  * format): "index format", or NULL. Reads the whole index */
 const char *probe_index_unreadable(git_repository *repo);
 
-/* does path go through a filter libgit2 does not run (Git LFS and the like) */
+/* does path go through a filter libgit2 does not run (Git LFS and the
+ * like) or a working-tree-encoding it does not apply */
 int probe_filtered(git_repository *repo, const char *path);
 
 int probe_config_true(git_config *cfg, const char *name);
