@@ -487,3 +487,36 @@ upstream_does() {
 	[ "$(git -C src/r status --porcelain)" = "" ]
 	[ "$(git -C src/r ls-files -s)" = "$(git -C twin ls-files -s)" ]
 }
+
+@test "a SHA-256 repository: its 64-hex head in --json and --porcelain; fetch and update as git" {
+	# issue 31, item 4: head was null in --json and - in --porcelain, and
+	# grove fetch failed ('unsupported extension name
+	# extensions.objectformat') while update worked through git
+	git init -q --object-format=sha256 -b main seed
+	echo one >seed/a.txt
+	git -C seed add a.txt
+	git -C seed commit -qm one
+	mkdir -p remotes src
+	git clone -q --bare seed remotes/s.git
+	git clone -q remotes/s.git src/s
+	register src/s
+	local head; head=$(git -C src/s rev-parse HEAD)
+	[ "${#head}" -eq 64 ]
+	run grove -a --json status
+	assert_success
+	assert_line --partial "\"head\":\"$head\""
+	run grove -a --porcelain status
+	assert_success
+	assert_output --partial "	$head	"
+	echo two >>seed/a.txt
+	git -C seed commit -qam two
+	git -C seed push -q "$HOME/remotes/s.git" main
+	run grove -a fetch
+	assert_success
+	[ "$(git -C src/s rev-parse origin/main)" = "$(git -C remotes/s.git rev-parse main)" ]
+	run grove -a update
+	assert_success
+	assert_line 'grove update: 1 updated'
+	[ "$(git -C src/s rev-parse HEAD)" = "$(git -C remotes/s.git rev-parse main)" ]
+	[ -z "$(git -C src/s status --porcelain)" ]
+}
