@@ -52,7 +52,7 @@ const struct opt_spec update_options[] = {
 
 struct net_job {
 	enum net_outcome outcome;
-	char from[41], to[41];
+	char from[65], to[65]; /* 64 hex digits in a SHA-256 repository */
 	size_t commits, rebased;
 	const char *engine_reason; /* the git program did the work, and why */
 	const char *fetch_reason;  /* the git program fetched, and why */

@@ -138,7 +138,7 @@ void runlog_add_moved(struct runlog *l, const char *path, const struct strlist *
 	struct runlog_rec rec = { .kind = RUNLOG_TRACKING, .path = (char *)path };
 	for (size_t k = 0; k < moved->n; k++) {
 		char ref[1024];
-		if (sscanf(moved->items[k], "%1023s %40s %40s", ref, rec.old, rec.new_) != 3)
+		if (sscanf(moved->items[k], "%1023s %64s %64s", ref, rec.old, rec.new_) != 3)
 			continue;
 		rec.ref = ref;
 		runlog_add(l, &rec);
@@ -314,12 +314,12 @@ static void get_str(const cJSON *o, const char *key, char **out)
 	*out = cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
 }
 
-static void get_oid(const cJSON *o, const char *key, char out[41])
+static void get_oid(const cJSON *o, const char *key, char out[65])
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	out[0] = '\0';
-	if (cJSON_IsString(v) && strlen(v->valuestring) == 40)
-		memcpy(out, v->valuestring, 41);
+	if (cJSON_IsString(v) && (strlen(v->valuestring) == 40 || strlen(v->valuestring) == 64))
+		snprintf(out, 65, "%s", v->valuestring);
 }
 
 static void get_list(const cJSON *o, const char *key, struct strlist *out)
@@ -330,6 +330,13 @@ static void get_list(const cJSON *o, const char *key, struct strlist *out)
 		if (cJSON_IsString(s))
 			strlist_push(out, s->valuestring);
 	}
+}
+
+/* "" (none), or an object name of 40 or 64 hex digits (SHA-256) */
+static int oid_or_none(const char *s)
+{
+	size_t n = strlen(s);
+	return (n == 0 || n == 40 || n == 64) && strspn(s, "0123456789abcdef") == n;
 }
 
 /* a repository's tracking records on one line: 0, or -1 */
@@ -346,8 +353,7 @@ static int parse_tracking(const cJSON *o, const cJSON *refs, struct runlog *l)
 			    *new_ = cJSON_GetArrayItem(t, 2);
 		if (!ok || cJSON_GetArraySize(t) != 3 || !cJSON_IsString(ref) ||
 		    !*ref->valuestring || !cJSON_IsString(old) || !cJSON_IsString(new_) ||
-		    (*old->valuestring && strlen(old->valuestring) != 40) ||
-		    (*new_->valuestring && strlen(new_->valuestring) != 40)) {
+		    !oid_or_none(old->valuestring) || !oid_or_none(new_->valuestring)) {
 			ok = 0;
 			break;
 		}

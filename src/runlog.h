@@ -21,7 +21,7 @@ enum runlog_kind {
 struct runlog_rec {
 	enum runlog_kind kind;
 	char *path, *ref, *url, *trash, *file;
-	char old[41], new_[41];
+	char old[65], new_[65]; /* 40 hex digits, or 64 (SHA-256) */
 	struct strlist keys, values;
 };
 

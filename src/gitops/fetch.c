@@ -2,6 +2,7 @@
 #include "gitops/gitops.h"
 #include "gitops/net.h"
 #include "gitops/gitcli.h"
+#include "gitops/probe.h"
 #include "gitops/upstream.h"
 #include "util.h"
 
@@ -391,11 +392,34 @@ static int fetch_all(git_repository *repo, struct net_op *op, char **err)
 	return rc;
 }
 
+/* every remote fetched by the git program, for a repository libgit2
+ * cannot open (SHA-256, reftable, another owner: git's own verdict) */
+static int fetch_all_with_git(const char *path, const char *why, struct net_op *op, char **err)
+{
+	static const char *const args[] = { "fetch", "--quiet", "--all", "--prune", "--tags", NULL };
+	struct strbuf out = STRBUF_INIT, e = STRBUF_INIT;
+	int code = gitcli_network(path, args, op->timeout, &out, &e);
+	while (e.len && e.buf[e.len - 1] == '\n')
+		e.buf[--e.len] = '\0';
+	if (code != 0) {
+		*err = xasprintf("git fetch: %s", e.len ? e.buf : "failed");
+		op->code = ERR_GENERIC;
+	} else {
+		op->via_git = why;
+	}
+	strbuf_release(&out);
+	strbuf_release(&e);
+	return code ? -1 : 0;
+}
+
 int fetch_repo(const char *path, struct net_op *op, char **err)
 {
 	git_repository *repo = NULL;
 	int rc = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (rc < 0) {
+		const char *why = probe_open_failure(rc);
+		if (why)
+			return fetch_all_with_git(path, why, op, err);
 		*err = gitops_message("cannot open the repository");
 		op->code = rc == GIT_ENOTFOUND ? ERR_NOT_FOUND : ERR_GENERIC;
 		return -1;

@@ -94,6 +94,13 @@ enum rewind_outcome rewind_branch(const char *path, const char *ref, const char 
 	struct update_result r;
 	enum rewind_outcome out = REWIND_FAILED;
 	memset(&r, 0, sizeof(r));
+	if (strlen(old) == 64 || strlen(new_) == 64) {
+		*why =
+		    xasprintf("a SHA-256 repository, which libgit2 cannot move (git reset --keep "
+			      "%s takes it back)",
+			      old);
+		return REWIND_LEFT;
+	}
 	if (git_oid_fromstr(&o, old) < 0 || git_oid_fromstr(&n, new_) < 0) {
 		*why = xstrdup("the run log names no commits");
 		return REWIND_FAILED;

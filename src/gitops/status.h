@@ -34,7 +34,7 @@ struct status_result {
 	char *branch; /* NULL when detached */
 	int unborn;
 	int bare;
-	char head[41];  /* "" when unborn */
+	char head[65];  /* "" when unborn; 64 hex digits in a SHA-256 repository */
 	char *upstream; /* "origin/main", NULL when none configured */
 	int upstream_gone;
 	size_t ahead, behind;

@@ -272,13 +272,16 @@ static void trim(struct strbuf *sb)
 		sb->buf[--sb->len] = '\0';
 }
 
-static int rev_parse(const char *path, const char *rev, char out[41])
+/* the object name git gives: 40 hex digits, or 64 in a SHA-256 repository */
+static int rev_parse(const char *path, const char *rev, char out[65])
 {
 	const char *argv[] = { "git", "rev-parse", "--verify", "-q", rev, NULL };
 	struct strbuf sb = STRBUF_INIT;
-	int rc = gitcli_run(path, argv, &sb, NULL) == 0 && sb.len >= 40 ? 0 : -1;
+	int rc = gitcli_run(path, argv, &sb, NULL);
+	size_t n = rc == 0 ? strspn(sb.buf ? sb.buf : "", "0123456789abcdef") : 0;
+	rc = n == 40 || n == 64 ? 0 : -1;
 	if (rc == 0)
-		memcpy(out, sb.buf, 40), out[40] = '\0';
+		memcpy(out, sb.buf, n), out[n] = '\0';
 	strbuf_release(&sb);
 	return rc;
 }

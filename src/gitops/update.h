@@ -17,10 +17,10 @@ enum update_outcome {
 
 struct update_result {
 	enum update_outcome outcome;
-	char from[41], to[41];
-	char *refname;  /* the branch HEAD names, when known */
-	size_t commits; /* commits the branch moved by */
-	size_t rebased; /* local commits replayed (--rebase) */
+	char from[65], to[65]; /* 64 hex digits in a SHA-256 repository */
+	char *refname;         /* the branch HEAD names, when known */
+	size_t commits;        /* commits the branch moved by */
+	size_t rebased;        /* local commits replayed (--rebase) */
 	char *reason;
 	enum errcode code;         /* refused: ERR_CONFLICT; failed: what kind */
 	const char *engine_reason; /* why the git program did the work, or NULL */

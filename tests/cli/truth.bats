@@ -519,4 +519,10 @@ upstream_does() {
 	assert_line 'grove update: 1 updated'
 	[ "$(git -C src/s rev-parse HEAD)" = "$(git -C remotes/s.git rev-parse main)" ]
 	[ -z "$(git -C src/s status --porcelain)" ]
+	# the run log keeps the 64-hex names; undo leaves it, saying how
+	run grove runs show
+	assert_output --partial "${head:0:7}"
+	run grove undo
+	assert_failure 1
+	assert_output --partial "left: $HOME/src/s: a SHA-256 repository, which libgit2 cannot move (git reset --keep $head takes it back)"
 }
