@@ -526,3 +526,21 @@ upstream_does() {
 	assert_failure 1
 	assert_output --partial "left: $HOME/src/s: a SHA-256 repository, which libgit2 cannot move (git reset --keep $head takes it back)"
 }
+
+@test "scripts/compare-git: no difference in any shape, and a difference is found" {
+	# issue 31, item 5: the comparison takes any repository (run on public
+	# ones before a truth issue is resolved)
+	make_shapes
+	run "$BATS_TEST_DIRNAME/../../scripts/compare-git" -g "$GROVE_BIN" src/*
+	assert_success
+	assert_output --partial "compare-git: $(echo $SHAPES | wc -w) repositories, 0 differences"
+	# a grove that counts one modified file too many
+	{
+		printf '#!/bin/sh\n"%s" "$@" | ' "$GROVE_BIN"
+		echo "awk -F'\t' 'BEGIN { OFS = \"\\t\" } NF > 10 { \$9 = \$9 + 1 } { print }'"
+	} >liar
+	chmod +x liar
+	run "$BATS_TEST_DIRNAME/../../scripts/compare-git" -g "$HOME/liar" src/clean
+	assert_failure 1
+	assert_output --partial "src/clean: status counts (git 0 0 0 0, grove 0 1 0 0) differs"
+}
