@@ -544,3 +544,22 @@ upstream_does() {
 	assert_failure 1
 	assert_output --partial "src/clean: status counts (git 0 0 0 0, grove 0 1 0 0) differs"
 }
+
+@test "undo of an update git made (a split index) is taken back by git, as git reset --keep" {
+	# issue 31, item 1: every action that writes a work tree routes such a
+	# repository through git; undo left it
+	export XDG_STATE_HOME="$HOME/.state"
+	mkcloned r
+	register src/r
+	git -C src/r update-index --split-index
+	local before; before=$(git -C src/r rev-parse HEAD)
+	upstream_does 'echo more >>a.txt && echo new >new.txt'
+	run grove -a update
+	assert_success
+	echo mine >src/r/untracked.txt
+	run grove undo
+	assert_success
+	[ "$(git -C src/r rev-parse HEAD)" = "$before" ]
+	[ "$(git -C src/r status --porcelain)" = "?? untracked.txt" ]
+	[ ! -e src/r/new.txt ]
+}
