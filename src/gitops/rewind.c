@@ -2,6 +2,8 @@
 #include "gitops/gitops.h"
 #include "gitops/journal.h"
 #include "gitops/move.h"
+#include "gitops/gitcli.h"
+#include "gitops/probe.h"
 #include "util.h"
 
 #include "gitops/libgit2.h"
@@ -64,6 +66,23 @@ static int where_is(git_reference *head, const char *ref, const git_oid *old, co
 	return 0;
 }
 
+/* the branch (HEAD's) back to old by the git program, as `git reset
+ * --keep`: local changes kept, refused where the move would touch them */
+static enum rewind_outcome reset_with_git(git_repository *repo, const git_oid *old, char **why)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof(hex), old);
+	const char *argv[] = { "git", "reset", "--quiet", "--keep", hex, NULL };
+	struct strbuf err = STRBUF_INIT;
+	int code = gitcli_run(git_repository_workdir(repo), argv, NULL, &err);
+	while (err.len && err.buf[err.len - 1] == '\n')
+		err.buf[--err.len] = '\0';
+	if (code != 0)
+		*why = xasprintf("git reset --keep %.7s: %s", hex, err.len ? err.buf : "failed");
+	strbuf_release(&err);
+	return code ? REWIND_LEFT : REWIND_DONE;
+}
+
 static enum rewind_outcome move_back(git_repository *repo, git_reference *head, const git_oid *old,
 				     char **why)
 {
@@ -71,11 +90,10 @@ static enum rewind_outcome move_back(git_repository *repo, git_reference *head, 
 	memset(&r, 0, sizeof(r));
 	int rc = move_fast_forward(repo, head, old, "grove undo", &r);
 	if (rc == MOVE_REROUTE) {
-		*why =
-		    xasprintf("%s: libgit2 cannot write these files faithfully (git reset --keep "
-			      "OLD takes it back)",
-			      r.engine_reason);
-		return REWIND_LEFT;
+		/* files libgit2 cannot write faithfully (or an index it cannot
+		 * read): git writes them, as it did for the update */
+		update_result_release(&r);
+		return reset_with_git(repo, old, why);
 	}
 	if (rc < 0) {
 		*why = r.reason;
@@ -123,6 +141,9 @@ enum rewind_outcome rewind_branch(const char *path, const char *ref, const char 
 	int at = where_is(head, ref, &o, &n, why);
 	if (at)
 		out = at == 1 ? REWIND_ALREADY : REWIND_LEFT;
+	else if (probe_index_unreadable(repo))
+		/* git checks the local changes itself */
+		out = dry ? REWIND_DONE : reset_with_git(repo, &o, why);
 	else if ((at = dirty(repo, why)) != 0)
 		out = at < 0 ? REWIND_FAILED : REWIND_LEFT;
 	else
