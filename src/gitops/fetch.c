@@ -1,4 +1,5 @@
 #include "gitops/fetch_internal.h"
+#include "gitops/advert.h"
 #include "gitops/gitops.h"
 #include "gitops/net.h"
 #include "gitops/gitcli.h"
@@ -271,6 +272,38 @@ static void fetchhead_line(const char *l, size_t n, const char *want, struct str
 	free(line);
 }
 
+static int by_line(const void *a, const void *b, void *arg)
+{
+	char *const *v = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(v[i], v[j]);
+	return c ? c : (i > j) - (i < j);
+}
+
+/* which of n lines repeat an earlier one, by sorting: FETCH_HEAD holds a
+ * line per ref, up to ADVERT_MAX_REFS of them */
+static unsigned char *repeated_lines(char **v, size_t n)
+{
+	size_t *ord = xcalloc(n + 1, sizeof(*ord));
+	unsigned char *dup = xcalloc(n + 1, 1);
+	for (size_t i = 0; i < n; i++)
+		ord[i] = i;
+	qsort_r(ord, n, sizeof(*ord), by_line, v);
+	for (size_t k = 1; k < n; k++)
+		dup[ord[k]] = !strcmp(v[ord[k]], v[ord[k - 1]]);
+	free(ord);
+	return dup;
+}
+
+/* 0 for-merge, 1 a branch, 2 a tag, 3 anything else: git's order */
+static int fetchhead_kind(const char *line)
+{
+	return !strstr(line, "\tnot-for-merge\t")         ? 0
+	       : strstr(line, "\tnot-for-merge\tbranch ") ? 1
+	       : strstr(line, "\tnot-for-merge\ttag ")    ? 2
+							  : 3;
+}
+
 /* libgit2 writes FETCH_HEAD of an unnamed remote all not-for-merge, tags
  * first, some twice: rewritten as git writes it, the branch to merge
  * first, then branches, then tags, each once. 0, or -1 with *err */
@@ -278,10 +311,12 @@ static int fetchhead_as_git(git_repository *repo, const char *name, char **err)
 {
 	char *merge = merge_branch(repo, name), *want = NULL;
 	char *path = xasprintf("%sFETCH_HEAD", git_repository_path(repo));
-	struct strbuf in = STRBUF_INIT, why = STRBUF_INIT,
-		      part[4] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
-	struct strlist seen = STRLIST_INIT;
-	int rc = file_read_bounded(path, 1 << 24, &in);
+	struct strbuf in = STRBUF_INIT, why = STRBUF_INIT, out = STRBUF_INIT;
+	struct strlist lines = STRLIST_INIT;
+	unsigned char *dup = NULL;
+	/* a line per advertised ref, each well under 256 bytes but for names
+	 * near libgit2's 1,024-byte limit */
+	int rc = file_read_bounded(path, (size_t)ADVERT_MAX_REFS * 256, &in);
 	if (rc == -ENOENT) /* nothing was fetched */
 		rc = 0;
 	if (rc < 0 || !in.len)
@@ -292,28 +327,23 @@ static int fetchhead_as_git(git_repository *repo, const char *name, char **err)
 		size_t n = nl ? (size_t)(++nl - l) : strlen(l);
 		struct strbuf one = STRBUF_INIT;
 		fetchhead_line(l, n, want, &one);
-		int kind = !strstr(one.buf, "\tnot-for-merge\t")         ? 0
-			   : strstr(one.buf, "\tnot-for-merge\tbranch ") ? 1
-			   : strstr(one.buf, "\tnot-for-merge\ttag ")    ? 2
-									 : 3;
-		if (!strlist_has(&seen, one.buf)) {
-			strlist_push(&seen, one.buf);
-			strbuf_add(&part[kind], one.buf, one.len);
-		}
-		strbuf_release(&one);
+		strlist_push_owned(&lines, strbuf_detach(&one));
 		if (!nl)
 			break;
 	}
-	for (int k = 1; k < 4; k++)
-		strbuf_add(&part[0], part[k].buf ? part[k].buf : "", part[k].len);
-	rc = file_write_atomic(path, part[0].buf, part[0].len, 0666, &why);
+	dup = repeated_lines(lines.items, lines.n);
+	for (int kind = 0; kind < 4; kind++)
+		for (size_t i = 0; i < lines.n; i++)
+			if (!dup[i] && fetchhead_kind(lines.items[i]) == kind)
+				strbuf_adds(&out, lines.items[i]);
+	rc = file_write_atomic(path, out.buf ? out.buf : "", out.len, 0666, &why);
 out:
 	if (rc < 0)
 		*err = why.len ? xstrdup(why.buf)
 			       : xasprintf("cannot read %s: %s", path, strerror(-rc));
-	for (int k = 0; k < 4; k++)
-		strbuf_release(&part[k]);
-	strlist_release(&seen);
+	free(dup);
+	strlist_release(&lines);
+	strbuf_release(&out);
 	strbuf_release(&in);
 	strbuf_release(&why);
 	free(merge);
