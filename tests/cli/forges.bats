@@ -44,13 +44,14 @@ config() {
 		"$GITBASE" "$accounts" "${3:+, $3}" >"$CONFIG"
 }
 
-# api FORGE: starts its server on $CONFIG; sets API and LOG
+# api FORGE [ROOT_PATH]: starts its server on $CONFIG (under ROOT_PATH, as
+# $CONFIG's root_path says); sets API and LOG
 api() {
 	if [ "$1" = github ]; then
-		start_github "$CONFIG"
+		start_github "$CONFIG" "${2:-}"
 		API=$GITHUB_API LOG=$GITHUB_LOG
 	else
-		start_forge "$1" "$CONFIG"
+		start_forge "$1" "$CONFIG" "${2:-}"
 		API=$FORGE_API LOG=$FORGE_LOG
 	fi
 }
@@ -207,9 +208,12 @@ paths() {
 		config "$f" '{"acme": {"repos": 3, "names": ["good", "..", "-x"]}}'
 		api "$f"
 		run grove sync "$f" "$(owner "$f")" acme --api-url "$API"
-		assert_success
+		# refused for safety: a failure the run's status says
+		assert_failure 1
 		assert_output --partial "cloned acme/good"
-		assert_output --partial "not a name"
+		assert_line --partial "grove sync: failed: acme/-x: not a name"
+		assert_line --regexp '^grove sync: finished \(1 ok; 2 failed'
+		assert_line --partial "grove sync: (failed: "
 		# a folder named -x, anywhere below ROOT (the test's own temporary
 		# path may hold "-x" by chance: only a whole name counts)
 		run find "$HOME/src" -maxdepth 3
@@ -238,8 +242,9 @@ paths() {
 		# a clone URL that leads anywhere but the forge's git host is refused
 		config "$f" '{"acme": {"repos": 1, "names": ["good"], "clone_urls": {"good": "file:///etc"}, "ssh_urls": {"good": "file:///etc"}}}'
 		run grove sync "$f" "$(owner "$f")" acme --api-url "$API"
-		assert_success
-		assert_output --partial "refused clone URL 'file:///etc'"
+		assert_failure 1
+		assert_line --partial "grove sync: failed: acme/good: refused clone URL 'file:///etc'"
+		assert_line "grove sync: (failed: acme/good)"
 	done
 	run grove sync github --org acme --api-url "$API" --layout '{host}/../{name}'
 	assert_failure 2
@@ -520,4 +525,74 @@ section_a() {
 		assert_success
 		assert_output --regexp "rate limit: waiting [0-9] seconds"
 	done
+}
+
+# subpath_http PATH: smart HTTP (no auth) serving $ORIGINS under /PATH, as
+# a forge installed under a sub-path serves its git; sets SUBBASE
+subpath_http() {
+	mkdir -p "$BATS_TEST_TMPDIR/web"
+	ln -sfn "$ORIGINS" "$BATS_TEST_TMPDIR/web/$1"
+	start_http "$BATS_TEST_TMPDIR/web" - -
+	SUBBASE="http://127.0.0.1:$HTTP_PORT/$1"
+}
+
+@test "gitlab and gitea under a sub-path: clone URLs below the instance's root clone, others fail the run" {
+	local f
+	origins acme/web acme/api
+	subpath_http gitlab
+	for f in gitlab gitea; do
+		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME"
+		GITBASE=$SUBBASE config "$f" '{"acme": {"repos": 2, "names": ["web", "api"], "clone_urls": {"api": "http://127.0.0.1:'"$HTTP_PORT"'/other/acme/api.git"}}}' '"root_path": "/gitlab"'
+		api "$f" /gitlab
+		[[ $API == */gitlab/api/v[14] ]] || fail "$f: the API is at $API"
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API"
+		assert_failure 1
+		assert_line "grove sync: cloned acme/web ($HOME/src/127.0.0.1/acme/web)"
+		assert_line --partial "grove sync: failed: acme/api: refused clone URL 'http://127.0.0.1:$HTTP_PORT/other/acme/api.git'"
+		assert_line "grove sync: finished (1 ok; 1 failed)"
+		assert_line "grove sync: (failed: acme/api)"
+		[ -d src/127.0.0.1/acme/web/.git ] || fail "$f: web not cloned"
+		[ ! -e src/127.0.0.1/acme/api ] || fail "$f: api made"
+		grep -qF "checkout = git clone '$SUBBASE/acme/web.git' 'web'" .mrconfig || fail "$f: checkout line"
+	done
+}
+
+@test "ssh on the instance's own port and user: ssh:// with a port (gitlab), USER@HOST:PATH (gitea)" {
+	start_sshd || skip "no sshd"
+	local f port me
+	origins acme/web
+	port=$(sed -n 's/^Port //p' "$BATS_TEST_TMPDIR/sshd/sshd_config")
+	me=$(id -un)
+	# the key's forced command serves OWNER/NAME.git, as gitlab-shell does
+	sed -i "s|^|command=\"$BATS_TEST_DIRNAME/../servers/git_shell $ORIGINS\" |" "$BATS_TEST_TMPDIR/sshd/authorized_keys"
+	cat >>"$HOME/.ssh/config" <<-EOT
+	Host 127.0.0.1
+	  Port $port
+	  IdentityFile $HOME/.ssh/id_ed25519
+	  IdentitiesOnly yes
+	  IdentityAgent none
+	  UserKnownHostsFile $HOME/.ssh/known_hosts
+	  StrictHostKeyChecking yes
+	EOT
+	for f in gitlab gitea; do
+		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME"
+		local ssh="ssh://$me@127.0.0.1:$port/acme/web.git"
+		[ "$f" = gitea ] && ssh="$me@127.0.0.1:acme/web.git"
+		config "$f" '{"acme": {"repos": 1, "names": ["web"], "ssh_urls": {"web": "'"$ssh"'"}}}'
+		api "$f"
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API" --protocol ssh
+		assert_success
+		assert_line "grove sync: cloned acme/web ($HOME/src/127.0.0.1/acme/web)"
+		[ "$(git -C src/127.0.0.1/acme/web remote get-url origin)" = "$ssh" ] || fail "$f: origin"
+	done
+}
+
+@test "GitHub Enterprise Server: the API under /api/v3, git at the instance's root" {
+	origins acme/web
+	config github '{"acme": {"repos": 1, "names": ["web"]}}' '"root_path": "/api/v3"'
+	api github /api/v3
+	run grove sync github --org acme --api-url "$API"
+	assert_success
+	assert_line "grove sync: cloned acme/web ($HOME/src/127.0.0.1/acme/web)"
+	[ "$(paths)" = "/api/v3/orgs/acme/repos?per_page=100" ] || fail "asked for $(paths)"
 }

@@ -143,11 +143,14 @@ start_witness() {
 	mkrepo "$secret"
 	acme_api ', "repos": 6, "names": ["one", "two", "three", "four", "five", "six"], "clone_urls": {"one": "file://'"$secret"'", "two": "'"$secret"'", "three": "http://evil.example.invalid/acme/three.git", "four": "git://127.0.0.1:1/other/name.git", "five": "ext::sh -c touch% /tmp/pwned"}'
 	run grove sync github --org acme --api-url "$GITHUB_API"
-	assert_success
+	# a cron job that cloned nothing must not report success
+	assert_failure 1
 	local n
 	for n in one two three four five; do
-		assert_output --partial "grove sync: skipped acme/$n: refused clone URL"
+		assert_line --partial "grove sync: failed: acme/$n: refused clone URL"
 	done
+	assert_line "grove sync: finished (1 ok; 5 failed)"
+	assert_line "grove sync: (failed: acme/one acme/two acme/three acme/four acme/five)"
 	for n in one two three four five; do
 		[ ! -e "src/127.0.0.1/acme/$n" ]
 	done

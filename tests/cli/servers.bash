@@ -47,8 +47,9 @@ start_http() {
 	HTTP_PORT=$(cat "$pf")
 }
 
-# start_github CONFIG: the GitHub API test server (tests/servers/github_api.py)
-# reading CONFIG (JSON) on every request; sets GITHUB_PORT, GITHUB_API and
+# start_github CONFIG [ROOT_PATH]: the GitHub API test server
+# (tests/servers/github_api.py) reading CONFIG (JSON) on every request; sets
+# GITHUB_PORT, GITHUB_API (under ROOT_PATH, CONFIG's root_path) and
 # GITHUB_LOG (one JSON line per request)
 start_github() {
 	local pf="$BATS_TEST_TMPDIR/github.port"
@@ -58,7 +59,7 @@ start_github() {
 	SERVER_PIDS+=($!)
 	wait_file "$pf"
 	GITHUB_PORT=$(cat "$pf")
-	GITHUB_API="http://127.0.0.1:$GITHUB_PORT"
+	GITHUB_API="http://127.0.0.1:$GITHUB_PORT${2:-}"
 }
 
 # start_stall: a server that accepts and never answers; sets STALL_PORT
@@ -169,9 +170,10 @@ start_hostile_git() {
 	HOSTILE_PORT=$(cat "$pf")
 }
 
-# start_forge FORGE CONFIG: the GitLab, Gitea or Bitbucket API test server
-# (tests/servers/forge_api.py) reading CONFIG on every request; sets
-# FORGE_API (what --api-url takes) and FORGE_LOG (one JSON line per request)
+# start_forge FORGE CONFIG [ROOT_PATH]: the GitLab, Gitea or Bitbucket API
+# test server (tests/servers/forge_api.py) reading CONFIG on every request;
+# sets FORGE_API (what --api-url takes; under ROOT_PATH, CONFIG's
+# root_path) and FORGE_LOG (one JSON line per request)
 start_forge() {
 	local pf="$BATS_TEST_TMPDIR/$1.port" prefix
 	FORGE_LOG="$BATS_TEST_TMPDIR/$1.log"
@@ -184,5 +186,5 @@ start_forge() {
 	gitea) prefix=/api/v1 ;;
 	bitbucket) prefix=/2.0 ;;
 	esac
-	FORGE_API="http://127.0.0.1:$(cat "$pf")$prefix"
+	FORGE_API="http://127.0.0.1:$(cat "$pf")${3:-}$prefix"
 }

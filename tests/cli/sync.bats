@@ -164,10 +164,11 @@ requests() {
 	[ ! -e /tmp/Ok ]
 	rm "$HOME/src/127.0.0.1/evil"
 	run grove sync github --org evil --api-url "$GITHUB_API"
+	assert_failure 1
 	assert_output --partial "cloned evil/Ok"
 	assert_output --partial "evil/ok: differs from evil/Ok only in case"
 	# a control character in a name is shown escaped, never sent to the terminal
-	assert_output --partial 'skipped evil/x\x07y'
+	assert_output --partial 'failed: evil/x\x07y'
 	refute_output --partial $'\a'
 
 }

@@ -22,7 +22,7 @@ templates in tests/fixtures/FORGE/ (see the README there):
 
 CONFIG (JSON, read again on every request):
   {"token": "secret", "token_user": "alice", "clone_base": "git://127.0.0.1:PORT",
-   "page_limit": 50,
+   "page_limit": 50, "root_path": "/gitlab",
    "accounts": {"acme": {"kind": "group", "repos": 3, "names": [...], "private": 1,
                          "forks": 1, "archived": 1, "pushed": {NAME: TIME},
                          "topics": {NAME: [...]}, "languages": {NAME: "C"},
@@ -32,6 +32,8 @@ CONFIG (JSON, read again on every request):
    "faults": [{"path": "/api/v4/groups/acme/projects", "status": 500, "times": 2},
               {"status": 429, "retry_after": 1}, {"body": "malformed"},
               {"body": "truncated"}, {"next": "http://elsewhere/..."}, {"next": "self"}]}
+root_path serves the whole instance under a sub-path, as GitLab's relative URL
+install and Gitea's ROOT_URL behind a reverse proxy do (/gitlab/api/v4/...).
 Repositories are made as in github_api.py: the first `private` private, then
 `forks` forks (parent upstream-owner/NAME), then `archived`. One JSON line per
 request goes to LOGFILE (method, path, headers).
@@ -266,8 +268,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 headers.update({"RateLimit-Remaining": "0",
                                 "RateLimit-Reset": str(int(time.time()) + fl.get("reset_in", 1))})
             return self.send(fl["status"], json.dumps({"message": "fault"}).encode(), headers)
+        root = cfg.get("root_path", "")
+        if not url.path.startswith(root + "/"):
+            return self.error(404, "not found")
         got = {"gitlab": self.gitlab, "gitea": self.gitea, "bitbucket": self.bitbucket}[forge](
-            cfg, url.path, query, authed)
+            cfg, url.path[len(root):], query, authed)
         if got is None:
             return
         items, single = got

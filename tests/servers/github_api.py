@@ -17,6 +17,8 @@ between runs:
                                       # (git://127.0.0.1:PORT)
     "link_base": "http://host:port",  # Link rel="next" URLs start here (default:
                                       # http:// and the request's Host)
+    "root_path": "/api/v3",          # the API under a path, as GitHub Enterprise
+                                      # Server serves it (paths outside it: 404)
     "faults": [                       # consumed one per matching request
         # {"next": "self"}: the listing's next page is the page itself
       {"path": "/orgs/acme/repos", "status": 500, "times": 2},
@@ -223,6 +225,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
 
         parts = [p for p in path.split("/") if p]
+        # GitHub Enterprise Server answers under /api/v3
+        root = [p for p in cfg.get("root_path", "").split("/") if p]
+        if parts[:len(root)] != root:
+            return self.error(404, "Not Found")
+        parts = parts[len(root):]
         items = None
         if parts == ["user"]:
             if not authed:

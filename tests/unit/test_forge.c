@@ -68,6 +68,42 @@ static void test_clone_url(void **state)
 					"acme", "api"));
 }
 
+/* self-hosted instances (issue 32): ssh on their own port and user */
+static void test_clone_url_instance(void **state)
+{
+	(void)state;
+	const char *h = "gitlab.example.com";
+	assert_true(forge_clone_url_ok("ssh://git@gitlab.example.com:2222/acme/web.git", h, 0,
+				       "acme", "web"));
+	assert_true(
+	    forge_clone_url_ok("gitea@gitlab.example.com:acme/web.git", h, 0, "acme", "web"));
+	assert_true(
+	    forge_clone_url_ok("ssh://gitea@gitlab.example.com/acme/web", h, 0, "acme", "web"));
+	/* another host; a user or port that is not one; option-like text; a
+	 * path that is not OWNER/NAME; a transport helper */
+	assert_false(forge_clone_url_ok("ssh://git@other.example.com:2222/acme/web.git", h, 0,
+					"acme", "web"));
+	assert_false(forge_clone_url_ok("ssh://-oProxyCommand=x@gitlab.example.com/acme/web.git", h,
+					0, "acme", "web"));
+	assert_false(forge_clone_url_ok("-oProxyCommand=x@gitlab.example.com:acme/web.git", h, 0,
+					"acme", "web"));
+	assert_false(forge_clone_url_ok("ssh://git@gitlab.example.com:22x/acme/web.git", h, 0,
+					"acme", "web"));
+	assert_false(forge_clone_url_ok("ssh://git@gitlab.example.com:99999/acme/web.git", h, 0,
+					"acme", "web"));
+	assert_false(
+	    forge_clone_url_ok("ssh://git@gitlab.example.com:/acme/web.git", h, 0, "acme", "web"));
+	assert_false(forge_clone_url_ok("ssh://git@gitlab.example.com:2222/../acme/web.git", h, 0,
+					"acme", "web"));
+	assert_false(
+	    forge_clone_url_ok("git@gitlab.example.com:/acme/web.git", h, 0, "acme", "web"));
+	assert_false(forge_clone_url_ok("gitlab.example.com:acme/web.git", h, 0, "acme", "web"));
+	assert_false(
+	    forge_clone_url_ok("ext::ssh git@gitlab.example.com %S acme/web", h, 0, "acme", "web"));
+	assert_false(
+	    forge_clone_url_ok("ssh://a@b@gitlab.example.com/acme/web.git", h, 0, "acme", "web"));
+}
+
 static int parse(const char *forge, const char *body, struct forge_repos *r, char **next,
 		 struct strbuf *err)
 {
@@ -208,6 +244,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_next),
 		cmocka_unit_test(test_clone_url),
+		cmocka_unit_test(test_clone_url_instance),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_gitlab),
 		cmocka_unit_test(test_parse_bitbucket),
