@@ -106,7 +106,7 @@ struct sync_run {
 	struct syncstate state; /* what each clone's repository had at its last sync */
 	struct sync_mine *mine; /* registered from this source before the run */
 	size_t nmine;
-	char *root, *host, *githost, *token, *user, *auth, *cache, *source;
+	char *root, *host, *web_root, *token, *user, *auth, *cache, *source;
 	const char *token_source;
 };
 
@@ -395,11 +395,11 @@ static int find_api(struct sync_run *run, const char *default_api)
 	}
 	if (api_ok(api) < 0)
 		return -1;
-	if (!(run->githost = run->ops->git_host(api)) || !forge_valid_segment(run->githost, 253)) {
+	if (!(run->web_root = run->ops->web_root(api)) ||
+	    !(run->host = http_url_host(run->web_root)) || !forge_valid_segment(run->host, 253)) {
 		cmd_error("sync", "cannot tell the host of --api-url %s", api);
 		return -1;
 	}
-	run->host = xstrdup(run->githost);
 	run->root = starts_with(r, "~/") ? xasprintf("%s/%s", ctx->home, r + 2)
 					 : path_absolute(ctx->cwd, r);
 	run->fc.api_url = api;
@@ -501,7 +501,7 @@ static int plan(struct sync_run *run, const struct forge_repos *repos)
 	run->po =
 	    (struct syncplan_opts){ .root = run->root,
 				    .host = run->host,
-				    .githost = run->githost,
+				    .web_root = run->web_root,
 				    .forge = run->ops,
 				    .layout = run->so.layout,
 				    .loopback = http_is_loopback(run->fc.api_url),
@@ -546,6 +546,8 @@ static int run_items(struct sync_run *run)
 	struct pool *pool = NULL;
 	int prc;
 	cmd_output_init(run->ctx, &run->out, 0);
+	/* a sync run by cron that cloned nothing must say what failed (issue 32) */
+	run->out.list_failed = 1;
 	if (pool_init(&pool, cmd_jobs(run->ctx, 16)) < 0) {
 		cmd_error("sync", "cannot start worker threads");
 		return -1;
@@ -593,7 +595,7 @@ static void sync_run_release(struct sync_run *run)
 	free(run->mine);
 	free(run->root);
 	free(run->host);
-	free(run->githost);
+	free(run->web_root);
 	if (run->token)
 		memset(run->token, 0, strlen(run->token));
 	free(run->token);

@@ -203,48 +203,141 @@ static int owner_name_path(const char *rest, const char *owner, const char *name
 	return !*tail || !strcmp(tail, ".git");
 }
 
-/* after SCHEME://[USER@] in a URL: a loopback host, an optional port, a
- * slash; where the path starts, or NULL */
-static const char *after_loopback_host(const char *p)
+/* a login name in an ssh URL: what ssh and the forges use, never
+ * option-like; where it ends ('@'), or NULL */
+static const char *ssh_user_end(const char *p)
 {
-	static const char *const hosts[] = { "127.0.0.1", "localhost", "[::1]" };
+	const char *s = p;
+	if (*p == '-')
+		return NULL;
+	while (isalnum((unsigned char)*p) || *p == '.' || *p == '_' || *p == '-')
+		p++;
+	return *p == '@' && p > s && p - s <= 64 ? p : NULL;
+}
+
+/* ":PORT" (1 to 65535) at p: past it, or NULL */
+static const char *port_end(const char *p)
+{
+	long port = 0;
+	const char *d = ++p;
+	while (*p >= '0' && *p <= '9' && p - d < 5)
+		port = port * 10 + (*p++ - '0');
+	return p > d && port >= 1 && port <= 65535 ? p : NULL;
+}
+
+/* after SCHEME://[USER@] in a URL: one of hosts, an optional port, a
+ * slash; where the path starts, or NULL */
+static const char *after_host(const char *p, const char *const *hosts, size_t nhosts)
+{
 	const char *at = strchr(p, '@'), *slash = strchr(p, '/');
-	if (at && slash && at < slash)
+	if (at && slash && at < slash) {
+		if (ssh_user_end(p) != at)
+			return NULL;
 		p = at + 1;
-	for (size_t i = 0; i < ARRAY_SIZE(hosts); i++) {
+	}
+	for (size_t i = 0; i < nhosts; i++) {
 		size_t hl = strlen(hosts[i]);
-		if (strncasecmp(p, hosts[i], hl))
+		const char *q = p + hl;
+		if (strncasecmp(p, hosts[i], hl) || (*q != ':' && *q != '/'))
 			continue;
-		p += hl;
-		if (*p == ':')
-			for (p++; *p >= '0' && *p <= '9'; p++)
-				;
-		return *p == '/' ? p + 1 : NULL;
+		if (*q == ':' && !(q = port_end(q)))
+			return NULL;
+		return *q == '/' ? q + 1 : NULL;
 	}
 	return NULL;
 }
 
-int forge_clone_url_ok(const char *url, const char *githost, int loopback, const char *owner,
+/* the parts of a web root SCHEME://HOST[:PORT][/PATH] an ssh URL is
+ * matched against: the host alone and the path (without its '/') */
+struct root_parts {
+	char *host;
+	const char *path;
+};
+
+static int root_parts(const char *root, struct root_parts *rp)
+{
+	const char *h = strstr(root, "://"), *end;
+	if (!h)
+		return -1;
+	h += 3;
+	end = h + strcspn(h, "/");
+	rp->path = *end ? end + 1 : "";
+	/* an IPv6 host keeps its brackets, as URLs spell it */
+	const char *colon = *h == '[' ? strchr(h, ']') : h;
+	colon = colon ? memchr(colon, ':', (size_t)(end - colon)) : NULL;
+	rp->host = xstrndup(h, (size_t)((colon ? colon : end) - h));
+	return 0;
+}
+
+/* [PATH/]OWNER/NAME(.git) */
+static int under_path(const char *rest, const char *path, const char *owner, const char *name)
+{
+	size_t pl = strlen(path);
+	if (pl && !strncasecmp(rest, path, pl) && rest[pl] == '/' &&
+	    owner_name_path(rest + pl + 1, owner, name))
+		return 1;
+	return owner_name_path(rest, owner, name);
+}
+
+static int loopback_ok(const char *url, const struct root_parts *rp, const char *owner,
 		       const char *name)
 {
-	static const char *const forms[] = { "https://%s/", "ssh://git@%s/", "git@%s:" };
-	static const char *const loop_schemes[] = { "http://", "https://", "git://", "ssh://" };
-	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
-		char *prefix = xasprintf(forms[i], githost);
-		size_t pl = strlen(prefix);
-		int ok = !strncasecmp(url, prefix, pl) && owner_name_path(url + pl, owner, name);
-		free(prefix);
-		if (ok)
-			return 1;
-	}
-	for (size_t i = 0; loopback && i < ARRAY_SIZE(loop_schemes); i++) {
+	static const char *const schemes[] = { "http://", "https://", "git://", "ssh://" };
+	static const char *const hosts[] = { "127.0.0.1", "localhost", "[::1]" };
+	for (size_t i = 0; i < ARRAY_SIZE(schemes); i++) {
 		const char *rest;
-		if (starts_with(url, loop_schemes[i]) &&
-		    (rest = after_loopback_host(url + strlen(loop_schemes[i]))) &&
-		    owner_name_path(rest, owner, name))
+		if (starts_with(url, schemes[i]) &&
+		    (rest = after_host(url + strlen(schemes[i]), hosts, ARRAY_SIZE(hosts))) &&
+		    under_path(rest, rp->path, owner, name))
 			return 1;
 	}
 	return 0;
+}
+
+/* ssh://[USER@]HOST[:PORT]/OWNER/NAME or USER@HOST:OWNER/NAME */
+static int ssh_ok(const char *url, const char *host, const char *owner, const char *name)
+{
+	const char *rest, *at;
+	if (starts_with(url, "ssh://"))
+		return (rest = after_host(url + 6, &host, 1)) && owner_name_path(rest, owner, name);
+	size_t hl = strlen(host);
+	return (at = ssh_user_end(url)) && !strncasecmp(at + 1, host, hl) && at[1 + hl] == ':' &&
+	       owner_name_path(at + 2 + hl, owner, name);
+}
+
+int forge_clone_url_ok(const char *url, const char *root, int loopback, const char *owner,
+		       const char *name)
+{
+	struct root_parts rp;
+	size_t rl = strlen(root);
+	int ok = 0;
+	if (root_parts(root, &rp) < 0)
+		return 0;
+	if (!strncasecmp(url, root, rl) && url[rl] == '/' &&
+	    owner_name_path(url + rl + 1, owner, name))
+		ok = 1;
+	else
+		ok = ssh_ok(url, rp.host, owner, name) ||
+		     (loopback && loopback_ok(url, &rp, owner, name));
+	free(rp.host);
+	return ok;
+}
+
+char *forge_web_root(const char *api_url, const char *api_path, int api_host)
+{
+	char *base = http_url_base(api_url), *h;
+	size_t bl = base ? strlen(base) : 0, pl = api_path ? strlen(api_path) : 0;
+	if (!base || !(h = strstr(base, "://"))) {
+		free(base);
+		return NULL;
+	}
+	if (pl && bl > pl && !strcasecmp(base + bl - pl, api_path))
+		base[bl - pl] = '\0';
+	h += 3;
+	/* api.bitbucket.org serves bitbucket.org */
+	if (api_host && starts_with(h, "api.") && memchr(h + 4, '.', strcspn(h + 4, ":/")))
+		memmove(h, h + 4, strlen(h + 4) + 1);
+	return base;
 }
 
 int forge_valid_segment(const char *s, size_t max)
@@ -256,17 +349,6 @@ int forge_valid_segment(const char *s, size_t max)
 		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
 			return 0;
 	return 1;
-}
-
-char *forge_url_host(const char *api_url)
-{
-	char *host = http_url_host(api_url);
-	if (host && starts_with(host, "api.") && strchr(host + 4, '.')) {
-		char *rest = xstrdup(host + 4);
-		free(host);
-		host = rest;
-	}
-	return host;
 }
 
 /* ---------------------------------------------------------------- requests */

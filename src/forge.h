@@ -64,8 +64,9 @@ struct forge_ops {
 	/* the source options it takes ("org", "user", "group", "workspace",
 	 * "mine"), in order of preference */
 	const char *const *sources;
-	/* the host git clones from for this API, allocated, or NULL */
-	char *(*git_host)(const char *api_url);
+	/* the web root clone URLs are below for this API (forge_web_root),
+	 * allocated, or NULL */
+	char *(*web_root)(const char *api_url);
 	/* the first path to list: allocated, or NULL with err */
 	char *(*list_path)(struct forge_client *c, const struct forge_query *q, struct strbuf *err);
 	/* one repository of a listing: 0, or -1 when it lacks what sync needs */
@@ -141,20 +142,24 @@ int forge_parse_page(const struct forge_ops *ops, const char *body, size_t len,
 /* the URL of rel="next" in a Link header, allocated, or NULL */
 char *forge_link_next(const char *link);
 
-/* is url one a repository's clone may come from: https://GITHOST/OWNER/NAME,
- * ssh://git@GITHOST/OWNER/NAME or git@GITHOST:OWNER/NAME (.git allowed;
- * owner and name as listed, in any case). For a loopback API any scheme git
- * speaks over the network to loopback, on any port, is allowed too. */
-int forge_clone_url_ok(const char *url, const char *githost, int loopback, const char *owner,
+/* is url one a repository's clone may come from (issue 32): below the
+ * instance's web root (ROOT/OWNER/NAME), or ssh to the root's host on any
+ * port as any login name (ssh://[USER@]HOST[:PORT]/OWNER/NAME,
+ * USER@HOST:OWNER/NAME); .git allowed; owner and name as listed, in any
+ * case. For a loopback API any scheme git speaks over the network to
+ * loopback, on any port, is allowed too, the root's path optional. */
+int forge_clone_url_ok(const char *url, const char *root, int loopback, const char *owner,
 		       const char *name);
 
 /* a folder name a forge may give: letters, digits, '-', '_' and '.', not
  * '-' first, at most max bytes, never ".", ".." or ".git" */
 int forge_valid_segment(const char *s, size_t max);
 
-/* the host of an API URL without a leading "api." when there is more
- * after it, allocated, or NULL */
-char *forge_url_host(const char *api_url);
+/* the instance's web root for an API URL: SCHEME://HOST[:PORT][/PATH]
+ * less api_path at its end (/api/v4) and, when api_host, less a leading
+ * "api." of the host with more after it (api.bitbucket.org). Allocated,
+ * or NULL when it is not a URL */
+char *forge_web_root(const char *api_url, const char *api_path, int api_host);
 
 /* trims the ETag cache folder to under FORGE_CACHE_MAX, oldest entries
  * first; its size after */

@@ -344,6 +344,28 @@ char *http_url_host(const char *url)
 	return h;
 }
 
+char *http_url_base(const char *url)
+{
+	static const CURLUPart drop[] = { CURLUPART_USER, CURLUPART_PASSWORD, CURLUPART_OPTIONS,
+					  CURLUPART_QUERY, CURLUPART_FRAGMENT };
+	CURLU *u = curl.url();
+	char *v = NULL, *out = NULL;
+	int ok = u && curl.url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK;
+	for (size_t i = 0; ok && i < ARRAY_SIZE(drop); i++)
+		ok = curl.url_set(u, drop[i], NULL, 0) == CURLUE_OK;
+	if (ok && curl.url_get(u, CURLUPART_URL, &v, CURLU_NO_DEFAULT_PORT) == CURLUE_OK && v) {
+		size_t n = strlen(v);
+		while (n && v[n - 1] == '/')
+			n--;
+		out = xstrndup(v, n);
+	}
+	if (v)
+		curl.free(v);
+	if (u)
+		curl.url_cleanup(u);
+	return out;
+}
+
 int http_same_origin(const char *a, const char *b)
 {
 	static const CURLUPart parts[] = { CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT };

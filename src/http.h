@@ -58,6 +58,9 @@ long http_retry_after(const char *value, time_t now);
 int http_is_loopback(const char *url);
 /* the host of an http(s) URL without port, allocated, or NULL */
 char *http_url_host(const char *url);
+/* an absolute URL without user, password, query, fragment, a default
+ * port or trailing slashes: SCHEME://HOST[:PORT][/PATH], allocated, or NULL */
+char *http_url_base(const char *url);
 /* do two absolute URLs have the same scheme, host and port (libcurl's
  * parser; default ports filled in) */
 int http_same_origin(const char *a, const char *b);

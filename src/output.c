@@ -149,12 +149,11 @@ void output_summary(struct output *o, int interrupted)
 		fprintf(o->out, "grove %s: finished (%s)\n", o->action, sb.len ? sb.buf : "0 ok");
 		strbuf_release(&sb);
 	}
-	if (o->stats) {
-		if (!o->quiet && !o->minimal)
-			print_list(o->out, o->action, "skipped", &o->skipped_paths);
-		fflush(o->out);
+	if (o->stats && !o->quiet && !o->minimal)
+		print_list(o->out, o->action, "skipped", &o->skipped_paths);
+	fflush(o->out);
+	if (o->stats || o->list_failed)
 		print_list(o->err, o->action, "failed", &o->failed_paths);
-	}
 	fflush(o->out);
 	fflush(o->err);
 }

@@ -14,9 +14,10 @@ const char *output_outcome_name(enum output_outcome r);
 struct output {
 	const char *action;
 	int quiet, minimal, verbose, stats, json;
-	int no_summary; /* machine-readable lines only */
-	int color;      /* resolved from --color, NO_COLOR and the terminal */
-	int progress;   /* resolved: standard error is a terminal and --no-progress not given */
+	int no_summary;  /* machine-readable lines only */
+	int list_failed; /* name the failures after the summary without --stats */
+	int color;       /* resolved from --color, NO_COLOR and the terminal */
+	int progress;    /* resolved: standard error is a terminal and --no-progress not given */
 	size_t ok, failed, skipped;
 	size_t total; /* the jobs of the run: those never started are counted */
 	struct strlist failed_paths, skipped_paths;

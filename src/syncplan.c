@@ -34,11 +34,11 @@ static void fail(struct sync_item *it, char *why)
 }
 
 /* why a clone URL from the listing is not used */
-static char *refused_url(const char *url, const char *githost, const char *owner, const char *name)
+static char *refused_url(const char *url, const char *root, const char *owner, const char *name)
 {
 	char *u = syncplan_printable(url);
-	char *why = xasprintf("refused clone URL '%s': not https://%s/%s/%s or git@%s:%s/%s", u,
-			      githost, owner, name, githost, owner, name);
+	char *why = xasprintf("refused clone URL '%s': not %s/%s/%s or ssh to its host", u, root,
+			      owner, name);
 	free(u);
 	return why;
 }
@@ -92,14 +92,24 @@ static int has_topic(const struct forge_repo *g, const struct strlist *topics)
 	return 0;
 }
 
-/* the reason the listing alone gives to leave g out, or NULL */
+/* why grove will not touch g, that the user asked for, for safety: a name
+ * or clone URL the forge would not give. A failure of the run, or NULL */
+static char *unsafe(const struct syncplan_opts *o, const struct forge_repo *g, const char *url)
+{
+	if (!o->forge->valid_owner(g->owner) || !o->forge->valid_name(g->name))
+		return xasprintf("not a name %s allows: nothing is created for it",
+				 o->forge->title);
+	if (!url || !forge_clone_url_ok(url, o->web_root, o->loopback, g->owner, g->name))
+		return refused_url(url ? url : "", o->web_root, g->owner, g->name);
+	return NULL;
+}
+
+/* the reason the options give to leave g out, or NULL */
 static char *left_out(const struct syncplan_opts *o, const struct patterns *pt,
-		      const struct forge_repo *g, const char *url)
+		      const struct forge_repo *g)
 {
 	char *full = xasprintf("%s/%s", g->owner, g->name), *why = NULL;
-	if (!o->forge->valid_owner(g->owner) || !o->forge->valid_name(g->name))
-		why = xasprintf("not a name %s allows: nothing is created for it", o->forge->title);
-	else if (o->skip_forks && g->fork)
+	if (o->skip_forks && g->fork)
 		why = xstrdup("a fork (--skip-forks)");
 	else if (o->skip_archived && (g->archived || g->disabled))
 		why = xstrdup(g->archived ? "archived (--skip-archived)"
@@ -112,8 +122,6 @@ static char *left_out(const struct syncplan_opts *o, const struct patterns *pt,
 		why = xstrdup("has none of the --topic topics");
 	else if (o->language && (!g->language || strcasecmp(g->language, o->language)))
 		why = xstrdup("not in --language");
-	else if (!url || !forge_clone_url_ok(url, o->githost, o->loopback, g->owner, g->name))
-		why = refused_url(url ? url : "", o->githost, g->owner, g->name);
 	free(full);
 	return why;
 }
@@ -131,9 +139,12 @@ int syncplan_filter(const struct syncplan_opts *o, const struct forge_repos *rep
 		struct sync_item *it = &p->items[p->n++];
 		it->repo = g;
 		it->url = o->ssh ? g->ssh_url : g->clone_url;
-		char *why = left_out(o, &pt, g, it->url);
+		/* what the options leave out was not asked for: skipped, safe or not */
+		char *why = left_out(o, &pt, g);
 		if (why)
 			refuse(it, why);
+		else if ((why = unsafe(o, g, it->url)))
+			fail(it, why);
 	}
 	patterns_release(&pt);
 	return 0;
@@ -155,8 +166,8 @@ void syncplan_set_parent(const struct syncplan_opts *o, struct sync_item *it,
 		 !o->forge->valid_name(parent->name ? parent->name : ""))
 		why = xasprintf("its parent's owner or name is not one %s allows", o->forge->title);
 	else if (!url ||
-		 !forge_clone_url_ok(url, o->githost, o->loopback, parent->owner, parent->name))
-		why = refused_url(url ? url : "", o->githost, parent->owner, parent->name);
+		 !forge_clone_url_ok(url, o->web_root, o->loopback, parent->owner, parent->name))
+		why = refused_url(url ? url : "", o->web_root, parent->owner, parent->name);
 	if (!why) {
 		it->parent = *parent;
 		memset(parent, 0, sizeof(*parent));

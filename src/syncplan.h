@@ -36,7 +36,7 @@ struct sync_mine {
 struct syncplan_opts {
 	const char *root;              /* ROOT: every path is below it */
 	const char *host;              /* the HOST folder */
-	const char *githost;           /* where clone URLs may lead (forge_clone_url_ok) */
+	const char *web_root;          /* where clone URLs may lead (forge_clone_url_ok) */
 	const struct forge_ops *forge; /* its name rules */
 	/* the folders below ROOT: {host}, {owner}, {namespace}, {name}
 	 * (syncplan_layout_check); NULL: {host}/{namespace}/{name} */

@@ -3,7 +3,6 @@
  * a number; clone links are a list by protocol; a fork's parent is named
  * and asked for */
 #include "backend.h"
-#include "../http.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -124,9 +123,9 @@ static int valid_segment(const char *s)
 	return forge_valid_segment(s, 100);
 }
 
-static char *git_host(const char *api_url)
+static char *web_root(const char *api_url)
 {
-	return forge_url_host(api_url);
+	return forge_web_root(api_url, "/2.0", 1);
 }
 
 static char *list_path(struct forge_client *c, const struct forge_query *q, struct strbuf *err)
@@ -156,7 +155,7 @@ const struct forge_ops forge_bitbucket = {
 	.filters = FORGE_FILTER_LANGUAGE,
 	.basic_auth = 1,
 	.sources = sources,
-	.git_host = git_host,
+	.web_root = web_root,
 	.list_path = list_path,
 	.parse_repo = parse_repo,
 	.page_items = page_items,

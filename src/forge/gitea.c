@@ -2,7 +2,6 @@
  * /api/swagger): Authorization: token; Link pagination with the server's
  * own page limit (MAX_RESPONSE_ITEMS); a fork's parent in the listing */
 #include "backend.h"
-#include "../http.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +34,9 @@ static int valid_name(const char *s)
 	return forge_valid_segment(s, 100);
 }
 
-static char *git_host(const char *api_url)
+static char *web_root(const char *api_url)
 {
-	return http_url_host(api_url);
+	return forge_web_root(api_url, "/api/v1", 0);
 }
 
 /* GitHub's paths: Gitea's API copies them */
@@ -63,7 +62,7 @@ const struct forge_ops forge_gitea = {
 	.page_size = "limit=100",
 	.filters = FORGE_FILTER_TOPIC | FORGE_FILTER_LANGUAGE | FORGE_FILTER_STARRED,
 	.sources = sources,
-	.git_host = git_host,
+	.web_root = web_root,
 	.list_path = list_path,
 	.parse_repo = parse_repo,
 	.valid_owner = valid_owner,

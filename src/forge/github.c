@@ -1,7 +1,6 @@
 /* GitHub's REST API (docs.github.com/rest): Link pagination, ETags,
  * x-ratelimit-*; a fork's parent from GET /repos/OWNER/NAME */
 #include "backend.h"
-#include "../http.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -51,11 +50,13 @@ static int valid_name(const char *s)
 	return forge_valid_segment(s, 100);
 }
 
-static char *git_host(const char *api_url)
+/* github.com for api.github.com; a GitHub Enterprise Server's root for
+ * its HOST/api/v3 */
+static char *web_root(const char *api_url)
 {
 	if (!strcmp(api_url, DEFAULT_API) || !strcmp(api_url, DEFAULT_API "/"))
-		return xstrdup("github.com");
-	return http_url_host(api_url);
+		return xstrdup("https://github.com");
+	return forge_web_root(api_url, "/api/v3", 0);
 }
 
 /* the login the token belongs to (GET /user), allocated, or NULL with err */
@@ -127,7 +128,7 @@ const struct forge_ops forge_github = {
 	.page_size = "per_page=100",
 	.filters = FORGE_FILTER_TOPIC | FORGE_FILTER_LANGUAGE | FORGE_FILTER_STARRED,
 	.sources = sources,
-	.git_host = git_host,
+	.web_root = web_root,
 	.list_path = list_path,
 	.parse_repo = parse_repo,
 	.parent_path = parent_path,

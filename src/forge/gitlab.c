@@ -4,7 +4,6 @@
  * /projects offers it); RateLimit-* and Retry-After; forks carry
  * forked_from_project */
 #include "backend.h"
-#include "../http.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,9 +69,9 @@ static int valid_name(const char *s)
 	return forge_valid_segment(s, 255);
 }
 
-static char *git_host(const char *api_url)
+static char *web_root(const char *api_url)
 {
-	return http_url_host(api_url);
+	return forge_web_root(api_url, "/api/v4", 0);
 }
 
 static char *list_path(struct forge_client *c, const struct forge_query *q, struct strbuf *err)
@@ -122,7 +121,7 @@ const struct forge_ops forge_gitlab = {
 	.filters = FORGE_FILTER_TOPIC | FORGE_FILTER_LANGUAGE | FORGE_FILTER_STARRED,
 	.language_by_server = 1,
 	.sources = sources,
-	.git_host = git_host,
+	.web_root = web_root,
 	.list_path = list_path,
 	.parse_repo = parse_repo,
 	.valid_owner = valid_owner,

@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct sync_mine mine[] = { { 1, "/r/github.com/a/b", 0 }, { 2, "/r/github.com/c/d", 1 } };
 	struct syncplan_opts o = { .root = "/r",
 				   .host = "github.com",
-				   .githost = "github.com",
+				   .web_root = "https://github.com",
 				   .forge = forge_find("github", &api),
 				   .loopback = size % 2,
 				   .skip_forks = size % 3 == 0,

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "forge.h"
+#include "http.h"
+
+#include <stdio.h>
 
 static void test_link_next(void **state)
 {
@@ -26,82 +29,125 @@ static void test_link_next(void **state)
 	assert_null(forge_link_next(""));
 }
 
+/* the clone URL rule, form by form: url, the instance's web root, is the
+ * API on loopback, the repository's name (owner acme), accepted */
+static const struct url_case {
+	const char *url, *root;
+	int loopback;
+	const char *name;
+	int ok;
+} url_cases[] = {
+	/* the three forms GitHub gives, .git or not, any case */
+	{ "https://github.com/acme/api.git", "https://github.com", 0, "api", 1 },
+	{ "https://github.com/Acme/API", "https://github.com", 0, "api", 1 },
+	{ "git@github.com:acme/api.git", "https://github.com", 0, "api", 1 },
+	{ "ssh://git@github.com/acme/api.git", "https://github.com", 0, "api", 1 },
+	/* another host, repository, scheme, user; a path, a helper, more path */
+	{ "https://gitlab.com/acme/api.git", "https://github.com", 0, "api", 0 },
+	{ "https://github.com.evil.example/acme/api.git", "https://github.com", 0, "api", 0 },
+	{ "https://github.com:444/acme/api.git", "https://github.com", 0, "api", 0 },
+	{ "https://github.com/acme/other.git", "https://github.com", 0, "api", 0 },
+	{ "https://github.com/acme/api.git/x", "https://github.com", 0, "api", 0 },
+	{ "https://github.com/acme/api.gitx", "https://github.com", 0, "api", 0 },
+	{ "http://github.com/acme/api.git", "https://github.com", 0, "api", 0 },
+	{ "git://github.com/acme/api.git", "https://github.com", 0, "api", 0 },
+	{ "file:///home/me/private", "https://github.com", 0, "api", 0 },
+	{ "/home/me/private", "https://github.com", 0, "api", 0 },
+	{ "ext::sh -c x", "https://github.com", 0, "api", 0 },
+	/* any login name the listing gives (issue 32), never option-like */
+	{ "ssh://root@github.com/acme/api.git", "https://github.com", 0, "api", 1 },
+	{ "ssh://-l@github.com/acme/api.git", "https://github.com", 0, "api", 0 },
+	{ "https://user@github.com/acme/api.git", "https://github.com", 0, "api", 0 },
+	/* loopback is loopback only when the API is */
+	{ "git://127.0.0.1:9418/acme/api.git", "https://github.com", 0, "api", 0 },
+	{ "git://127.0.0.1:9418/acme/api.git", "http://127.0.0.1:8000", 1, "api", 1 },
+	{ "http://localhost:8080/acme/api", "http://127.0.0.1:8000", 1, "api", 1 },
+	{ "ssh://me@[::1]:2222/acme/api.git", "http://127.0.0.1:8000", 1, "api", 1 },
+	{ "git://127.0.0.2/acme/api.git", "http://127.0.0.1:8000", 1, "api", 0 },
+	{ "file://127.0.0.1/acme/api.git", "http://127.0.0.1:8000", 1, "api", 0 },
+	{ "git://127.0.0.1:9418/other/api.git", "http://127.0.0.1:8000", 1, "api", 0 },
+	/* a loopback instance under a sub-path: that path, or none */
+	{ "http://127.0.0.1:9/gitlab/acme/api.git", "http://127.0.0.1:8000/gitlab", 1, "api", 1 },
+	{ "git://127.0.0.1:9/acme/api.git", "http://127.0.0.1:8000/gitlab", 1, "api", 1 },
+	{ "http://127.0.0.1:9/other/acme/api.git", "http://127.0.0.1:8000/gitlab", 1, "api", 0 },
+	/* self-hosted instances (issue 32): ssh on their own port and user */
+	{ "ssh://git@gitlab.example.com:2222/acme/web.git", "https://gitlab.example.com", 0, "web",
+	  1 },
+	{ "gitea@gitlab.example.com:acme/web.git", "https://gitlab.example.com", 0, "web", 1 },
+	{ "ssh://gitea@gitlab.example.com/acme/web", "https://gitlab.example.com", 0, "web", 1 },
+	/* another host; a user or port that is not one; option-like text; a
+	 * path that is not OWNER/NAME; a transport helper */
+	{ "ssh://git@other.example.com:2222/acme/web.git", "https://gitlab.example.com", 0, "web",
+	  0 },
+	{ "ssh://-oProxyCommand=x@gitlab.example.com/acme/web.git", "https://gitlab.example.com", 0,
+	  "web", 0 },
+	{ "-oProxyCommand=x@gitlab.example.com:acme/web.git", "https://gitlab.example.com", 0,
+	  "web", 0 },
+	{ "ssh://git@gitlab.example.com:22x/acme/web.git", "https://gitlab.example.com", 0, "web",
+	  0 },
+	{ "ssh://git@gitlab.example.com:99999/acme/web.git", "https://gitlab.example.com", 0, "web",
+	  0 },
+	{ "ssh://git@gitlab.example.com:/acme/web.git", "https://gitlab.example.com", 0, "web", 0 },
+	{ "ssh://git@gitlab.example.com:2222/../acme/web.git", "https://gitlab.example.com", 0,
+	  "web", 0 },
+	{ "git@gitlab.example.com:/acme/web.git", "https://gitlab.example.com", 0, "web", 0 },
+	{ "gitlab.example.com:acme/web.git", "https://gitlab.example.com", 0, "web", 0 },
+	{ "ext::ssh git@gitlab.example.com %S acme/web", "https://gitlab.example.com", 0, "web",
+	  0 },
+	{ "ssh://a@b@gitlab.example.com/acme/web.git", "https://gitlab.example.com", 0, "web", 0 },
+	/* an instance under a sub-path (GitLab's relative URL, Gitea's ROOT_URL):
+	 * its https clone URLs are below that path, its ssh ones are not */
+	{ "https://example.com:8443/gitlab/acme/web.git", "https://example.com:8443/gitlab", 0,
+	  "web", 1 },
+	{ "git@example.com:acme/web.git", "https://example.com:8443/gitlab", 0, "web", 1 },
+	{ "ssh://git@example.com:2222/acme/web.git", "https://example.com:8443/gitlab", 0, "web",
+	  1 },
+	{ "https://example.com:8443/acme/web.git", "https://example.com:8443/gitlab", 0, "web", 0 },
+	{ "https://example.com/gitlab/acme/web.git", "https://example.com:8443/gitlab", 0, "web",
+	  0 },
+	{ "http://example.com:8443/gitlab/acme/web.git", "https://example.com:8443/gitlab", 0,
+	  "web", 0 },
+	{ "https://example.com:8443/gitlabx/acme/web.git", "https://example.com:8443/gitlab", 0,
+	  "web", 0 },
+	{ "https://example.com:8443/gitlab/../acme/web.git", "https://example.com:8443/gitlab", 0,
+	  "web", 0 },
+};
+
 static void test_clone_url(void **state)
 {
 	(void)state;
-	const char *h = "github.com";
-	/* the three forms GitHub gives, .git or not, any case */
-	assert_true(forge_clone_url_ok("https://github.com/acme/api.git", h, 0, "acme", "api"));
-	assert_true(forge_clone_url_ok("https://github.com/Acme/API", h, 0, "acme", "api"));
-	assert_true(forge_clone_url_ok("git@github.com:acme/api.git", h, 0, "acme", "api"));
-	assert_true(forge_clone_url_ok("ssh://git@github.com/acme/api.git", h, 0, "acme", "api"));
-	/* another host, repository, scheme, user; a path, a helper, more path */
-	assert_false(forge_clone_url_ok("https://gitlab.com/acme/api.git", h, 0, "acme", "api"));
-	assert_false(forge_clone_url_ok("https://github.com.evil.example/acme/api.git", h, 0,
-					"acme", "api"));
-	assert_false(
-	    forge_clone_url_ok("https://github.com:444/acme/api.git", h, 0, "acme", "api"));
-	assert_false(forge_clone_url_ok("https://github.com/acme/other.git", h, 0, "acme", "api"));
-	assert_false(forge_clone_url_ok("https://github.com/acme/api.git/x", h, 0, "acme", "api"));
-	assert_false(forge_clone_url_ok("https://github.com/acme/api.gitx", h, 0, "acme", "api"));
-	assert_false(forge_clone_url_ok("http://github.com/acme/api.git", h, 0, "acme", "api"));
-	assert_false(forge_clone_url_ok("git://github.com/acme/api.git", h, 0, "acme", "api"));
-	assert_false(forge_clone_url_ok("file:///home/me/private", h, 0, "acme", "api"));
-	assert_false(forge_clone_url_ok("/home/me/private", h, 0, "acme", "api"));
-	assert_false(forge_clone_url_ok("ext::sh -c x", h, 0, "acme", "api"));
-	assert_false(forge_clone_url_ok("ssh://root@github.com/acme/api.git", h, 0, "acme", "api"));
-	assert_false(
-	    forge_clone_url_ok("https://user@github.com/acme/api.git", h, 0, "acme", "api"));
-	/* loopback is loopback only when the API is */
-	assert_false(forge_clone_url_ok("git://127.0.0.1:9418/acme/api.git", h, 0, "acme", "api"));
-	assert_true(
-	    forge_clone_url_ok("git://127.0.0.1:9418/acme/api.git", "127.0.0.1", 1, "acme", "api"));
-	assert_true(
-	    forge_clone_url_ok("http://localhost:8080/acme/api", "localhost", 1, "acme", "api"));
-	assert_true(
-	    forge_clone_url_ok("ssh://me@[::1]:2222/acme/api.git", "::1", 1, "acme", "api"));
-	assert_false(
-	    forge_clone_url_ok("git://127.0.0.2/acme/api.git", "127.0.0.1", 1, "acme", "api"));
-	assert_false(
-	    forge_clone_url_ok("file://127.0.0.1/acme/api.git", "127.0.0.1", 1, "acme", "api"));
-	assert_false(forge_clone_url_ok("git://127.0.0.1:9418/other/api.git", "127.0.0.1", 1,
-					"acme", "api"));
+	for (size_t i = 0; i < sizeof(url_cases) / sizeof(url_cases[0]); i++) {
+		const struct url_case *c = &url_cases[i];
+		if (forge_clone_url_ok(c->url, c->root, c->loopback, "acme", c->name) != c->ok)
+			fail_msg("%s under %s: %s, not %s", c->url, c->root,
+				 c->ok ? "refused" : "accepted", c->ok ? "accepted" : "refused");
+	}
 }
 
-/* self-hosted instances (issue 32): ssh on their own port and user */
-static void test_clone_url_instance(void **state)
+static void expect_root(const char *api, const char *path, int api_host, const char *want)
+{
+	char *got = forge_web_root(api, path, api_host);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_web_root(void **state)
 {
 	(void)state;
-	const char *h = "gitlab.example.com";
-	assert_true(forge_clone_url_ok("ssh://git@gitlab.example.com:2222/acme/web.git", h, 0,
-				       "acme", "web"));
-	assert_true(
-	    forge_clone_url_ok("gitea@gitlab.example.com:acme/web.git", h, 0, "acme", "web"));
-	assert_true(
-	    forge_clone_url_ok("ssh://gitea@gitlab.example.com/acme/web", h, 0, "acme", "web"));
-	/* another host; a user or port that is not one; option-like text; a
-	 * path that is not OWNER/NAME; a transport helper */
-	assert_false(forge_clone_url_ok("ssh://git@other.example.com:2222/acme/web.git", h, 0,
-					"acme", "web"));
-	assert_false(forge_clone_url_ok("ssh://-oProxyCommand=x@gitlab.example.com/acme/web.git", h,
-					0, "acme", "web"));
-	assert_false(forge_clone_url_ok("-oProxyCommand=x@gitlab.example.com:acme/web.git", h, 0,
-					"acme", "web"));
-	assert_false(forge_clone_url_ok("ssh://git@gitlab.example.com:22x/acme/web.git", h, 0,
-					"acme", "web"));
-	assert_false(forge_clone_url_ok("ssh://git@gitlab.example.com:99999/acme/web.git", h, 0,
-					"acme", "web"));
-	assert_false(
-	    forge_clone_url_ok("ssh://git@gitlab.example.com:/acme/web.git", h, 0, "acme", "web"));
-	assert_false(forge_clone_url_ok("ssh://git@gitlab.example.com:2222/../acme/web.git", h, 0,
-					"acme", "web"));
-	assert_false(
-	    forge_clone_url_ok("git@gitlab.example.com:/acme/web.git", h, 0, "acme", "web"));
-	assert_false(forge_clone_url_ok("gitlab.example.com:acme/web.git", h, 0, "acme", "web"));
-	assert_false(
-	    forge_clone_url_ok("ext::ssh git@gitlab.example.com %S acme/web", h, 0, "acme", "web"));
-	assert_false(
-	    forge_clone_url_ok("ssh://a@b@gitlab.example.com/acme/web.git", h, 0, "acme", "web"));
+	expect_root("https://example.com/gitlab/api/v4", "/api/v4", 0,
+		    "https://example.com/gitlab");
+	expect_root("https://example.com/gitlab/api/v4/", "/api/v4", 0,
+		    "https://example.com/gitlab");
+	expect_root("https://gitlab.example.com/api/v4?x=1", "/api/v4", 0,
+		    "https://gitlab.example.com");
+	expect_root("https://git.example.com:3000/api/v1", "/api/v1", 0,
+		    "https://git.example.com:3000");
+	expect_root("https://ghe.example.com/api/v3", "/api/v3", 0, "https://ghe.example.com");
+	expect_root("https://api.bitbucket.org/2.0", "/2.0", 1, "https://bitbucket.org");
+	expect_root("https://user:pw@api.example/2.0", "/2.0", 1, "https://api.example");
+	expect_root("http://127.0.0.1:8000", "/api/v3", 0, "http://127.0.0.1:8000");
+	assert_null(forge_web_root("not a url", "/api/v4", 0));
 }
 
 static int parse(const char *forge, const char *body, struct forge_repos *r, char **next,
@@ -239,17 +285,30 @@ static void test_bitbucket_parent_name_checked(void **state)
 	strbuf_release(&err);
 }
 
+/* forge_web_root parses URLs with libcurl, loaded at run time */
+static int load_curl(void **state)
+{
+	char *err = NULL;
+	(void)state;
+	if (http_global_init(&err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_next),
 		cmocka_unit_test(test_clone_url),
-		cmocka_unit_test(test_clone_url_instance),
+		cmocka_unit_test(test_web_root),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_gitlab),
 		cmocka_unit_test(test_parse_bitbucket),
 		cmocka_unit_test(test_names_escaped_in_paths),
 		cmocka_unit_test(test_bitbucket_parent_name_checked),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, load_curl, NULL);
 }

@@ -43,7 +43,7 @@ static struct syncplan_opts options(struct disk *d)
 	return (struct syncplan_opts){ .root = "/r",
 				       .forge = forge_find("github", &api),
 				       .host = "github.com",
-				       .githost = "github.com",
+				       .web_root = "https://github.com",
 				       .exists = disk_exists,
 				       .is_link = disk_is_link,
 				       .arg = d };
