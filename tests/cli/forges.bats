@@ -596,3 +596,34 @@ subpath_http() {
 	assert_line "grove sync: cloned acme/web ($HOME/src/127.0.0.1/acme/web)"
 	[ "$(paths)" = "/api/v3/orgs/acme/repos?per_page=100" ] || fail "asked for $(paths)"
 }
+
+@test "every forge: --match, --exclude and ROOT/.groveignore (a regex a line, on the name or the clone URL)" {
+	local f
+	origins acme/web acme/web-old acme/api acme/docs acme/tools
+	for f in $FORGES; do
+		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME"
+		mkdir -p "$HOME/src"
+		# a ghorgignore line (part of a clone URL) works as it is
+		printf '# retired\n\n^acme/.*-old$\n%s/acme/docs.git\n' "$GITBASE" >"$HOME/src/.groveignore"
+		config "$f" '{"acme": {"repos": 5, "names": ["web", "web-old", "api", "docs", "tools"]}}'
+		api "$f"
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API" --match '^acme/(web|api|docs)' --exclude 'api$'
+		assert_success
+		assert_line "grove sync: cloned acme/web ($HOME/src/127.0.0.1/acme/web)"
+		assert_line "grove sync: skipped acme/web-old: listed in $HOME/src/.groveignore (line 3)"
+		assert_line "grove sync: skipped acme/docs: listed in $HOME/src/.groveignore (line 4)"
+		assert_line "grove sync: skipped acme/api: matches --exclude"
+		assert_line "grove sync: skipped acme/tools: does not match --match"
+		assert_line "grove sync: finished (1 ok; 4 skipped)"
+		run ls "$HOME/src/127.0.0.1/acme"
+		assert_output web
+	done
+	# a line that is not a regex: nothing asked of the forge
+	printf 'good\n(unclosed\n' >"$HOME/src/.groveignore"
+	: >"$LOG"
+	run grove sync "$f" "$(owner "$f")" acme --api-url "$API"
+	assert_failure 2
+	assert_output --partial "$HOME/src/.groveignore:2: '(unclosed': "
+	run grep -c . "$LOG"
+	assert_output 0
+}
