@@ -108,6 +108,8 @@ struct sync_run {
 	size_t nmine;
 	char *root, *host, *web_root, *token, *user, *auth, *cache, *source;
 	const char *token_source;
+	char *ignore_file;     /* ROOT/.groveignore */
+	struct strlist ignore; /* its lines */
 };
 
 /* ---------------------------------------------------------------- the disk */
@@ -513,6 +515,8 @@ static int plan(struct sync_run *run, const struct forge_repos *repos)
 				    .forks_under_parent = run->so.forks_under_parent,
 				    .match = run->so.match,
 				    .exclude = run->so.exclude,
+				    .ignore_file = run->ignore_file,
+				    .ignore = &run->ignore,
 				    .topics = &run->so.topics,
 				    .language =
 					run->ops->language_by_server ? NULL : run->so.language,
@@ -603,6 +607,8 @@ static void sync_run_release(struct sync_run *run)
 	free(run->auth);
 	free(run->cache);
 	free(run->source);
+	free(run->ignore_file);
+	strlist_release(&run->ignore);
 }
 
 /* what a clone's repository had at this sync, for the next one: the
@@ -640,6 +646,40 @@ static char *source_name(const struct sync_run *run)
 			 so->starred ? "@starred" : "");
 }
 
+#define IGNORE_MAX (1u << 20)
+
+/* ROOT/.groveignore's lines, and every filter checked, before anything is
+ * asked of the forge: 0, or -1 (said) */
+static int read_filters(struct sync_run *run)
+{
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	int rc;
+	run->ignore_file = xasprintf("%s/.groveignore", run->root);
+	if ((rc = file_read_bounded(run->ignore_file, IGNORE_MAX, &sb)) < 0 && rc != -ENOENT) {
+		cmd_error("sync", "%s: %s", run->ignore_file,
+			  rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
+		goto out;
+	}
+	for (char *line = sb.buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		if ((nl = strchr(line, '\n')))
+			*nl = '\0';
+		size_t n = strlen(line);
+		if (n && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		strlist_push(&run->ignore, line);
+	}
+	struct syncplan_opts check = { .match = run->so.match,
+				       .exclude = run->so.exclude,
+				       .ignore_file = run->ignore_file,
+				       .ignore = &run->ignore };
+	if ((rc = syncplan_check(&check, &err)) < 0)
+		cmd_error("sync", "%s", err.buf);
+out:
+	strbuf_release(&sb);
+	strbuf_release(&err);
+	return rc < 0 ? -1 : 0;
+}
+
 /* a listing of everything the token sees needs one */
 static int need_token(const struct sync_run *run)
 {
@@ -658,7 +698,7 @@ static int sync_one(struct cmd_ctx *ctx, const struct sync_opts *so, const struc
 	struct sync_run run = { .ctx = ctx, .so = *so, .ops = ops };
 	struct forge_repos repos = { 0 };
 	int rc = EXIT_USAGE, prc;
-	if (find_api(&run, default_api) < 0 || need_token(&run) < 0)
+	if (find_api(&run, default_api) < 0 || need_token(&run) < 0 || read_filters(&run) < 0)
 		goto out;
 	client_setup(&run);
 	if ((rc = list_all(&run, &repos)) != 0)

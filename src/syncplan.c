@@ -43,10 +43,13 @@ static char *refused_url(const char *url, const char *root, const char *owner, c
 	return why;
 }
 
-/* --match and --exclude, compiled */
+/* --match, --exclude and the ignore file's lines, compiled */
 struct patterns {
 	regex_t match, exclude;
 	int has_match, has_exclude;
+	regex_t *ignore;
+	size_t *ignore_line; /* each one's line in the file, from 1 */
+	size_t nignore;
 };
 
 static int compile(regex_t *re, const char *pat, const char *opt, struct strbuf *err)
@@ -67,19 +70,67 @@ static void patterns_release(struct patterns *pt)
 		regfree(&pt->match);
 	if (pt->has_exclude)
 		regfree(&pt->exclude);
+	for (size_t i = 0; i < pt->nignore; i++)
+		regfree(&pt->ignore[i]);
+	free(pt->ignore);
+	free(pt->ignore_line);
+	memset(pt, 0, sizeof(*pt));
+}
+
+/* the ignore file: a regex a line; blank lines and # comments skipped */
+static int ignore_init(struct patterns *pt, const struct syncplan_opts *o, struct strbuf *err)
+{
+	size_t n = o->ignore ? o->ignore->n : 0;
+	pt->ignore = xcalloc(n ? n : 1, sizeof(*pt->ignore));
+	pt->ignore_line = xcalloc(n ? n : 1, sizeof(*pt->ignore_line));
+	for (size_t i = 0; i < n; i++) {
+		const char *line = o->ignore->items[i];
+		if (!line[strspn(line, " \t")] || line[0] == '#')
+			continue;
+		char *where = xasprintf("%s:%zu:", o->ignore_file, i + 1);
+		int rc = compile(&pt->ignore[pt->nignore], line, where, err);
+		free(where);
+		if (rc < 0)
+			return -1;
+		pt->ignore_line[pt->nignore++] = i + 1;
+	}
+	return 0;
 }
 
 static int patterns_init(struct patterns *pt, const struct syncplan_opts *o, struct strbuf *err)
 {
+	int rc = -1;
 	memset(pt, 0, sizeof(*pt));
 	if (o->match && compile(&pt->match, o->match, "--match", err) < 0)
-		return -1;
+		goto out;
 	pt->has_match = o->match != NULL;
-	if (o->exclude && compile(&pt->exclude, o->exclude, "--exclude", err) < 0) {
-		patterns_release(pt);
-		return -1;
-	}
+	if (o->exclude && compile(&pt->exclude, o->exclude, "--exclude", err) < 0)
+		goto out;
 	pt->has_exclude = o->exclude != NULL;
+	rc = ignore_init(pt, o, err);
+out:
+	if (rc < 0)
+		patterns_release(pt);
+	return rc;
+}
+
+int syncplan_check(const struct syncplan_opts *o, struct strbuf *err)
+{
+	struct patterns pt;
+	if (patterns_init(&pt, o, err) < 0)
+		return -1;
+	patterns_release(&pt);
+	return 0;
+}
+
+/* the line of the ignore file that names g (its OWNER/NAME or its clone
+ * URL, as ghorg's ghorgignore matches), or 0 */
+static size_t ignored_by(const struct patterns *pt, const char *full, const char *url)
+{
+	for (size_t i = 0; i < pt->nignore; i++)
+		if (!regexec(&pt->ignore[i], full, 0, NULL, 0) ||
+		    (url && !regexec(&pt->ignore[i], url, 0, NULL, 0)))
+			return pt->ignore_line[i];
 	return 0;
 }
 
@@ -106,9 +157,10 @@ static char *unsafe(const struct syncplan_opts *o, const struct forge_repo *g, c
 
 /* the reason the options give to leave g out, or NULL */
 static char *left_out(const struct syncplan_opts *o, const struct patterns *pt,
-		      const struct forge_repo *g)
+		      const struct forge_repo *g, const char *url)
 {
 	char *full = xasprintf("%s/%s", g->owner, g->name), *why = NULL;
+	size_t line;
 	if (o->skip_forks && g->fork)
 		why = xstrdup("a fork (--skip-forks)");
 	else if (o->skip_archived && (g->archived || g->disabled))
@@ -118,6 +170,8 @@ static char *left_out(const struct syncplan_opts *o, const struct patterns *pt,
 		why = xstrdup("does not match --match");
 	else if (pt->has_exclude && !regexec(&pt->exclude, full, 0, NULL, 0))
 		why = xstrdup("matches --exclude");
+	else if ((line = ignored_by(pt, full, url)))
+		why = xasprintf("listed in %s (line %zu)", o->ignore_file, line);
 	else if (o->topics && o->topics->n && !has_topic(g, o->topics))
 		why = xstrdup("has none of the --topic topics");
 	else if (o->language && (!g->language || strcasecmp(g->language, o->language)))
@@ -140,7 +194,7 @@ int syncplan_filter(const struct syncplan_opts *o, const struct forge_repos *rep
 		it->repo = g;
 		it->url = o->ssh ? g->ssh_url : g->clone_url;
 		/* what the options leave out was not asked for: skipped, safe or not */
-		char *why = left_out(o, &pt, g);
+		char *why = left_out(o, &pt, g, it->url);
 		if (why)
 			refuse(it, why);
 		else if ((why = unsafe(o, g, it->url)))

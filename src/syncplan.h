@@ -44,7 +44,12 @@ struct syncplan_opts {
 	int loopback; /* the API is on loopback: so may git be */
 	int ssh;      /* ssh_url instead of clone_url */
 	int skip_forks, skip_archived, no_clone, no_update, forks_under_parent;
-	const char *match, *exclude;  /* extended regular expressions on OWNER/NAME */
+	const char *match, *exclude; /* extended regular expressions on OWNER/NAME */
+	/* ROOT/.groveignore: its name and its lines, each an extended regular
+	 * expression on OWNER/NAME or the clone URL (blank and # lines
+	 * skipped); NULL for none */
+	const char *ignore_file;
+	const struct strlist *ignore;
 	const struct strlist *topics; /* any of them (--topic), or NULL */
 	const char *language;         /* this one (--language), or NULL */
 	int full;                     /* --full: fetch even what has not moved upstream */
@@ -70,6 +75,9 @@ struct sync_plan {
  * with err (a bad --match or --exclude) */
 int syncplan_filter(const struct syncplan_opts *o, const struct forge_repos *repos,
 		    struct sync_plan *p, struct strbuf *err);
+/* are --match, --exclude and the ignore file's lines regular
+ * expressions: 0, or -1 with err naming the option or file:line */
+int syncplan_check(const struct syncplan_opts *o, struct strbuf *err);
 /* does item need its fork parent looked up */
 int syncplan_wants_parent(const struct sync_item *it);
 /* a fork's parent as the API gave it: checked (names, URL), taken, or
