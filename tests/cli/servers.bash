@@ -170,7 +170,7 @@ start_hostile_git() {
 	HOSTILE_PORT=$(cat "$pf")
 }
 
-# start_forge FORGE CONFIG [ROOT_PATH]: the GitLab, Gitea or Bitbucket API
+# start_forge FORGE CONFIG [ROOT_PATH]: the GitLab, Gitea, Bitbucket or Bitbucket Data Center API
 # test server (tests/servers/forge_api.py) reading CONFIG on every request;
 # sets FORGE_API (what --api-url takes; under ROOT_PATH, CONFIG's
 # root_path) and FORGE_LOG (one JSON line per request)
@@ -185,6 +185,7 @@ start_forge() {
 	gitlab) prefix=/api/v4 ;;
 	gitea) prefix=/api/v1 ;;
 	bitbucket) prefix=/2.0 ;;
+	bitbucket-dc) prefix=/rest/api/1.0 ;;
 	esac
 	FORGE_API="http://127.0.0.1:$(cat "$pf")${3:-}$prefix"
 }

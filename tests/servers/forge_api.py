@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""GitLab, Gitea and Bitbucket Cloud APIs for grove's tests, on 127.0.0.1 only.
+"""GitLab, Gitea, Bitbucket Cloud and Data Center APIs for grove's tests, on 127.0.0.1 only.
 
-usage: forge_api.py FORGE CONFIG PORTFILE LOGFILE     (FORGE: gitlab, gitea, bitbucket)
+usage: forge_api.py FORGE CONFIG PORTFILE LOGFILE
+       (FORGE: gitlab, gitea, bitbucket, bitbucket-dc)
 
 Each serves what grove sync reads, as the forge documents it, on the
 templates in tests/fixtures/FORGE/ (see the README there):
@@ -19,6 +20,12 @@ templates in tests/fixtures/FORGE/ (see the README there):
              /2.0/repositories/WS/SLUG; Authorization: Bearer, or Basic USER:TOKEN;
              pagelen at most 100, {"values", "next", "page", "pagelen", "size"}; ETag;
              forks carry parent {full_name}, looked up by its own URL.
+  bitbucket-dc  /rest/api/1.0/projects/KEY/repos, /rest/api/1.0/users/SLUG/repos
+             (the personal project ~SLUG), /rest/api/1.0/repos (all the token
+             reads), /rest/api/1.0/projects/KEY/repos/SLUG; Authorization:
+             Bearer (an HTTP access token); limit at most dc_limit (default
+             1000), start; {"size", "limit", "isLastPage", "start",
+             "nextPageStart", "values"}; no ETag; forks carry origin.
 
 CONFIG (JSON, read again on every request):
   {"token": "secret", "token_user": "alice", "clone_base": "git://127.0.0.1:PORT",
@@ -53,6 +60,7 @@ forge, config_path, portfile, logfile = sys.argv[1:5]
 here = os.path.dirname(os.path.abspath(__file__))
 TEMPLATE = {
     "gitlab": "project.json", "gitea": "repository.json", "bitbucket": "repository.json",
+    "bitbucket-dc": "repository.json",
 }[forge]
 with open(os.path.join(here, "..", "fixtures", forge, TEMPLATE)) as f:
     TEMPLATE = json.load(f)
@@ -179,6 +187,21 @@ def bitbucket_repo(cfg, r):
     return b
 
 
+def dc_repo(cfg, r, with_parent=True):
+    b = copy.deepcopy(TEMPLATE)
+    b.update(slug=r.name, id=r.id, name=r.name, public=not r.private, archived=r.archived)
+    b["project"].update(key=r.ns, name=r.ns, public=not r.private,
+                        type="PERSONAL" if r.ns.startswith("~") else "NORMAL")
+    # the project key is lower case in clone links
+    url, ssh = (u.replace("/%s/" % r.ns, "/%s/" % r.ns.lower(), 1) for u in (r.url, r.ssh))
+    http = url.replace("://", "://%s@" % cfg.get("token_user", "alice"), 1) \
+        if url.startswith("http") else url
+    b["links"]["clone"] = [{"href": ssh, "name": "ssh"}, {"href": http, "name": "http"}]
+    if r.fork and with_parent:
+        b["origin"] = dc_repo(cfg, r.parent(cfg), False)
+    return b
+
+
 # ------------------------------------------------------------------ the server
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -209,6 +232,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def error(self, status, message):
         key = {"gitlab": "message", "gitea": "message"}.get(forge)
         body = {key: message} if key else {"type": "error", "error": {"message": message}}
+        if forge == "bitbucket-dc":
+            body = {"errors": [{"context": None, "message": message, "exceptionName": None}]}
         self.send(status, json.dumps(body).encode())
 
     def fault(self, cfg, path):
@@ -271,7 +296,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         root = cfg.get("root_path", "")
         if not url.path.startswith(root + "/"):
             return self.error(404, "not found")
-        got = {"gitlab": self.gitlab, "gitea": self.gitea, "bitbucket": self.bitbucket}[forge](
+        got = {"gitlab": self.gitlab, "gitea": self.gitea, "bitbucket": self.bitbucket,
+               "bitbucket-dc": self.bitbucket_dc}[forge](
             cfg, url.path[len(root):], query, authed)
         if got is None:
             return
@@ -365,11 +391,37 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return None, bitbucket_repo(cfg, r)
         return self.error(404, "Resource not found")
 
+    def bitbucket_dc(self, cfg, path, q, authed):
+        parts = [urllib.parse.unquote(p) for p in path.split("/") if p]
+        if parts[:3] != ["rest", "api", "1.0"]:
+            return self.error(404, "not found")
+        parts = parts[3:]
+        if len(parts) == 3 and parts[0] in ("projects", "users") and parts[2] == "repos":
+            ns = parts[1] if parts[0] == "projects" else "~" + parts[1]
+            items = repos_in(cfg, ns, False)
+            if items is None:
+                return self.error(404, "Project %s does not exist." % ns)
+        elif len(parts) == 4 and parts[0] == "projects" and parts[2] == "repos":
+            r = find_repo(cfg, parts[1] + "/" + parts[3])
+            if r is None:
+                return self.error(404, "Repository %s/%s does not exist." % (parts[1], parts[3]))
+            return None, dc_repo(cfg, r)
+        elif parts == ["repos"]:
+            if not authed:
+                return self.error(401, "Authentication failed. Please check your credentials and try again.")
+            items = []
+            for ns in cfg.get("member_of", []):
+                items += repos_in(cfg, ns, False) or []
+        else:
+            return self.error(404, "not found")
+        return items, None
+
     # ---- pages
 
     def shape(self, cfg, r):
         return {"gitlab": gitlab_project, "gitea": gitea_repo,
-                "bitbucket": lambda c, x: bitbucket_repo(c, x)}[forge](cfg, r)
+                "bitbucket": lambda c, x: bitbucket_repo(c, x),
+                "bitbucket-dc": dc_repo}[forge](cfg, r)
 
     def base(self, cfg):
         return cfg.get("link_base") or "http://" + self.headers.get("Host", "127.0.0.1")
@@ -379,7 +431,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         q.update({k: str(v) for k, v in change.items()})
         return f"{self.base(cfg)}{path}?{urllib.parse.urlencode(q)}"
 
+    def dc_page(self, cfg, items, fl):
+        """start and limit; the next page is a number, not a link"""
+        q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+        per = max(min(int(q.get("limit", 25)), cfg.get("dc_limit", 1000)), 1)
+        start = int(q.get("start", 0))
+        chunk = [self.shape(cfg, r) for r in items[start:start + per]]
+        doc = {"size": len(chunk), "limit": per, "isLastPage": start + per >= len(items),
+               "start": start, "values": chunk}
+        if not doc["isLastPage"]:
+            doc["nextPageStart"] = start + per
+        if fl and fl.get("next") == "self":
+            doc.update(isLastPage=False, nextPageStart=start)
+        return self.reply(self.body(doc), {}, fl)
+
     def page(self, cfg, items, path, q, fl):
+        if forge == "bitbucket-dc":
+            return self.dc_page(cfg, items, fl)
         headers = {}
         if forge == "gitlab" and q.get("pagination") == "keyset":
             per = min(int(q.get("per_page", 20)), 100)
@@ -424,7 +492,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return json.dumps(obj, indent=1).encode()
 
     def reply(self, body, headers, fl):
-        if forge != "gitea":
+        if forge not in ("gitea", "bitbucket-dc"):
             etag = 'W/"%s"' % hashlib.sha1(body).hexdigest()
             headers["ETag"] = etag
             if self.headers.get("If-None-Match") == etag:
