@@ -27,7 +27,7 @@
 
 struct sync_opts {
 	const char *forge; /* a profile's forge = NAME; the command line's first word */
-	const char *user, *org, *group, *workspace, *root, *api_url, *match, *exclude;
+	const char *user, *org, *group, *workspace, *project, *root, *api_url, *match, *exclude;
 	const char *language, *layout, *token_command;
 	struct strlist topics;
 	int mine, starred, ssh, ssh_given, skip_forks, skip_archived, no_clone, no_update, dry_run;
@@ -47,6 +47,8 @@ const struct opt_spec sync_options[] = {
 		"the projects of the GitLab group GROUP and all its subgroups"),
 	OPT_STR(0, "workspace", &opts.workspace, "WS",
 		"the repositories of the Bitbucket workspace WS"),
+	OPT_STR(0, "project", &opts.project, "KEY",
+		"the repositories of the Bitbucket Data Center project KEY"),
 	OPT_FLAG(0, "mine", &opts.mine, "everything the token can see (the default with a token)"),
 	OPT_FLAG(0, "starred", &opts.starred,
 		 "the starred repositories (the token's, or --user LOGIN's)"),
@@ -436,6 +438,7 @@ static int list_all(struct sync_run *run, struct forge_repos *repos)
 				 .org = so->org,
 				 .group = so->group,
 				 .workspace = so->workspace,
+				 .project = so->project,
 				 .mine = so->mine,
 				 .starred = so->starred,
 				 .language = run->ops->language_by_server ? so->language : NULL };
@@ -640,6 +643,7 @@ static char *source_name(const struct sync_run *run)
 	const char *what = so->org         ? so->org
 			   : so->group     ? so->group
 			   : so->workspace ? so->workspace
+			   : so->project   ? so->project
 			   : so->user      ? so->user
 					   : "@mine";
 	return xasprintf("%s:%s/%s%s", run->ops->name, run->host, what,
@@ -684,7 +688,7 @@ out:
 static int need_token(const struct sync_run *run)
 {
 	const struct sync_opts *so = &run->so;
-	if (run->token || so->user || so->org || so->group || so->workspace)
+	if (run->token || so->user || so->org || so->group || so->workspace || so->project)
 		return 0;
 	cmd_error("sync", "no token (%s): give the owner (%s) for public repositories",
 		  run->ops->token_envs[0], run->ops->sources[0]);
@@ -749,8 +753,10 @@ static int takes_source(const struct forge_ops *ops, const char *name)
 /* the source options given: one, each one the forge takes: 0, or -1 (said) */
 static int check_sources(const struct forge_ops *ops, const struct sync_opts *so, const char *where)
 {
-	const char *names[] = { "user", "org", "group", "workspace", "mine" };
-	int given[] = { !!so->user, !!so->org, !!so->group, !!so->workspace, so->mine };
+	const char *names[] = { "user", "org", "group", "workspace", "project", "mine" };
+	int given[] = {
+		!!so->user, !!so->org, !!so->group, !!so->workspace, !!so->project, so->mine
+	};
 	int n = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		n += given[i];
@@ -892,13 +898,14 @@ static void profiles_release(struct profiles *ps)
 /* what the command line set wins over the profile */
 static void overlay(struct sync_opts *so, const struct sync_opts *cli)
 {
-	const char **s[] = { &so->user,     &so->org,     &so->group,        &so->workspace,
-			     &so->root,     &so->api_url, &so->match,        &so->exclude,
-			     &so->language, &so->layout,  &so->token_command };
-	const char *const *c[] = { &cli->user,      &cli->org,          &cli->group,
-				   &cli->workspace, &cli->root,         &cli->api_url,
-				   &cli->match,     &cli->exclude,      &cli->language,
-				   &cli->layout,    &cli->token_command };
+	const char **s[] = { &so->user,    &so->org,      &so->group,   &so->workspace,
+			     &so->project, &so->root,     &so->api_url, &so->match,
+			     &so->exclude, &so->language, &so->layout,  &so->token_command };
+	const char *const *c[] = {
+		&cli->user,    &cli->org,      &cli->group,   &cli->workspace,
+		&cli->project, &cli->root,     &cli->api_url, &cli->match,
+		&cli->exclude, &cli->language, &cli->layout,  &cli->token_command
+	};
 	int *f[] = { &so->mine,
 		     &so->skip_forks,
 		     &so->skip_archived,

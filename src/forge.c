@@ -24,6 +24,8 @@ static const struct {
 	{ "forgejo", NULL, &forge_gitea },
 	{ "codeberg", "https://codeberg.org/api/v1", &forge_gitea },
 	{ "bitbucket", NULL, &forge_bitbucket },
+	{ "bitbucket-dc", NULL, &forge_bitbucket_dc },
+	{ "bitbucket-server", NULL, &forge_bitbucket_dc },
 };
 
 const char *forge_name(size_t i)
@@ -130,7 +132,7 @@ void forge_json_strings(const cJSON *o, const char *key, struct strlist *out)
 	}
 }
 
-int forge_parse_page(const struct forge_ops *ops, const char *body, size_t len,
+int forge_parse_page(const struct forge_ops *ops, const char *url, const char *body, size_t len,
 		     struct forge_repos *out, char **next, struct strbuf *err)
 {
 	cJSON *doc = cJSON_ParseWithLength(body, len);
@@ -163,13 +165,33 @@ int forge_parse_page(const struct forge_ops *ops, const char *body, size_t len,
 		}
 	}
 	if (ops->body_next)
-		*next = ops->body_next(doc);
+		*next = ops->body_next(doc, url);
 	repos_move(out, &page);
 	rc = 0;
 out:
 	forge_repos_release(&page);
 	cJSON_Delete(doc);
 	return rc;
+}
+
+char *forge_url_with(const char *url, const char *name, const char *value)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *q = strchr(url, '?');
+	size_t nl = strlen(name);
+	strbuf_add(&sb, url, q ? (size_t)(q - url) : strlen(url));
+	strbuf_addc(&sb, '?');
+	for (const char *p = q ? q + 1 : NULL; p && *p;) {
+		size_t len = strcspn(p, "&");
+		if (!(len > nl && !strncmp(p, name, nl) && p[nl] == '=') &&
+		    !(len == nl && !strncmp(p, name, nl))) {
+			strbuf_add(&sb, p, len);
+			strbuf_addc(&sb, '&');
+		}
+		p += len + (p[len] == '&');
+	}
+	strbuf_addf(&sb, "%s=%s", name, value);
+	return strbuf_detach(&sb);
 }
 
 char *forge_link_next(const char *link)
@@ -585,7 +607,8 @@ static int list_page(struct forge_client *c, const char *url, struct forge_repos
 	struct strbuf body = STRBUF_INIT, perr = STRBUF_INIT;
 	char *link_next = NULL, *body_next = NULL, *etag = NULL;
 	int rc = get_page(c, url, &body, &link_next, &etag, err);
-	if (rc == 0 && forge_parse_page(c->ops, body.buf, body.len, all, &body_next, &perr) < 0) {
+	if (rc == 0 &&
+	    forge_parse_page(c->ops, url, body.buf, body.len, all, &body_next, &perr) < 0) {
 		strbuf_addf(err, "%s: %s", url, perr.buf);
 		rc = -1;
 	}

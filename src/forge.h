@@ -33,7 +33,7 @@ struct forge_repos {
 
 /* what to list: one of them, as the command line says */
 struct forge_query {
-	const char *user, *org, *workspace, *group;
+	const char *user, *org, *workspace, *group, *project;
 	int mine, starred;
 	const char *language; /* for a forge that filters by language itself */
 };
@@ -48,7 +48,7 @@ struct forge_client;
 
 /* a back-end */
 struct forge_ops {
-	const char *name;        /* github, gitlab, gitea, bitbucket */
+	const char *name;        /* github, gitlab, gitea, bitbucket, bitbucket-dc */
 	const char *title;       /* GitHub */
 	const char *default_api; /* NULL: --api-url is needed */
 	const char *const *token_envs;
@@ -62,7 +62,7 @@ struct forge_ops {
 	int language_by_server;     /* --language goes in the listing's query */
 	int basic_auth;             /* a git credential's username and password go as Basic auth */
 	/* the source options it takes ("org", "user", "group", "workspace",
-	 * "mine"), in order of preference */
+	 * "project", "mine"), in order of preference */
 	const char *const *sources;
 	/* the web root clone URLs are below for this API (forge_web_root),
 	 * allocated, or NULL */
@@ -73,8 +73,9 @@ struct forge_ops {
 	int (*parse_repo)(const struct cJSON *item, struct forge_repo *r);
 	/* the list in a page's body: the body itself, or a field of it */
 	const struct cJSON *(*page_items)(const struct cJSON *doc);
-	/* the next page named in the body (Bitbucket's "next"), allocated, or NULL */
-	char *(*body_next)(const struct cJSON *doc);
+	/* the next page named in the body (Bitbucket's "next" link, Bitbucket
+	 * Data Center's "nextPageStart" for the page at url), allocated, or NULL */
+	char *(*body_next)(const struct cJSON *doc, const char *url);
 	/* where to ask for a fork's parent, and the parent in that reply */
 	char *(*parent_path)(const struct forge_repo *fork);
 	const struct cJSON *(*parent_in)(const struct cJSON *doc);
@@ -85,7 +86,8 @@ struct forge_ops {
 };
 
 /* the back-end called name (github, gitlab, gitea, forgejo, codeberg,
- * bitbucket), or NULL; *api set to the default API for that name */
+ * bitbucket, bitbucket-dc, bitbucket-server), or NULL; *api set to the
+ * default API for that name */
 const struct forge_ops *forge_find(const char *name, const char **api);
 /* the names forge_find knows: the i-th (NULL past the last), and all of
  * them, comma-separated, for a message */
@@ -134,10 +136,14 @@ struct cJSON *forge_get_json(struct forge_client *c, const char *path, struct st
 int forge_get_parent(struct forge_client *c, const struct forge_repo *fork,
 		     struct forge_repo *parent, struct strbuf *err);
 
-/* parses one page: 0 (*next set, allocated or NULL), or -1 with err and
- * nothing appended */
-int forge_parse_page(const struct forge_ops *ops, const char *body, size_t len,
+/* parses one page, read from url: 0 (*next set, allocated or NULL), or -1
+ * with err and nothing appended */
+int forge_parse_page(const struct forge_ops *ops, const char *url, const char *body, size_t len,
 		     struct forge_repos *out, char **next, struct strbuf *err);
+
+/* url with its query parameter name set to value (replaced, or added),
+ * allocated */
+char *forge_url_with(const char *url, const char *name, const char *value);
 
 /* the URL of rel="next" in a Link header, allocated, or NULL */
 char *forge_link_next(const char *link);

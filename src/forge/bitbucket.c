@@ -21,21 +21,24 @@ static long long uuid_id(const char *uuid)
 	return (long long)(h >> 1);
 }
 
-/* an https clone link names the account it was listed for
+/* an http(s) clone link names the account it was listed for
  * (https://USER@bitbucket.org/...): git would then ask for USER's
  * password; the link without it */
 static char *without_user(char *url)
 {
+	const char *scheme = starts_with(url ? url : "", "https://")  ? "https://"
+			     : starts_with(url ? url : "", "http://") ? "http://"
+								      : NULL;
 	char *at, *rest;
-	if (!url || !starts_with(url, "https://") || !(at = strchr(url + 8, '@')) ||
-	    ((rest = strchr(url + 8, '/')) && rest < at))
+	if (!scheme || !(at = strchr(url + strlen(scheme), '@')) ||
+	    ((rest = strchr(url + strlen(scheme), '/')) && rest < at))
 		return url;
-	char *plain = xasprintf("https://%s", at + 1);
+	char *plain = xasprintf("%s%s", scheme, at + 1);
 	free(url);
 	return plain;
 }
 
-static void clone_links(const cJSON *item, struct forge_repo *g)
+void forge_bitbucket_links(const cJSON *item, const char *http_name, struct forge_repo *g)
 {
 	const cJSON *links = cJSON_GetObjectItemCaseSensitive(item, "links");
 	const cJSON *clone = cJSON_GetObjectItemCaseSensitive(links, "clone"), *l;
@@ -44,7 +47,7 @@ static void clone_links(const cJSON *item, struct forge_repo *g)
 	cJSON_ArrayForEach(l, clone)
 	{
 		char *name = forge_json_str(l, "name"), **to = NULL;
-		if (name && !strcmp(name, "https"))
+		if (name && !strcmp(name, http_name))
 			to = &g->clone_url;
 		else if (name && !strcmp(name, "ssh"))
 			to = &g->ssh_url;
@@ -80,7 +83,7 @@ static int parse_repo(const cJSON *item, struct forge_repo *g)
 	free(uuid);
 	g->owner = xstrndup(g->full_name, (size_t)(slash - g->full_name));
 	g->name = xstrdup(slash + 1);
-	clone_links(item, g);
+	forge_bitbucket_links(item, "https", g);
 	g->default_branch = cJSON_IsObject(main) ? forge_json_str(main, "name") : NULL;
 	g->pushed_at = forge_json_str(item, "updated_on");
 	g->language = forge_json_str(item, "language");
@@ -97,13 +100,14 @@ static int parse_repo(const cJSON *item, struct forge_repo *g)
 	return g->clone_url && g->ssh_url ? 0 : -1;
 }
 
-static const cJSON *page_items(const cJSON *doc)
+const cJSON *forge_bitbucket_values(const cJSON *doc)
 {
 	return cJSON_GetObjectItemCaseSensitive(doc, "values");
 }
 
-static char *body_next(const cJSON *doc)
+static char *body_next(const cJSON *doc, const char *url)
 {
+	(void)url;
 	return forge_json_str(doc, "next");
 }
 
@@ -158,7 +162,7 @@ const struct forge_ops forge_bitbucket = {
 	.web_root = web_root,
 	.list_path = list_path,
 	.parse_repo = parse_repo,
-	.page_items = page_items,
+	.page_items = forge_bitbucket_values,
 	.body_next = body_next,
 	.parent_path = parent_path,
 	.parent_in = parent_in,

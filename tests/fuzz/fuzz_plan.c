@@ -63,7 +63,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 				   .nmine = 2,
 				   .exists = exists,
 				   .is_link = is_link };
-	if (forge_parse_page(o.forge, (const char *)data, size, &repos, &next, &err) == 0 &&
+	if (forge_parse_page(o.forge, "https://h/x", (const char *)data, size, &repos, &next,
+			     &err) == 0 &&
 	    syncplan_filter(&o, &repos, &p, &err) == 0) {
 		for (size_t i = 0; i < p.n; i++)
 			if (syncplan_wants_parent(&p.items[i]))

@@ -14,8 +14,8 @@ static void one(const char *forge, const unsigned char *data, size_t size)
 	struct strbuf err = STRBUF_INIT;
 	const char *api;
 	char *next = NULL;
-	int rc =
-	    forge_parse_page(forge_find(forge, &api), (const char *)data, size, &out, &next, &err);
+	int rc = forge_parse_page(forge_find(forge, &api), "https://h/x", (const char *)data, size,
+				  &out, &next, &err);
 	if (rc == 0) {
 		for (size_t i = 0; i < out.n; i++)
 			if (!out.v[i].owner || !out.v[i].name || !out.v[i].clone_url ||
@@ -33,7 +33,8 @@ static void one(const char *forge, const unsigned char *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	static const char *const forges[] = { "github", "gitlab", "gitea", "bitbucket" };
+	static const char *const forges[] = { "github", "gitlab", "gitea", "bitbucket",
+					      "bitbucket-dc" };
 	for (size_t i = 0; i < sizeof(forges) / sizeof(forges[0]); i++)
 		one(forges[i], data, size);
 	return 0;

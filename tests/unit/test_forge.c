@@ -154,7 +154,8 @@ static int parse(const char *forge, const char *body, struct forge_repos *r, cha
 		 struct strbuf *err)
 {
 	const char *api;
-	int rc = forge_parse_page(forge_find(forge, &api), body, strlen(body), r, next, err);
+	int rc = forge_parse_page(forge_find(forge, &api), "https://h/x", body, strlen(body), r,
+				  next, err);
 	free(*next);
 	*next = NULL;
 	return rc;
@@ -231,9 +232,9 @@ static void test_parse_bitbucket(void **state)
 	    "{\"name\": \"https\", \"href\": \"https://me@bitbucket.org/ws/r.git\"},"
 	    "{\"name\": \"ssh\", \"href\": \"git@bitbucket.org:ws/r.git\"}]},"
 	    " \"parent\": {\"full_name\": \"up/r\"}}], \"next\": \"https://api/2.0/x?page=2\"}";
-	assert_int_equal(
-	    forge_parse_page(forge_find("bitbucket", &api), page, strlen(page), &r, &next, &err),
-	    0);
+	assert_int_equal(forge_parse_page(forge_find("bitbucket", &api), "https://h/x", page,
+					  strlen(page), &r, &next, &err),
+			 0);
 	assert_string_equal(next, "https://api/2.0/x?page=2");
 	assert_string_equal(r.v[0].owner, "ws");
 	assert_string_equal(r.v[0].name, "r");
@@ -285,6 +286,39 @@ static void test_bitbucket_parent_name_checked(void **state)
 	strbuf_release(&err);
 }
 
+/* Data Center: the next page is a number the link is made from */
+static void test_parse_bitbucket_dc(void **state)
+{
+	(void)state;
+	const char *api;
+	const struct forge_ops *dc = forge_find("bitbucket-dc", &api);
+	struct forge_repos r = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	char *next = NULL;
+	const char *page =
+	    "{\"isLastPage\": false, \"nextPageStart\": 2, \"values\": [{\"id\": 9, \"slug\": "
+	    "\"web\", \"public\": false, \"project\": {\"key\": \"ACME\"}, \"links\": "
+	    "{\"clone\": [{\"name\": \"http\", \"href\": \"https://al@h/scm/acme/web.git\"}, "
+	    "{\"name\": \"ssh\", \"href\": \"ssh://git@h:7999/acme/web.git\"}]}}]}";
+	assert_int_equal(forge_parse_page(dc, "https://h/rest/api/1.0/repos?limit=1000&start=0",
+					  page, strlen(page), &r, &next, &err),
+			 0);
+	assert_string_equal(next, "https://h/rest/api/1.0/repos?limit=1000&start=2");
+	assert_string_equal(r.v[0].full_name, "ACME/web");
+	assert_string_equal(r.v[0].clone_url, "https://h/scm/acme/web.git");
+	assert_true(r.v[0].is_private);
+	free(next);
+	forge_repos_release(&r);
+	const char *last = "{\"isLastPage\": false, \"nextPageStart\": -4, \"values\": []}";
+	assert_int_equal(forge_parse_page(dc, "https://h/x", last, strlen(last), &r, &next, &err),
+			 0);
+	assert_null(next);
+	char *u = forge_url_with("https://h/p?start=0&limit=10&restart=1", "start", "25");
+	assert_string_equal(u, "https://h/p?limit=10&restart=1&start=25");
+	free(u);
+	strbuf_release(&err);
+}
+
 /* forge_web_root parses URLs with libcurl, loaded at run time */
 static int load_curl(void **state)
 {
@@ -307,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_gitlab),
 		cmocka_unit_test(test_parse_bitbucket),
+		cmocka_unit_test(test_parse_bitbucket_dc),
 		cmocka_unit_test(test_names_escaped_in_paths),
 		cmocka_unit_test(test_bitbucket_parent_name_checked),
 	};
