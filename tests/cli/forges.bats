@@ -679,3 +679,56 @@ subpath_http() {
 	assert_failure 1
 	assert_output --partial "is a page already read: the listing loops"
 }
+
+@test "azure: an organization's projects in one request, a PAT as Basic, {host}/{org}/{project}/{name}, forks' parent, --project" {
+	local basic
+	origins acme/core/_git/web acme/core/_git/api acme/ops/_git/deploy acme/upstream-owner/_git/web
+	config azure '{"acme": {"subgroups": {"core": {"repos": 2, "names": ["web", "api"], "forks": 1}, "ops": {"repos": 1, "names": ["deploy"]}}}}'
+	api azure
+	export AZURE_DEVOPS_EXT_PAT=s3cret-token
+	run grove -v sync azure --org acme --api-url "$API"
+	assert_success
+	assert_line "grove sync: cloned acme/core/web ($HOME/src/127.0.0.1/acme/core/web)"
+	assert_line "grove sync: cloned acme/ops/deploy ($HOME/src/127.0.0.1/acme/ops/deploy)"
+	assert_output --partial "token from AZURE_DEVOPS_EXT_PAT"
+	# the organization's listing holds every project's repositories
+	run paths
+	assert_output "/acme/_apis/git/repositories?api-version=7.1"
+	basic=$(printf ':s3cret-token' | base64)
+	grep -qF "\"authorization\": \"Basic $basic\"" "$LOG" || fail "no Basic auth with an empty user: $(cat "$LOG")"
+	# the organization Azure puts in the https URL as its user is left out
+	grep -qF "checkout = git clone '$GITBASE/acme/core/_git/api' 'api'" .mrconfig || fail "checkout: $(grep checkout .mrconfig)"
+	[ "$(git -C src/127.0.0.1/acme/core/web remote get-url upstream)" = "$GITBASE/acme/upstream-owner/_git/web" ] ||
+		fail "no upstream: $(git -C src/127.0.0.1/acme/core/web remote -v)"
+	: >"$LOG"
+	run grove sync azure --org acme --project ops --api-url "$API" --root "$HOME/other"
+	assert_success
+	assert_line "grove sync: cloned acme/ops/deploy ($HOME/other/127.0.0.1/acme/ops/deploy)"
+	assert_line "grove sync: finished (1 ok)"
+	run paths
+	assert_output "/acme/ops/_apis/git/repositories?api-version=7.1"
+	unset AZURE_DEVOPS_EXT_PAT
+}
+
+@test "azure: hostile names and clone URLs fail the run; Azure DevOps Server's collection under /tfs" {
+	origins DefaultCollection/core/_git/web
+	config azure '{"acme": {"subgroups": {"core": {"repos": 3, "names": ["web", "..", "api"], "clone_urls": {"web": "'"$GITBASE"'/other/core/_git/web", "api": "file:///etc"}}}}}'
+	api azure
+	run grove sync azure --org acme --api-url "$API"
+	assert_failure 1
+	assert_line --partial "grove sync: failed: acme/core/..: not a name Azure DevOps allows"
+	assert_line --partial "grove sync: failed: acme/core/web: refused clone URL '$GITBASE/other/core/_git/web'"
+	assert_line --partial "grove sync: failed: acme/core/api: refused clone URL 'file:///etc'"
+	[ ! -e src ] || fail "something was made: $(find src)"
+	# a server's collection is the organization; the API under /tfs
+	stop_servers
+	start_daemon "$ORIGINS"
+	GITBASE="git://127.0.0.1:$DAEMON_PORT"
+	config azure '{"DefaultCollection": {"subgroups": {"core": {"repos": 1, "names": ["web"]}}}}' '"root_path": "/tfs"'
+	api azure /tfs
+	run grove sync azure --org DefaultCollection --api-url "$API"
+	assert_success
+	assert_line "grove sync: cloned DefaultCollection/core/web ($HOME/src/127.0.0.1/DefaultCollection/core/web)"
+	run paths
+	assert_output "/tfs/DefaultCollection/_apis/git/repositories?api-version=7.1"
+}

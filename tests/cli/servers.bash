@@ -186,6 +186,7 @@ start_forge() {
 	gitea) prefix=/api/v1 ;;
 	bitbucket) prefix=/2.0 ;;
 	bitbucket-dc) prefix=/rest/api/1.0 ;;
+	azure) prefix= ;;
 	esac
 	FORGE_API="http://127.0.0.1:$(cat "$pf")${3:-}$prefix"
 }

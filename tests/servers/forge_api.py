@@ -2,7 +2,7 @@
 """GitLab, Gitea, Bitbucket Cloud and Data Center APIs for grove's tests, on 127.0.0.1 only.
 
 usage: forge_api.py FORGE CONFIG PORTFILE LOGFILE
-       (FORGE: gitlab, gitea, bitbucket, bitbucket-dc)
+       (FORGE: gitlab, gitea, bitbucket, bitbucket-dc, azure)
 
 Each serves what grove sync reads, as the forge documents it, on the
 templates in tests/fixtures/FORGE/ (see the README there):
@@ -26,6 +26,12 @@ templates in tests/fixtures/FORGE/ (see the README there):
              Bearer (an HTTP access token); limit at most dc_limit (default
              1000), start; {"size", "limit", "isLastPage", "start",
              "nextPageStart", "values"}; no ETag; forks carry origin.
+  azure      /ORG/_apis/git/repositories (every project's, in one reply) and
+             /ORG/PROJECT/_apis/git/repositories, api-version required; Basic
+             with the PAT as password (any user); {"count", "value"}; no paging,
+             no ETag; an account is an organization (or a collection, under
+             root_path /tfs), its subgroups its projects; forks carry isFork
+             and parentRepository (the project upstream-owner).
 
 CONFIG (JSON, read again on every request):
   {"token": "secret", "token_user": "alice", "clone_base": "git://127.0.0.1:PORT",
@@ -60,7 +66,7 @@ forge, config_path, portfile, logfile = sys.argv[1:5]
 here = os.path.dirname(os.path.abspath(__file__))
 TEMPLATE = {
     "gitlab": "project.json", "gitea": "repository.json", "bitbucket": "repository.json",
-    "bitbucket-dc": "repository.json",
+    "bitbucket-dc": "repository.json", "azure": "repository.json",
 }[forge]
 with open(os.path.join(here, "..", "fixtures", forge, TEMPLATE)) as f:
     TEMPLATE = json.load(f)
@@ -97,6 +103,8 @@ class Repo:
         base = cfg.get("clone_base", "/nonexistent")
         self.url = (acct.get("clone_urls") or {}).get(self.name, f"{base}/{self.full}.git")
         self.ssh = (acct.get("ssh_urls") or {}).get(self.name, self.url)
+        self.url_given = self.name in (acct.get("clone_urls") or {})
+        self.ssh_given = self.name in (acct.get("ssh_urls") or {})
 
     def parent(self, cfg):
         p = copy.copy(self)
@@ -105,6 +113,7 @@ class Repo:
         p.fork = p.private = False
         base = cfg.get("clone_base", "/nonexistent")
         p.url = p.ssh = f"{base}/{p.full}.git"
+        p.url_given = p.ssh_given = False
         return p
 
 
@@ -202,6 +211,28 @@ def dc_repo(cfg, r, with_parent=True):
     return b
 
 
+def azure_repo(cfg, r, with_parent=True):
+    a = copy.deepcopy(TEMPLATE)
+    org, _, project = r.ns.partition("/")
+    if r.ns == "upstream-owner":  # a fork's parent: a project of the same organization
+        org, project = cfg.get("azure_org", "acme"), "upstream-owner"
+    guid = "%08x-0000-4000-8000-%012x" % (r.id & 0xffffffff, r.id)
+    base = cfg.get("clone_base", "/nonexistent")
+    path = f"{org}/{project}/_git/{r.name}"
+    url = r.url if r.url_given else f"{base}/{path}"
+    if url.startswith("http") and not r.url_given:
+        url = url.replace("://", "://%s@" % org, 1)  # as Azure gives it
+    a.update(id=guid, name=r.name, remoteUrl=url, isDisabled=r.archived,
+             sshUrl=r.ssh if r.ssh_given else f"{base}/v3/{org}/{project}/{r.name}",
+             webUrl=f"{base}/{path}", url=f"{base}/{org}/_apis/git/repositories/{guid}")
+    a["project"].update(id=guid, name=project, visibility="private" if r.private else "public")
+    if r.fork and with_parent:
+        p = azure_repo(cfg, r.parent(cfg), False)
+        a["isFork"] = True
+        a["parentRepository"] = {k: p[k] for k in ("id", "name", "url", "project", "remoteUrl", "sshUrl")}
+    return a
+
+
 # ------------------------------------------------------------------ the server
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -265,6 +296,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 ok = False
             elif forge == "gitea":
                 ok = auth in ("token " + token, "Bearer " + token)
+            elif forge == "azure":
+                # a PAT is the password of Basic auth, whatever the user name
+                try:
+                    pair = base64.b64decode(auth[6:]).decode() if auth.startswith("Basic ") else ""
+                except ValueError:
+                    pair = ""
+                ok = pair.partition(":")[2] == token
             else:
                 basic = "Basic " + base64.b64encode(
                     f"{cfg.get('token_user', 'alice')}:{token}".encode()).decode()
@@ -297,7 +335,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not url.path.startswith(root + "/"):
             return self.error(404, "not found")
         got = {"gitlab": self.gitlab, "gitea": self.gitea, "bitbucket": self.bitbucket,
-               "bitbucket-dc": self.bitbucket_dc}[forge](
+               "bitbucket-dc": self.bitbucket_dc, "azure": self.azure}[forge](
             cfg, url.path[len(root):], query, authed)
         if got is None:
             return
@@ -416,12 +454,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.error(404, "not found")
         return items, None
 
+    def azure(self, cfg, path, q, authed):
+        parts = [urllib.parse.unquote(p) for p in path.split("/") if p]
+        if parts[-3:] != ["_apis", "git", "repositories"] or len(parts) not in (4, 5):
+            return self.error(404, "not found")
+        if "api-version" not in q:
+            return self.error(400, "No api-version was supplied for the GET request.")
+        acct = account(cfg, parts[0])
+        if acct is None:
+            return self.error(404, "organization %s not found" % parts[0])
+        if len(parts) == 5:
+            items = repos_in(cfg, parts[0] + "/" + parts[1], False)
+            if items is None:
+                return self.error(404, "TF200016: The project %s does not exist." % parts[1])
+        else:
+            items = [r for r in walk(cfg, parts[0], acct, []) if "/" in r.ns]
+        return items, None
+
     # ---- pages
 
     def shape(self, cfg, r):
         return {"gitlab": gitlab_project, "gitea": gitea_repo,
                 "bitbucket": lambda c, x: bitbucket_repo(c, x),
-                "bitbucket-dc": dc_repo}[forge](cfg, r)
+                "bitbucket-dc": dc_repo, "azure": azure_repo}[forge](cfg, r)
 
     def base(self, cfg):
         return cfg.get("link_base") or "http://" + self.headers.get("Host", "127.0.0.1")
@@ -448,6 +503,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def page(self, cfg, items, path, q, fl):
         if forge == "bitbucket-dc":
             return self.dc_page(cfg, items, fl)
+        if forge == "azure":
+            doc = {"count": len(items), "value": [self.shape(cfg, r) for r in items]}
+            return self.reply(self.body(doc), {}, fl)
         headers = {}
         if forge == "gitlab" and q.get("pagination") == "keyset":
             per = min(int(q.get("per_page", 20)), 100)
@@ -492,7 +550,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return json.dumps(obj, indent=1).encode()
 
     def reply(self, body, headers, fl):
-        if forge not in ("gitea", "bitbucket-dc"):
+        if forge not in ("gitea", "bitbucket-dc", "azure"):
             etag = 'W/"%s"' % hashlib.sha1(body).hexdigest()
             headers["ETag"] = etag
             if self.headers.get("If-None-Match") == etag:
