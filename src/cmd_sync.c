@@ -362,8 +362,22 @@ static int api_ok(const char *api)
 	return -1;
 }
 
-/* the token: --token-command, else the forge's own places. A user from a
- * git credential (Bitbucket's app passwords) makes it Basic auth */
+/* a user from a git credential (Bitbucket's app passwords) makes the
+ * token Basic auth's password, as Azure's PAT always is (no user) */
+static void basic_auth(struct sync_run *run)
+{
+	if (!run->token || !((run->user && run->ops->basic_auth) || run->ops->token_basic))
+		return;
+	struct strbuf h = STRBUF_INIT;
+	char *pair = xasprintf("%s:%s", run->user ? run->user : "", run->token);
+	strbuf_adds(&h, "Authorization: Basic ");
+	strbuf_add_base64(&h, pair, strlen(pair));
+	run->auth = strbuf_detach(&h);
+	memset(pair, 0, strlen(pair));
+	free(pair);
+}
+
+/* the token: --token-command, else the forge's own places */
 static int find_token(struct sync_run *run)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -372,18 +386,11 @@ static int find_token(struct sync_run *run)
 		if (!(run->token = forge_token_command(run->so.token_command, &err)))
 			cmd_error("sync", "%s", err.buf);
 		strbuf_release(&err);
+		basic_auth(run);
 		return run->token ? 0 : -1;
 	}
 	run->token = forge_find_token(run->ops, run->host, &run->user, &run->token_source);
-	if (run->token && run->user && run->ops->basic_auth) {
-		struct strbuf h = STRBUF_INIT;
-		char *pair = xasprintf("%s:%s", run->user, run->token);
-		strbuf_adds(&h, "Authorization: Basic ");
-		strbuf_add_base64(&h, pair, strlen(pair));
-		run->auth = strbuf_detach(&h);
-		memset(pair, 0, strlen(pair));
-		free(pair);
-	}
+	basic_auth(run);
 	return 0;
 }
 
@@ -646,8 +653,10 @@ static char *source_name(const struct sync_run *run)
 			   : so->project   ? so->project
 			   : so->user      ? so->user
 					   : "@mine";
-	return xasprintf("%s:%s/%s%s", run->ops->name, run->host, what,
-			 so->starred ? "@starred" : "");
+	/* Azure's --project narrows --org: a source of its own */
+	int narrowed = so->org && so->project;
+	return xasprintf("%s:%s/%s%s%s%s", run->ops->name, run->host, what, narrowed ? "/" : "",
+			 narrowed ? so->project : "", so->starred ? "@starred" : "");
 }
 
 #define IGNORE_MAX (1u << 20)
@@ -751,33 +760,51 @@ static int takes_source(const struct forge_ops *ops, const char *name)
 }
 
 /* the source options given: one, each one the forge takes: 0, or -1 (said) */
+/* "--a, --b or --c": the source options a forge takes */
+static void source_list(const struct forge_ops *ops, const char *last, struct strbuf *sb)
+{
+	size_t n = 0;
+	while (ops->sources[n])
+		n++;
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(sb, "%s--%s", !i ? "" : i + 1 < n ? ", " : last, ops->sources[i]);
+}
+
 static int check_sources(const struct forge_ops *ops, const struct sync_opts *so, const char *where)
 {
 	const char *names[] = { "user", "org", "group", "workspace", "project", "mine" };
-	int given[] = {
-		!!so->user, !!so->org, !!so->group, !!so->workspace, !!so->project, so->mine
-	};
-	int n = 0;
+	/* a --project that narrows --org is no source of its own */
+	int given[] = { !!so->user,
+			!!so->org,
+			!!so->group,
+			!!so->workspace,
+			!!so->project && !ops->project_filter,
+			so->mine };
+	struct strbuf list = STRBUF_INIT;
+	int n = 0, rc = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		n += given[i];
 		if (given[i] && !takes_source(ops, names[i])) {
-			cmd_error("sync", "%s: %s has no --%s: give --%s, --%s or --%s", where,
-				  ops->name, names[i], ops->sources[0], ops->sources[1],
-				  ops->sources[2]);
-			return -1;
+			source_list(ops, " or ", &list);
+			cmd_error("sync", "%s: %s has no --%s: give %s", where, ops->name, names[i],
+				  list.buf);
+			goto out;
 		}
 	}
 	if (n > 1) {
-		cmd_error("sync", "%s: give one of --%s, --%s and --%s", where, ops->sources[0],
-			  ops->sources[1], ops->sources[2]);
-		return -1;
+		source_list(ops, " and ", &list);
+		cmd_error("sync", "%s: give one of %s", where, list.buf);
+		goto out;
 	}
 	if (so->starred && n && !so->user) {
 		cmd_error("sync", "%s: --starred lists a user's stars: --user LOGIN, or none",
 			  where);
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	strbuf_release(&list);
+	return rc;
 }
 
 /* a filter the forge's listing cannot answer is an error, not ignored */

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ static const struct {
 	{ "bitbucket", NULL, &forge_bitbucket },
 	{ "bitbucket-dc", NULL, &forge_bitbucket_dc },
 	{ "bitbucket-server", NULL, &forge_bitbucket_dc },
+	{ "azure", NULL, &forge_azure },
 };
 
 const char *forge_name(size_t i)
@@ -214,6 +216,37 @@ char *forge_link_next(const char *link)
 }
 
 /* ---------------------------------------------------------------- names and URLs */
+
+long long forge_hash_id(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return (long long)(h >> 1);
+}
+
+char *forge_url_without_user(char *url)
+{
+	const char *scheme = starts_with(url ? url : "", "https://")  ? "https://"
+			     : starts_with(url ? url : "", "http://") ? "http://"
+								      : NULL;
+	char *at, *rest;
+	if (!scheme || !(at = strchr(url + strlen(scheme), '@')) ||
+	    ((rest = strchr(url + strlen(scheme), '/')) && rest < at))
+		return url;
+	char *plain = xasprintf("%s%s", scheme, at + 1);
+	free(url);
+	return plain;
+}
+
+int forge_repo_url_ok(const struct forge_ops *ops, const char *url, const char *root, int loopback,
+		      const char *owner, const char *name)
+{
+	return ops->url_ok ? ops->url_ok(url, root, loopback, owner, name)
+			   : forge_clone_url_ok(url, root, loopback, owner, name);
+}
 
 /* the path after a clone URL's host: OWNER/NAME or OWNER/NAME.git */
 static int owner_name_path(const char *rest, const char *owner, const char *name)
@@ -631,7 +664,10 @@ int forge_list_path(struct forge_client *c, const char *path, struct forge_repos
 		    struct strbuf *err)
 {
 	struct forge_repos all = { 0 };
-	char *p = xasprintf("%s%s%s", path, strchr(path, '?') ? "&" : "?", c->ops->page_size);
+	/* the largest page the forge gives, where it pages */
+	char *p = c->ops->page_size
+		      ? xasprintf("%s%s%s", path, strchr(path, '?') ? "&" : "?", c->ops->page_size)
+		      : xstrdup(path);
 	char *url = api_url_for(c, p);
 	int rc = 0;
 	free(p);
@@ -655,8 +691,13 @@ int forge_list_path(struct forge_client *c, const char *path, struct forge_repos
 int forge_list(struct forge_client *c, const struct forge_query *q, struct forge_repos *out,
 	       struct strbuf *err)
 {
+	struct forge_repos got = { 0 };
 	char *path = c->ops->list_path(c, q, err);
-	int rc = path ? forge_list_path(c, path, out, err) : -1;
+	int rc = path ? forge_list_path(c, path, &got, err) : -1;
+	if (rc == 0 && c->ops->listed)
+		c->ops->listed(c, q, &got);
+	repos_move(out, &got);
+	forge_repos_release(&got);
 	free(path);
 	return rc;
 }

@@ -57,10 +57,12 @@ struct forge_ops {
 	const char *token_cli_name; /* how -v names it: "gh auth token" */
 	const char *auth_prefix;    /* the header a token follows: "Authorization: Bearer " */
 	const char *const *headers; /* sent with every request */
-	const char *page_size;      /* the query for the largest page: "per_page=100" */
-	unsigned filters;           /* enum forge_filter: what it can filter by */
-	int language_by_server;     /* --language goes in the listing's query */
-	int basic_auth;             /* a git credential's username and password go as Basic auth */
+	const char *page_size; /* the query for the largest page: "per_page=100"; NULL: no paging */
+	unsigned filters;      /* enum forge_filter: what it can filter by */
+	int language_by_server; /* --language goes in the listing's query */
+	int basic_auth;         /* a git credential's username and password go as Basic auth */
+	int token_basic;        /* every token goes as Basic auth's password (Azure's PAT) */
+	int project_filter;     /* --project narrows the owner option (Azure) */
 	/* the source options it takes ("org", "user", "group", "workspace",
 	 * "project", "mine"), in order of preference */
 	const char *const *sources;
@@ -79,6 +81,14 @@ struct forge_ops {
 	/* where to ask for a fork's parent, and the parent in that reply */
 	char *(*parent_path)(const struct forge_repo *fork);
 	const struct cJSON *(*parent_in)(const struct cJSON *doc);
+	/* the listing whole, before it is used: what the back-end could not
+	 * tell from one repository (Azure: the organization in the owner) */
+	void (*listed)(const struct forge_client *c, const struct forge_query *q,
+		       struct forge_repos *repos);
+	/* a clone URL check of the forge's own shape instead of
+	 * forge_clone_url_ok's, with the same arguments */
+	int (*url_ok)(const char *url, const char *root, int loopback, const char *owner,
+		      const char *name);
 	/* is a folder name one the forge allows: an owner (each segment of a
 	 * GitLab namespace) and a repository */
 	int (*valid_owner)(const char *s);
@@ -86,7 +96,7 @@ struct forge_ops {
 };
 
 /* the back-end called name (github, gitlab, gitea, forgejo, codeberg,
- * bitbucket, bitbucket-dc, bitbucket-server), or NULL; *api set to the
+ * bitbucket, bitbucket-dc, bitbucket-server, azure), or NULL; *api set to the
  * default API for that name */
 const struct forge_ops *forge_find(const char *name, const char **api);
 /* the names forge_find knows: the i-th (NULL past the last), and all of
@@ -156,6 +166,17 @@ char *forge_link_next(const char *link);
  * loopback, on any port, is allowed too, the root's path optional. */
 int forge_clone_url_ok(const char *url, const char *root, int loopback, const char *owner,
 		       const char *name);
+
+/* forge_clone_url_ok, or the forge's own check (ops->url_ok) */
+int forge_repo_url_ok(const struct forge_ops *ops, const char *url, const char *root, int loopback,
+		      const char *owner, const char *name);
+
+/* a GUID or UUID as a number for grove_source: FNV-1a, 63 bits */
+long long forge_hash_id(const char *s);
+/* an http(s) URL without the user name a forge puts in it
+ * (https://USER@HOST/...): git would ask for USER's password. Takes url
+ * (NULL allowed), returns it or its replacement */
+char *forge_url_without_user(char *url);
 
 /* a folder name a forge may give: letters, digits, '-', '_' and '.', not
  * '-' first, at most max bytes, never ".", ".." or ".git" */

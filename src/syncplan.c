@@ -150,7 +150,7 @@ static char *unsafe(const struct syncplan_opts *o, const struct forge_repo *g, c
 	if (!o->forge->valid_owner(g->owner) || !o->forge->valid_name(g->name))
 		return xasprintf("not a name %s allows: nothing is created for it",
 				 o->forge->title);
-	if (!url || !forge_clone_url_ok(url, o->web_root, o->loopback, g->owner, g->name))
+	if (!url || !forge_repo_url_ok(o->forge, url, o->web_root, o->loopback, g->owner, g->name))
 		return refused_url(url ? url : "", o->web_root, g->owner, g->name);
 	return NULL;
 }
@@ -219,8 +219,8 @@ void syncplan_set_parent(const struct syncplan_opts *o, struct sync_item *it,
 	else if (!o->forge->valid_owner(parent->owner ? parent->owner : "") ||
 		 !o->forge->valid_name(parent->name ? parent->name : ""))
 		why = xasprintf("its parent's owner or name is not one %s allows", o->forge->title);
-	else if (!url ||
-		 !forge_clone_url_ok(url, o->web_root, o->loopback, parent->owner, parent->name))
+	else if (!url || !forge_repo_url_ok(o->forge, url, o->web_root, o->loopback, parent->owner,
+					    parent->name))
 		why = refused_url(url ? url : "", o->web_root, parent->owner, parent->name);
 	if (!why) {
 		it->parent = *parent;

@@ -4,39 +4,10 @@
  * and asked for */
 #include "backend.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_API "https://api.bitbucket.org/2.0"
-
-/* the UUID as a number for grove_source: FNV-1a, 63 bits */
-static long long uuid_id(const char *uuid)
-{
-	uint64_t h = 14695981039346656037ULL;
-	for (; *uuid; uuid++) {
-		h ^= (unsigned char)*uuid;
-		h *= 1099511628211ULL;
-	}
-	return (long long)(h >> 1);
-}
-
-/* an http(s) clone link names the account it was listed for
- * (https://USER@bitbucket.org/...): git would then ask for USER's
- * password; the link without it */
-static char *without_user(char *url)
-{
-	const char *scheme = starts_with(url ? url : "", "https://")  ? "https://"
-			     : starts_with(url ? url : "", "http://") ? "http://"
-								      : NULL;
-	char *at, *rest;
-	if (!scheme || !(at = strchr(url + strlen(scheme), '@')) ||
-	    ((rest = strchr(url + strlen(scheme), '/')) && rest < at))
-		return url;
-	char *plain = xasprintf("%s%s", scheme, at + 1);
-	free(url);
-	return plain;
-}
 
 void forge_bitbucket_links(const cJSON *item, const char *http_name, struct forge_repo *g)
 {
@@ -55,7 +26,7 @@ void forge_bitbucket_links(const cJSON *item, const char *http_name, struct forg
 			*to = forge_json_str(l, "href");
 		free(name);
 	}
-	g->clone_url = without_user(g->clone_url);
+	g->clone_url = forge_url_without_user(g->clone_url);
 }
 
 static int full_name_ok(const char *full)
@@ -79,7 +50,7 @@ static int parse_repo(const cJSON *item, struct forge_repo *g)
 		free(uuid);
 		return -1;
 	}
-	g->id = uuid_id(uuid);
+	g->id = forge_hash_id(uuid);
 	free(uuid);
 	g->owner = xstrndup(g->full_name, (size_t)(slash - g->full_name));
 	g->name = xstrdup(slash + 1);

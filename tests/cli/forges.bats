@@ -732,3 +732,17 @@ subpath_http() {
 	run paths
 	assert_output "/tfs/DefaultCollection/_apis/git/repositories?api-version=7.1"
 }
+
+@test "the new back-ends' bounds: a page over 8 MiB is an error naming the server, nothing changed" {
+	local f
+	origins acme/a
+	for f in bitbucket-dc azure; do
+		config "$f" '{"acme": {"repos": 1, "names": ["a"]}}' '"faults": [{"huge": 9}]'
+		api "$f"
+		run grove sync "$f" "$( [ "$f" = azure ] && echo --org || owner "$f")" acme --api-url "$API"
+		assert_failure 1
+		assert_output --partial "the reply is larger than 8 MiB"
+		assert_output --partial "nothing was changed"
+		[ ! -e "$HOME/src" ] || fail "$f: something was cloned"
+	done
+}

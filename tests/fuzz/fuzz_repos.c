@@ -33,8 +33,8 @@ static void one(const char *forge, const unsigned char *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	static const char *const forges[] = { "github", "gitlab", "gitea", "bitbucket",
-					      "bitbucket-dc" };
+	static const char *const forges[] = { "github",    "gitlab",       "gitea",
+					      "bitbucket", "bitbucket-dc", "azure" };
 	for (size_t i = 0; i < sizeof(forges) / sizeof(forges[0]); i++)
 		one(forges[i], data, size);
 	return 0;

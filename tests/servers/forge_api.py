@@ -44,7 +44,8 @@ CONFIG (JSON, read again on every request):
    "starred": ["acme/team/x", ...], "member_of": ["acme"],
    "faults": [{"path": "/api/v4/groups/acme/projects", "status": 500, "times": 2},
               {"status": 429, "retry_after": 1}, {"body": "malformed"},
-              {"body": "truncated"}, {"next": "http://elsewhere/..."}, {"next": "self"}]}
+              {"body": "truncated"}, {"next": "http://elsewhere/..."}, {"next": "self"},
+              {"huge": 9}]}   (a page of 9 MiB)
 root_path serves the whole instance under a sub-path, as GitLab's relative URL
 install and Gitea's ROOT_URL behind a reverse proxy do (/gitlab/api/v4/...).
 Repositories are made as in github_api.py: the first `private` private, then
@@ -555,6 +556,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             headers["ETag"] = etag
             if self.headers.get("If-None-Match") == etag:
                 return self.send(304, b"", {"ETag": etag})
+        if fl and fl.get("huge"):
+            body = b"[" + b" " * ((fl["huge"] << 20) - 2) + b"]"
         if fl and fl.get("body") == "malformed":
             body = b'[{"id": 1, "path": '
         elif fl and fl.get("body") == "truncated":

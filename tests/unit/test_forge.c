@@ -319,6 +319,53 @@ static void test_parse_bitbucket_dc(void **state)
 	strbuf_release(&err);
 }
 
+/* Azure's clone URLs: the organization, project and _git in the path;
+ * ssh in its v3 form on its own host, or a server's ssh:// */
+static void test_azure_urls(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *url, *root, *owner;
+		int ok;
+	} cases[] = {
+		{ "https://dev.azure.com/acme/core/_git/web", "https://dev.azure.com", "acme/core",
+		  1 },
+		{ "git@ssh.dev.azure.com:v3/acme/core/web", "https://dev.azure.com", "acme/core",
+		  1 },
+		{ "https://acme.visualstudio.com/core/_git/web", "https://acme.visualstudio.com",
+		  "acme/core", 1 },
+		{ "acme@vs-ssh.visualstudio.com:v3/acme/core/web", "https://acme.visualstudio.com",
+		  "acme/core", 1 },
+		{ "https://tfs.example.com/tfs/Coll/core/_git/web", "https://tfs.example.com/tfs",
+		  "Coll/core", 1 },
+		{ "ssh://tfs.example.com:22/tfs/Coll/core/_git/web", "https://tfs.example.com/tfs",
+		  "Coll/core", 1 },
+		{ "https://dev.azure.com/other/core/_git/web", "https://dev.azure.com", "acme/core",
+		  0 },
+		{ "https://dev.azure.com/acme/core/web", "https://dev.azure.com", "acme/core", 0 },
+		{ "git@ssh.dev.azure.com:v3/other/core/web", "https://dev.azure.com", "acme/core",
+		  0 },
+		{ "https://ssh.dev.azure.com/v3/acme/core/web", "https://dev.azure.com",
+		  "acme/core", 0 },
+		{ "https://evil.example/acme/core/_git/web", "https://dev.azure.com", "acme/core",
+		  0 },
+		{ "git@ssh.dev.azure.com:v3/Coll/core/web", "https://tfs.example.com/tfs",
+		  "Coll/core", 0 },
+		{ "https://tfs.example.com/tfs/tfs/Coll/core/_git/web",
+		  "https://tfs.example.com/tfs", "Coll/core", 0 },
+		{ "https://acme.visualstudio.com/acme/core/_git/web",
+		  "https://acme.visualstudio.com", "acme/core", 0 },
+	};
+	const char *api;
+	const struct forge_ops *az = forge_find("azure", &api);
+	assert_string_equal(api, "https://dev.azure.com");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (forge_repo_url_ok(az, cases[i].url, cases[i].root, 0, cases[i].owner, "web") !=
+		    cases[i].ok)
+			fail_msg("%s under %s: not %s", cases[i].url, cases[i].root,
+				 cases[i].ok ? "accepted" : "refused");
+}
+
 /* forge_web_root parses URLs with libcurl, loaded at run time */
 static int load_curl(void **state)
 {
@@ -342,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_parse_gitlab),
 		cmocka_unit_test(test_parse_bitbucket),
 		cmocka_unit_test(test_parse_bitbucket_dc),
+		cmocka_unit_test(test_azure_urls),
 		cmocka_unit_test(test_names_escaped_in_paths),
 		cmocka_unit_test(test_bitbucket_parent_name_checked),
 	};
