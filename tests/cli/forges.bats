@@ -746,3 +746,87 @@ subpath_http() {
 		[ ! -e "$HOME/src" ] || fail "$f: something was cloned"
 	done
 }
+
+# srht_config ACCOUNTS-JSON [MORE-JSON]: sourcehut_api.py's configuration,
+# its git below $BATS_TEST_TMPDIR/srht
+srht_config() {
+	printf '{"token": "s3cret-token", "token_user": "alice", "git_root": "%s", "accounts": %s%s}\n' \
+		"$BATS_TEST_TMPDIR/srht" "$1" "${2:+, $2}" >"$CONFIG"
+}
+
+# srht_repos OWNER NAME...: bare repositories where git.sr.ht serves them
+srht_repos() {
+	local owner=$1 n seed="$BATS_TEST_TMPDIR/seed"
+	shift
+	[ -d "$seed" ] || mkrepo "$seed"
+	for n in "$@"; do
+		git clone -q --bare "$seed" "$BATS_TEST_TMPDIR/srht/$owner/$n"
+	done
+}
+
+@test "sourcehut: a user's repositories over GraphQL in pages of 100, clones from the instance's own origin, ~ in the owner" {
+	local names
+	# shellcheck disable=SC2046
+	srht_repos '~alice' $(seq -f 'r%03g' 1 105)
+	srht_repos '~bob' notes
+	names=$(seq -f '"r%03g"' 1 105 | paste -sd ,)
+	srht_config '{"~alice": {"repos": 105, "names": ['"$names"'], "private": 1}, "~bob": {"repos": 1, "names": ["notes"]}}'
+	start_sourcehut "$CONFIG"
+	export SRHT_TOKEN=s3cret-token
+	run grove -v sync sourcehut --api-url "$SRHT_API"
+	assert_success
+	assert_line "grove sync: finished (105 ok)"
+	assert_output --partial "token from SRHT_TOKEN"
+	local base=${SRHT_API%/query}
+	[ -d "src/127.0.0.1/~alice/r105/.git" ] || fail "r105 not cloned"
+	grep -qF "checkout = git clone '$base/~alice/r001' 'r001'" .mrconfig || fail "checkout: $(grep -m1 checkout .mrconfig)"
+	# two queries: the first 100, then after the cursor
+	run python3 -c 'import json,sys; [print(json.loads(l)["query"]) for l in open(sys.argv[1])]' "$SRHT_LOG"
+	assert_line --index 0 --partial '"variables": {"cursor": null}'
+	assert_line --index 1 --partial '"variables": {"cursor": "c100"}'
+	assert_output --partial 'filter: {count: 100}'
+	grep -qF '"authorization": "Bearer s3cret-token"' "$SRHT_LOG" || fail "no Bearer token"
+	# unchanged: no fetch, two queries
+	: >"$SRHT_LOG"
+	run grove -v sync sourcehut --api-url "$SRHT_API"
+	assert_success
+	[ "$(grep -c "no push upstream since the last sync" <<<"$output")" -eq 105 ] || fail "a re-sync fetched"
+	[ "$(wc -l <"$SRHT_LOG")" -eq 2 ] || fail "$(wc -l <"$SRHT_LOG") queries"
+	# another user's, named with or without its ~
+	run grove sync sourcehut --user '~bob' --api-url "$SRHT_API"
+	assert_success
+	assert_line "grove sync: cloned ~bob/notes ($HOME/src/127.0.0.1/~bob/notes)"
+	grep -qF '"user": "bob"' "$SRHT_LOG" || fail "user(username:) not asked"
+	unset SRHT_TOKEN
+}
+
+@test "sourcehut: GraphQL errors, a missing user, a looping cursor, a refused token and hostile names" {
+	srht_repos '~alice' good
+	srht_config '{"~alice": {"repos": 3, "names": ["good", "..", "-x"]}}'
+	start_sourcehut "$CONFIG"
+	export SRHT_TOKEN=s3cret-token
+	run grove sync sourcehut --api-url "$SRHT_API"
+	assert_failure 1
+	assert_line "grove sync: cloned ~alice/good ($HOME/src/127.0.0.1/~alice/good)"
+	assert_line --partial "grove sync: failed: ~alice/..: not a name SourceHut allows"
+	assert_line --partial "grove sync: failed: ~alice/-x: not a name SourceHut allows"
+	run grove sync sourcehut --user nobody --api-url "$SRHT_API"
+	assert_failure 1
+	assert_output --partial "$SRHT_API: no such user"
+	assert_output --partial "nothing was changed"
+	local fault
+	for fault in '{"errors": "query too complex"}' '{"body": "malformed"}' '{"status": 500, "times": 9}' '{"next": "self", "times": 100}'; do
+		srht_config '{"~alice": {"repos": 1, "names": ["good"]}}' '"faults": ['"$fault"']'
+		run timeout 60 "$GROVE_BIN" sync sourcehut --api-url "$SRHT_API"
+		assert_failure 1
+		assert_output --partial "nothing was changed"
+	done
+	assert_output --partial "is a page already read: the listing loops"
+	srht_config '{"~alice": {"repos": 1, "names": ["good"]}}' '"faults": [{"errors": "query too complex"}]'
+	run grove sync sourcehut --api-url "$SRHT_API"
+	assert_output --partial "$SRHT_API: query too complex"
+	SRHT_TOKEN=wrong run grove sync sourcehut --api-url "$SRHT_API"
+	assert_failure 1
+	assert_output --partial "401 bad credentials: the token was refused"
+	unset SRHT_TOKEN
+}

@@ -190,3 +190,16 @@ start_forge() {
 	esac
 	FORGE_API="http://127.0.0.1:$(cat "$pf")${3:-}$prefix"
 }
+
+# start_sourcehut CONFIG [ROOT_PATH]: git.sr.ht's GraphQL API and git over
+# smart HTTP on one origin (tests/servers/sourcehut_api.py); sets SRHT_API
+# (what --api-url takes: .../query) and SRHT_LOG (a JSON line per query)
+start_sourcehut() {
+	local pf="$BATS_TEST_TMPDIR/srht.port"
+	SRHT_LOG="$BATS_TEST_TMPDIR/srht.log"
+	rm -f "$pf" "$SRHT_LOG"
+	python3 "$SERVERS_DIR/sourcehut_api.py" "$1" "$pf" "$SRHT_LOG" 2>"$BATS_TEST_TMPDIR/srht.err" &
+	SERVER_PIDS+=($!)
+	wait_file "$pf"
+	SRHT_API="http://127.0.0.1:$(cat "$pf")${2:-}/query"
+}
