@@ -28,6 +28,7 @@ static const struct {
 	{ "bitbucket-dc", NULL, &forge_bitbucket_dc },
 	{ "bitbucket-server", NULL, &forge_bitbucket_dc },
 	{ "azure", NULL, &forge_azure },
+	{ "sourcehut", NULL, &forge_sourcehut },
 };
 
 const char *forge_name(size_t i)
@@ -148,7 +149,9 @@ int forge_parse_page(const struct forge_ops *ops, const char *url, const char *b
 		goto out;
 	}
 	if (!cJSON_IsArray(items)) {
-		strbuf_adds(err, "the reply is not a list of repositories");
+		char *why = ops->reply_error ? ops->reply_error(doc) : NULL;
+		strbuf_adds(err, why ? why : "the reply is not a list of repositories");
+		free(why);
 		goto out;
 	}
 	const cJSON *item;
@@ -490,9 +493,12 @@ static void describe_status(struct strbuf *err, const struct http_response *r, c
 }
 
 /* the headers of a request: the forge's, a conditional one, the token's */
-static void request_headers(const struct forge_client *c, const char *etag, struct strlist *h)
+static void request_headers(const struct forge_client *c, const char *etag, int json_body,
+			    struct strlist *h)
 {
 	strlist_push_owned(h, xasprintf("User-Agent: grove/%s", GROVE_VERSION));
+	if (json_body)
+		strlist_push(h, "Content-Type: application/json");
 	for (size_t i = 0; c->ops->headers && c->ops->headers[i]; i++)
 		strlist_push(h, c->ops->headers[i]);
 	if (etag)
@@ -550,21 +556,24 @@ static void cache_store(struct forge_client *c, const char *url, const char *eta
 
 /* one page: its body and Link next URL, from the server or the cache;
  * *etag (allocated) when it came from the server with one */
-static int get_page(struct forge_client *c, const char *url, struct strbuf *body, char **next,
-		    char **etag, struct strbuf *err)
+static int get_page(struct forge_client *c, const char *url, const char *post, struct strbuf *body,
+		    char **next, char **etag, struct strbuf *err)
 {
-	char *cpath = forgecache_path(c->cache_dir, c->auth ? c->auth : c->token, url);
+	/* a query's answer is not kept: its URL does not name it */
+	char *cpath =
+	    post ? NULL : forgecache_path(c->cache_dir, c->auth ? c->auth : c->token, url);
 	struct forgecache_entry ce = { 0 };
 	struct strlist headers = STRLIST_INIT;
-	int have_cache = forgecache_read(cpath, url, &ce) == 0, rate_waits = 0, errors = 0;
+	int have_cache = cpath && forgecache_read(cpath, url, &ce) == 0, rate_waits = 0, errors = 0;
 	double backoff = c->backoff > 0 ? c->backoff : 1;
 	enum step step = STEP_AGAIN;
 
-	request_headers(c, have_cache ? ce.etag : NULL, &headers);
+	request_headers(c, have_cache ? ce.etag : NULL, post != NULL, &headers);
 	struct http_request rq = { .url = url,
 				   .headers = (const char *const *)headers.items,
 				   .timeout = c->timeout > 0 ? c->timeout : 60,
-				   .cancelled = c->cancelled };
+				   .cancelled = c->cancelled,
+				   .post = post };
 	while (step == STEP_AGAIN) {
 		struct http_response r;
 		http_response_init(&r);
@@ -639,7 +648,7 @@ static int list_page(struct forge_client *c, const char *url, struct forge_repos
 {
 	struct strbuf body = STRBUF_INIT, perr = STRBUF_INIT;
 	char *link_next = NULL, *body_next = NULL, *etag = NULL;
-	int rc = get_page(c, url, &body, &link_next, &etag, err);
+	int rc = get_page(c, url, NULL, &body, &link_next, &etag, err);
 	if (rc == 0 &&
 	    forge_parse_page(c->ops, url, body.buf, body.len, all, &body_next, &perr) < 0) {
 		strbuf_addf(err, "%s: %s", url, perr.buf);
@@ -688,12 +697,70 @@ int forge_list_path(struct forge_client *c, const char *path, struct forge_repos
 	return rc;
 }
 
+/* a GraphQL listing: the query POSTed to the API URL for each page, the
+ * next one named by a cursor; the same bounds as links have */
+static int list_graphql(struct forge_client *c, const struct forge_query *q,
+			struct forge_repos *out, struct strbuf *err)
+{
+	struct forge_repos all = { 0 };
+	struct strlist seen = STRLIST_INIT; /* a cursor met again is a loop */
+	char *url = api_url_for(c, ""), *cursor = NULL;
+	int rc = 0;
+	for (int pages = 1; rc == 0; pages++) {
+		struct strbuf body = STRBUF_INIT, perr = STRBUF_INIT;
+		char *query = c->ops->query_body(q, cursor), *next = NULL, *link = NULL,
+		     *etag = NULL;
+		rc = get_page(c, url, query, &body, &link, &etag, err);
+		if (rc == 0 &&
+		    forge_parse_page(c->ops, url, body.buf, body.len, &all, &next, &perr) < 0) {
+			strbuf_addf(err, "%s: %s", url, perr.buf);
+			rc = -1;
+		}
+		if (rc == 0 && next && strlist_has(&seen, next)) {
+			strbuf_addf(err,
+				    "%s: the next page's cursor is a page already read: the "
+				    "listing loops",
+				    url);
+			rc = -1;
+		} else if (rc == 0 && next &&
+			   (pages >= FORGE_MAX_PAGES || all.n > FORGE_MAX_REPOS)) {
+			strbuf_addf(err, "%s: more than %d pages or %d repositories", url,
+				    FORGE_MAX_PAGES, FORGE_MAX_REPOS);
+			rc = -1;
+		}
+		free(query);
+		free(link);
+		free(etag);
+		strbuf_release(&body);
+		strbuf_release(&perr);
+		int more = rc == 0 && next;
+		if (more) {
+			strlist_push(&seen, next);
+			cursor = seen.items[seen.n - 1];
+		}
+		free(next);
+		if (!more)
+			break;
+	}
+	strlist_release(&seen);
+	free(url);
+	if (rc == 0)
+		repos_move(out, &all);
+	forge_repos_release(&all);
+	return rc;
+}
+
 int forge_list(struct forge_client *c, const struct forge_query *q, struct forge_repos *out,
 	       struct strbuf *err)
 {
 	struct forge_repos got = { 0 };
-	char *path = c->ops->list_path(c, q, err);
-	int rc = path ? forge_list_path(c, path, &got, err) : -1;
+	char *path = NULL;
+	int rc;
+	if (c->ops->query_body)
+		rc = list_graphql(c, q, &got, err);
+	else
+		rc = (path = c->ops->list_path(c, q, err)) ? forge_list_path(c, path, &got, err)
+							   : -1;
 	if (rc == 0 && c->ops->listed)
 		c->ops->listed(c, q, &got);
 	repos_move(out, &got);
@@ -707,7 +774,7 @@ cJSON *forge_get_json(struct forge_client *c, const char *path, struct strbuf *e
 	struct strbuf body = STRBUF_INIT;
 	char *url = api_url_for(c, path), *next = NULL, *etag = NULL;
 	cJSON *doc = NULL;
-	if (get_page(c, url, &body, &next, &etag, err) == 0 &&
+	if (get_page(c, url, NULL, &body, &next, &etag, err) == 0 &&
 	    !(doc = cJSON_ParseWithLength(body.buf, body.len)))
 		strbuf_addf(err, "%s: the reply is not JSON", url);
 	if (doc && etag)

@@ -69,7 +69,8 @@ struct forge_ops {
 	/* the web root clone URLs are below for this API (forge_web_root),
 	 * allocated, or NULL */
 	char *(*web_root)(const char *api_url);
-	/* the first path to list: allocated, or NULL with err */
+	/* the first path to list: allocated, or NULL with err (NULL for a
+	 * GraphQL forge: query_body) */
 	char *(*list_path)(struct forge_client *c, const struct forge_query *q, struct strbuf *err);
 	/* one repository of a listing: 0, or -1 when it lacks what sync needs */
 	int (*parse_repo)(const struct cJSON *item, struct forge_repo *r);
@@ -81,6 +82,13 @@ struct forge_ops {
 	/* where to ask for a fork's parent, and the parent in that reply */
 	char *(*parent_path)(const struct forge_repo *fork);
 	const struct cJSON *(*parent_in)(const struct cJSON *doc);
+	/* a GraphQL forge (SourceHut): the body POSTed to the API URL for the
+	 * page after cursor (NULL: the first), allocated; body_next gives the
+	 * next cursor. NULL: pages are GETs of list_path and its next links */
+	char *(*query_body)(const struct forge_query *q, const char *cursor);
+	/* what a reply says went wrong instead of a page (GraphQL's
+	 * "errors"), allocated, or NULL */
+	char *(*reply_error)(const struct cJSON *doc);
 	/* the listing whole, before it is used: what the back-end could not
 	 * tell from one repository (Azure: the organization in the owner) */
 	void (*listed)(const struct forge_client *c, const struct forge_query *q,
@@ -96,7 +104,7 @@ struct forge_ops {
 };
 
 /* the back-end called name (github, gitlab, gitea, forgejo, codeberg,
- * bitbucket, bitbucket-dc, bitbucket-server, azure), or NULL; *api set to the
+ * bitbucket, bitbucket-dc, bitbucket-server, azure, sourcehut), or NULL; *api set to the
  * default API for that name */
 const struct forge_ops *forge_find(const char *name, const char **api);
 /* the names forge_find knows: the i-th (NULL past the last), and all of

@@ -245,6 +245,10 @@ static int get_once(const struct http_request *rq, const char *url, struct curl_
 	t.deadline = t.window_start + rq->timeout * HTTP_DEADLINE_TIMEOUTS * 1000;
 	set_options(h, &t, hdrs, errbuf);
 	curl.easy_setopt(h, CURLOPT_URL, url);
+	if (rq->post) {
+		curl.easy_setopt(h, CURLOPT_POSTFIELDS, rq->post);
+		curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(rq->post));
+	}
 	CURLcode e = curl.easy_perform(h);
 	curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
 	if (e != CURLE_OK)
@@ -297,7 +301,10 @@ int http_get(const struct http_request *rq, struct http_response *r)
 			break;
 		}
 		char *to = redirect_target(url, r);
-		if (!to) {
+		if (rq->post) {
+			r->error =
+			    xasprintf("redirected (%ld): a query is not sent again", r->status);
+		} else if (!to) {
 			r->error = xasprintf("redirected (%ld) without a place to go", r->status);
 		} else if (!http_same_origin(to, rq->url)) {
 			r->error = xasprintf("redirected to %s, another origin: not followed", to);

@@ -1,4 +1,4 @@
-/* http: GET requests over libcurl (TLS verified, proxies from the
+/* http: GET (and GraphQL's POST) requests over libcurl (TLS verified, proxies from the
  * environment as curl reads them, redirects followed without carrying the
  * Authorization header to another host) */
 #ifndef GROVE_HTTP_H
@@ -23,6 +23,8 @@ struct http_request {
 				     * request, and all of it must be done within
 				     * HTTP_DEADLINE_TIMEOUTS times this long */
 	int (*cancelled)(void);     /* non-zero: stop now ("interrupted"); may be NULL */
+	const char *post;           /* a body to POST instead of a GET (a GraphQL query,
+				     * with its Content-Type among headers), or NULL */
 };
 
 struct http_response {
@@ -45,7 +47,7 @@ void http_response_release(struct http_response *r);
 /* performs the request: 0 when an answer came (any status; r->status),
  * -1 with r->error on a transport failure, a truncated body, a limit
  * passed, or cancellation. A redirect is followed only to the request's
- * own scheme, host and port. */
+ * own scheme, host and port, and never for a POST. */
 int http_get(const struct http_request *rq, struct http_response *r);
 
 /* a response header's value, or NULL */

@@ -8,7 +8,7 @@
 #include <cjson/cJSON.h>
 
 extern const struct forge_ops forge_github, forge_gitlab, forge_gitea, forge_bitbucket,
-    forge_bitbucket_dc, forge_azure;
+    forge_bitbucket_dc, forge_azure, forge_sourcehut;
 
 /* the fields GitHub and Gitea share (owner.login, name, full_name,
  * clone_url, ssh_url, ...): 0, or -1 when one sync needs is missing */

@@ -366,6 +366,38 @@ static void test_azure_urls(void **state)
 				 cases[i].ok ? "accepted" : "refused");
 }
 
+/* SourceHut: a query a page, the next cursor from the reply, GraphQL's
+ * errors kept */
+static void test_sourcehut(void **state)
+{
+	(void)state;
+	const char *api;
+	const struct forge_ops *sh = forge_find("sourcehut", &api);
+	struct forge_query q = { .user = "~bob" };
+	struct forge_repos r = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	char *next = NULL, *body = sh->query_body(&q, "c100");
+	assert_string_equal(api, "https://git.sr.ht/query");
+	assert_non_null(strstr(body, "user(username: $user)"));
+	assert_non_null(strstr(body, "\"variables\":{\"cursor\":\"c100\",\"user\":\"bob\"}"));
+	free(body);
+	const char *page = "{\"data\": {\"user\": {\"repositories\": {\"cursor\": \"c2\", "
+			   "\"results\": [{\"id\": 4, \"name\": \"n\", \"visibility\": "
+			   "\"UNLISTED\", \"updated\": \"T\", \"owner\": {\"canonicalName\": "
+			   "\"~bob\"}}]}}}}";
+	assert_int_equal(forge_parse_page(sh, api, page, strlen(page), &r, &next, &err), 0);
+	assert_string_equal(next, "c2");
+	assert_string_equal(r.v[0].full_name, "~bob/n");
+	assert_true(r.v[0].is_private);
+	free(next);
+	forge_repos_release(&r);
+	const char *bad =
+	    "{\"data\": null, \"errors\": [{\"message\": \"a\"}, {\"message\": \"b\"}]}";
+	assert_int_equal(forge_parse_page(sh, api, bad, strlen(bad), &r, &next, &err), -1);
+	assert_string_equal(err.buf, "a; b");
+	strbuf_release(&err);
+}
+
 /* forge_web_root parses URLs with libcurl, loaded at run time */
 static int load_curl(void **state)
 {
@@ -390,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_parse_bitbucket),
 		cmocka_unit_test(test_parse_bitbucket_dc),
 		cmocka_unit_test(test_azure_urls),
+		cmocka_unit_test(test_sourcehut),
 		cmocka_unit_test(test_names_escaped_in_paths),
 		cmocka_unit_test(test_bitbucket_parent_name_checked),
 	};
