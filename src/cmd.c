@@ -216,7 +216,8 @@ const struct cmd cmd_table[] = {
 	  .flags = CMD_GIT | CMD_HTTP | CMD_NET | CMD_LOGGED,
 	  .options = sync_options,
 	  .usage =
-	      "[NAME] | FORGE [--user LOGIN|--org ORG|--group GROUP|--workspace WS|--mine] "
+	      "[NAME] | FORGE [--user LOGIN|--org ORG|--group GROUP|--workspace WS|--project "
+	      "KEY|--mine] [--project PROJECT] "
 	      "[--starred] [--root DIR] [--layout TEMPLATE] [--protocol https|ssh] [--skip-forks] "
 	      "[--skip-archived] [--match REGEX] [--exclude REGEX] [--topic TOPIC]... "
 	      "[--language LANG] [--no-clone] [--no-update] [--full] [--dry-run] [--prune] "

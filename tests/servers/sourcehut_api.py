@@ -18,7 +18,8 @@ CONFIG (JSON, read again on every request):
                            "pushed": {NAME: TIME}}},
    "faults": [{"status": 500, "times": 2}, {"status": 429, "retry_after": 1},
               {"body": "malformed"}, {"errors": "boom"}, {"next": "self"}]}
-One JSON line per request goes to LOGFILE (method, path, headers, query).
+One JSON line per query goes to LOGFILE (method, path, headers, query), and
+a line per git request ("METHOD PATH") to LOGFILE.git.
 """
 import copy
 import hashlib
@@ -89,6 +90,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return None
 
     def git(self, cfg, body):
+        with lock, open(logfile + ".git", "a") as f:
+            f.write(f"{self.command} {self.path}\n")
         status, headers, rest = gitcgi.run(self, cfg["git_root"], body)
         self.send_response(status)
         for name, value in headers:
