@@ -831,3 +831,52 @@ srht_repos() {
 	assert_output --partial "401 bad credentials: the token was refused"
 	unset SRHT_TOKEN
 }
+
+# refs DIR: every ref of a repository and what it points at
+refs() {
+	git -C "$1" for-each-ref --format='%(refname) %(objectname)'
+}
+
+@test "sync --mirror: bare mirrors of every ref, pruned by update and fetch, checked out again as mirrors" {
+	local f tmp="$BATS_TEST_TMPDIR/pusher" m
+	origins acme/web
+	git clone -q "$ORIGINS/acme/web.git" "$tmp"
+	git -C "$tmp" push -q origin main:feat
+	git -C "$tmp" tag v1 && git -C "$tmp" push -q origin v1
+	git -C "$ORIGINS/acme/web.git" update-ref refs/pull/1/head main
+	for f in github gitlab; do
+		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME" "$BATS_TEST_TMPDIR/ref.git"
+		config "$f" '{"acme": {"repos": 1, "names": ["web"]}}'
+		api "$f"
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API" --mirror
+		assert_success
+		m=src/127.0.0.1/acme/web.git
+		assert_line "grove sync: cloned acme/web ($HOME/$m)"
+		[ "$(git -C "$m" rev-parse --is-bare-repository)" = true ] || fail "$f: not bare"
+		[ "$(git -C "$m" config remote.origin.mirror)" = true ] || fail "$f: not a mirror"
+		# what git clone --mirror makes: every ref, pull requests' too
+		git clone -q --mirror "$GITBASE/acme/web.git" "$BATS_TEST_TMPDIR/ref.git"
+		[ "$(refs "$m")" = "$(refs "$BATS_TEST_TMPDIR/ref.git")" ] || fail "$f: refs $(refs "$m")"
+		grep -qF "checkout = git clone --mirror '$GITBASE/acme/web.git' 'web.git'" .mrconfig ||
+			fail "$f: checkout: $(grep checkout .mrconfig)"
+		# upstream moves, a branch goes: update prunes as git remote update --prune does
+		echo "$f" >>"$tmp/a.txt" && git -C "$tmp" commit -qam "$f" && git -C "$tmp" push -q origin main
+		git -C "$tmp" push -q origin :feat
+		run grove update
+		assert_success
+		git -C "$BATS_TEST_TMPDIR/ref.git" remote update --prune >/dev/null 2>&1
+		[ "$(refs "$m")" = "$(refs "$BATS_TEST_TMPDIR/ref.git")" ] || fail "$f: after update: $(refs "$m")"
+		git -C "$tmp" push -q origin main:feat
+		run grove fetch
+		assert_success
+		git -C "$BATS_TEST_TMPDIR/ref.git" remote update --prune >/dev/null 2>&1
+		[ "$(refs "$m")" = "$(refs "$BATS_TEST_TMPDIR/ref.git")" ] || fail "$f: after fetch: $(refs "$m")"
+		# the registry's checkout makes a mirror again
+		rm -rf "$m"
+		run grove checkout
+		assert_success
+		[ "$(git -C "$m" config remote.origin.mirror)" = true ] || fail "$f: checkout made no mirror"
+		[ "$(refs "$m")" = "$(refs "$BATS_TEST_TMPDIR/ref.git")" ] || fail "$f: after checkout: $(refs "$m")"
+		git -C "$tmp" push -q origin :feat
+	done
+}
