@@ -161,14 +161,15 @@ static void do_clone(struct each_run *run, const struct registry_repo *r, struct
 {
 	const char *cmd = registry_repo_get(r, "checkout");
 	char *url = NULL, *err = NULL, *root = NULL;
+	int mirror = 0;
 	if (!cmd) {
 		job_failed(job, OUT_FAILED, ERR_NOT_FOUND,
 			   xstrdup("missing, and no checkout command to clone it"));
 		return;
 	}
-	if (clone_parse_checkout(cmd, r->path, &url) == 0) {
+	if (clone_parse_checkout(cmd, r->path, &url, &mirror) == 0) {
 		root = clone_root(r);
-		if (clone_repo_under(root, url, r->path, op, &err) < 0)
+		if (clone_repo_under(root, url, r->path, mirror, op, &err) < 0)
 			job_failed(job, OUT_FAILED, op->code ? op->code : ERR_GENERIC, err);
 		else
 			own(job)->outcome = OUT_CLONED;
@@ -183,7 +184,7 @@ static void do_update(struct each_run *run, const struct registry_repo *r, struc
 		      struct each_job *job)
 {
 	static const enum net_outcome map[] = { OUT_UP_TO_DATE, OUT_UPDATED, OUT_REFUSED,
-						OUT_FAILED, OUT_SKIPPED };
+						OUT_FAILED,     OUT_SKIPPED, OUT_FETCHED };
 	struct net_job *nj = own(job);
 	struct update_result u;
 	struct update_opts uo = { rebase, (int)run->ctx->timeout };

@@ -31,7 +31,7 @@ struct sync_opts {
 	const char *language, *layout, *token_command;
 	struct strlist topics;
 	int mine, starred, ssh, ssh_given, skip_forks, skip_archived, no_clone, no_update, dry_run;
-	int forks_under_parent, prune, prune_ignored, full;
+	int forks_under_parent, prune, prune_ignored, full, mirror;
 };
 
 /* what the command line (then each profile) sets */
@@ -93,6 +93,8 @@ const struct opt_spec sync_options[] = {
 		"https://HOST/api/v3)"),
 	OPT_FLAG(0, "forks-under-parent", &opts.forks_under_parent,
 		 "file a fork under its parent's owner"),
+	OPT_FLAG(0, "mirror", &opts.mirror,
+		 "keep bare mirrors (NAME.git, every ref), as git clone --mirror makes them"),
 	OPT_FLAG(0, "json", &cmd_context.json, "one JSON object per repository, then a summary"),
 	OPT_LAST,
 };
@@ -150,12 +152,13 @@ static const char *state_pushed(long long id, void *arg)
 static void clone_or_update(struct sync_run *run, struct sync_item *it, struct net_op *op)
 {
 	static const enum sync_outcome map[] = { SYNC_UP_TO_DATE, SYNC_UPDATED, SYNC_FAILED,
-						 SYNC_FAILED, SYNC_SKIPPED };
+						 SYNC_FAILED,     SYNC_SKIPPED, SYNC_UPDATED };
 	struct update_opts uo = { .timeout = (int)run->ctx->timeout };
 	struct update_result u;
 	char *err = NULL;
 	if (it->action == SYNC_CLONE) {
-		int failed = clone_repo_under(run->root, it->url, it->path, op, &err) < 0;
+		int failed =
+		    clone_repo_under(run->root, it->url, it->path, run->so.mirror, op, &err) < 0;
 		it->outcome = failed ? SYNC_FAILED : SYNC_CLONED;
 		it->reason = err;
 		return;
@@ -523,6 +526,7 @@ static int plan(struct sync_run *run, const struct forge_repos *repos)
 				    .no_clone = run->so.no_clone,
 				    .no_update = run->so.no_update,
 				    .forks_under_parent = run->so.forks_under_parent,
+				    .mirror = run->so.mirror,
 				    .match = run->so.match,
 				    .exclude = run->so.exclude,
 				    .ignore_file = run->ignore_file,
@@ -943,7 +947,8 @@ static void overlay(struct sync_opts *so, const struct sync_opts *cli)
 		     &so->prune,
 		     &so->prune_ignored,
 		     &so->starred,
-		     &so->full };
+		     &so->full,
+		     &so->mirror };
 	const int *g[] = { &cli->mine,
 			   &cli->skip_forks,
 			   &cli->skip_archived,
@@ -954,7 +959,8 @@ static void overlay(struct sync_opts *so, const struct sync_opts *cli)
 			   &cli->prune,
 			   &cli->prune_ignored,
 			   &cli->starred,
-			   &cli->full };
+			   &cli->full,
+			   &cli->mirror };
 	if (cli->topics.n) {
 		strlist_release(&so->topics);
 		so->topics = cli->topics;

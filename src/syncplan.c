@@ -188,6 +188,7 @@ int syncplan_filter(const struct syncplan_opts *o, const struct forge_repos *rep
 	if (patterns_init(&pt, o, err) < 0)
 		return -1;
 	p->items = xcalloc(repos->n ? repos->n : 1, sizeof(*p->items));
+	p->mirror = o->mirror;
 	for (size_t i = 0; i < repos->n; i++) {
 		const struct forge_repo *g = &repos->v[i];
 		struct sync_item *it = &p->items[p->n++];
@@ -336,7 +337,7 @@ static void give_path(const struct syncplan_opts *o, struct sync_item *it)
 	const struct forge_repo *g = it->repo;
 	const char *owner = o->forks_under_parent && it->parent.owner ? it->parent.owner : g->owner;
 	char *below = expand_layout(o, owner, g->name);
-	char *path = xasprintf("%s/%s", o->root, below);
+	char *path = xasprintf("%s/%s%s", o->root, below, o->mirror ? ".git" : "");
 	free(below);
 	if (stays_under(o, path)) {
 		it->path = path;

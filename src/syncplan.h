@@ -44,6 +44,7 @@ struct syncplan_opts {
 	int loopback; /* the API is on loopback: so may git be */
 	int ssh;      /* ssh_url instead of clone_url */
 	int skip_forks, skip_archived, no_clone, no_update, forks_under_parent;
+	int mirror; /* bare mirrors: each folder named NAME.git, as git clone --mirror names it */
 	const char *match, *exclude; /* extended regular expressions on OWNER/NAME */
 	/* ROOT/.groveignore: its name and its lines, each an extended regular
 	 * expression on OWNER/NAME or the clone URL (blank and # lines
@@ -68,6 +69,7 @@ struct syncplan_opts {
 struct sync_plan {
 	struct sync_item *items; /* one per listed repository, in listing order */
 	size_t n;
+	int mirror; /* the clones are bare mirrors (git clone --mirror) */
 };
 
 /* step 1, from the listing alone: names, filters, clone URLs. Forks that

@@ -11,10 +11,10 @@
 
 /* the two keys of one new clone's section */
 static void add_clone(struct registry_edits *ed, struct strlist *values, const struct sync_item *it,
-		      const char *source)
+		      int mirror, const char *source)
 {
 	struct strbuf v = STRBUF_INIT;
-	strbuf_adds(&v, "git clone ");
+	strbuf_adds(&v, mirror ? "git clone --mirror " : "git clone ");
 	strbuf_add_shquoted(&v, it->url);
 	strbuf_addc(&v, ' ');
 	/* myrepos runs it in the folder above: the layout names the last one */
@@ -61,7 +61,7 @@ int syncreg_register(const struct registry *reg, const char *file, const struct 
 		const struct sync_item *it = &p->items[i];
 		struct stat st;
 		if (it->path && lstat(it->path, &st) == 0 && !strlist_sorted_has(&known, it->path))
-			add_clone(&ed, &values, it, source);
+			add_clone(&ed, &values, it, p->mirror, source);
 	}
 	if (ed.n && registry_file_update(file, registry_apply_edits, &ed, err) < 0)
 		rc = -1;

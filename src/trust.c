@@ -137,11 +137,13 @@ static char *guess_dir(const char *url)
 
 static int clone_option(const char *w)
 {
-	return !strcmp(w, "--quiet") || !strcmp(w, "-q") || !strcmp(w, "--bare");
+	return !strcmp(w, "--quiet") || !strcmp(w, "-q") || !strcmp(w, "--bare") ||
+	       !strcmp(w, "--mirror");
 }
 
-/* `git clone [--quiet|-q|--bare]... URL [DIR]`: myrepos' templates `git
- * clone $url $repo` and `git clone --bare $url $repo`, and the quiet flag;
+/* `git clone [--quiet|-q|--bare|--mirror]... URL [DIR]`: myrepos' templates
+ * `git clone $url $repo` and `git clone --bare $url $repo`, the quiet flag
+ * and grove sync --mirror's;
  * nothing else may start with '-'; the clone is the section's folder */
 int trust_checkout(const char *cmd, const char *name)
 {

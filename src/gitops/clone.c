@@ -163,8 +163,24 @@ static int clone_call(void *arg)
 	return git_clone(c->repo, c->url, c->via, c->co);
 }
 
-int clone_repo_under(const char *root, const char *url, const char *dest, struct net_op *op,
-		     char **err)
+/* git clone --mirror's remote: every ref as it is upstream, pruned by
+ * every fetch (remote.NAME.mirror) */
+static int mirror_remote(git_remote **out, git_repository *repo, const char *name, const char *url,
+			 void *payload)
+{
+	git_config *cfg = NULL;
+	char *key = xasprintf("remote.%s.mirror", name);
+	int e = git_remote_create_with_fetchspec(out, repo, name, url, "+refs/*:refs/*");
+	(void)payload;
+	if (e == 0 && (e = git_repository_config(&cfg, repo)) == 0)
+		e = git_config_set_bool(cfg, key, 1);
+	git_config_free(cfg);
+	free(key);
+	return e;
+}
+
+int clone_repo_under(const char *root, const char *url, const char *dest, int mirror,
+		     struct net_op *op, char **err)
 {
 	git_clone_options co;
 	git_repository *repo = NULL;
@@ -195,12 +211,22 @@ int clone_repo_under(const char *root, const char *url, const char *dest, struct
 	via = xasprintf("/proc/self/fd/%d", tmpfd);
 	git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
 	fetch_options(&co.fetch_opts, op);
+	if (mirror) {
+		co.bare = 1;
+		co.remote_cb = mirror_remote;
+	}
 	struct clone_call cc = { &repo, url, via, &co };
 	rc = net_operate(url, clone_call, &cc);
 	cred_finish(&op->cred, rc == 0);
 	if (rc < 0) {
 		*err = fetch_error("clone", op);
 	} else {
+		/* libgit2 names the remote's HEAD, git clone --mirror does not */
+		git_reference *rh = NULL;
+		if (mirror && git_reference_lookup(&rh, repo, "refs/remotes/origin/HEAD") == 0)
+			git_reference_delete(rh);
+		git_reference_free(rh);
+		git_error_clear();
 		git_repository_free(repo);
 		repo = NULL;
 		/* renameat refuses to replace a folder that is not empty */
@@ -227,7 +253,7 @@ out:
 
 int clone_repo(const char *url, const char *dest, struct net_op *op, char **err)
 {
-	return clone_repo_under(NULL, url, dest, op, err);
+	return clone_repo_under(NULL, url, dest, 0, op, err);
 }
 
 /* one word of a checkout command, '...' or "..." unquoted */
@@ -257,23 +283,25 @@ static char *word(const char **p)
 	return w;
 }
 
-int clone_parse_checkout(const char *cmd, const char *dest, char **url)
+int clone_parse_checkout(const char *cmd, const char *dest, char **url, int *mirror)
 {
 	const char *p = cmd;
-	char *w[5] = { 0 };
+	char *w[6] = { 0 };
 	int n = 0, ok = 0;
 	*url = NULL;
-	while (n < 5 && (w[n] = word(&p)))
+	while (n < 6 && (w[n] = word(&p)))
 		n++;
 	while (*p == ' ' || *p == '\t' || *p == '\n')
 		p++;
-	if (n == 4 && !*p && !strcmp(w[0], "git") && !strcmp(w[1], "clone") && w[2][0] != '-' &&
-	    !strcmp(w[3], path_basename(dest))) {
-		*url = w[2];
-		w[2] = NULL;
+	*mirror = n == 5 && !strcmp(w[2], "--mirror");
+	int u = 2 + *mirror;
+	if (n == u + 2 && !*p && !strcmp(w[0], "git") && !strcmp(w[1], "clone") && w[u][0] != '-' &&
+	    !strcmp(w[u + 1], path_basename(dest))) {
+		*url = w[u];
+		w[u] = NULL;
 		ok = 1;
 	}
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		free(w[i]);
 	return ok ? 0 : -1;
 }

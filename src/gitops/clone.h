@@ -17,13 +17,15 @@ int clone_repo(const char *url, const char *dest, struct net_op *op, char **err)
 /* the same for a dest below root: every folder below root is created and
  * opened without following symlinks (one there fails with "a symlink on
  * the way"), and the clone is made and moved into place through folder
- * descriptors, so that nothing moved meanwhile can send it elsewhere */
-int clone_repo_under(const char *root, const char *url, const char *dest, struct net_op *op,
-		     char **err);
+ * descriptors, so that nothing moved meanwhile can send it elsewhere. A
+ * mirror is what git clone --mirror makes: bare, every ref, pruned */
+int clone_repo_under(const char *root, const char *url, const char *dest, int mirror,
+		     struct net_op *op, char **err);
 
-/* `git clone URL DIR` (quotes allowed), as `grove register` and myrepos
- * write it: *url gets URL when DIR is dest's own name, for a native clone */
-int clone_parse_checkout(const char *cmd, const char *dest, char **url);
+/* `git clone [--mirror] URL DIR` (quotes allowed), as `grove register`,
+ * `grove sync` and myrepos write it: *url gets URL (and *mirror whether
+ * --mirror was given) when DIR is dest's own name, for a native clone */
+int clone_parse_checkout(const char *cmd, const char *dest, char **url, int *mirror);
 
 /* the same below root, refusing a symlink on the way (-ELOOP) or a dir
  * that is not below root (-EXDEV), as clone_repo_under does */

@@ -336,6 +336,20 @@ out:
 	return rc;
 }
 
+/* a bare repository (a mirror) has no branch to move: its update is the
+ * fetch of every remote, pruned, as `git remote update --prune` does */
+static int update_bare(const char *path, struct net_op *op, struct update_result *r)
+{
+	char *err = NULL;
+	if (fetch_repo(path, op, &err) < 0) {
+		update_failed(r, err);
+		r->code = op->code;
+		return -1;
+	}
+	r->outcome = op->moved.n ? UPDATE_FETCHED : UPDATE_UP_TO_DATE;
+	return 0;
+}
+
 int update_repo(const char *path, const struct update_opts *uo, struct net_op *op,
 		struct update_result *r)
 {
@@ -351,6 +365,10 @@ int update_repo(const char *path, const struct update_opts *uo, struct net_op *o
 			return -1;
 		}
 		return update_with_git(path, uo, r);
+	}
+	if (git_repository_is_bare(repo)) {
+		git_repository_free(repo);
+		return update_bare(path, op, r);
 	}
 	if (git_repository_config_snapshot(&cfg, repo) == 0)
 		r->engine_reason = probe_unfaithful(repo, cfg);

@@ -13,6 +13,7 @@ enum update_outcome {
 	UPDATE_REFUSED, /* the repository is as it was: reason says why */
 	UPDATE_FAILED,
 	UPDATE_SKIPPED, /* nothing to do yet (an empty upstream): reason says why */
+	UPDATE_FETCHED, /* a bare repository (a mirror): its remotes fetched, pruned */
 };
 
 struct update_result {

@@ -841,10 +841,10 @@ refs() {
 	local f tmp="$BATS_TEST_TMPDIR/pusher" m
 	origins acme/web
 	git clone -q "$ORIGINS/acme/web.git" "$tmp"
-	git -C "$tmp" push -q origin main:feat
 	git -C "$tmp" tag v1 && git -C "$tmp" push -q origin v1
 	git -C "$ORIGINS/acme/web.git" update-ref refs/pull/1/head main
 	for f in github gitlab; do
+		git -C "$tmp" push -q -f origin main:feat
 		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME" "$BATS_TEST_TMPDIR/ref.git"
 		config "$f" '{"acme": {"repos": 1, "names": ["web"]}}'
 		api "$f"
@@ -877,6 +877,5 @@ refs() {
 		assert_success
 		[ "$(git -C "$m" config remote.origin.mirror)" = true ] || fail "$f: checkout made no mirror"
 		[ "$(refs "$m")" = "$(refs "$BATS_TEST_TMPDIR/ref.git")" ] || fail "$f: after checkout: $(refs "$m")"
-		git -C "$tmp" push -q origin :feat
 	done
 }

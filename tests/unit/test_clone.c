@@ -57,7 +57,7 @@ static int clone_to(const char *rel, char **err)
 {
 	struct net_op op = { 0 };
 	char *root = xasprintf("%s/root", base), *dest = xasprintf("%s/root/%s", base, rel);
-	int rc = clone_repo_under(root, origin_url, dest, &op, err);
+	int rc = clone_repo_under(root, origin_url, dest, 0, &op, err);
 	net_op_release(&op);
 	free(root);
 	free(dest);
@@ -117,7 +117,7 @@ static void test_dest_outside_root(void **state)
 	(void)state;
 	struct net_op op = { 0 };
 	char *err = NULL, *root = xasprintf("%s/root", base), *dest = xasprintf("%s/rootx/e", base);
-	assert_true(clone_repo_under(root, origin_url, dest, &op, &err) < 0);
+	assert_true(clone_repo_under(root, origin_url, dest, 0, &op, &err) < 0);
 	net_op_release(&op);
 	assert_non_null(strstr(err, "is not below"));
 	assert_false(exists("%s/rootx%s", ""));
