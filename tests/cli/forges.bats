@@ -390,10 +390,10 @@ paths() {
 	assert_output --partial "has none of the --topic topics"
 	run grove sync work --topic ""
 	assert_success
-	printf '[sync "x"]\nforge = sourcehut\n' >"$HOME/.config/grove/config"
+	printf '[sync "x"]\nforge = launchpad\n' >"$HOME/.config/grove/config"
 	run grove sync
 	assert_failure 2
-	assert_output --partial "no forge 'sourcehut'"
+	assert_output --partial "no forge 'launchpad'"
 }
 
 # the keys of acme/a's section in ~/.mrconfig
