@@ -29,7 +29,7 @@ static void no_git_dir(const char *s)
 }
 
 /* the words a shell hands git: after git and clone, only the options
- * --quiet, -q and --bare, and nothing else starting with '-' (git would take
+ * --quiet, -q, --bare and --mirror, and nothing else starting with '-' (git would take
  * it for an option: -u PROGRAM runs PROGRAM); no remote helper (A::B) */
 static void check_words(const char *s)
 {
@@ -43,7 +43,8 @@ static void check_words(const char *s)
 		}
 		if (n < 2)
 			continue;
-		int option = !strcmp(w, "--quiet") || !strcmp(w, "-q") || !strcmp(w, "--bare");
+		int option = !strcmp(w, "--quiet") || !strcmp(w, "-q") || !strcmp(w, "--bare") ||
+			     !strcmp(w, "--mirror");
 		if (w[0] == '-' && (!option || options_over))
 			abort();
 		if (!option)
