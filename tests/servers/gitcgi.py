@@ -1,5 +1,5 @@
 """git http-backend as a CGI program, shared by grove's smart HTTP test
-servers (http_backend.py, faulty_git.py)."""
+servers (http_backend.py, faulty_git.py, sourcehut_api.py)."""
 import os
 import subprocess
 
@@ -44,3 +44,14 @@ def run(handler, root, body, user=None):
         elif name:
             headers.append((name, value.strip()))
     return status, headers, rest
+
+
+def serve(handler, root, body, user=None):
+    """Runs git http-backend for the request and sends its answer whole."""
+    status, headers, rest = run(handler, root, body, user)
+    handler.send_response(status)
+    for name, value in headers:
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(rest)))
+    handler.end_headers()
+    handler.wfile.write(rest)

@@ -41,13 +41,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        status, headers, rest = gitcgi.run(self, root, body, None if user == "-" else user)
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(rest)))
-        self.end_headers()
-        self.wfile.write(rest)
+        gitcgi.serve(self, root, body, None if user == "-" else user)
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

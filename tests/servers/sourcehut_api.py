@@ -92,13 +92,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def git(self, cfg, body):
         with lock, open(logfile + ".git", "a") as f:
             f.write(f"{self.command} {self.path}\n")
-        status, headers, rest = gitcgi.run(self, cfg["git_root"], body)
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(rest)))
-        self.end_headers()
-        self.wfile.write(rest)
+        gitcgi.serve(self, cfg["git_root"], body)
 
     def do_GET(self):
         self.git(load_config(), b"")
