@@ -709,6 +709,11 @@ subpath_http() {
 	assert_line "grove sync: finished (1 ok)"
 	run paths
 	assert_output "/acme/ops/_apis/git/repositories?api-version=7.1"
+	# a disabled repository (isDisabled) counts as archived
+	config azure '{"acme": {"subgroups": {"ops": {"repos": 1, "names": ["deploy"], "archived": 1}}}}'
+	run grove sync azure --org acme --project ops --api-url "$API" --root "$HOME/other" --skip-archived
+	assert_success
+	assert_line "grove sync: skipped acme/ops/deploy: disabled (--skip-archived)"
 	unset AZURE_DEVOPS_EXT_PAT
 }
 
@@ -794,6 +799,8 @@ srht_repos() {
 	assert_success
 	[ "$(grep -c "no push upstream since the last sync" <<<"$output")" -eq 105 ] || fail "a re-sync fetched"
 	[ "$(wc -l <"$SRHT_LOG")" -eq 2 ] || fail "$(wc -l <"$SRHT_LOG") queries"
+	# a query is a POST: nothing of it is kept in the ETag cache
+	[ -z "$(find "$XDG_CACHE_HOME" -type f 2>/dev/null)" ] || fail "cached: $(find "$XDG_CACHE_HOME" -type f)"
 	# another user's, named with or without its ~
 	run grove sync sourcehut --user '~bob' --api-url "$SRHT_API"
 	assert_success
