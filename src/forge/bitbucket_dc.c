@@ -11,7 +11,8 @@
 #include <string.h>
 
 #define API_PATH "/rest/api/1.0"
-/* the most a page may hold by default (page.max.repositories) */
+/* the largest page grove asks for: a server that caps it lower says where
+ * the next begins (nextPageStart) */
 #define PAGE_SIZE "limit=1000"
 
 static int parse_repo(const cJSON *item, struct forge_repo *g);
