@@ -47,8 +47,9 @@ static int parse_repo(const cJSON *item, struct forge_repo *g)
 	return g->clone_url && g->ssh_url ? 0 : -1;
 }
 
-/* the same listing from nextPageStart; a start that is not a count of
- * repositories ends the listing as a loop would (forge.c) */
+/* the same listing from nextPageStart. A start already asked for is a
+ * page already read (forge.c ends the listing with an error); one that is
+ * not a count of repositories ends it here as the last page would */
 static char *body_next(const cJSON *doc, const char *url)
 {
 	long long start = forge_json_id(doc, "nextPageStart");
