@@ -674,12 +674,18 @@ subpath_http() {
 	run grove sync bitbucket-dc --user alice --api-url "$API"
 	assert_success
 	assert_line "grove sync: cloned ~alice/notes ($HOME/src/127.0.0.1/~alice/notes)"
-	# hostile page numbers: one that goes back is a loop, one that is not a
-	# count ends the listing
+	# hostile page numbers: one that goes back is a loop; one that is not a
+	# count, on a page that is not the last, cuts the listing short, and a
+	# listing taken as whole from it would prune what the rest holds
 	config bitbucket-dc '{"ACME": {"repos": 3, "names": ["f", "web", "api"]}}' '"root_path": "/bitbucket", "dc_limit": 2, "faults": [{"next": "self", "times": 100}]'
 	run timeout 30 "$GROVE_BIN" sync bitbucket-dc --project ACME --api-url "$API"
 	assert_failure 1
 	assert_output --partial "is a page already read: the listing loops"
+	config bitbucket-dc '{"ACME": {"repos": 3, "names": ["f", "web", "api"]}}' '"root_path": "/bitbucket", "dc_limit": 2, "faults": [{"next": "negative", "times": 100}]'
+	run grove sync bitbucket-dc --project ACME --api-url "$API" --prune
+	assert_failure 1
+	assert_output --partial "not the last page, and its nextPageStart (-1) is not where another begins"
+	assert_dir_exists src/127.0.0.1/ACME/web
 }
 
 @test "azure: an organization's projects in one request, a PAT as Basic, {host}/{org}/{project}/{name}, forks' parent, --project" {

@@ -45,6 +45,7 @@ CONFIG (JSON, read again on every request):
    "faults": [{"path": "/api/v4/groups/acme/projects", "status": 500, "times": 2},
               {"status": 429, "retry_after": 1}, {"body": "malformed"},
               {"body": "truncated"}, {"next": "http://elsewhere/..."}, {"next": "self"},
+              {"next": "negative"} (Data Center: not the last page, nextPageStart -1),
               {"huge": 9}]}   (a page of 9 MiB)
 root_path serves the whole instance under a sub-path, as GitLab's relative URL
 install and Gitea's ROOT_URL behind a reverse proxy do (/gitlab/api/v4/...).
@@ -499,6 +500,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             doc["nextPageStart"] = start + per
         if fl and fl.get("next") == "self":
             doc.update(isLastPage=False, nextPageStart=start)
+        if fl and fl.get("next") == "negative":
+            doc.update(isLastPage=False, nextPageStart=-1)
         return self.reply(self.body(doc), {}, fl)
 
     def page(self, cfg, items, path, q, fl):

@@ -309,7 +309,22 @@ static void test_parse_bitbucket_dc(void **state)
 	assert_true(r.v[0].is_private);
 	free(next);
 	forge_repos_release(&r);
-	const char *last = "{\"isLastPage\": false, \"nextPageStart\": -4, \"values\": []}";
+	/* a page that is not the last but names no next one is a listing cut
+	 * short: taking it as complete would prune what the rest holds */
+	const char *cut[] = {
+		"{\"isLastPage\": false, \"nextPageStart\": -4, \"values\": []}",
+		"{\"isLastPage\": false, \"nextPageStart\": 250001, \"values\": []}",
+		"{\"isLastPage\": false, \"values\": []}",
+		"{\"isLastPage\": false, \"nextPageStart\": \"2\", \"values\": []}",
+	};
+	for (size_t i = 0; i < sizeof(cut) / sizeof(*cut); i++) {
+		strbuf_reset(&err);
+		assert_int_equal(
+		    forge_parse_page(dc, "https://h/x", cut[i], strlen(cut[i]), &r, &next, &err), -1);
+		assert_null(next);
+		assert_non_null(strstr(err.buf, "nextPageStart"));
+	}
+	const char *last = "{\"isLastPage\": true, \"values\": []}";
 	assert_int_equal(forge_parse_page(dc, "https://h/x", last, strlen(last), &r, &next, &err),
 			 0);
 	assert_null(next);
