@@ -169,8 +169,8 @@ int forge_parse_page(const struct forge_ops *ops, const char *url, const char *b
 			goto out;
 		}
 	}
-	if (ops->body_next)
-		*next = ops->body_next(doc, url);
+	if (ops->body_next && ops->body_next(doc, url, next, err) < 0)
+		goto out;
 	repos_move(out, &page);
 	rc = 0;
 out:

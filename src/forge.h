@@ -77,8 +77,10 @@ struct forge_ops {
 	/* the list in a page's body: the body itself, or a field of it */
 	const struct cJSON *(*page_items)(const struct cJSON *doc);
 	/* the next page named in the body (Bitbucket's "next" link, Bitbucket
-	 * Data Center's "nextPageStart" for the page at url), allocated, or NULL */
-	char *(*body_next)(const struct cJSON *doc, const char *url);
+	 * Data Center's "nextPageStart" for the page at url) in *next,
+	 * allocated, or NULL for the last page: 0, or -1 with err when the
+	 * page says neither */
+	int (*body_next)(const struct cJSON *doc, const char *url, char **next, struct strbuf *err);
 	/* where to ask for a fork's parent, and the parent in that reply */
 	char *(*parent_path)(const struct forge_repo *fork);
 	const struct cJSON *(*parent_in)(const struct cJSON *doc);

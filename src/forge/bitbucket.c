@@ -76,10 +76,11 @@ const cJSON *forge_bitbucket_values(const cJSON *doc)
 	return cJSON_GetObjectItemCaseSensitive(doc, "values");
 }
 
-static char *body_next(const cJSON *doc, const char *url)
+static int body_next(const cJSON *doc, const char *url, char **next, struct strbuf *err)
 {
-	(void)url;
-	return forge_json_str(doc, "next");
+	(void)url, (void)err;
+	*next = forge_json_str(doc, "next");
+	return 0;
 }
 
 static char *parent_path(const struct forge_repo *fork)

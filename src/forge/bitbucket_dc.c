@@ -48,17 +48,28 @@ static int parse_repo(const cJSON *item, struct forge_repo *g)
 }
 
 /* the same listing from nextPageStart. A start already asked for is a
- * page already read (forge.c ends the listing with an error); one that is
- * not a count of repositories ends it here as the last page would */
-static char *body_next(const cJSON *doc, const char *url)
+ * page already read (forge.c ends the listing with an error); a page that
+ * is not the last and names no count of repositories to go on from cuts
+ * the listing short, and a short listing taken as whole would prune */
+static int body_next(const cJSON *doc, const char *url, char **next, struct strbuf *err)
 {
+	const cJSON *at = cJSON_GetObjectItemCaseSensitive(doc, "nextPageStart");
 	long long start = forge_json_id(doc, "nextPageStart");
-	if (!url || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "isLastPage")) ||
-	    start < 0 || start > FORGE_MAX_REPOS)
-		return NULL;
-	char *n = xasprintf("%lld", start), *next = forge_url_with(url, "start", n);
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "isLastPage")))
+		return 0;
+	if (start < 0 || start > FORGE_MAX_REPOS) {
+		strbuf_addf(err, "not the last page, and its nextPageStart (");
+		if (cJSON_IsNumber(at))
+			strbuf_addf(err, "%.0f", at->valuedouble);
+		else
+			strbuf_adds(err, at ? "not a number" : "none");
+		strbuf_adds(err, ") is not where another begins");
+		return -1;
+	}
+	char *n = xasprintf("%lld", start);
+	*next = forge_url_with(url, "start", n);
 	free(n);
-	return next;
+	return 0;
 }
 
 /* a project key, or ~ and a user's slug for a personal project */

@@ -54,10 +54,11 @@ static const cJSON *page_items(const cJSON *doc)
 	return cJSON_GetObjectItemCaseSensitive(repositories(doc), "results");
 }
 
-static char *body_next(const cJSON *doc, const char *url)
+static int body_next(const cJSON *doc, const char *url, char **next, struct strbuf *err)
 {
-	(void)url;
-	return forge_json_str(repositories(doc), "cursor");
+	(void)url, (void)err;
+	*next = forge_json_str(repositories(doc), "cursor");
+	return 0;
 }
 
 /* GraphQL's errors, or a user that does not exist (data.user null) */

@@ -685,7 +685,7 @@ subpath_http() {
 	run grove sync bitbucket-dc --project ACME --api-url "$API" --prune
 	assert_failure 1
 	assert_output --partial "not the last page, and its nextPageStart (-1) is not where another begins"
-	assert_dir_exists src/127.0.0.1/ACME/web
+	[ -d src/127.0.0.1/ACME/api ] || fail "api was pruned on a listing cut short"
 }
 
 @test "azure: an organization's projects in one request, a PAT as Basic, {host}/{org}/{project}/{name}, forks' parent, --project" {

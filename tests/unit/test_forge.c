@@ -320,7 +320,8 @@ static void test_parse_bitbucket_dc(void **state)
 	for (size_t i = 0; i < sizeof(cut) / sizeof(*cut); i++) {
 		strbuf_reset(&err);
 		assert_int_equal(
-		    forge_parse_page(dc, "https://h/x", cut[i], strlen(cut[i]), &r, &next, &err), -1);
+		    forge_parse_page(dc, "https://h/x", cut[i], strlen(cut[i]), &r, &next, &err),
+		    -1);
 		assert_null(next);
 		assert_non_null(strstr(err.buf, "nextPageStart"));
 	}
