@@ -618,6 +618,44 @@ subpath_http() {
 	[ "$(paths)" = "/api/v3/orgs/acme/repos?per_page=100" ] || fail "asked for $(paths)"
 }
 
+@test "--wiki: each repository's wiki beside it (github, gitlab, gitea), where it has pages and its repository is synced" {
+	local f base web_id
+	# web's wiki has pages; api's is on with none yet (the forge's git
+	# answers 404); docs has its wiki off; old is left out by --exclude
+	origins acme/web acme/api acme/docs acme/old acme/web.wiki acme/old.wiki
+	start_http "$ORIGINS" - -
+	base="http://127.0.0.1:$HTTP_PORT"
+	for f in github gitlab gitea; do
+		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
+		GITBASE=$base config "$f" '{"acme": {"repos": 4, "names": ["web", "api", "docs", "old"], "no_wiki": ["docs"], "ids": {"web": 41}}}'
+		api "$f"
+		run grove sync "$f" --org acme --api-url "$API" --wiki --exclude old
+		assert_success
+		assert_line "grove sync: cloned acme/web.wiki ($HOME/src/127.0.0.1/acme/web.wiki)"
+		assert_line "grove sync: skipped acme/api.wiki: no wiki pages yet ($base/acme/api.wiki.git: not found)"
+		refute_line --partial docs.wiki
+		refute_line --partial old.wiki
+		assert_line "grove sync: finished (4 ok; 2 skipped)"
+		[ -f src/127.0.0.1/acme/web.wiki/a.txt ] || fail "$f: the wiki's pages are not checked out"
+		grep -qF "checkout = git clone '$base/acme/web.wiki.git' 'web.wiki'" .mrconfig ||
+			fail "$f: $(grep checkout .mrconfig)"
+		grep -qF "grove_source = $f:127.0.0.1/acme#41.wiki" .mrconfig || fail "$f: $(grep grove_source .mrconfig)"
+		# a wiki's edits are no push to its repository: fetched every time
+		run grove -v sync "$f" --org acme --api-url "$API" --wiki --exclude old
+		assert_success
+		assert_line "grove sync: up-to-date acme/web.wiki ($HOME/src/127.0.0.1/acme/web.wiki)"
+		# a sync without --wiki leaves the wikis be, even with --prune
+		run grove sync "$f" --org acme --api-url "$API" --prune
+		assert_success
+		[ -d src/127.0.0.1/acme/web.wiki/.git ] || fail "$f: the wiki was pruned"
+	done
+	# a forge whose wikis are no git repositories grove can list: refused
+	# before anything is asked
+	run grove sync bitbucket --workspace acme --api-url "http://127.0.0.1:1/2.0" --wiki
+	assert_failure 2
+	assert_output --partial "--wiki: Bitbucket has no wikis grove can sync"
+}
+
 @test "every forge: --match, --exclude and ROOT/.groveignore (a regex a line, on the name or the clone URL)" {
 	local f
 	origins acme/web acme/web-old acme/api acme/docs acme/tools

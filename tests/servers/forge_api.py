@@ -40,6 +40,7 @@ CONFIG (JSON, read again on every request):
                          "forks": 1, "archived": 1, "pushed": {NAME: TIME},
                          "topics": {NAME: [...]}, "languages": {NAME: "C"},
                          "ids": {NAME: ID}, "clone_urls": {NAME: URL},
+                         "no_wiki": [NAME, ...] (wiki off; on for the rest),
                          "subgroups": {"team": {...the same, nested...}}}},
    "starred": ["acme/team/x", ...], "member_of": ["acme"],
    "faults": [{"path": "/api/v4/groups/acme/projects", "status": 500, "times": 2},
@@ -102,6 +103,7 @@ class Repo:
         self.pushed = (acct.get("pushed") or {}).get(self.name, DEFAULT_PUSHED)
         self.topics = (acct.get("topics") or {}).get(self.name, [])
         self.language = (acct.get("languages") or {}).get(self.name, "")
+        self.wiki = self.name not in (acct.get("no_wiki") or [])
         base = cfg.get("clone_base", "/nonexistent")
         self.url = (acct.get("clone_urls") or {}).get(self.name, f"{base}/{self.full}.git")
         self.ssh = (acct.get("ssh_urls") or {}).get(self.name, self.url)
@@ -164,6 +166,7 @@ def gitlab_project(cfg, r, with_parent=True):
              visibility="private" if r.private else "public", archived=r.archived,
              http_url_to_repo=r.url, ssh_url_to_repo=r.ssh, last_activity_at=r.pushed,
              tag_list=r.topics, topics=r.topics, default_branch="main",
+             wiki_enabled=r.wiki, wiki_access_level="enabled" if r.wiki else "disabled",
              web_url="http://gitlab.example/" + r.full)
     p["namespace"] = {"id": stable_id(r.ns), "name": r.ns.rsplit("/", 1)[-1],
                       "path": r.ns.rsplit("/", 1)[-1], "kind": "group", "full_path": r.ns}
@@ -176,7 +179,7 @@ def gitea_repo(cfg, r, with_parent=True):
     g = copy.deepcopy(TEMPLATE)
     g.update(id=r.id, name=r.name, full_name=r.full, private=r.private, fork=r.fork,
              archived=r.archived, clone_url=r.url, ssh_url=r.ssh, updated_at=r.pushed,
-             language=r.language, topics=r.topics, default_branch="main")
+             language=r.language, topics=r.topics, default_branch="main", has_wiki=r.wiki)
     g["owner"]["login"] = g["owner"]["username"] = r.ns
     if r.fork and with_parent:
         g["parent"] = gitea_repo(cfg, r.parent(cfg), False)

@@ -9,7 +9,8 @@ between runs:
     "token": "secret",               # the one token the server accepts
     "accounts": {                     # login -> account
       "alice": {"type": "User", "repos": 5, "private": 2, "forks": 1,
-                "archived": 1, "disabled": 0, "names": ["x", ...]},
+                "archived": 1, "disabled": 0, "names": ["x", ...],
+                "no_wiki": ["x"]},          # has_wiki false (true for the rest)
       "acme":  {"type": "Organization", "repos": 250}
     },
     "clone_base": "/path",           # clone_url is file://clone_base/OWNER/NAME.git, or
@@ -97,6 +98,7 @@ def make_repo(cfg, login, acct, i):
     r["pushed_at"] = (acct.get("pushed") or {}).get(name, "2024-01-01T00:00:00Z")
     r["topics"] = (acct.get("topics") or {}).get(name, [])
     r["language"] = (acct.get("languages") or {}).get(name)
+    r["has_wiki"] = name not in (acct.get("no_wiki") or [])
     url = f"{base}/{login}/{name}.git" if "://" in base else f"file://{base}/{login}/{name}.git"
     r["clone_url"] = (acct.get("clone_urls") or {}).get(name, url)
     r["ssh_url"] = (acct.get("ssh_urls") or {}).get(name, url)
