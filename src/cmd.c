@@ -222,7 +222,7 @@ const struct cmd cmd_table[] = {
 	      "[--skip-archived] [--match REGEX] [--exclude REGEX] [--topic TOPIC]... "
 	      "[--language LANG] [--no-clone] [--no-update] [--full] [--dry-run] [--prune] "
 	      "[--prune-ignored] [--api-url URL] [--token-command CMD] [--forks-under-parent] "
-	      "[--mirror] [--json]",
+	      "[--mirror] [--wiki] [--json]",
 	  .summary = "clone, update and register every repository of a forge account "
 		     "(GitHub, GitLab, Gitea, Bitbucket)",
 	  .args = ARGS_SOURCE },

@@ -31,7 +31,7 @@ struct sync_opts {
 	const char *language, *layout, *token_command;
 	struct strlist topics;
 	int mine, starred, ssh, ssh_given, skip_forks, skip_archived, no_clone, no_update, dry_run;
-	int forks_under_parent, prune, prune_ignored, full, mirror;
+	int forks_under_parent, prune, prune_ignored, full, mirror, wiki;
 };
 
 /* what the command line (then each profile) sets */
@@ -95,6 +95,8 @@ const struct opt_spec sync_options[] = {
 		 "file a fork under its parent's owner"),
 	OPT_FLAG(0, "mirror", &opts.mirror,
 		 "keep bare mirrors (NAME.git, every ref), as git clone --mirror makes them"),
+	OPT_FLAG(0, "wiki", &opts.wiki,
+		 "each repository's wiki too, as NAME.wiki beside it (GitHub, GitLab, Gitea)"),
 	OPT_FLAG(0, "json", &cmd_context.json, "one JSON object per repository, then a summary"),
 	OPT_LAST,
 };
@@ -161,6 +163,14 @@ static void clone_or_update(struct sync_run *run, struct sync_item *it, struct n
 		    clone_repo_under(run->root, it->url, it->path, run->so.mirror, op, &err) < 0;
 		it->outcome = failed ? SYNC_FAILED : SYNC_CLONED;
 		it->reason = err;
+		/* a wiki the forge has on but nobody wrote a page of has no git
+		 * repository yet: its git says not found. Anything else (denied,
+		 * unreachable) fails as a repository's clone would */
+		if (failed && it->repo->is_wiki && op->code == ERR_NOT_FOUND) {
+			it->outcome = SYNC_SKIPPED;
+			it->reason = xasprintf("no wiki pages yet (%s: not found)", it->url);
+			free(err);
+		}
 		return;
 	}
 	update_repo(it->path, &uo, op, &u);
@@ -468,7 +478,7 @@ static int list_all(struct sync_run *run, struct forge_repos *repos)
 }
 
 /* the clones an earlier sync of this source registered (grove_source =
- * SOURCE#ID), sorted by id */
+ * SOURCE#ID, or SOURCE#ID.wiki for a repository's wiki), sorted by id */
 static void find_mine(struct sync_run *run)
 {
 	const struct registry *reg = &run->ctx->reg;
@@ -480,7 +490,11 @@ static void find_mine(struct sync_run *run)
 		if (!v || strncmp(v, run->source, sl) || v[sl] != '#')
 			continue;
 		long long id = strtoll(v + sl + 1, &end, 10);
-		if (!*end && end != v + sl + 1)
+		if (end == v + sl + 1 || id < 0)
+			continue;
+		if (!strcmp(end, ".wiki"))
+			id = FORGE_WIKI_ID(id), end += 5;
+		if (!*end)
 			run->mine[run->nmine++] =
 			    (struct sync_mine){ .id = id, .path = reg->repos[i].path, .index = i };
 	}
@@ -527,6 +541,7 @@ static int plan(struct sync_run *run, const struct forge_repos *repos)
 				    .no_update = run->so.no_update,
 				    .forks_under_parent = run->so.forks_under_parent,
 				    .mirror = run->so.mirror,
+				    .wiki = run->so.wiki,
 				    .match = run->so.match,
 				    .exclude = run->so.exclude,
 				    .ignore_file = run->ignore_file,
@@ -829,6 +844,10 @@ static int check_filters(const struct forge_ops *ops, const struct sync_opts *so
 				  ops->title);
 			rc = -1;
 		}
+	if (rc == 0 && so->wiki && !ops->wikis) {
+		cmd_error("sync", "%s: --wiki: %s has no wikis grove can sync", where, ops->title);
+		rc = -1;
+	}
 	if (rc == 0 && so->layout && syncplan_layout_check(so->layout, &err) < 0) {
 		cmd_error("sync", "%s: %s", where, err.buf);
 		rc = -1;
@@ -948,7 +967,8 @@ static void overlay(struct sync_opts *so, const struct sync_opts *cli)
 		     &so->prune_ignored,
 		     &so->starred,
 		     &so->full,
-		     &so->mirror };
+		     &so->mirror,
+		     &so->wiki };
 	const int *g[] = { &cli->mine,
 			   &cli->skip_forks,
 			   &cli->skip_archived,
@@ -960,7 +980,8 @@ static void overlay(struct sync_opts *so, const struct sync_opts *cli)
 			   &cli->prune_ignored,
 			   &cli->starred,
 			   &cli->full,
-			   &cli->mirror };
+			   &cli->mirror,
+			   &cli->wiki };
 	if (cli->topics.n) {
 		strlist_release(&so->topics);
 		so->topics = cli->topics;

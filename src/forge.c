@@ -89,6 +89,29 @@ struct forge_repo *forge_repo_move(struct forge_repo *r)
 	return m;
 }
 
+/* NAME.git's wiki is NAME.wiki.git (a URL without .git: NAME.wiki) */
+static char *wiki_url(const char *url)
+{
+	size_t n = strlen(url);
+	int git = n > 4 && !strcmp(url + n - 4, ".git");
+	return xasprintf("%.*s.wiki%s", (int)(git ? n - 4 : n), url, git ? ".git" : "");
+}
+
+void forge_repo_wiki(const struct forge_repo *r, struct forge_repo *wiki)
+{
+	memset(wiki, 0, sizeof(*wiki));
+	wiki->id = FORGE_WIKI_ID(r->id);
+	wiki->owner = xstrdup(r->owner);
+	wiki->name = xasprintf("%s.wiki", r->name);
+	wiki->full_name = xasprintf("%s/%s", r->owner, wiki->name);
+	wiki->clone_url = wiki_url(r->clone_url);
+	wiki->ssh_url = wiki_url(r->ssh_url);
+	wiki->archived = r->archived;
+	wiki->disabled = r->disabled;
+	wiki->is_private = r->is_private;
+	wiki->is_wiki = 1;
+}
+
 /* appends every repository of from to to; from is left empty */
 static void repos_move(struct forge_repos *to, struct forge_repos *from)
 {

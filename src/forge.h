@@ -19,6 +19,8 @@ struct forge_repo {
 	char *language;
 	struct strlist topics;
 	int fork, archived, disabled, is_private;
+	int has_wiki; /* the forge says its wiki is on (it may have no page yet) */
+	int is_wiki;  /* a repository's wiki (forge_repo_wiki), not a listed one */
 	/* a fork's parent as the listing gives it (GitLab, Gitea), or NULL */
 	struct forge_repo *parent;
 	/* a fork whose parent must be asked for: its parent's OWNER/NAME
@@ -63,6 +65,7 @@ struct forge_ops {
 	int basic_auth;         /* a git credential's username and password go as Basic auth */
 	int token_basic;        /* every token goes as Basic auth's password (Azure's PAT) */
 	int project_filter;     /* --project narrows the owner option (Azure) */
+	int wikis;              /* a wiki is the git repository NAME.wiki beside NAME */
 	/* the source options it takes ("org", "user", "group", "workspace",
 	 * "project", "mine"), in order of preference */
 	const char *const *sources;
@@ -142,6 +145,13 @@ void forge_repo_release(struct forge_repo *r);
 void forge_repos_release(struct forge_repos *r);
 /* r moved to a new allocation (r left empty) */
 struct forge_repo *forge_repo_move(struct forge_repo *r);
+/* r's wiki as a repository of its own: OWNER/NAME.wiki, its clone URLs
+ * NAME.wiki.git beside r's, and an id no listed repository has
+ * (FORGE_WIKI_ID) */
+void forge_repo_wiki(const struct forge_repo *r, struct forge_repo *wiki);
+/* a wiki's id from its repository's and back: ids the forges give are
+ * never negative */
+#define FORGE_WIKI_ID(id) (-(id)-1)
 
 /* lists what q asks for, every page: 0, or -1 with err (nothing appended) */
 int forge_list(struct forge_client *c, const struct forge_query *q, struct forge_repos *out,

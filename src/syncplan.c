@@ -180,6 +180,37 @@ static char *left_out(const struct syncplan_opts *o, const struct patterns *pt,
 	return why;
 }
 
+static int wants_wiki(const struct sync_item *it)
+{
+	return it->action != SYNC_SKIP && it->repo->has_wiki;
+}
+
+/* each wiki of a repository the options keep, after the listing's items:
+ * the filters were the repository's, its wiki follows it */
+static void add_wikis(const struct syncplan_opts *o, struct sync_plan *p)
+{
+	size_t listed = p->n, want = 0;
+	for (size_t i = 0; i < listed; i++)
+		want += wants_wiki(&p->items[i]);
+	if (!want)
+		return;
+	/* allocated once: the items point into it */
+	p->wikis.v = xcalloc(want, sizeof(*p->wikis.v));
+	p->wikis.cap = want;
+	p->items = xrealloc(p->items, (listed + want) * sizeof(*p->items));
+	for (size_t i = 0; i < listed; i++) {
+		if (!wants_wiki(&p->items[i]))
+			continue;
+		struct forge_repo *w = &p->wikis.v[p->wikis.n++];
+		struct sync_item *it = &p->items[p->n++];
+		forge_repo_wiki(p->items[i].repo, w);
+		*it = (struct sync_item){ .repo = w, .url = o->ssh ? w->ssh_url : w->clone_url };
+		char *why = unsafe(o, w, it->url);
+		if (why)
+			fail(it, why);
+	}
+}
+
 int syncplan_filter(const struct syncplan_opts *o, const struct forge_repos *repos,
 		    struct sync_plan *p, struct strbuf *err)
 {
@@ -202,6 +233,8 @@ int syncplan_filter(const struct syncplan_opts *o, const struct forge_repos *rep
 			fail(it, why);
 	}
 	patterns_release(&pt);
+	if (o->wiki)
+		add_wikis(o, p);
 	return 0;
 }
 
@@ -443,6 +476,7 @@ void syncplan_release(struct sync_plan *p)
 		forge_repo_release(&p->items[i].parent);
 	}
 	free(p->items);
+	forge_repos_release(&p->wikis);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -467,10 +501,12 @@ size_t *syncplan_gone(const struct sync_mine *mine, size_t nmine, const struct f
 			strlist_push(&mapped, p->items[i].path);
 	strlist_sort(&mapped);
 	*n = 0;
-	for (size_t k = 0; k < nmine; k++)
-		if ((!repos->n || !bsearch(&mine[k].id, ids, repos->n, sizeof(*ids), cmp_id)) &&
+	for (size_t k = 0; k < nmine; k++) {
+		long long id = mine[k].id < 0 ? FORGE_WIKI_ID(mine[k].id) : mine[k].id;
+		if ((!repos->n || !bsearch(&id, ids, repos->n, sizeof(*ids), cmp_id)) &&
 		    !strlist_sorted_has(&mapped, mine[k].path))
 			gone[(*n)++] = k;
+	}
 	strlist_release(&mapped);
 	free(ids);
 	return gone;

@@ -45,6 +45,7 @@ struct syncplan_opts {
 	int ssh;      /* ssh_url instead of clone_url */
 	int skip_forks, skip_archived, no_clone, no_update, forks_under_parent;
 	int mirror; /* bare mirrors: each folder named NAME.git, as git clone --mirror names it */
+	int wiki;   /* each synced repository's wiki too (the forge's ops->wikis) */
 	const char *match, *exclude; /* extended regular expressions on OWNER/NAME */
 	/* ROOT/.groveignore: its name and its lines, each an extended regular
 	 * expression on OWNER/NAME or the clone URL (blank and # lines
@@ -67,9 +68,12 @@ struct syncplan_opts {
 };
 
 struct sync_plan {
-	struct sync_item *items; /* one per listed repository, in listing order */
+	/* one per listed repository, in listing order, then with --wiki one
+	 * per wiki of a repository that stays */
+	struct sync_item *items;
 	size_t n;
-	int mirror; /* the clones are bare mirrors (git clone --mirror) */
+	struct forge_repos wikis; /* the wikis' items' repositories */
+	int mirror;               /* the clones are bare mirrors (git clone --mirror) */
 };
 
 /* step 1, from the listing alone: names, filters, clone URLs. Forks that
@@ -94,7 +98,8 @@ void syncplan_release(struct sync_plan *p);
 void syncplan_mine_sort(struct sync_mine *mine, size_t n);
 /* the clones in mine the listing no longer has, as indexes into mine,
  * ascending; *n set. A clone whose folder a planned item maps to is not
- * gone, whatever its id (deleted and made again under the same name) */
+ * gone, whatever its id (deleted and made again under the same name); a
+ * wiki is gone with its repository, not when a sync leaves wikis out */
 size_t *syncplan_gone(const struct sync_mine *mine, size_t nmine, const struct forge_repos *repos,
 		      const struct sync_plan *p, size_t *n);
 

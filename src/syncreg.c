@@ -23,8 +23,11 @@ static void add_clone(struct registry_edits *ed, struct strlist *values, const s
 	ed->v[ed->n++] = (struct registry_edit){ .target = { it->path, NULL },
 						 .key = "checkout",
 						 .value = values->items[values->n - 1] };
-	/* where it came from: sync --prune removes only what it added */
-	strlist_push_owned(values, xasprintf("%s#%lld", source, it->repo->id));
+	/* where it came from: sync --prune removes only what it added; a
+	 * wiki by its repository's id */
+	strlist_push_owned(values, it->repo->is_wiki ? xasprintf("%s#%lld.wiki", source,
+								 FORGE_WIKI_ID(it->repo->id))
+						     : xasprintf("%s#%lld", source, it->repo->id));
 	ed->v[ed->n++] = (struct registry_edit){ .target = { it->path, NULL },
 						 .key = "grove_source",
 						 .value = values->items[values->n - 1] };

@@ -61,6 +61,7 @@ const struct forge_ops forge_gitea = {
 	 * gives more, one that allows less says so in its Link header */
 	.page_size = "limit=100",
 	.filters = FORGE_FILTER_TOPIC | FORGE_FILTER_LANGUAGE | FORGE_FILTER_STARRED,
+	.wikis = 1,
 	.sources = sources,
 	.web_root = web_root,
 	.list_path = list_path,

@@ -25,6 +25,7 @@ int forge_github_fields(const cJSON *item, struct forge_repo *g)
 	g->fork = forge_json_true(item, "fork");
 	g->archived = forge_json_true(item, "archived");
 	g->is_private = forge_json_true(item, "private");
+	g->has_wiki = forge_json_true(item, "has_wiki");
 	return g->owner && g->name && g->clone_url && g->ssh_url ? 0 : -1;
 }
 
@@ -127,6 +128,7 @@ const struct forge_ops forge_github = {
 	.headers = headers,
 	.page_size = "per_page=100",
 	.filters = FORGE_FILTER_TOPIC | FORGE_FILTER_LANGUAGE | FORGE_FILTER_STARRED,
+	.wikis = 1,
 	.sources = sources,
 	.web_root = web_root,
 	.list_path = list_path,

@@ -28,6 +28,15 @@ static void parse_parent(const cJSON *item, struct forge_repo *g)
 		forge_repo_release(&parent);
 }
 
+/* wiki_access_level since GitLab 14.9, wiki_enabled (deprecated) before */
+static int wiki_on(const cJSON *item)
+{
+	char *level = forge_json_str(item, "wiki_access_level");
+	int on = level ? strcmp(level, "disabled") != 0 : forge_json_true(item, "wiki_enabled");
+	free(level);
+	return on;
+}
+
 static int parse_repo(const cJSON *item, struct forge_repo *g)
 {
 	const cJSON *ns = cJSON_GetObjectItemCaseSensitive(item, "namespace");
@@ -48,6 +57,7 @@ static int parse_repo(const cJSON *item, struct forge_repo *g)
 		forge_json_strings(item, "tag_list", &g->topics);
 	g->archived = forge_json_true(item, "archived");
 	g->is_private = vis && !strcmp(vis, "private");
+	g->has_wiki = wiki_on(item);
 	free(vis);
 	parse_parent(item, g);
 	return g->owner && g->name && g->clone_url && g->ssh_url ? 0 : -1;
@@ -119,6 +129,7 @@ const struct forge_ops forge_gitlab = {
 	.page_size = "per_page=100",
 	/* the language is GitLab's own filter (with_programming_language) */
 	.filters = FORGE_FILTER_TOPIC | FORGE_FILTER_LANGUAGE | FORGE_FILTER_STARRED,
+	.wikis = 1,
 	.language_by_server = 1,
 	.sources = sources,
 	.web_root = web_root,

@@ -63,9 +63,20 @@ void fetch_options(git_fetch_options *fo, struct net_op *op)
 	fo->proxy_opts.type = GIT_PROXY_AUTO;
 }
 
+/* libgit2 says an http status other than 401 and 407 only in words, with
+ * GIT_ERROR (transports/http.c): "unexpected http status code: %d" */
+static int http_not_found(void)
+{
+	const git_error *e = git_error_last();
+	return e && e->klass == GIT_ERROR_HTTP && e->message &&
+	       !strcmp(e->message, "unexpected http status code: 404");
+}
+
 char *fetch_error(const char *what, struct net_op *op)
 {
 	enum errcode kind = net_failure_take();
+	if (kind == ERR_NONE && http_not_found())
+		kind = ERR_NOT_FOUND;
 	if ((op->cancelled && op->cancelled()) || kind == ERR_INTERRUPTED) {
 		op->code = ERR_INTERRUPTED;
 		return xasprintf("%s: interrupted", what);

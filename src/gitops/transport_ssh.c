@@ -128,6 +128,12 @@ static int child_failed(struct ssh_stream *s)
 	if (strstr(msg, "kex_exchange_identification") || strstr(msg, "Connection reset by peer") ||
 	    strstr(msg, "Session open refused"))
 		net_failure_set(ERR_DROPPED);
+	/* no such repository, in git's words and the forges' (GitHub, GitLab,
+	 * Gitea): a wiki nobody wrote a page of yet */
+	else if (strstr(msg, "does not appear to be a git repository") ||
+		 strstr(msg, "Repository not found") || strstr(msg, "could not be found") ||
+		 strstr(msg, "Repository does not exist"))
+		net_failure_set(ERR_NOT_FOUND);
 	/* OpenSSH names itself already ("ssh: Could not resolve ...") */
 	git_error_set(GIT_ERROR_SSH, "%s%s", starts_with(msg, "ssh: ") ? "" : "ssh: ", msg);
 	return -1;

@@ -601,10 +601,16 @@ subpath_http() {
 		[ "$f" = gitea ] && ssh="$me@127.0.0.1:acme/web.git"
 		config "$f" '{"acme": {"repos": 1, "names": ["web"], "ssh_urls": {"web": "'"$ssh"'"}}}'
 		api "$f"
-		run grove sync "$f" "$(owner "$f")" acme --api-url "$API" --protocol ssh
+		local wiki=
+		[ "$f" != bitbucket-dc ] && wiki=--wiki
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API" --protocol ssh $wiki
 		assert_success
 		assert_line "grove sync: cloned acme/web ($HOME/src/127.0.0.1/acme/web)"
 		[ "$(git -C src/127.0.0.1/acme/web remote get-url origin)" = "$ssh" ] || fail "$f: origin"
+		# over ssh a wiki with no page is git's "does not appear to be a git
+		# repository" (GitHub's "Repository not found", ...)
+		[ -z "$wiki" ] ||
+			assert_line "grove sync: skipped acme/web.wiki ($HOME/src/127.0.0.1/acme/web.wiki): no wiki pages yet (${ssh%.git}.wiki.git: not found)"
 	done
 }
 
@@ -629,10 +635,10 @@ subpath_http() {
 		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
 		GITBASE=$base config "$f" '{"acme": {"repos": 4, "names": ["web", "api", "docs", "old"], "no_wiki": ["docs"], "ids": {"web": 41}}}'
 		api "$f"
-		run grove sync "$f" --org acme --api-url "$API" --wiki --exclude old
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API" --wiki --exclude old
 		assert_success
 		assert_line "grove sync: cloned acme/web.wiki ($HOME/src/127.0.0.1/acme/web.wiki)"
-		assert_line "grove sync: skipped acme/api.wiki: no wiki pages yet ($base/acme/api.wiki.git: not found)"
+		assert_line "grove sync: skipped acme/api.wiki ($HOME/src/127.0.0.1/acme/api.wiki): no wiki pages yet ($base/acme/api.wiki.git: not found)"
 		refute_line --partial docs.wiki
 		refute_line --partial old.wiki
 		assert_line "grove sync: finished (4 ok; 2 skipped)"
@@ -641,14 +647,22 @@ subpath_http() {
 			fail "$f: $(grep checkout .mrconfig)"
 		grep -qF "grove_source = $f:127.0.0.1/acme#41.wiki" .mrconfig || fail "$f: $(grep grove_source .mrconfig)"
 		# a wiki's edits are no push to its repository: fetched every time
-		run grove -v sync "$f" --org acme --api-url "$API" --wiki --exclude old
+		run grove -v sync "$f" "$(owner "$f")" acme --api-url "$API" --wiki --exclude old
 		assert_success
 		assert_line "grove sync: up-to-date acme/web.wiki ($HOME/src/127.0.0.1/acme/web.wiki)"
 		# a sync without --wiki leaves the wikis be, even with --prune
-		run grove sync "$f" --org acme --api-url "$API" --prune
+		run grove sync "$f" "$(owner "$f")" acme --api-url "$API" --prune
 		assert_success
 		[ -d src/127.0.0.1/acme/web.wiki/.git ] || fail "$f: the wiki was pruned"
 	done
+	# backups (README): bare mirrors of the repositories and their wikis
+	GITBASE=$base config github '{"acme": {"repos": 1, "names": ["web"]}}'
+	api github
+	run grove sync github --org acme --api-url "$API" --mirror --wiki --root "$HOME/backup"
+	assert_success
+	assert_line "grove sync: cloned acme/web.wiki ($HOME/backup/127.0.0.1/acme/web.wiki.git)"
+	[ "$(git -C backup/127.0.0.1/acme/web.wiki.git config remote.origin.mirror)" = true ] ||
+		fail "the wiki is no mirror"
 	# a forge whose wikis are no git repositories grove can list: refused
 	# before anything is asked
 	run grove sync bitbucket --workspace acme --api-url "http://127.0.0.1:1/2.0" --wiki

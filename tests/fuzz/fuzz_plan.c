@@ -44,6 +44,14 @@ static void check(const struct sync_plan *p)
 	}
 }
 
+static int mapped(const struct sync_plan *p, const char *path)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->items[i].path && !strcmp(p->items[i].path, path))
+			return 1;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct forge_repos repos = { 0 };
@@ -51,7 +59,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct sync_plan p;
 	const char *api;
 	char *next = NULL;
-	struct sync_mine mine[] = { { 1, "/r/github.com/a/b", 0 }, { 2, "/r/github.com/c/d", 1 } };
+	/* the third a wiki's clone (FORGE_WIKI_ID of 1): gone with a/b only */
+	struct sync_mine mine[] = { { FORGE_WIKI_ID(1), "/r/github.com/a/b.wiki", 2 },
+				    { 1, "/r/github.com/a/b", 0 },
+				    { 2, "/r/github.com/c/d", 1 } };
 	struct syncplan_opts o = { .root = "/r",
 				   .host = "github.com",
 				   .web_root = "https://github.com",
@@ -59,8 +70,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 				   .loopback = size % 2,
 				   .skip_forks = size % 3 == 0,
 				   .no_clone = size % 5 == 0,
+				   .wiki = size % 7 < 3,
 				   .mine = mine,
-				   .nmine = 2,
+				   .nmine = 3,
 				   .exists = exists,
 				   .is_link = is_link };
 	if (forge_parse_page(o.forge, "https://h/x", (const char *)data, size, &repos, &next,
@@ -71,8 +83,15 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 				syncplan_set_parent(&o, &p.items[i], NULL, "no parent here");
 		syncplan_place(&o, &p);
 		check(&p);
-		size_t n, *gone = syncplan_gone(mine, 2, &repos, &p, &n);
-		if (n > 2)
+		size_t n, *gone = syncplan_gone(mine, 3, &repos, &p, &n);
+		if (n > 3)
+			abort();
+		/* the wiki is gone when its repository is not listed (and
+		 * nothing planned lands in its folder), and only then */
+		int listed = 0, wiki_gone = n && gone[0] == 0;
+		for (size_t i = 0; i < repos.n; i++)
+			listed |= repos.v[i].id == 1;
+		if (wiki_gone == (listed || mapped(&p, mine[0].path)))
 			abort();
 		for (size_t k = 0; k < n; k++)
 			for (size_t i = 0; i < p.n; i++)
