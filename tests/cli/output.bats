@@ -8,6 +8,10 @@ setup() {
 	common_setup
 }
 
+teardown() {
+	if declare -F stop_servers >/dev/null; then stop_servers; fi
+}
+
 # four repositories in every state the table shows, and one missing
 make_states() {
 	local r
@@ -169,34 +173,79 @@ grove status: failed: $HOME/src/missing: missing"
 	local from to
 	from=$(git -C src/new rev-parse --short=7 HEAD)
 	to=$(git -C "$HOME/remotes/new.git" rev-parse --short=7 main)
+	# a line for what changed, nothing for what did not, the failure once
+	# after the summary (issue 33)
 	run grove -a update
 	assert_failure 1
-	assert_output "grove update: $HOME/src/div
-grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated (grove update --rebase, or merge by hand)
-
-grove update: $HOME/src/done
-already up to date
-
-grove update: $HOME/src/new
-updated $from..$to (1 commit)
-
+	assert_output "src/new   updated $from..$to (1 commit)
 grove update: 1 updated, 1 up to date, 1 refused
+grove update: finished (2 ok; 1 failed)
+grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated (grove update --rebase, or merge by hand)"
+	# -v: every repository
+	run grove -a -v update
+	assert_failure 1
+	assert_output "src/done  already up to date
+src/new   already up to date
+grove update: 2 up to date, 1 refused
 grove update: finished (2 ok; 1 failed)
 grove update: failed: $HOME/src/div: diverged (1 ahead, 1 behind): not updated (grove update --rebase, or merge by hand)"
 	upstream_commit done
 	run grove -a fetch
 	assert_success
-	assert_output --regexp "^grove fetch: $HOME/src/div
-already up to date
-
-grove fetch: $HOME/src/done
-fetched [0-9]+ objects
-
-grove fetch: $HOME/src/new
-already up to date
-
+	assert_output --regexp "^src/done  fetched [0-9]+ objects
 grove fetch: 1 fetched, 2 up to date
 grove fetch: finished \\(3 ok\\)\$"
+}
+
+@test "a no-op update of 50 repositories prints its summary only; one change, one line" {
+	local i from to
+	for i in $(seq -w 1 50); do
+		mkcloned "r$i"
+		register "src/r$i"
+	done
+	run grove -a update
+	assert_success
+	assert_output "grove update: 50 up to date
+grove update: finished (50 ok)"
+	upstream_commit r07
+	from=$(git -C src/r07 rev-parse --short=7 HEAD)
+	to=$(git -C "$HOME/remotes/r07.git" rev-parse --short=7 main)
+	run grove -a update
+	assert_success
+	assert_output "src/r07  updated $from..$to (1 commit)
+grove update: 1 updated, 49 up to date
+grove update: finished (50 ok)"
+}
+
+@test "fetch of a repository without a remote says so" {
+	mkcloned one
+	mkrepo src/local
+	register src/local src/one
+	run grove -a fetch
+	assert_success
+	assert_output "src/local  skipped: no remote
+grove fetch: 1 up to date
+grove fetch: finished (1 ok; 1 skipped)"
+}
+
+@test "an interrupted fetch prints one line and exits 130" {
+	load servers
+	local i pid rc=0
+	start_stall
+	for i in 1 2 3 4; do
+		mkcloned "r$i"
+		register "src/r$i"
+		git -C "src/r$i" remote set-url origin "git://127.0.0.1:$STALL_PORT/r.git"
+	done
+	"$GROVE_BIN" -a -j 2 fetch >out.txt 2>err.txt &
+	pid=$!
+	# both workers wait on the server; the other two never start
+	wait_connections 2
+	kill -INT "$pid"
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 130 ] || fail "exit $rc"
+	run cat out.txt err.txt
+	assert_output "grove fetch: interrupted: 2 stopped, 2 not started; nothing half-applied"
 }
 
 @test "-q: a failed repository prints nothing on standard output" {

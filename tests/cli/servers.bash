@@ -63,6 +63,16 @@ start_github() {
 }
 
 # start_stall: a server that accepts and never answers; sets STALL_PORT
+# wait_connections N: until the stall server has accepted N connections
+wait_connections() {
+	local f="$BATS_TEST_TMPDIR/stall.port.conns" k
+	for k in $(seq 1 600); do
+		[ "$(cat "$f" 2>/dev/null)" = "$1" ] && return 0
+		sleep 0.05
+	done
+	fail "the stall server has $(cat "$f" 2>/dev/null || echo no) connections, not $1"
+}
+
 start_stall() {
 	local pf="$BATS_TEST_TMPDIR/stall.port"
 	rm -f "$pf"

@@ -300,7 +300,7 @@ forge_run() {
 	[ "$(grep -o "$HOME/src/r1" "$file" | wc -l)" -eq 1 ]
 	[ "$(stat -c %s "$file")" -lt $((3001 * 110)) ]
 	run grove runs
-	assert_output --partial "1 repositories (3001 tracking)"
+	assert_output --partial "  1 repository (3001 tracking)"
 	run grove undo
 	assert_success
 	[ -z "$(git -C "$HOME/src/r1" for-each-ref refs/remotes/origin/b0001)" ]

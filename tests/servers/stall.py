@@ -3,6 +3,7 @@
 timeout tests. 127.0.0.1 only; it exits by itself after LIFETIME seconds.
 
 usage: stall.py PORTFILE [LIFETIME]
+PORTFILE.conns holds how many connections it has accepted.
 """
 import os
 import socket
@@ -24,5 +25,8 @@ while time.time() < end:
     try:
         conn, _ = s.accept()
         held.append(conn)
+        with open(portfile + ".conns.tmp", "w") as f:
+            f.write(str(len(held)))
+        os.rename(portfile + ".conns.tmp", portfile + ".conns")
     except socket.timeout:
         pass
