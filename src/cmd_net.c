@@ -11,6 +11,7 @@
 #include "runlog.h"
 #include "runner.h"
 #include "shell.h"
+#include "width.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -68,6 +69,7 @@ struct net_run {
 	enum net_kind kind;
 	size_t counts[OUT_NKINDS];
 	size_t auth_failures;
+	size_t name_width; /* the widest name of a repository, as status shows it */
 };
 
 static struct net_job *own(struct each_job *job)
@@ -205,9 +207,12 @@ static void do_update(struct each_run *run, const struct registry_repo *r, struc
 static void do_fetch(const struct registry_repo *r, struct net_op *op, struct each_job *job)
 {
 	char *err = NULL;
-	if (fetch_repo(r->path, op, &err) < 0)
+	if (fetch_repo(r->path, op, &err) < 0) {
 		job_failed(job, OUT_FAILED, op->code ? op->code : ERR_GENERIC, err);
-	else
+	} else if (!op->remotes && !op->via_git) {
+		own(job)->outcome = OUT_SKIPPED;
+		own(job)->note = xstrdup("no remote");
+	} else
 		own(job)->outcome = atomic_load(&own(job)->progress.received_objects)
 					? OUT_FETCHED
 					: OUT_UP_TO_DATE;
@@ -314,7 +319,7 @@ static void short_id(char *dst, const char *id)
 	dst[7] = '\0';
 }
 
-static void result_line(const struct net_job *nj, const char *path, struct strbuf *sb)
+static void result_line(const struct net_job *nj, struct strbuf *sb)
 {
 	char a[8], b[8];
 	switch (nj->outcome) {
@@ -332,7 +337,7 @@ static void result_line(const struct net_job *nj, const char *path, struct strbu
 		if (nj->note)
 			strbuf_addf(sb, "skipped: %s\n", nj->note);
 		break;
-	case OUT_CLONED: strbuf_addf(sb, "cloned into %s\n", path); break;
+	case OUT_CLONED: strbuf_adds(sb, "cloned\n"); break;
 	case OUT_FETCHED:
 		strbuf_addf(sb, "fetched %zu objects\n",
 			    atomic_load(&nj->progress.received_objects));
@@ -376,7 +381,6 @@ static void net_print(struct each_run *run, size_t i, struct each_job *job)
 	const struct cmd_ctx *c = run->ctx;
 	struct net_job *nj = own(job);
 	int failed = job->outcome == OUTCOME_FAILED;
-	int quiet_ok = nj->outcome == OUT_UP_TO_DATE || nj->outcome == OUT_SKIPPED;
 
 	/* the runner's skip tests end a job before net_work sets anything */
 	if (job->outcome == OUTCOME_SKIPPED)
@@ -398,19 +402,43 @@ static void net_print(struct each_run *run, size_t i, struct each_job *job)
 		job->json = json_object(job, r->path);
 		return;
 	}
-	/* a deleted folder still there: mr says only that */
-	if ((nj->outcome == OUT_SKIPPED && !nj->note) || (c->quiet && !failed) ||
-	    (c->minimal && quiet_ok && !nj->text.len) || said_nothing)
+	/* a deleted folder still there: mr says only that; a failure is
+	 * listed after the summary; what did not change says nothing unless
+	 * -v or its hooks or checkout printed something */
+	int said = nj->text.len || job->hook_out[HOOK_BEFORE].len || job->hook_out[HOOK_AFTER].len;
+	if ((nj->outcome == OUT_SKIPPED && !nj->note) || (c->quiet && !failed) || said_nothing ||
+	    (failed && !said) || (nj->outcome == OUT_UP_TO_DATE && !c->verbose && !said))
 		return;
-	result_line(nj, r->path, &job->out);
+	char *name = runner_display(run, i);
+	strbuf_adds(&job->out, name);
+	for (size_t w = width_of(name); w < nr->name_width + 2; w++)
+		strbuf_addc(&job->out, ' ');
+	if (failed)
+		strbuf_adds(&job->out, "failed (below)\n");
+	result_line(nj, &job->out);
+	/* the name line first, then what the hooks printed around the work */
+	job->head_len = job->out.len;
 	strbuf_add(&job->out, nj->text.buf ? nj->text.buf : "", nj->text.len);
-	runner_block(run, i, job);
+	free(name);
 	if (c->verbose && nj->fetch_reason)
 		strbuf_addf(&job->err, "grove %s: %s: fetched with git (%s)\n", c->action, r->path,
 			    nj->fetch_reason);
 	if (c->verbose && nj->engine_reason)
 		strbuf_addf(&job->err, "grove %s: %s: updated with git (%s)\n", c->action, r->path,
 			    nj->engine_reason);
+}
+
+/* the name column, as wide as the widest name */
+static int net_prepare(struct each_run *run)
+{
+	struct net_run *nr = run->data;
+	for (size_t i = 0; i < run->sel.n; i++) {
+		char *name = runner_display(run, i);
+		size_t w = width_of(name);
+		nr->name_width = w > nr->name_width ? w : nr->name_width;
+		free(name);
+	}
+	return 0;
 }
 
 static void net_progress_text(struct each_run *run, size_t i, struct strbuf *what)
@@ -461,13 +489,15 @@ static void net_release(void *p)
 static int net_command(struct cmd_ctx *ctx, enum net_kind kind)
 {
 	static const struct each_ops ops = { .job_size = sizeof(struct net_job),
+					     .prepare = net_prepare,
 					     .work = net_work,
 					     .print = net_print,
 					     .progress_text = net_progress_text,
 					     .end = net_end,
 					     .release = net_release,
 					     .progress = PROGRESS_ALWAYS,
-					     .own_hooks = 1 };
+					     .own_hooks = 1,
+					     .terse = 1 };
 	struct net_run nr = { .kind = kind };
 	if (cmd_no_args(ctx) < 0)
 		return EXIT_USAGE;

@@ -85,8 +85,10 @@ static void list_one(const struct cmd_ctx *ctx, const struct runlog *l)
 		output_json_line(&sb, o);
 		fputs(sb.buf, stdout);
 	} else {
-		printf("%s  %s  %zu repositories (%s)  %s\n", l->id, t, repositories(l),
-		       kinds.buf ? kinds.buf : "", l->command);
+		size_t n = repositories(l);
+		printf("%s  %s  %zu %s (%s)  %s\n", l->id, t, n,
+		       n == 1 ? "repository" : "repositories", kinds.buf ? kinds.buf : "",
+		       l->command);
 	}
 	strbuf_release(&kinds);
 	strbuf_release(&sb);

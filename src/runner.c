@@ -401,9 +401,13 @@ static void runner_done(void *arg, size_t i)
 	if (job->json)
 		json_finish(run, i, job);
 	int failed = job->outcome == OUTCOME_FAILED;
-	if (failed && !run->ops->own_failure) {
+	if (failed && run->ops->terse && job->code == ERR_INTERRUPTED) {
+		run->stopped++;
+	} else if (failed && !run->ops->own_failure) {
 		const char *why = job->error ? job->error : "failed";
-		strbuf_addf(&failure, "grove %s: failed: %s: %s\n", run->ctx->action, path, why);
+		if (!run->ops->terse)
+			strbuf_addf(&failure, "grove %s: failed: %s: %s\n", run->ctx->action, path,
+				    why);
 		strlist_push_owned(&run->failures, xasprintf("%s: %s", path, why));
 		/* -q: a failure says so on standard error only */
 		if (run->out.quiet && !run->out.json) {
@@ -500,13 +504,15 @@ static int run_jobs(struct each_run *run)
 	return rc;
 }
 
-/* the failures again, after the summary, where they are seen */
+/* the failures again, after the summary, where they are seen (a terse
+ * action's only there) */
 static void list_failures(const struct each_run *run)
 {
 	/* not for scripts (--json, --porcelain, list) nor under -q, where the
 	 * failures are all there is */
-	if (run->sel.n < 2 || run->ops->own_failure || run->out.json || run->out.quiet ||
-	    run->out.no_summary)
+	if (run->ops->own_failure || run->out.json || run->out.no_summary)
+		return;
+	if (!run->ops->terse && (run->sel.n < 2 || run->out.quiet))
 		return;
 	for (size_t i = 0; i < run->failures.n; i++)
 		cmd_error(run->ctx->action, "failed: %s", run->failures.items[i]);
@@ -559,9 +565,34 @@ static void say_own_commands(const struct each_run *run)
 	strbuf_release(&names);
 }
 
+/* "grove fetch: interrupted: 16 stopped, 35 not started; nothing
+ * half-applied": a terse action's whole word on an interruption (its
+ * work is all or nothing per repository: a journal, refs moved last) */
+static void say_interrupted(struct each_run *run)
+{
+	const struct output *o = &run->out;
+	size_t failed = o->failed - run->stopped, done = o->ok + o->skipped;
+	size_t begun = o->ok + o->failed + o->skipped;
+	size_t later = o->total > begun ? o->total - begun : 0;
+	struct strbuf sb = STRBUF_INIT;
+	if (done)
+		strbuf_addf(&sb, "%zu done, ", done);
+	if (failed)
+		strbuf_addf(&sb, "%zu failed, ", failed);
+	strbuf_addf(&sb, "%zu stopped, %zu not started; nothing half-applied", run->stopped, later);
+	output_progress_clear(&run->out);
+	cmd_error(run->ctx->action, "interrupted: %s", sb.buf);
+	strbuf_release(&sb);
+}
+
 static int finish(struct each_run *run, int prc)
 {
 	int interrupted = prc == POOL_EINTR;
+	if (interrupted && run->ops->terse && !run->out.json) {
+		say_interrupted(run);
+		list_failures(run);
+		return output_exit_code(&run->out, pool_interrupt_status());
+	}
 	if (run->ops->end)
 		run->ops->end(run);
 	say_own_commands(run);

@@ -78,6 +78,10 @@ struct each_ops {
 	int own_hooks;       /* the action runs myrepos' hooks itself, with
 			      * runner_hooks_before and _after (under its lock) */
 	int show_unreadable; /* a repository whose state cannot be read passes the filters */
+	/* a repository prints a line only when something happened (the
+	 * network actions, issue 33): a failure is listed once, after the
+	 * summary, and an interruption is one line */
+	int terse;
 };
 
 struct each_run {
@@ -92,6 +96,7 @@ struct each_run {
 	int stream;              /* one job with the terminal, in order on this thread (shell) */
 	int exit_code;           /* the action's exit code when nothing failed */
 	struct strlist failures; /* "PATH: ERROR", listed again at the end */
+	size_t stopped;          /* terse: jobs an interruption stopped midway */
 	size_t own_commands;     /* repositories that ran their own command */
 	size_t other_systems;    /* ... of them, those of another system than git */
 	struct strlist systems;  /* which systems, each once */

@@ -424,6 +424,7 @@ static int fetch_all(git_repository *repo, struct net_op *op, char **err)
 		return -1;
 	}
 	upstream_remote_names(cfg, &names, &n);
+	op->remotes = n;
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = fetch_remote(repo, names[i], op, 1, 1, NULL, NULL, err);
 	for (size_t i = 0; i < n; i++)

@@ -26,6 +26,7 @@ struct net_op {
 	int timeout;         /* for the git program, when it fetches */
 	const char *via_git; /* set when git fetched instead, and why */
 	enum errcode code;   /* after a failure: what kind */
+	size_t remotes;      /* after fetch_repo by libgit2: the remotes it fetched */
 	/* remote-tracking refs the fetch moved: "REF OLD NEW" (OLD or NEW all
 	 * zeros: created or pruned), for the run log */
 	struct strlist moved;

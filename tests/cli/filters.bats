@@ -91,7 +91,7 @@ grove run: finished (1 ok; 1 failed)"
 	local was; was=$(git -C src/ahead rev-parse HEAD)
 	run grove -a --behind update
 	assert_success
-	assert_line "grove update: $HOME/src/behind"
+	assert_line --regexp "^src/behind +updated "
 	assert_line 'grove update: finished (1 ok)'
 	refute_output --partial src/ahead
 	[ "$(git -C src/behind rev-parse HEAD)" = "$(git -C "$HOME/remotes/behind.git" rev-parse main)" ]

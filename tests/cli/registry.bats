@@ -531,8 +531,8 @@ setup() {
 	cd proj
 	run --separate-stderr grove checkout
 	assert_failure 1
-	assert_line "cloned into $HOME/proj/deps/a"
-	assert_line "cloned into $HOME/proj/deps/b"
+	assert_line --regexp "^deps/a +cloned$"
+	assert_line --regexp "^deps/b +cloned$"
 	[ -f deps/a/.git/HEAD ]
 	[ -f deps/b/.git/HEAD ]
 	assert_regex "$stderr" "grove checkout: failed: $HOME/proj/host/pack/theme: a symlink in the way \\(host/pack\\), in a section of the untrusted $HOME/proj/.mrconfig"

@@ -162,7 +162,7 @@ consistent() {
 	assert_success
 	to=$(git -C src/r rev-parse HEAD)
 	[ "$to" != "$from" ]
-	assert_line "updated ${from:0:7}..${to:0:7} (1 commit)"
+	assert_line "src/r  updated ${from:0:7}..${to:0:7} (1 commit)"
 	# a journal the next update finishes: the line says what moved
 	upstream_commit r
 	git -C src/r fetch -q
@@ -171,7 +171,7 @@ consistent() {
 	git -C src/r checkout -q origin/main -- up.txt
 	run grove update
 	assert_success
-	assert_line "updated ${from:0:7}..${to:0:7} (1 commit)"
+	assert_line "src/r  updated ${from:0:7}..${to:0:7} (1 commit)"
 	refute_output --partial "already up to date"
 }
 

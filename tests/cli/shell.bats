@@ -238,7 +238,7 @@ grove status: finished (2 ok)"
 	assert_output --partial "grove update: $HOME/src/a"
 	assert_output --partial "updating a"
 	# the one missing is the native update's: a clone
-	assert_line "cloned into $HOME/src/lib2"
+	assert_line "src/lib2  cloned"
 	[ -d src/lib2/.git ]
 	[ "$(cat src/lib2/fixed.txt)" = fixed ]
 }
