@@ -95,7 +95,16 @@ setup() {
 	assert_output "$(printf '%s\n' "$HOME/src/a" "$HOME/src/b")"
 	run grove -a -g oss -g work list
 	[ "${#lines[@]}" -eq 3 ]
+	# a group nobody is in is named, with the groups in use (issue 33)
 	run grove -a --group=nobody list
+	assert_failure 1
+	assert_output "grove list: no repository is in group 'nobody'; the groups in use: oss, work"
+	run grove -a -g nobody -g none status
+	assert_failure 1
+	assert_output "grove status: no repository is in group 'nobody' or 'none'; the groups in use: oss, work"
+	# groups that exist, with nothing of them here
+	cd src/a/sub
+	run grove -g oss list
 	assert_failure 1
 	assert_output 'grove list: no repositories found to work on'
 }
