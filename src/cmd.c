@@ -480,6 +480,29 @@ int cmd_no_args(const struct cmd_ctx *ctx)
 	return -1;
 }
 
+/* the -g groups no repository is in, said with the groups in use: 1, or
+ * 0 when each is some repository's */
+static int unknown_groups(const struct cmd_ctx *ctx)
+{
+	struct strlist used = STRLIST_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	size_t unknown = 0;
+	select_group_names(&ctx->reg, NULL, &used);
+	for (size_t i = 0; i < ctx->groups.n; i++)
+		if (!strlist_has(&used, ctx->groups.items[i]))
+			strbuf_addf(&sb, "%s'%s'", unknown++ ? " or " : "", ctx->groups.items[i]);
+	if (unknown) {
+		strbuf_adds(&sb,
+			    used.n ? "; the groups in use: " : "; no repository is in any group");
+		for (size_t i = 0; i < used.n; i++)
+			strbuf_addf(&sb, "%s%s", i ? ", " : "", used.items[i]);
+		cmd_error(ctx->action, "no repository is in group %s", sb.buf);
+	}
+	strlist_release(&used);
+	strbuf_release(&sb);
+	return unknown > 0;
+}
+
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel)
 {
 	struct select_opts so = { .dir = ctx->cwd,
@@ -489,6 +512,8 @@ int cmd_select(struct cmd_ctx *ctx, struct selection *sel)
 	select_repos(&ctx->reg, &so, sel);
 	if (sel->n)
 		return 0;
+	if (ctx->reg.nrepos && unknown_groups(ctx))
+		return -1;
 	if (ctx->reg.nrepos)
 		cmd_error(ctx->action, "no repositories found to work on");
 	else if (access(ctx->reg.main_file, F_OK) < 0)
