@@ -259,7 +259,7 @@ grove fetch: finished (1 ok; 1 skipped)"
 	[ "$stderr" = "grove update: failed: $HOME/src/det: detached HEAD" ]
 }
 
-@test "help for an action, whole" {
+@test "help for an action, whole: its own options, then where the others are" {
 	run grove help diff
 	assert_success
 	assert_output "usage: grove [options] diff [--cached|--staged] [--stat] [PATH...]
@@ -270,19 +270,48 @@ action options:
       --cached          what is staged, against HEAD
       --stat            a diffstat instead of the patch
 
-selection filters (all must hold):
-      --dirty           only repositories with changes
-      --clean           only repositories without changes
-      --ahead           only repositories ahead of their upstream
-      --behind          only repositories behind their upstream
-      --diverged        only repositories both ahead and behind
-      --stashed         only repositories with stashes
-      --no-upstream     only repositories whose branch has no upstream
-      --detached        only repositories with a detached HEAD
-      --gone            only repositories whose upstream branch is gone
-      --in-progress     only repositories in the middle of a merge, rebase, ...
+selection filters and the options every action takes: grove help options"
+}
 
-options:
+@test "help status, whole: the table's legend" {
+	run grove help status
+	assert_success
+	assert_output "usage: grove [options] status [-l|--long] [--porcelain[=v1|v2]|--json] [--exit-code]
+
+show the state of every repository at a glance
+
+action options:
+  -l, --long            each changed file, unpushed commits and stashes below
+                        the row
+      --porcelain[=VERSION]
+                        tab-separated fields, a line per repository, stable for
+                        scripts (v1, the default; v2 adds the system and the
+                        result)
+      --json            one JSON object per repository, then a summary
+      --exit-code       exit 1 when a repository is not clean and in sync (what
+                        -m shows)
+
+the table: PATH  BRANCH  UPSTREAM  CHANGES  OPERATION
+  ↑N ↓M    N commits ahead of the upstream, M behind
+  =        in sync with the upstream
+  -        no upstream
+  gone     the upstream branch was deleted
+  +N       N files staged
+  ~N       N files modified
+  !N       N files conflicted
+  ?N       N untracked (a folder counts once)
+  \$N       N stashes
+  clean    no changes
+  OPERATION: merging, rebasing 2/5, cherry-picking, reverting, bisecting,
+  applying, no commits (an unborn branch), update interrupted
+
+selection filters and the options every action takes: grove help options"
+}
+
+@test "help options, whole: the options every action takes and the selection filters" {
+	run grove help options
+	assert_success
+	assert_output "the options every action takes (before it):
   -d, --directory DIR   act as if run in DIR
   -c, --config FILE     read FILE instead of the nearest .mrconfig
   -j, --jobs N          run N repositories at once (default: 2 x CPUs; 16 for
@@ -307,7 +336,34 @@ options:
                         network work that moves under 1 KiB in this long fails
                         (120)
   -h, --help            show help
-      --version         show the version"
+      --version         show the version
+
+selection filters (actions that work on each repository; all must hold):
+      --dirty           only repositories with changes
+      --clean           only repositories without changes
+      --ahead           only repositories ahead of their upstream
+      --behind          only repositories behind their upstream
+      --diverged        only repositories both ahead and behind
+      --stashed         only repositories with stashes
+      --no-upstream     only repositories whose branch has no upstream
+      --detached        only repositories with a detached HEAD
+      --gone            only repositories whose upstream branch is gone
+      --in-progress     only repositories in the middle of a merge, rebase, ..."
+}
+
+@test "help of a user-defined action, whole: what it runs and where it is defined" {
+	mkrepo src/a
+	mkrepo src/b
+	printf '[DEFAULT]\nhello = echo hello\n\n[src/a]\n\n[src/b]\nhello = echo hi from b\n' >.mrconfig
+	run grove help hello
+	assert_success
+	assert_output "usage: grove [options] hello [ARGS...]
+
+an action defined in the registry; in each repository it runs
+  echo hello        ([DEFAULT] of $HOME/.mrconfig)
+  echo hi from b    ([src/b] of $HOME/.mrconfig)
+
+selection filters and the options every action takes: grove help options"
 }
 
 @test "output that cannot be written is an error: exit 2 with a message" {
