@@ -259,6 +259,41 @@ grove fetch: finished (1 ok; 1 skipped)"
 	[ "$stderr" = "grove update: failed: $HOME/src/det: detached HEAD" ]
 }
 
+@test "help, whole: the actions first, wrapped at 80 columns off a terminal" {
+	run grove help
+	assert_output "usage: grove [options] ACTION [ARGS]
+
+actions:
+  status       show the state of every repository at a glance
+  fetch        fetch every remote, pruning deleted branches, with tags
+  update       clone what is missing, fetch and fast-forward the rest (never
+               losing work)
+  checkout     clone every repository that is missing
+  diff         show changes not yet committed (git diff) in each repository
+  log          git log in each repository
+  commit       git commit -a, then git push --all, in each repository
+  record       git commit -a in each repository
+  push         git push in each repository
+  grep         git grep in each repository
+  clean        show what git clean -dx would delete; -f deletes it
+  run          run a command in each repository
+  sync         clone, update and register every repository of a forge account
+               (GitHub, GitLab, Gitea, Bitbucket, Azure DevOps, SourceHut)
+  runs         list the runs grove undo can take back, or one run's changes
+  undo         take a run of update, fetch, checkout or sync back (the last by
+               default)
+  list         list the registered repositories, or the groups they are in
+  register     add existing checkouts to the registry
+  unregister   remove repositories from the registry (files stay)
+  config       read or write keys in the registry
+  doctor       check the registry against the disk: missing, broken,
+               duplicate, unregistered
+  help         show the actions, or one action's usage
+
+'grove help ACTION' shows one action, 'grove help options' the options every
+action takes and the selection filters; 'man grove' tells everything."
+}
+
 @test "help for an action, whole: its own options, then where the others are" {
 	run grove help diff
 	assert_success

@@ -60,6 +60,19 @@ has_colour() {
 	not has_colour "$output"
 }
 
+@test "help on a terminal: paged, wrapped at its width (60 columns)" {
+	local line
+	on_tty "stty cols 60 rows 20; GIT_PAGER='cat >$HOME/paged.txt' '$GROVE_BIN' help" >/dev/null
+	grep -q '^  status' "$HOME/paged.txt" || fail "help was not paged: $(cat "$HOME/paged.txt")"
+	while IFS= read -r line; do
+		[ "${#line}" -le 60 ] || fail "a line of ${#line} columns: '$line'"
+	done <"$HOME/paged.txt"
+	on_tty "stty cols 60 rows 20; GIT_PAGER='cat >$HOME/paged-status.txt' '$GROVE_BIN' help status" >/dev/null
+	while IFS= read -r line; do
+		[ "${#line}" -le 60 ] || fail "help status: a line of ${#line} columns: '$line'"
+	done <"$HOME/paged-status.txt"
+}
+
 @test "the pager: GIT_PAGER, then pager.diff, then core.pager, then PAGER" {
 	git config --global core.pager "cat >$HOME/core.txt"
 	git config --global pager.diff "cat >$HOME/per-action.txt"
