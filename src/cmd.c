@@ -134,6 +134,7 @@ int cmd_undo(struct cmd_ctx *ctx);
 extern const struct opt_spec status_options[], net_json_options[], update_options[], diff_options[],
     list_options[], register_options[], doctor_options[], sync_options[], config_options[],
     runs_options[], undo_options[];
+extern const char status_legend[];
 
 #define NET_FLAGS (CMD_GIT | CMD_EACH | CMD_NET | CMD_LOGGED | CMD_HOOKED)
 
@@ -143,7 +144,8 @@ const struct cmd cmd_table[] = {
 	  .flags = CMD_GIT | CMD_GIT_LAZY | CMD_OVERRIDABLE | CMD_COLOR | CMD_EACH | CMD_HOOKED,
 	  .options = status_options,
 	  .usage = "[-l|--long] [--porcelain[=v1|v2]|--json] [--exit-code]",
-	  .summary = "show the state of every repository at a glance" },
+	  .summary = "show the state of every repository at a glance",
+	  .legend = status_legend },
 	{ .name = "fetch",
 	  .fn = cmd_fetch,
 	  .flags = NET_FLAGS | CMD_OVERRIDABLE,
@@ -224,7 +226,7 @@ const struct cmd cmd_table[] = {
 	      "[--prune-ignored] [--api-url URL] [--token-command CMD] [--forks-under-parent] "
 	      "[--mirror] [--wiki] [--json]",
 	  .summary = "clone, update and register every repository of a forge account "
-		     "(GitHub, GitLab, Gitea, Bitbucket)",
+		     "(GitHub, GitLab, Gitea, Bitbucket, Azure DevOps, SourceHut)",
 	  .args = ARGS_SOURCE },
 	{ .name = "runs",
 	  .fn = cmd_runs,

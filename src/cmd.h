@@ -68,6 +68,7 @@ struct cmd {
 	const struct opt_spec *options; /* the action's own, or NULL */
 	const char *usage;              /* what follows the action name in a synopsis */
 	const char *summary;            /* one line for `grove help` */
+	const char *legend;             /* what its output's words mean, or NULL */
 	enum cmd_args args;             /* for completion */
 };
 
@@ -209,7 +210,9 @@ int cmd_register_paths(struct cmd_ctx *ctx, const struct strlist *paths);
 int cmd_unregister_paths(struct cmd_ctx *ctx, const struct strlist *paths);
 
 /* the action list; with a registry, its user-defined actions too */
-void cmd_usage(FILE *f, const struct registry *reg);
-void cmd_help_action(FILE *f, const struct cmd *c, const char *action);
+void cmd_usage(FILE *f, const struct registry *reg, int width);
+/* one action's help; reg (or NULL) says what a user-defined action runs */
+void cmd_help_action(FILE *f, const struct cmd *c, const char *action, const struct registry *reg,
+		     int width);
 
 #endif

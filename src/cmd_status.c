@@ -16,6 +16,23 @@ static int long_format, exit_code;
 static const char *porcelain;
 static int porcelain_v2; /* --porcelain=v2: each line ends with the system and the result */
 
+/* cmd_help_action's legend form: a heading, SYMBOL\tMEANING lines, a
+ * paragraph after a tab */
+const char status_legend[] =
+    "the table: PATH  BRANCH  UPSTREAM  CHANGES  OPERATION\n"
+    "\u2191N \u2193M\tN commits ahead of the upstream, M behind\n"
+    "=\tin sync with the upstream\n"
+    "-\tno upstream\n"
+    "gone\tthe upstream branch was deleted\n"
+    "+N\tN files staged\n"
+    "~N\tN files modified\n"
+    "!N\tN files conflicted\n"
+    "?N\tN untracked (a folder counts once)\n"
+    "$N\tN stashes\n"
+    "clean\tno changes\n"
+    "\tOPERATION: merging, rebasing 2/5, cherry-picking, reverting, bisecting, applying, "
+    "no commits (an unborn branch), update interrupted\n";
+
 const struct opt_spec status_options[] = {
 	OPT_FLAG('l', "long", &long_format,
 		 "each changed file, unpushed commits and stashes below the row"),

@@ -302,7 +302,7 @@ static int dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (i >= argc) {
 		if (ctx->help) {
-			cmd_usage(stdout, NULL);
+			cmd_usage(stdout, NULL, opt_help_width(STDOUT_FILENO));
 			rc = EXIT_OK;
 		} else {
 			usage_error(NULL, "no action given");
@@ -313,7 +313,8 @@ static int dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 	    take_words(ctx, &pending, argc - i - 1, argv + i + 1))
 		goto out;
 	if (ctx->help) {
-		cmd_help_action(stdout, ctx->cmd, ctx->action);
+		cmd_help_action(stdout, ctx->cmd, ctx->action, ctx->reg_loaded ? &ctx->reg : NULL,
+				opt_help_width(STDOUT_FILENO));
 		rc = EXIT_OK;
 		goto out;
 	}

@@ -1,4 +1,5 @@
 #include "opt.h"
+#include "width.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -258,8 +259,32 @@ const char *opt_nearest(const char *word, const char *const *names, size_t n)
 #define HELP_COLUMN 24
 #define HELP_WIDTH  79
 
-/* one option's help: names, then the text from column 24, wrapped at 79 */
-static void one_help(FILE *f, const struct opt_spec *o)
+int opt_help_width(int fd)
+{
+	size_t cols = width_terminal(fd);
+	/* a line may end in the last column on some terminals only */
+	return cols > 20 && cols - 1 < HELP_WIDTH ? (int)cols - 1 : HELP_WIDTH;
+}
+
+void opt_wrap(FILE *f, int col, int indent, int width, const char *text)
+{
+	for (const char *t = text; *t;) {
+		int w = (int)strcspn(t, " ");
+		if (t == text && col <= indent)
+			col += fprintf(f, "%*s", indent - col, "");
+		else if (col + 1 + w > width)
+			col = fprintf(f, "\n%*s", indent, "") - 1;
+		else
+			col += fprintf(f, " ");
+		col += (int)fwrite(t, 1, (size_t)w, f);
+		for (t += w; *t == ' '; t++)
+			;
+	}
+	fputc('\n', f);
+}
+
+/* one option's help: names, then the text from column 24, wrapped at width */
+static void one_help(FILE *f, const struct opt_spec *o, int width)
 {
 	char shortname[5] = "    ";
 	if (o->short_name)
@@ -271,24 +296,12 @@ static void one_help(FILE *f, const struct opt_spec *o)
 	if (col >= HELP_COLUMN - 1)
 		col = fprintf(f, "\n%*s", HELP_COLUMN - 1, "") -
 		      1; /* the text on a line of its own */
-	for (const char *t = o->help; *t;) {
-		int w = (int)strcspn(t, " ");
-		if (col < HELP_COLUMN)
-			col += fprintf(f, "%*s", HELP_COLUMN - col, "");
-		else if (col + 1 + w > HELP_WIDTH)
-			col = fprintf(f, "\n%*s", HELP_COLUMN, "") - 1;
-		else
-			col += fprintf(f, " ");
-		col += (int)fwrite(t, 1, (size_t)w, f);
-		for (t += w; *t == ' '; t++)
-			;
-	}
-	fputc('\n', f);
+	opt_wrap(f, col, HELP_COLUMN, width, o->help);
 }
 
-void opt_help(FILE *f, const struct opt_spec *opts)
+void opt_help(FILE *f, const struct opt_spec *opts, int width)
 {
 	for (const struct opt_spec *o = opts; o && o->type != OPT_END; o++)
 		if (o->help)
-			one_help(f, o);
+			one_help(f, o, width);
 }

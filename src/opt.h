@@ -81,7 +81,12 @@ const struct opt_spec *opt_find(const struct opt_spec *const *sets, const char *
 const char *opt_nearest(const char *word, const char *const *names, size_t n);
 
 /* the help lines of the listed options of an array (name, value, text
- * from column 24, wrapped at 79) */
-void opt_help(FILE *f, const struct opt_spec *opts);
+ * from column 24, wrapped at width) */
+void opt_help(FILE *f, const struct opt_spec *opts, int width);
+/* the width help wraps at: 79 columns, or a narrower terminal's on fd */
+int opt_help_width(int fd);
+/* text from column col (spaces up to indent first), wrapped at width with
+ * following lines from indent, then a newline */
+void opt_wrap(FILE *f, int col, int indent, int width, const char *text);
 
 #endif

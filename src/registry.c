@@ -883,6 +883,11 @@ const char *registry_repo_get(const struct registry_repo *repo, const char *key)
 	return v ? v : kv_get(repo->base, repo->nbase, key);
 }
 
+int registry_repo_sets(const struct registry_repo *repo, const char *key)
+{
+	return kv_get(repo->own, repo->nown, key) != NULL;
+}
+
 void registry_keys(const struct registry *reg, int builtin, struct strlist *out)
 {
 	const struct registry_priv *p = reg->priv;

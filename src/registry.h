@@ -64,6 +64,8 @@ int registry_load_buffer(struct registry *reg, const char *path, const char *buf
 int registry_finish(struct registry *reg, struct strbuf *err);
 
 const char *registry_repo_get(const struct registry_repo *repo, const char *key);
+/* does the repository's own section set key (not its DEFAULT) */
+int registry_repo_sets(const struct registry_repo *repo, const char *key);
 /* every key of every section and [DEFAULT] (the built-in defaults too when
  * builtin), once each, in load order */
 void registry_keys(const struct registry *reg, int builtin, struct strlist *out);

@@ -30,7 +30,8 @@ setup() {
 		run grove help "$a"
 		assert_success
 		assert_line --index 0 --partial "usage: grove [options] $a"
-		usage=${lines[0]#usage: grove \[options\] }
+		# the synopsis, its lines joined (wrapped at 79 columns)
+		usage=$(sed '/^$/q' <<<"$output" | tr -s ' \n' '  ' | sed 's/^usage: grove \[options\] //; s/ $//')
 		run grove "$a" --help
 		assert_success
 		synopsis=$(grep -m1 "^\.SS $a\( \|$\)" "$man" | sed 's/^\.SS //; s/\\-/-/g')

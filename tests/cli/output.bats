@@ -286,8 +286,8 @@ actions:
   register     add existing checkouts to the registry
   unregister   remove repositories from the registry (files stay)
   config       read or write keys in the registry
-  doctor       check the registry against the disk: missing, broken,
-               duplicate, unregistered
+  doctor       check the registry against the disk: missing, broken, duplicate,
+               unregistered
   help         show the actions, or one action's usage
 
 'grove help ACTION' shows one action, 'grove help options' the options every
@@ -311,7 +311,8 @@ selection filters and the options every action takes: grove help options"
 @test "help status, whole: the table's legend" {
 	run grove help status
 	assert_success
-	assert_output "usage: grove [options] status [-l|--long] [--porcelain[=v1|v2]|--json] [--exit-code]
+	assert_output "usage: grove [options] status [-l|--long] [--porcelain[=v1|v2]|--json]
+       [--exit-code]
 
 show the state of every repository at a glance
 
