@@ -248,6 +248,40 @@ grove fetch: finished (1 ok; 1 skipped)"
 	assert_output "grove fetch: interrupted: 2 stopped, 2 not started; nothing half-applied"
 }
 
+@test "diff, grep and log: a repository's header only when it has output; -v every one" {
+	local r
+	for r in a b c; do mkrepo "src/$r"; done
+	echo two >>src/b/a.txt
+	echo new >src/b/b.txt && git -C src/b add b.txt && git -C src/b commit -qm b
+	printf '[src/a]\n[src/b]\n[src/c]\n' >.mrconfig
+	run grove -a diff
+	assert_success
+	assert_output "grove diff: $HOME/src/b
+$(git -C src/b diff)
+
+grove diff: finished (3 ok)"
+	run grove -a grep -e two
+	assert_success
+	assert_output "grove grep: $HOME/src/b
+a.txt:two
+
+grove grep: finished (3 ok)"
+	run grove -a log --format=%s -- b.txt
+	assert_success
+	assert_output "grove log: $HOME/src/b
+b
+
+grove log: finished (3 ok)"
+	run grove -a -v diff
+	assert_success
+	assert_line "grove diff: $HOME/src/a"
+	assert_line "grove diff: $HOME/src/c"
+	# run and user-defined actions keep myrepos' headers
+	run grove -a run true
+	assert_success
+	assert_line "grove run: $HOME/src/a"
+}
+
 @test "-q: a failed repository prints nothing on standard output" {
 	mkcloned det
 	mkcloned fine
