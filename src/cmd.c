@@ -166,14 +166,15 @@ const struct cmd cmd_table[] = {
 	  .summary = "clone every repository that is missing" },
 	{ .name = "diff",
 	  .fn = cmd_diff,
-	  .flags = CMD_GIT | CMD_OVERRIDABLE | CMD_COLOR | CMD_PAGED | CMD_EACH | CMD_HOOKED,
+	  .flags = CMD_GIT | CMD_OVERRIDABLE | CMD_COLOR | CMD_PAGED | CMD_EACH | CMD_HOOKED |
+		   CMD_SAID_ONLY,
 	  .options = diff_options,
 	  .usage = "[--cached|--staged] [--stat] [PATH...]",
 	  .summary = "show changes not yet committed (git diff) in each repository",
 	  .args = ARGS_FILES },
 	{ .name = "log",
 	  .fn = cmd_shell,
-	  .flags = CMD_SHELL | CMD_PAGED | CMD_EACH,
+	  .flags = CMD_SHELL | CMD_PAGED | CMD_EACH | CMD_SAID_ONLY,
 	  .usage = "[GIT-LOG-ARGS...]",
 	  .summary = "git log in each repository",
 	  .args = ARGS_FILES },
@@ -197,7 +198,7 @@ const struct cmd cmd_table[] = {
 	  .args = ARGS_FILES },
 	{ .name = "grep",
 	  .fn = cmd_shell,
-	  .flags = CMD_SHELL | CMD_EACH,
+	  .flags = CMD_SHELL | CMD_EACH | CMD_SAID_ONLY,
 	  .usage = "PATTERN [GIT-GREP-ARGS...]",
 	  .summary = "git grep in each repository",
 	  .args = ARGS_FILES },
@@ -472,6 +473,11 @@ int cmd_resolve(const struct registry *reg, const char *word, char **action, str
 	strlist_release(&known);
 	strlist_release(&matches);
 	return rc;
+}
+
+int cmd_said_only(const struct cmd_ctx *ctx)
+{
+	return ctx->minimal || ((ctx->cmd->flags & CMD_SAID_ONLY) && !ctx->verbose);
 }
 
 int cmd_no_args(const struct cmd_ctx *ctx)

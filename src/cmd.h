@@ -46,6 +46,9 @@
 #define CMD_NET         (1u << 12) /* network work: transports set up, 16 jobs by default */
 #define CMD_LOGGED      (1u << 13) /* what it changes goes to the run log (runlog.h): undo */
 #define CMD_HOOKED      (1u << 14) /* myrepos' pre_ and post_ hooks run around its work */
+/* its empty output means "nothing here" (diff, grep, log): a repository's
+ * header only when it has output, unless -v (cmd_said_only) */
+#define CMD_SAID_ONLY (1u << 15)
 
 struct cmd_ctx;
 struct runlog;
@@ -164,6 +167,8 @@ int cmd_load(struct cmd_ctx *ctx);
 void cmd_unload(struct cmd_ctx *ctx);
 /* an action that takes no arguments: 0, or -1 with the message */
 int cmd_no_args(const struct cmd_ctx *ctx);
+/* do only repositories with output print (-m, or CMD_SAID_ONLY without -v) */
+int cmd_said_only(const struct cmd_ctx *ctx);
 /* selects repositories as SPEC 2 says; prints the "no repositories" error */
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel);
 /* worker count: -j, then `jobs` from the registry, then fallback */

@@ -78,14 +78,14 @@ static void diff_work(struct each_run *run, size_t i, struct each_job *job)
 		runner_fail(job, ERR_GENERIC, xasprintf("git diff failed (exit %d)", e));
 }
 
-/* the header above git's output; -q keeps only failures, -m only
- * repositories with a diff */
+/* the header above git's output; -q keeps only failures; only
+ * repositories with a diff unless -v */
 static void diff_print(struct each_run *run, size_t i, struct each_job *job)
 {
 	const struct output *o = &run->out;
 	int failed = job->outcome == OUTCOME_FAILED;
 	if (job->outcome == OUTCOME_SKIPPED || (o->quiet && !failed) ||
-	    (o->minimal && !failed && !job->out.len)) {
+	    (cmd_said_only(run->ctx) && !failed && !job->out.len)) {
 		strbuf_reset(&job->out);
 		return;
 	}

@@ -260,8 +260,8 @@ static int part_said(const struct shell_job *job, int part)
 
 /* myrepos' print_results() for one part: under -m a part prints only when
  * it said something, under -q only when it failed (on standard error) */
-static void add_part(const struct output *o, struct shell_job *job, int part, const char *header,
-		     struct strbuf *so, struct strbuf *se)
+static void add_part(const struct output *o, int said_only, struct shell_job *job, int part,
+		     const char *header, struct strbuf *so, struct strbuf *se)
 {
 	const struct strbuf *out = &job->out[part], *err = &job->err[part];
 	if (o->quiet) {
@@ -273,7 +273,7 @@ static void add_part(const struct output *o, struct shell_job *job, int part, co
 		strbuf_add(se, err->buf, err->len);
 		return;
 	}
-	if (o->minimal && !part_said(job, part))
+	if (said_only && !part_said(job, part))
 		return;
 	if (header)
 		strbuf_adds(so, header);
@@ -291,7 +291,8 @@ static void shell_print(struct each_run *run, size_t i, struct each_job *job)
 	struct output *o = &run->out;
 	char *header = xasprintf("grove %s: %s\n", sj->action ? sj->action : o->action,
 				 runner_repo(run, i)->path);
-	int early = sj->header && !o->quiet && !o->minimal;
+	int said_only = cmd_said_only(run->ctx);
+	int early = sj->header && !o->quiet && !said_only;
 	int said = part_said(sj, PART_CMD) || part_said(sj, PART_POST);
 
 	if (!run->stream) {
@@ -301,7 +302,8 @@ static void shell_print(struct each_run *run, size_t i, struct each_job *job)
 			struct strbuf so = STRBUF_INIT, se = STRBUF_INIT;
 			if (part == PART_CMD && !sj->header)
 				continue;
-			add_part(o, sj, part, part == PART_CMD && !early ? header : NULL, &so, &se);
+			add_part(o, said_only, sj, part, part == PART_CMD && !early ? header : NULL,
+				 &so, &se);
 			output_block(o, so.buf, so.len, se.buf, se.len);
 			strbuf_release(&so);
 			strbuf_release(&se);
@@ -309,7 +311,7 @@ static void shell_print(struct each_run *run, size_t i, struct each_job *job)
 	}
 	strbuf_add(&job->err, sj->msg.buf ? sj->msg.buf : "", sj->msg.len);
 	if (job->outcome == OUTCOME_FAILED ||
-	    (job->outcome == OUTCOME_OK && !o->quiet && !(o->minimal && !said)))
+	    (job->outcome == OUTCOME_OK && !o->quiet && !(said_only && !said)))
 		job->blank_after = 1;
 	free(header);
 }

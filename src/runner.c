@@ -304,7 +304,7 @@ static void print_own(struct each_run *run, size_t i, struct each_job *job)
 		job->json = o;
 		return;
 	}
-	if (run->out.quiet || (run->out.minimal && !job->out.len && !job->err.len)) {
+	if (run->out.quiet || (cmd_said_only(run->ctx) && !job->out.len && !job->err.len)) {
 		strbuf_reset(&job->out);
 		return;
 	}
@@ -622,7 +622,7 @@ int runner_each(struct cmd_ctx *ctx, const struct each_ops *ops, void *data)
 	paging = paging_start(&run);
 	run.workers = worker_count(&run);
 	run.stream = (ctx->cmd->flags & CMD_SHELL) && run.workers == 1 && isatty(STDIN_FILENO) &&
-		     isatty(STDOUT_FILENO) && !ctx->quiet && !ctx->minimal;
+		     isatty(STDOUT_FILENO) && !ctx->quiet && !cmd_said_only(ctx);
 	jobs_alloc(&run);
 	prc = run_jobs(&run);
 	if (prc != -1)

@@ -107,7 +107,7 @@ grove_diff_body() {
 	[ "$got" = "$want" ] || { diff <(echo "$want" | cat -v) <(echo "$got" | cat -v); false; }
 }
 
-@test "clean repositories print only their header, and nothing with -m; pathspecs; skip" {
+@test "clean repositories print nothing, their header with -v; pathspecs; skip" {
 	mkdir -p src
 	mkrepo src/clean
 	mkrepo src/dirty
@@ -119,11 +119,16 @@ grove_diff_body() {
 	mkrepo src/skipped
 	echo x >>src/skipped/a.txt
 	printf '[src/clean]\n[src/dirty]\n[src/skipped]\nskip = true\n' >.mrconfig
-	run grove diff
+	run grove -v diff
 	assert_success
 	assert_line --index 0 "grove diff: $HOME/src/clean"
 	assert_line --index 1 "grove diff: $HOME/src/dirty"
 	assert_output --partial "diff --git a/a.txt b/a.txt"
+	assert_line --index -1 "grove diff: finished (2 ok; 1 skipped)"
+	run grove diff
+	assert_success
+	refute_output --partial "src/clean"
+	assert_line --index 0 "grove diff: $HOME/src/dirty"
 	assert_line --index -1 "grove diff: finished (2 ok; 1 skipped)"
 	run grove -m diff
 	assert_success
