@@ -165,3 +165,27 @@ setup() {
 	run zsh -fc 'fpath=("$1" $fpath); autoload -Uz _grove && whence -w _grove' _ "$share/zsh/site-functions"
 	assert_output '_grove: function'
 }
+
+# the man page as man shows it at 80 columns: no hyphenation breaks, lines
+# joined, squeezed
+man_text() {
+	MANWIDTH=80 man -l "$BATS_TEST_DIRNAME/../../man/$1" 2>&1 | sed 's/‐$//' | tr -s ' \n' '  ' |
+		sed 's/‐ //g'
+}
+
+@test "the man pages render with no stray spaces, joined sentences or unknown macros" {
+	# (a whole expected rendering would differ between groff 1.22 on
+	# bookworm and 1.23 on trixie: the test pins the glitches' kinds)
+	local p
+	for p in grove.1 grove-config.5; do
+		run groff -man -ww -z "$BATS_TEST_DIRNAME/../../man/$p"
+		assert_output ''
+		run bash -c "MANWIDTH=80 man -l '$BATS_TEST_DIRNAME/../../man/$p' | grep -nE '[^ ] +[,;)]( |\$)|\\( |\" \\]|[a-z)]\\.[A-Z][a-z]'"
+		assert_output ''
+	done
+	run man_text grove.1
+	assert_output --partial 'cherry-picking, reverting, bisecting, applying, or update interrupted'
+	assert_output --partial 'check out yet). Then the repository'
+	assert_output --partial 'INI sections [sync "NAME"] with'
+	assert_output --partial 'MR_REPO, MR_CONFIG, MR_ACTION, GROVE_REPO'
+}
