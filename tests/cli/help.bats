@@ -166,11 +166,10 @@ setup() {
 	assert_output '_grove: function'
 }
 
-# the man page as man shows it at 80 columns: no hyphenation breaks, lines
-# joined, squeezed
+# the man page as man shows it at 80 columns, its lines joined (a word
+# hyphenated at a line's end made whole) and spaces squeezed
 man_text() {
-	MANWIDTH=80 man -l "$BATS_TEST_DIRNAME/../../man/$1" 2>&1 | sed 's/‐$//' | tr -s ' \n' '  ' |
-		sed 's/‐ //g'
+	MANWIDTH=80 man -l "$BATS_TEST_DIRNAME/../../man/$1" 2>&1 | sed -z 's/‐\n *//g' | tr -s ' \n' '  '
 }
 
 @test "the man pages render with no stray spaces, joined sentences or unknown macros" {
