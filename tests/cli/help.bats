@@ -120,6 +120,22 @@ setup() {
 	assert_output ''
 }
 
+@test "make install under a PREFIX zsh does not search says the fpath line to add" {
+	command -v zsh >/dev/null || skip "no zsh"
+	local zdir="$HOME/.local/share/zsh/site-functions"
+	run make -C "$BATS_TEST_DIRNAME/../.." -o grove install PREFIX="$HOME/.local"
+	assert_success
+	assert_line "make install: zsh does not look in $zdir for completions; add this line to ~/.zshrc, before compinit:"
+	assert_line "    fpath=($zdir \$fpath)"
+	[ -f "$zdir/_grove" ] || fail "no _grove"
+	# where zsh looks (its own fpath): nothing to say
+	run zsh -fc "fpath=($zdir \$fpath); autoload -Uz compinit; compinit -D; print \${_comps[grove]}"
+	assert_output _grove
+	run make -C "$BATS_TEST_DIRNAME/../.." -o grove install PREFIX=/opt/g DESTDIR="$BATS_TEST_TMPDIR/dest"
+	assert_success
+	refute_output --partial fpath
+}
+
 @test "make install-mr-link: a registry that calls mr inside its commands runs grove" {
 	# issue 28: forceremotes = MR_OVERWRITE_REMOTES=y mr remotes, once myrepos is gone
 	local dest="$BATS_TEST_TMPDIR/dest"
