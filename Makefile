@@ -205,6 +205,7 @@ install: grove
 	install -m 644 config/completions/grove.bash $(DESTDIR)$(BASHCOMPDIR)/grove
 	install -m 644 config/completions/_grove $(DESTDIR)$(ZSHCOMPDIR)/_grove
 	install -m 644 config/completions/grove.fish $(DESTDIR)$(FISHCOMPDIR)/grove.fish
+	@[ -n "$(DESTDIR)" ] || scripts/zsh-fpath-note $(ZSHCOMPDIR)
 
 # opt-in: `mr` as a link to grove, for registries whose own commands run
 # mr (README, For myrepos users); taken away by uninstall only while it
