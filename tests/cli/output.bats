@@ -41,6 +41,21 @@ grove status: finished (4 ok; 1 failed)
 grove status: failed: $HOME/src/missing: missing"
 }
 
+@test "status names a repository the same in its folder and in a subfolder of it" {
+	mkcloned ahead
+	register src/ahead
+	mkdir -p src/ahead/sub
+	cd src/ahead
+	run grove status
+	assert_success
+	assert_output "~/src/ahead  main        =      clean
+grove status: finished (1 ok)"
+	cd sub
+	run grove status
+	assert_output "~/src/ahead  main        =      clean
+grove status: finished (1 ok)"
+}
+
 @test "status --long, whole: the files as git status -s, unpushed commits, stashes" {
 	make_states
 	local id; id=$(git -C src/ahead rev-parse --short HEAD)
