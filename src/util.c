@@ -438,10 +438,9 @@ int path_is_within(const char *path, const char *dir)
 
 char *path_display(const char *path, const char *cwd, const char *home)
 {
-	if (cwd && path_is_within(path, cwd)) {
+	/* the folder itself is named as from a subfolder of it, not "." */
+	if (cwd && path_is_within(path, cwd) && strcmp(path, cwd)) {
 		size_t n = strlen(cwd);
-		if (path[n] == '\0')
-			return xstrdup(".");
 		return xstrdup(path + n + (n == 1 ? 0 : 1));
 	}
 	if (home && home[0] && strcmp(home, "/") && path_is_within(path, home))

@@ -84,7 +84,8 @@ char *path_dirname(const char *path);
 const char *path_basename(const char *path);
 /* is path equal to dir or below it (both absolute and normalised) */
 int path_is_within(const char *path, const char *dir);
-/* path as shown to people: relative to cwd when below it, else ~ for HOME */
+/* path as shown to people: relative to cwd when below it (cwd itself as
+ * from a subfolder of it), else ~ for HOME */
 char *path_display(const char *path, const char *cwd, const char *home);
 /* realpath(), or the lexical absolute path when it does not resolve */
 char *path_real_or_abs(const char *path);

@@ -156,8 +156,8 @@ assert rows[0]["groups"] == "oss" and rows[0]["order"] == 10 and rows[0]["checko
 	local why='should be deleted yet still exists'
 	run --separate-stderr grove -d old status
 	assert_failure 1
-	# (shown as ".": -d makes it the working directory)
-	assert_output ".  ERROR
+	# (-d makes it the working directory: named as from below it)
+	assert_output "~/old  ERROR
 grove status: finished (1 failed)"
 	assert_equal "$stderr" "grove status: failed: $HOME/old: $why"
 	run grove -d old status --json

@@ -167,7 +167,7 @@ setup() {
 	# git's engine (a large index) says the same
 	GROVE_LARGE_INDEX=1 run grove -v -d src/reb status
 	assert_line --partial 'read with git'
-	assert_line --regexp '^\. +side +- +!1  rebasing 1/1$'
+	assert_line --regexp '^~/src/reb +side +- +!1  rebasing 1/1$'
 }
 
 @test "detached HEAD and an unborn branch" {
