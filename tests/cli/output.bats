@@ -36,9 +36,27 @@ src/behind   main        ↓1     clean
 src/clean    main        =      \$1
 src/dirty    main        =      +2 ~1 ?1
 src/missing  MISSING
-grove status: failed: $HOME/src/missing: missing
 grove status: finished (4 ok; 1 failed)
 grove status: failed: $HOME/src/missing: missing"
+}
+
+@test "README's tour shows exactly what grove status prints" {
+	local r readme="$BATS_TEST_DIRNAME/../../README.md"
+	for r in api docs infra tools web; do mkcloned "$r"; done
+	git init -q src/scratch
+	register src/api src/docs src/infra src/lost src/scratch src/tools src/web
+	echo x >>src/api/a.txt
+	upstream_commit docs && git -C src/docs fetch -q
+	echo s >>src/infra/a.txt && git -C src/infra stash -q
+	local_commit src/tools && upstream_commit tools && git -C src/tools fetch -q
+	echo new >src/web/new.txt && git -C src/web add new.txt && echo u >src/web/u.txt
+	cd src
+	run grove status
+	assert_failure 1
+	# the block after "$ cd ~/src && grove status", its 4-space indent off,
+	# the README's home folder ours
+	assert_output "$(sed -n '/^    \$ cd ~\/src && grove status$/,/^$/p' "$readme" | sed '1d; $d; s/^    //' |
+		sed "s#/home/you#$HOME#")"
 }
 
 @test "status names a repository the same in its folder and in a subfolder of it" {
