@@ -497,6 +497,7 @@ static int net_command(struct cmd_ctx *ctx, enum net_kind kind)
 					     .release = net_release,
 					     .progress = PROGRESS_ALWAYS,
 					     .own_hooks = 1,
+					     .failures_after = 1,
 					     .terse = 1 };
 	struct net_run nr = { .kind = kind };
 	if (cmd_no_args(ctx) < 0)

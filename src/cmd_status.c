@@ -468,7 +468,8 @@ int cmd_status(struct cmd_ctx *ctx)
 					     .print = status_print,
 					     .progress = PROGRESS_SCREENFUL,
 					     .want_facts = 1,
-					     .show_unreadable = 1 };
+					     .show_unreadable = 1,
+					     .failures_after = 1 };
 	struct status_run sr = { 0 };
 	if (status_usage(ctx) < 0)
 		return EXIT_USAGE;

@@ -405,7 +405,8 @@ static void runner_done(void *arg, size_t i)
 		run->stopped++;
 	} else if (failed && !run->ops->own_failure) {
 		const char *why = job->error ? job->error : "failed";
-		if (!run->ops->terse)
+		/* --json lists no failures after its summary: they go here */
+		if (!run->ops->failures_after || run->out.json)
 			strbuf_addf(&failure, "grove %s: failed: %s: %s\n", run->ctx->action, path,
 				    why);
 		strlist_push_owned(&run->failures, xasprintf("%s: %s", path, why));
@@ -510,9 +511,9 @@ static void list_failures(const struct each_run *run)
 {
 	/* not for scripts (--json, --porcelain, list) nor under -q, where the
 	 * failures are all there is */
-	if (run->ops->own_failure || run->out.json || run->out.no_summary)
+	if (run->ops->own_failure || run->out.json)
 		return;
-	if (!run->ops->terse && (run->sel.n < 2 || run->out.quiet))
+	if (!run->ops->failures_after && (run->sel.n < 2 || run->out.quiet || run->out.no_summary))
 		return;
 	for (size_t i = 0; i < run->failures.n; i++)
 		cmd_error(run->ctx->action, "failed: %s", run->failures.items[i]);

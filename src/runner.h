@@ -78,9 +78,11 @@ struct each_ops {
 	int own_hooks;       /* the action runs myrepos' hooks itself, with
 			      * runner_hooks_before and _after (under its lock) */
 	int show_unreadable; /* a repository whose state cannot be read passes the filters */
+	/* a failure is listed once, after the summary, not also where the
+	 * repository's output is (status, the network actions: issue 33) */
+	int failures_after;
 	/* a repository prints a line only when something happened (the
-	 * network actions, issue 33): a failure is listed once, after the
-	 * summary, and an interruption is one line */
+	 * network actions): an interruption is one line, too */
 	int terse;
 };
 

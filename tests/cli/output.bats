@@ -89,7 +89,6 @@ src/dirty    main        =      +2 ~1 ?1
     A  new.txt
     ?? untracked.txt
 src/missing  MISSING
-grove status: failed: $HOME/src/missing: missing
 grove status: finished (4 ok; 1 failed)
 grove status: failed: $HOME/src/missing: missing"
 	# git's own short status agrees, line for line

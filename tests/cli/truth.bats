@@ -134,7 +134,8 @@ make_shapes() {
 # body FORM...: what grove diff prints for the repository in the
 # current folder, without its header, blank line and summary
 grove_body() {
-	"$GROVE_BIN" -d . --no-pager diff "$@" 2>&1 | sed '1d' | sed '$d' | sed '$d'
+	"$GROVE_BIN" -d . --no-pager diff "$@" 2>&1 | sed '1{/^grove diff: \//d}' |
+		sed '${/^grove diff: finished/d}' | sed '${/^$/d}'
 }
 
 @test "grove diff prints what git diff prints, in every shape and form" {
@@ -361,7 +362,8 @@ upstream_does() {
 	echo again >>r/a.txt
 	local want got
 	want=$(git -C r diff)
-	got=$(cd r && "$GROVE_BIN" -d . --no-pager diff | sed '1d' | sed '$d' | sed '$d')
+	got=$(cd r && "$GROVE_BIN" -d . --no-pager diff | sed '1{/^grove diff: \//d}' |
+		sed '${/^grove diff: finished/d}' | sed '${/^$/d}')
 	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got"); false; }
 	want=$(git -C r log --branches --not --remotes --simplify-by-decoration --decorate --oneline | head -1 | cut -d' ' -f1)
 	run grove -d r -n 0 status --long
