@@ -422,8 +422,9 @@ assert lines[2] == {"type": "summary", "version": 1, "action": "status", "ok": 1
 	assert_line --regexp "^src/short {$((${#long} - 9 + 2))}$br  -  +clean$"
 	assert_line --regexp "^$long  main {$((${#br} - 4 + 2))}=  +clean$"
 	run script -qec "stty cols 70; '$GROVE_BIN' -a status" /dev/null
-	assert_line --regexp $'^src/a-rather-lo…elow-it/service  main +=  +clean\r$'
-	assert_line --regexp $'^src/short  +feature/a-very…  -  +clean\r$'
+	# the branch gives first (to a third of the room), then the path
+	assert_line --regexp $'^src/a-rather-long…l-below-it/service  main +=  +clean\r$'
+	assert_line --regexp $'^src/short  +feature/a-very-lo…  -  +clean\r$'
 	local l
 	for l in "${lines[@]}"; do
 		l=${l%$'\r'}

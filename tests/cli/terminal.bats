@@ -146,3 +146,80 @@ has_colour() {
 	assert_line --regexp "^grove: cannot read git's configuration: failed to parse config file: .*\.gitconfig"
 	[ "$(grep -c "cannot read git's configuration" <<<"$output")" = 1 ]
 }
+
+# the table's states: ahead, behind, dirty with a stash, unborn, rebasing,
+# detached, missing, ten short names and one of 84 cells
+make_table() {
+	local r long=src/$(printf 'x%.0s' $(seq 1 80))
+	for r in ahead behind dirty det s1 s2 s3 s4 s5 s6 s7 s8 s9; do mkcloned "$r"; done
+	mkdir -p "$(dirname "$long")" && git clone -q "$HOME/remotes/s1.git" "$long"
+	git init -q src/unborn
+	mkrepo src/reb
+	git -C src/reb checkout -qb side
+	echo side >src/reb/a.txt && git -C src/reb commit -qam side
+	echo side2 >src/reb/b.txt && git -C src/reb add b.txt && git -C src/reb commit -qm side2
+	git -C src/reb checkout -q main
+	echo main >src/reb/a.txt && git -C src/reb commit -qam main
+	git -C src/reb checkout -q side
+	git -C src/reb rebase main >/dev/null 2>&1 || true
+	: >.mrconfig
+	register src/ahead src/behind src/det src/dirty src/missing src/reb src/unborn \
+		src/s1 src/s2 src/s3 src/s4 src/s5 src/s6 src/s7 src/s8 src/s9 "$long"
+	local_commit src/ahead
+	upstream_commit behind && git -C src/behind fetch -q
+	echo x >>src/dirty/a.txt && git -C src/dirty stash -q && echo y >>src/dirty/a.txt
+	echo u >src/dirty/u.txt
+	git -C src/det checkout -q --detach
+}
+
+# table COLS: grove status on a terminal COLS wide, its lines, \r gone
+table() {
+	script -qec "stty cols $1 rows 100; '$GROVE_BIN' -a --no-pager status" /dev/null | tr -d '\r'
+}
+
+@test "the status table on a terminal, whole, at 120, 80 and 60 columns: no line wider" {
+	make_table
+	run table 120
+	# the path column as wide as nine names in ten need: the long one cut
+	assert_output "src/ahead    main        ↑1     clean
+src/behind   main        ↓1     clean
+src/det      (detached)  -      clean
+src/dirty    main        =      ~1 ?1 \$1
+src/missing  MISSING
+src/reb      side        -      !1  rebasing 1/2
+src/s1       main        =      clean
+src/s2       main        =      clean
+src/s3       main        =      clean
+src/s4       main        =      clean
+src/s5       main        =      clean
+src/s6       main        =      clean
+src/s7       main        =      clean
+src/s8       main        =      clean
+src/s9       main        =      clean
+src/unborn   main        -      clean  no commits
+src/x…xxxxx  main        =      clean
+grove status: finished (16 ok; 1 failed)
+grove status: failed: $HOME/src/missing: missing"
+	local cols l
+	for cols in 80 60 40; do
+		run table "$cols"
+		# the rows (a message, with its absolute path, is the terminal's to wrap)
+		for l in "${lines[@]}"; do
+			[[ $l == "grove status: "* ]] && continue
+			[ "$(printf '%s' "$l" | wc -m)" -le "$cols" ] || fail "$cols columns: a line of $(printf '%s' "$l" | wc -m): $l"
+		done
+	done
+	run table 60
+	assert_line "src/reb      side        -      !1  rebasing 1/2"
+	# 40 columns: the branch gives, then the path, then the rest is cut
+	run table 40
+	assert_line "src/reb   side    -      !1  rebasing 1…"
+}
+
+@test "a detached row in colour has no reset without a colour" {
+	mkcloned det
+	printf '[src/det]\n' >.mrconfig
+	git -C src/det checkout -q --detach
+	run script -qec "stty cols 80; '$GROVE_BIN' -a --color=always --no-pager status" /dev/null
+	assert_line --index 0 $'src/det  (detached)  -      \e[32mclean\e[m\r'
+}
