@@ -5,6 +5,7 @@
 #include "gitops/gitops.h"
 #include "gitops/status.h"
 #include "runner.h"
+#include "table.h"
 #include "width.h"
 
 #include <cjson/cJSON.h>
@@ -50,13 +51,11 @@ const struct opt_spec status_options[] = {
 };
 
 struct status_run {
-	size_t path_width, branch_width;
-	int cut; /* a terminal: values wider than their column are shortened */
+	size_t path_width, branch_width; /* into a pipe: the rows as they come */
+	size_t cols;                     /* a terminal's width: the table at the end */
+	struct table table;
 };
 
-/* the columns after path and branch: two gaps, the upstream, and room for
- * a few counts ("~2 ?13 $1") */
-#define ROW_REST 24
 #define DETACHED "(detached)"
 
 static int has_upstream(const struct status_result *s)
@@ -71,28 +70,27 @@ static int says_something(const struct status_result *s)
 	       s->state || s->upstream_gone || !s->upstream;
 }
 
-/* s in a column of width cells, and the gap after it; on a terminal a
- * longer s is cut, in the middle (a path) or at the end */
-static void pad(struct strbuf *sb, const struct status_run *sr, const char *s, size_t width,
-		int middle)
+/* s in a column of width cells (whole: into a pipe values are never
+ * cut), and the gap after it */
+static void pad(struct strbuf *sb, const char *s, size_t width)
 {
-	char *cut = !sr->cut ? xstrdup(s)
-		    : middle ? width_cut_middle(s, width)
-			     : width_cut_end(s, width);
-	size_t w = width_of(cut);
-	strbuf_adds(sb, cut);
+	size_t w = width_of(s);
+	strbuf_adds(sb, s);
 	do
 		strbuf_addc(sb, ' ');
 	while (++w < width + 2);
-	free(cut);
 }
 
+/* colour codes only around coloured text: no reset after none */
 static void add_colored(struct strbuf *sb, const struct output *o, enum output_color c,
 			const char *text, size_t width)
 {
-	strbuf_adds(sb, output_color(o, c));
+	int coloured = c != COLOR_NONE && *output_color(o, c);
+	if (coloured)
+		strbuf_adds(sb, output_color(o, c));
 	strbuf_adds(sb, text);
-	strbuf_adds(sb, output_reset(o));
+	if (coloured)
+		strbuf_adds(sb, output_reset(o));
 	for (size_t w = width_of(text); w < width; w++)
 		strbuf_addc(sb, ' ');
 }
@@ -164,7 +162,7 @@ static void format_row(const struct each_run *run, const char *display,
 	struct strbuf t = STRBUF_INIT;
 	enum output_color c;
 
-	pad(sb, sr, display, sr->path_width, 1);
+	pad(sb, display, sr->path_width);
 	if (s->kind == STATUS_MISSING) {
 		add_colored(sb, o, COLOR_RED, "MISSING", 0);
 	} else if (s->kind == STATUS_NOT_REPO) {
@@ -172,7 +170,7 @@ static void format_row(const struct each_run *run, const char *display,
 	} else if (s->kind == STATUS_ERROR) {
 		add_colored(sb, o, COLOR_RED, "ERROR", 0);
 	} else {
-		pad(sb, sr, s->branch ? s->branch : DETACHED, sr->branch_width, 0);
+		pad(sb, s->branch ? s->branch : DETACHED, sr->branch_width);
 		upstream_text(s, &t, &c);
 		add_colored(sb, o, c, t.buf, 7);
 		strbuf_reset(&t);
@@ -202,6 +200,49 @@ static void format_row(const struct each_run *run, const char *display,
 	strbuf_addc(sb, '\n');
 	if (long_format)
 		format_details(&s->details, sb);
+	strbuf_release(&t);
+}
+
+/* on a terminal: row i of the table printed when every row is known */
+static void table_row(struct status_run *sr, size_t i, const char *display,
+		      const struct status_result *s)
+{
+	static const char *const words[] = { [STATUS_MISSING] = "MISSING",
+					     [STATUS_NOT_REPO] = "NOT A REPOSITORY",
+					     [STATUS_ERROR] = "ERROR" };
+	struct strbuf t = STRBUF_INIT;
+	enum output_color c;
+	table_set(&sr->table, i, TABLE_PATH, display, COLOR_NONE);
+	if (s->kind != STATUS_OK) {
+		table_set_word(&sr->table, i, words[s->kind]);
+		return;
+	}
+	table_set(&sr->table, i, TABLE_BRANCH, s->branch ? s->branch : DETACHED, COLOR_NONE);
+	upstream_text(s, &t, &c);
+	table_set(&sr->table, i, TABLE_UPSTREAM, t.buf, c);
+	strbuf_reset(&t);
+	changes_text(s, &t, &c);
+	if (t.len)
+		table_set(&sr->table, i, TABLE_CHANGES, t.buf, c);
+	strbuf_reset(&t);
+	if (s->stashes && !s->bare) {
+		strbuf_addf(&t, "$%zu", s->stashes);
+		table_set(&sr->table, i, TABLE_STASHES, t.buf, COLOR_CYAN);
+		strbuf_reset(&t);
+	}
+	if (s->unborn)
+		strbuf_adds(&t, "no commits");
+	if (s->state)
+		strbuf_addf(&t, "%s%s", t.len ? "  " : "", s->state);
+	if (s->state && s->steps)
+		strbuf_addf(&t, " %zu/%zu", s->step, s->steps);
+	if (t.len)
+		table_set(&sr->table, i, TABLE_OP, t.buf, s->state ? COLOR_RED : COLOR_NONE);
+	strbuf_reset(&t);
+	if (long_format)
+		format_details(&s->details, &t);
+	if (t.len)
+		table_set_below(&sr->table, i, t.buf);
 	strbuf_release(&t);
 }
 
@@ -369,8 +410,12 @@ static void status_print(struct each_run *run, size_t i, struct each_job *job)
 	} else if (porcelain) {
 		format_porcelain(path, s, runner_system(run, i, job), job->outcome, &job->out);
 	} else {
+		struct status_run *sr = run->data;
 		char *display = runner_display(run, i);
-		format_row(run, display, s, &job->out);
+		if (sr->cols)
+			table_row(sr, i, display, s);
+		else
+			format_row(run, display, s, &job->out);
 		free(display);
 	}
 	if (c->verbose && s->engine && !strcmp(s->engine, "git"))
@@ -392,9 +437,8 @@ static char *head_branch(const char *path)
 	return name;
 }
 
-/* the path and branch columns as wide as their longest values; on a
- * terminal narrower than that, the branch gets at most a third of what is
- * left and the path the rest (grove(1), status) */
+/* into a pipe: the path and branch columns as wide as their longest
+ * values, known before the rows come; on a terminal the table (table.h) */
 static void columns(const struct each_run *run, struct status_run *sr)
 {
 	size_t pw = 0, bw = strlen(DETACHED);
@@ -407,16 +451,10 @@ static void columns(const struct each_run *run, struct status_run *sr)
 		free(d);
 		free(b);
 	}
-	size_t cols = width_terminal(STDOUT_FILENO);
-	sr->cut = cols > 0;
-	size_t room = cols > ROW_REST + 30 ? cols - ROW_REST : 30;
-	if (sr->cut && pw + bw > room) {
-		size_t bmax = room / 3 > strlen(DETACHED) ? room / 3 : strlen(DETACHED);
-		bw = bw < bmax ? bw : bmax;
-		pw = pw < room - bw ? pw : room - bw;
-	}
 	sr->path_width = pw;
 	sr->branch_width = bw;
+	if ((sr->cols = width_terminal(STDOUT_FILENO)))
+		table_init(&sr->table, run->sel.n);
 }
 
 /* libgit2 costs ~11 ms to initialise: not when git reads every repository
@@ -436,6 +474,18 @@ static int status_prepare(struct each_run *run)
 		return EXIT_FAILED;
 	}
 	return 0;
+}
+
+/* on a terminal the table, every row known */
+static void status_end(struct each_run *run)
+{
+	struct status_run *sr = run->data;
+	struct strbuf sb = STRBUF_INIT;
+	if (!sr->cols)
+		return;
+	table_format(&sr->table, &run->out, sr->cols, &sb);
+	output_block(&run->out, sb.buf, sb.len, NULL, 0);
+	strbuf_release(&sb);
 }
 
 static void status_begin(struct each_run *run)
@@ -466,6 +516,7 @@ int cmd_status(struct cmd_ctx *ctx)
 					     .begin = status_begin,
 					     .work = status_work,
 					     .print = status_print,
+					     .end = status_end,
 					     .progress = PROGRESS_SCREENFUL,
 					     .want_facts = 1,
 					     .show_unreadable = 1,
@@ -473,5 +524,7 @@ int cmd_status(struct cmd_ctx *ctx)
 	struct status_run sr = { 0 };
 	if (status_usage(ctx) < 0)
 		return EXIT_USAGE;
-	return runner_each(ctx, &ops, &sr);
+	int rc = runner_each(ctx, &ops, &sr);
+	table_release(&sr.table);
+	return rc;
 }
