@@ -223,3 +223,28 @@ grove status: failed: $HOME/src/missing: missing"
 	run script -qec "stty cols 80; '$GROVE_BIN' -a --color=always --no-pager status" /dev/null
 	assert_line --index 0 $'src/det  (detached)  -      \e[32mclean\e[m\r'
 }
+
+@test "the progress line names what the run waits for, not only a count" {
+	load servers
+	local i
+	start_stall
+	for i in 1 2 3 4; do
+		mkcloned "r$i"
+		git -C "src/r$i" remote set-url origin "git://127.0.0.1:$STALL_PORT/r.git"
+	done
+	printf '[src/r1]\n[src/r2]\n[src/r3]\n[src/r4]\n' >.mrconfig
+	# one connection at a time to the server, which never answers: the
+	# three other jobs wait for it
+	script -qfec "'$GROVE_BIN' -a -j 4 --jobs-per-host 1 fetch" "$HOME/tty.txt" >/dev/null &
+	local pid=$! k
+	wait_connections 1
+	for k in $(seq 1 100); do
+		grep -qF "fetch: 3 waiting for a connection to 127.0.0.1:$STALL_PORT" "$HOME/tty.txt" && break
+		sleep 0.05
+	done
+	pkill -INT -f "$GROVE_BIN -a -j 4" || true
+	wait "$pid" || true
+	stop_servers
+	grep -qF "fetch: 3 waiting for a connection to 127.0.0.1:$STALL_PORT" "$HOME/tty.txt" ||
+		fail "progress: $(tr '\r' '\n' <"$HOME/tty.txt" | tail -3)"
+}
