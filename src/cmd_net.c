@@ -4,6 +4,7 @@
 #include "cmd.h"
 #include "gitops/clone.h"
 #include "gitops/fetch.h"
+#include "gitops/hostlimit.h"
 #include "gitops/update.h"
 #include "pool.h"
 #include "proc.h"
@@ -441,8 +442,18 @@ static int net_prepare(struct each_run *run)
 	return 0;
 }
 
+/* what the run waits for, not a repository's name, when jobs wait for a
+ * host's connections: "3 waiting for a connection to github.com" */
 static void net_progress_text(struct each_run *run, size_t i, struct strbuf *what)
 {
+	char *host = NULL;
+	size_t waiting = hostlimit_waiting(&host);
+	if (waiting) {
+		strbuf_reset(what);
+		strbuf_addf(what, "%zu waiting for a connection to %s", waiting, host);
+		free(host);
+		return;
+	}
 	const struct net_job *nj = run->jobs[i].own;
 	size_t got = atomic_load(&nj->progress.received_objects);
 	size_t all = atomic_load(&nj->progress.total_objects);

@@ -9,7 +9,7 @@
 
 struct hostlimit_slot {
 	char *host;
-	size_t active;
+	size_t active, waiting;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -69,8 +69,10 @@ struct hostlimit_slot *hostlimit_enter(const char *url)
 	pthread_mutex_lock(&lock);
 	s = slot_of(host);
 	/* woken when a slot frees, and now and then for an interruption */
+	s->waiting++;
 	while (s->active >= limit && !net_cancelled())
 		net_cond_wait(&freed, &lock);
+	s->waiting--;
 	if (s->active < limit)
 		s->active++;
 	else
@@ -78,6 +80,21 @@ struct hostlimit_slot *hostlimit_enter(const char *url)
 	pthread_mutex_unlock(&lock);
 	free(host);
 	return s;
+}
+
+size_t hostlimit_waiting(char **host)
+{
+	size_t most = 0;
+	*host = NULL;
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < nhosts; i++)
+		if (hosts[i]->waiting > most) {
+			most = hosts[i]->waiting;
+			free(*host);
+			*host = xstrdup(hosts[i]->host);
+		}
+	pthread_mutex_unlock(&lock);
+	return most;
 }
 
 void hostlimit_leave(struct hostlimit_slot *slot)

@@ -5,6 +5,8 @@
 #ifndef GROVE_GITOPS_HOSTLIMIT_H
 #define GROVE_GITOPS_HOSTLIMIT_H
 
+#include <stddef.h>
+
 /* the default: under OpenSSH's MaxStartups (10), for ssh's connections */
 #define HOSTLIMIT_DEFAULT 8
 
@@ -19,6 +21,10 @@ char *hostlimit_host(const char *url);
  * git:// URL, or the run was interrupted while waiting) */
 struct hostlimit_slot *hostlimit_enter(const char *url);
 void hostlimit_leave(struct hostlimit_slot *slot);
+/* how many operations wait for a slot of the host most have to wait for,
+ * and that host in *host (allocated; NULL when none waits), for the
+ * progress line */
+size_t hostlimit_waiting(char **host);
 /* forgets the hosts, after the last worker */
 void hostlimit_release(void);
 

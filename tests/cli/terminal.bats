@@ -239,12 +239,12 @@ grove status: failed: $HOME/src/missing: missing"
 	local pid=$! k
 	wait_connections 1
 	for k in $(seq 1 100); do
-		grep -qF "fetch: 3 waiting for a connection to 127.0.0.1:$STALL_PORT" "$HOME/tty.txt" && break
+		grep -qF "fetch 3 waiting for a connection to 127.0.0.1:$STALL_PORT" "$HOME/tty.txt" && break
 		sleep 0.05
 	done
 	pkill -INT -f "$GROVE_BIN -a -j 4" || true
 	wait "$pid" || true
 	stop_servers
-	grep -qF "fetch: 3 waiting for a connection to 127.0.0.1:$STALL_PORT" "$HOME/tty.txt" ||
+	grep -qF "fetch 3 waiting for a connection to 127.0.0.1:$STALL_PORT" "$HOME/tty.txt" ||
 		fail "progress: $(tr '\r' '\n' <"$HOME/tty.txt" | tail -3)"
 }
