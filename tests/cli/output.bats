@@ -374,6 +374,16 @@ action options:
 selection filters and the options every action takes: grove help options"
 }
 
+@test "help run, whole: a shell action with no options of its own" {
+	run grove help run
+	assert_success
+	assert_output "usage: grove [options] run COMMAND [ARGS...]
+
+run a command in each repository
+
+selection filters and the options every action takes: grove help options"
+}
+
 @test "help status, whole: the table's legend" {
 	run grove help status
 	assert_success
