@@ -267,3 +267,28 @@ grove status: failed: $HOME/src/missing: missing"
 	grep -qF "fetch 3 waiting for a connection to 127.0.0.1:$STALL_PORT" "$HOME/tty.txt" ||
 		fail "progress: $(tr '\r' '\n' <"$HOME/tty.txt" | tail -3)"
 }
+
+@test "the progress line names the ssh host the run waits for" {
+	local i
+	# an ssh that connects and then never answers
+	mkdir -p "$HOME/bin"
+	printf '#!/bin/sh\necho connected >>"%s/ssh.log"\nexec sleep 60\n' "$HOME" >"$HOME/bin/hang-ssh"
+	chmod +x "$HOME/bin/hang-ssh"
+	for i in 1 2 3 4; do
+		mkcloned "r$i"
+		git -C "src/r$i" remote set-url origin "gitbox:remotes/r$i.git"
+	done
+	printf '[src/r1]\n[src/r2]\n[src/r3]\n[src/r4]\n' >.mrconfig
+	GIT_SSH_COMMAND="$HOME/bin/hang-ssh" GROVE_SSH_SHARE=0 \
+		script -qfec "'$GROVE_BIN' -a -j 4 --jobs-per-host 1 fetch" "$HOME/tty.txt" >/dev/null &
+	local pid=$! k
+	for k in $(seq 1 200); do
+		grep -qF "fetch 3 waiting for an ssh session to gitbox" "$HOME/tty.txt" 2>/dev/null && break
+		sleep 0.05
+	done
+	pkill -INT -f "$GROVE_BIN -a -j 4" || true
+	wait "$pid" || true
+	grep -qF "fetch 3 waiting for an ssh session to gitbox" "$HOME/tty.txt" ||
+		fail "progress: $(tr '\r' '\n' <"$HOME/tty.txt" | tail -3)"
+	[ "$(wc -l <"$HOME/ssh.log")" -eq 1 ] || fail "$(wc -l <"$HOME/ssh.log") ssh connections, not 1"
+}
