@@ -5,6 +5,7 @@
 #include "gitops/clone.h"
 #include "gitops/fetch.h"
 #include "gitops/hostlimit.h"
+#include "gitops/sshmux.h"
 #include "gitops/update.h"
 #include "pool.h"
 #include "proc.h"
@@ -446,12 +447,16 @@ static int net_prepare(struct each_run *run)
  * host's connections: "3 waiting for a connection to github.com" */
 static void net_progress_text(struct each_run *run, size_t i, struct strbuf *what)
 {
-	char *host = NULL;
-	size_t waiting = hostlimit_waiting(&host);
-	if (waiting) {
+	char *host = NULL, *ssh = NULL;
+	size_t waiting = hostlimit_waiting(&host), ssh_waiting = sshmux_waiting(&ssh);
+	if (waiting || ssh_waiting) {
 		strbuf_reset(what);
-		strbuf_addf(what, "%zu waiting for a connection to %s", waiting, host);
+		if (ssh_waiting > waiting)
+			strbuf_addf(what, "%zu waiting for an ssh session to %s", ssh_waiting, ssh);
+		else
+			strbuf_addf(what, "%zu waiting for a connection to %s", waiting, host);
 		free(host);
+		free(ssh);
 		return;
 	}
 	const struct net_job *nj = run->jobs[i].own;

@@ -37,6 +37,7 @@ struct host {
 	size_t nmasters;
 	size_t connections; /* unshared ssh running now */
 	size_t uses;        /* sessions through a master, for -v */
+	size_t waiting;     /* acquires waiting for a connection or session */
 	char *why;          /* a master would not start: ssh's reason, for -v */
 };
 
@@ -302,12 +303,15 @@ struct sshmux_use *sshmux_acquire(const struct ssh_command *c, const char *userh
 	struct sshmux_use *use = xcalloc(1, sizeof(*use));
 	pthread_mutex_lock(&lock);
 	use->host = host_of(c, userhost, port);
-	while (!try_use(use->host, use))
+	struct host *h = use->host;
+	h->waiting++;
+	while (!try_use(h, use))
 		if (net_cancelled()) {
 			free(use);
 			use = NULL;
 			break;
 		}
+	h->waiting--;
 	if (use && use->shared) {
 		strlist_push(opts, "-o");
 		strlist_push_owned(
@@ -317,6 +321,21 @@ struct sshmux_use *sshmux_acquire(const struct ssh_command *c, const char *userh
 	}
 	pthread_mutex_unlock(&lock);
 	return use;
+}
+
+size_t sshmux_waiting(char **userhost)
+{
+	size_t most = 0;
+	*userhost = NULL;
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < nhosts; i++)
+		if (hosts[i]->waiting > most) {
+			most = hosts[i]->waiting;
+			free(*userhost);
+			*userhost = xstrdup(hosts[i]->userhost);
+		}
+	pthread_mutex_unlock(&lock);
+	return most;
 }
 
 void sshmux_release(struct sshmux_use *use)

@@ -33,6 +33,9 @@ struct sshmux_use;
 struct sshmux_use *sshmux_acquire(const struct ssh_command *c, const char *userhost,
 				  const char *port, struct strlist *opts);
 void sshmux_release(struct sshmux_use *use);
+/* how many acquires wait on the host most wait on, and its USER@HOST in
+ * *userhost (allocated; NULL when none waits), for the progress line */
+size_t sshmux_waiting(char **userhost);
 
 /* closes every master and removes the folder; a line per shared host
  * ("ssh to HOST shared 2 connections among 37 repositories") added to
