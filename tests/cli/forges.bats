@@ -624,28 +624,35 @@ subpath_http() {
 	[ "$(paths)" = "/api/v3/orgs/acme/repos?per_page=100" ] || fail "asked for $(paths)"
 }
 
-@test "--wiki: each repository's wiki beside it (github, gitlab, gitea), where it has pages and its repository is synced" {
+# wiki_url FORGE NAME: where the forge keeps NAME's wiki below $base
+wiki_url() {
+	if [ "$1" = bitbucket ]; then echo "$base/acme/$2.git/wiki"; else echo "$base/acme/$2.wiki.git"; fi
+}
+
+@test "--wiki: each repository's wiki beside it (github, gitlab, gitea, bitbucket), where it has pages and its repository is synced" {
 	local f base web_id
 	# web's wiki has pages; api's is on with none yet (the forge's git
-	# answers 404); docs has its wiki off; old is left out by --exclude
+	# answers 404); docs has its wiki off; old is left out by --exclude.
+	# Bitbucket Cloud keeps a wiki at NAME.git/wiki
 	origins acme/web acme/api acme/docs acme/old acme/web.wiki acme/old.wiki
+	git clone -q --bare "$BATS_TEST_TMPDIR/seed" "$ORIGINS/acme/web.git/wiki"
 	start_http "$ORIGINS" - -
 	base="http://127.0.0.1:$HTTP_PORT"
-	for f in github gitlab gitea; do
+	for f in github gitlab gitea bitbucket; do
 		rm -rf "$HOME/src" "$HOME/.mrconfig" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
 		GITBASE=$base config "$f" '{"acme": {"repos": 4, "names": ["web", "api", "docs", "old"], "no_wiki": ["docs"], "ids": {"web": 41}}}'
 		api "$f"
 		run grove sync "$f" "$(owner "$f")" acme --api-url "$API" --wiki --exclude old
 		assert_success
 		assert_line "grove sync: cloned acme/web.wiki ($HOME/src/127.0.0.1/acme/web.wiki)"
-		assert_line "grove sync: skipped acme/api.wiki ($HOME/src/127.0.0.1/acme/api.wiki): no wiki pages yet ($base/acme/api.wiki.git: not found)"
+		assert_line --regexp "^grove sync: skipped acme/api\.wiki \($HOME/src/127\.0\.0\.1/acme/api\.wiki\): no wiki pages yet \(http://(alice@)?${base#http://}/acme/api(\.wiki\.git|\.git/wiki): not found\)$"
 		refute_line --partial docs.wiki
 		refute_line --partial old.wiki
 		assert_line "grove sync: finished (4 ok; 2 skipped)"
 		[ -f src/127.0.0.1/acme/web.wiki/a.txt ] || fail "$f: the wiki's pages are not checked out"
-		grep -qF "checkout = git clone '$base/acme/web.wiki.git' 'web.wiki'" .mrconfig ||
+		grep -qF "checkout = git clone '$(wiki_url "$f" web)' 'web.wiki'" .mrconfig ||
 			fail "$f: $(grep checkout .mrconfig)"
-		grep -qF "grove_source = $f:127.0.0.1/acme#41.wiki" .mrconfig || fail "$f: $(grep grove_source .mrconfig)"
+		grep -qE "grove_source = $f:127.0.0.1/acme#[0-9]+\.wiki" .mrconfig || fail "$f: $(grep grove_source .mrconfig)"
 		# a wiki's edits are no push to its repository: fetched every time
 		run grove -v sync "$f" "$(owner "$f")" acme --api-url "$API" --wiki --exclude old
 		assert_success
@@ -665,9 +672,9 @@ subpath_http() {
 		fail "the wiki is no mirror"
 	# a forge whose wikis are no git repositories grove can list: refused
 	# before anything is asked
-	run grove sync bitbucket --workspace acme --api-url "http://127.0.0.1:1/2.0" --wiki
+	run grove sync bitbucket-dc --project ACME --api-url "http://127.0.0.1:1/rest/api/1.0" --wiki
 	assert_failure 2
-	assert_output --partial "--wiki: Bitbucket has no wikis grove can sync"
+	assert_output --partial "--wiki: Bitbucket Data Center has no wikis grove can sync"
 }
 
 @test "every forge: --match, --exclude and ROOT/.groveignore (a regex a line, on the name or the clone URL)" {

@@ -190,7 +190,7 @@ def bitbucket_repo(cfg, r):
     b = copy.deepcopy(TEMPLATE)
     uuid = "{%08x-0000-4000-8000-%012x}" % (r.id & 0xffffffff, r.id)
     b.update(uuid=uuid, full_name=r.full, name=r.name, slug=r.name, is_private=r.private,
-             updated_on=r.pushed, language=r.language)
+             updated_on=r.pushed, language=r.language, has_wiki=r.wiki)
     https = r.url.replace("://", "://%s@" % cfg.get("token_user", "alice"), 1) \
         if r.url.startswith("https://") else r.url
     b["links"]["clone"] = [{"name": "https", "href": https}, {"name": "ssh", "href": r.ssh}]
