@@ -96,7 +96,8 @@ const struct opt_spec sync_options[] = {
 	OPT_FLAG(0, "mirror", &opts.mirror,
 		 "keep bare mirrors (NAME.git, every ref), as git clone --mirror makes them"),
 	OPT_FLAG(0, "wiki", &opts.wiki,
-		 "each repository's wiki too, as NAME.wiki beside it (GitHub, GitLab, Gitea)"),
+		 "each repository's wiki too, as NAME.wiki beside it (GitHub, GitLab, Gitea, "
+		 "Bitbucket)"),
 	OPT_FLAG(0, "json", &cmd_context.json, "one JSON object per repository, then a summary"),
 	OPT_LAST,
 };

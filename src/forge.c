@@ -97,15 +97,17 @@ static char *wiki_url(const char *url)
 	return xasprintf("%.*s.wiki%s", (int)(git ? n - 4 : n), url, git ? ".git" : "");
 }
 
-void forge_repo_wiki(const struct forge_repo *r, struct forge_repo *wiki)
+void forge_repo_wiki(const struct forge_ops *ops, const struct forge_repo *r,
+		     struct forge_repo *wiki)
 {
+	char *(*url)(const char *) = ops->wiki_url ? ops->wiki_url : wiki_url;
 	memset(wiki, 0, sizeof(*wiki));
 	wiki->id = FORGE_WIKI_ID(r->id);
 	wiki->owner = xstrdup(r->owner);
 	wiki->name = xasprintf("%s.wiki", r->name);
 	wiki->full_name = xasprintf("%s/%s", r->owner, wiki->name);
-	wiki->clone_url = wiki_url(r->clone_url);
-	wiki->ssh_url = wiki_url(r->ssh_url);
+	wiki->clone_url = url(r->clone_url);
+	wiki->ssh_url = url(r->ssh_url);
 	wiki->archived = r->archived;
 	wiki->disabled = r->disabled;
 	wiki->is_private = r->is_private;

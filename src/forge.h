@@ -65,7 +65,7 @@ struct forge_ops {
 	int basic_auth;         /* a git credential's username and password go as Basic auth */
 	int token_basic;        /* every token goes as Basic auth's password (Azure's PAT) */
 	int project_filter;     /* --project narrows the owner option (Azure) */
-	int wikis;              /* a wiki is the git repository NAME.wiki beside NAME */
+	int wikis;              /* a wiki is a git repository: NAME.wiki beside NAME */
 	/* the source options it takes ("org", "user", "group", "workspace",
 	 * "project", "mine"), in order of preference */
 	const char *const *sources;
@@ -98,6 +98,9 @@ struct forge_ops {
 	 * tell from one repository (Azure: the organization in the owner) */
 	void (*listed)(const struct forge_client *c, const struct forge_query *q,
 		       struct forge_repos *repos);
+	/* a wiki's clone URL from its repository's, allocated (NULL:
+	 * NAME.wiki.git beside NAME.git) */
+	char *(*wiki_url)(const char *clone_url);
 	/* a clone URL check of the forge's own shape instead of
 	 * forge_clone_url_ok's, with the same arguments */
 	int (*url_ok)(const char *url, const char *root, int loopback, const char *owner,
@@ -148,7 +151,8 @@ struct forge_repo *forge_repo_move(struct forge_repo *r);
 /* r's wiki as a repository of its own: OWNER/NAME.wiki, its clone URLs
  * NAME.wiki.git beside r's, and an id no listed repository has
  * (FORGE_WIKI_ID) */
-void forge_repo_wiki(const struct forge_repo *r, struct forge_repo *wiki);
+void forge_repo_wiki(const struct forge_ops *ops, const struct forge_repo *r,
+		     struct forge_repo *wiki);
 /* a wiki's id from its repository's and back: ids the forges give are
  * never negative */
 #define FORGE_WIKI_ID(id) (-(id)-1)

@@ -203,7 +203,7 @@ static void add_wikis(const struct syncplan_opts *o, struct sync_plan *p)
 			continue;
 		struct forge_repo *w = &p->wikis.v[p->wikis.n++];
 		struct sync_item *it = &p->items[p->n++];
-		forge_repo_wiki(p->items[i].repo, w);
+		forge_repo_wiki(o->forge, p->items[i].repo, w);
 		*it = (struct sync_item){ .repo = w, .url = o->ssh ? w->ssh_url : w->clone_url };
 		char *why = unsafe(o, w, it->url);
 		if (why)

@@ -59,6 +59,7 @@ static int parse_repo(const cJSON *item, struct forge_repo *g)
 	g->pushed_at = forge_json_str(item, "updated_on");
 	g->language = forge_json_str(item, "language");
 	g->is_private = forge_json_true(item, "is_private");
+	g->has_wiki = forge_json_true(item, "has_wiki");
 	if (cJSON_IsObject(parent)) {
 		g->fork = 1;
 		g->parent_full_name = forge_json_str(parent, "full_name");
@@ -104,6 +105,31 @@ static char *web_root(const char *api_url)
 	return forge_web_root(api_url, "/2.0", 1);
 }
 
+/* a wiki is the git repository NAME.git/wiki */
+static char *wiki_url(const char *clone_url)
+{
+	size_t n = strlen(clone_url);
+	int git = n > 4 && !strcmp(clone_url + n - 4, ".git");
+	return xasprintf("%s%s/wiki", clone_url, git ? "" : ".git");
+}
+
+/* a repository's URL as every forge's; its wiki's (NAME.wiki) is that of
+ * NAME, then .git/wiki */
+static int url_ok(const char *url, const char *root, int loopback, const char *owner,
+		  const char *name)
+{
+	size_t n = strlen(url), nn = strlen(name);
+	if (nn > 5 && !strcmp(name + nn - 5, ".wiki") && n > 9 &&
+	    !strcmp(url + n - 9, ".git/wiki")) {
+		char *repo_url = xstrndup(url, n - 5), *repo = xstrndup(name, nn - 5);
+		int ok = forge_clone_url_ok(repo_url, root, loopback, owner, repo);
+		free(repo_url);
+		free(repo);
+		return ok;
+	}
+	return forge_clone_url_ok(url, root, loopback, owner, name);
+}
+
 static char *list_path(struct forge_client *c, const struct forge_query *q, struct strbuf *err)
 {
 	(void)c;
@@ -130,6 +156,9 @@ const struct forge_ops forge_bitbucket = {
 	.page_size = "pagelen=100",
 	.filters = FORGE_FILTER_LANGUAGE,
 	.basic_auth = 1,
+	.wikis = 1,
+	.wiki_url = wiki_url,
+	.url_ok = url_ok,
 	.sources = sources,
 	.web_root = web_root,
 	.list_path = list_path,

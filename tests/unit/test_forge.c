@@ -335,6 +335,36 @@ static void test_parse_bitbucket_dc(void **state)
 	strbuf_release(&err);
 }
 
+/* a Bitbucket wiki (NAME.wiki) is NAME.git/wiki, of the same owner on the
+ * same host, and nothing else */
+static void test_bitbucket_wiki_urls(void **state)
+{
+	const char *api;
+	const struct forge_ops *bb = forge_find("bitbucket", &api);
+	const char *root = "https://bitbucket.org";
+	struct forge_repo r = { .owner = "ws",
+				.name = "x",
+				.clone_url = "https://bitbucket.org/ws/x.git",
+				.ssh_url = "git@bitbucket.org:ws/x.git" },
+			  w;
+	(void)state;
+	forge_repo_wiki(bb, &r, &w);
+	assert_string_equal(w.name, "x.wiki");
+	assert_string_equal(w.clone_url, "https://bitbucket.org/ws/x.git/wiki");
+	assert_string_equal(w.ssh_url, "git@bitbucket.org:ws/x.git/wiki");
+	assert_true(forge_repo_url_ok(bb, w.clone_url, root, 0, "ws", "x.wiki"));
+	assert_true(forge_repo_url_ok(bb, w.ssh_url, root, 0, "ws", "x.wiki"));
+	assert_false(forge_repo_url_ok(bb, "https://bitbucket.org/other/x.git/wiki", root, 0, "ws",
+				       "x.wiki"));
+	assert_false(
+	    forge_repo_url_ok(bb, "https://evil.example/ws/x.git/wiki", root, 0, "ws", "x.wiki"));
+	assert_false(
+	    forge_repo_url_ok(bb, "https://bitbucket.org/ws/y.git/wiki", root, 0, "ws", "x.wiki"));
+	assert_false(
+	    forge_repo_url_ok(bb, "https://bitbucket.org/ws/x.git/wiki", root, 0, "ws", "x"));
+	forge_repo_release(&w);
+}
+
 /* Azure's clone URLs: the organization, project and _git in the path;
  * ssh in its v3 form on its own host, or a server's ssh:// */
 static void test_azure_urls(void **state)
@@ -437,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_parse_gitlab),
 		cmocka_unit_test(test_parse_bitbucket),
 		cmocka_unit_test(test_parse_bitbucket_dc),
+		cmocka_unit_test(test_bitbucket_wiki_urls),
 		cmocka_unit_test(test_azure_urls),
 		cmocka_unit_test(test_sourcehut),
 		cmocka_unit_test(test_names_escaped_in_paths),
