@@ -488,7 +488,7 @@ section_a() {
 		"$HTTP_PORT" >>.mrconfig
 	run grove -a checkout
 	assert_success
-	assert_output --partial "$HOME/src/tok"
+	assert_output --partial "src/tok"
 	run grove runs
 	assert_output --partial "--api-url http://127.0.0.1:"
 	refute_output --partial s3cret

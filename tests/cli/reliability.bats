@@ -94,9 +94,9 @@ check_repos() {
 	return $rc
 }
 
-# reason_for PATH: the line under PATH's header in grove's last $output
+# reason_for PATH: the failure line of PATH in grove's last $output
 reason_for() {
-	awk -v h="grove update: $1" '$0 == h { getline; while ($0 == "") getline; print; exit }' <<<"$output"
+	grep -m1 -F "grove update: failed: $1: " <<<"$output"
 }
 
 # changed_since STAMP DIR...: the DIRs holding a file newer than STAMP, or
@@ -164,7 +164,7 @@ clones() {
 			fi
 		fi
 	done
-	# each failure is said twice: in its block and again at the end
+	# each failure is said once, after the summary
 	[ "$(grep 'an interrupted update cannot be finished' <<<"$output" | sort -u | wc -l)" -eq "$left" ]
 	grep 'cannot be finished' <<<"$output" | sed 's/^/# /' >&3 || true
 	# every file here is readable and nobody edits them: only a lock file
