@@ -118,7 +118,8 @@ int cmd_diff(struct cmd_ctx *ctx)
 	static const struct each_ops ops = { .begin = diff_begin,
 					     .work = diff_work,
 					     .print = diff_print,
-					     .progress = PROGRESS_NEVER };
+					     .progress = PROGRESS_NEVER,
+					     .own_command = cmd_run_own_command };
 	struct diff_run dr = { 0 };
 	int rc = runner_each(ctx, &ops, &dr);
 	free(dr.args);

@@ -513,6 +513,7 @@ static int net_command(struct cmd_ctx *ctx, enum net_kind kind)
 					     .release = net_release,
 					     .progress = PROGRESS_ALWAYS,
 					     .own_hooks = 1,
+					     .own_command = cmd_run_own_command,
 					     .failures_after = 1,
 					     .terse = 1 };
 	struct net_run nr = { .kind = kind };

@@ -520,6 +520,7 @@ int cmd_status(struct cmd_ctx *ctx)
 					     .progress = PROGRESS_SCREENFUL,
 					     .want_facts = 1,
 					     .show_unreadable = 1,
+					     .own_command = cmd_run_own_command,
 					     .failures_after = 1 };
 	struct status_run sr = { 0 };
 	if (status_usage(ctx) < 0)

@@ -203,7 +203,7 @@ static void run_own(struct each_run *run, size_t i, struct each_job *job, const 
 				    run->ctx->action, vcs, r->path);
 		return;
 	}
-	if (cmd_run_own_command(run->ctx, r, code, &job->out, &job->err, &why) < 0)
+	if (run->ops->own_command(run->ctx, r, code, &job->out, &job->err, &why) < 0)
 		runner_fail(job, ERR_GENERIC, why);
 }
 
@@ -211,7 +211,8 @@ static void run_own(struct each_run *run, size_t i, struct each_job *job, const 
  * action is its own, or the folder is missing (a clone, or MISSING) */
 static int overridable(struct each_run *run, size_t i)
 {
-	return (run->ctx->cmd->flags & CMD_OVERRIDABLE) && path_is_dir(runner_repo(run, i)->path);
+	return (run->ctx->cmd->flags & CMD_OVERRIDABLE) && run->ops->own_command &&
+	       path_is_dir(runner_repo(run, i)->path);
 }
 
 /* a section of an untrusted file whose path goes through a symlink: its

@@ -78,6 +78,11 @@ struct each_ops {
 	int own_hooks;       /* the action runs myrepos' hooks itself, with
 			      * runner_hooks_before and _after (under its lock) */
 	int show_unreadable; /* a repository whose state cannot be read passes the filters */
+	/* an action a repository's own command may replace (CMD_OVERRIDABLE)
+	 * hands the way to run it (cmd_run_own_command): the runner calls no
+	 * command file; 0, or -1 with why */
+	int (*own_command)(const struct cmd_ctx *ctx, const struct registry_repo *r,
+			   const char *code, struct strbuf *out, struct strbuf *err, char **why);
 	/* a failure is listed once, after the summary, not also where the
 	 * repository's output is (status, the network actions: issue 33) */
 	int failures_after;
