@@ -442,6 +442,11 @@ static char *head_branch(const char *path)
 static void columns(const struct each_run *run, struct status_run *sr)
 {
 	size_t pw = 0, bw = strlen(DETACHED);
+	/* the table measures its rows: no HEAD file read here for it */
+	if ((sr->cols = width_terminal(STDOUT_FILENO))) {
+		table_init(&sr->table, run->sel.n);
+		return;
+	}
 	for (size_t i = 0; i < run->sel.n; i++) {
 		char *d = runner_display(run, i), *b = head_branch(runner_repo(run, i)->path);
 		size_t l = width_of(d);
@@ -453,8 +458,6 @@ static void columns(const struct each_run *run, struct status_run *sr)
 	}
 	sr->path_width = pw;
 	sr->branch_width = bw;
-	if ((sr->cols = width_terminal(STDOUT_FILENO)))
-		table_init(&sr->table, run->sel.n);
 }
 
 /* libgit2 costs ~11 ms to initialise: not when git reads every repository
