@@ -374,6 +374,15 @@ action options:
 selection filters and the options every action takes: grove help options"
 }
 
+@test "help of a user-defined action shows a registry's control bytes escaped" {
+	mkrepo src/a
+	printf '[DEFAULT]\nred = echo \033[31mred\n\n[src/a]\n' >.mrconfig
+	run grove help red
+	assert_success
+	assert_line "  echo \\x1b[31mred  ([DEFAULT] of $HOME/.mrconfig)"
+	refute_output --partial $'\033'
+}
+
 @test "help run, whole: a shell action with no options of its own" {
 	run grove help run
 	assert_success
