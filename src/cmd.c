@@ -681,16 +681,19 @@ int cmd_skip_test(const struct cmd_ctx *ctx, const struct registry_repo *r, char
 	return 0;
 }
 
-const char *cmd_own_command(const struct cmd_ctx *ctx, const struct registry_repo *r,
-			    const char *vcs)
+const char *cmd_find_command(const struct registry_repo *r, const char *action, const char *vcs,
+			     char **key)
 {
-	/* myrepos' findcommand: VCS_ACTION only for a system it recognised */
-	char *keys[3] = { xstrdup(ctx->action), vcs ? xasprintf("%s_%s", vcs, ctx->action) : NULL,
-			  xasprintf("%s_default", ctx->action) };
+	/* VCS_ACTION only for a system it recognised */
+	char *keys[3] = { xstrdup(action), vcs ? xasprintf("%s_%s", vcs, action) : NULL,
+			  xasprintf("%s_default", action) };
 	const char *code = NULL;
-	for (size_t k = 0; k < 3 && !code; k++)
+	size_t k;
+	for (k = 0; k < 3 && !code; k++)
 		code = keys[k] ? registry_repo_get(r, keys[k]) : NULL;
-	for (size_t k = 0; k < 3; k++)
+	if (key)
+		*key = code ? xstrdup(keys[k - 1]) : NULL;
+	for (k = 0; k < 3; k++)
 		free(keys[k]);
 	return code;
 }

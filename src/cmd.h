@@ -140,11 +140,12 @@ size_t cmd_known_actions(const struct registry *reg, int builtin_keys, struct st
 /* the action a command-line word names, as myrepos finds it: [ALIAS], the
  * built-in aliases, an action, a unique prefix. 0, or -1 with the message */
 int cmd_resolve(const struct registry *reg, const char *word, char **action, struct strbuf *err);
-/* the repository's own command for the native action running (its
+/* myrepos' findcommand: the repository's command for action (its
  * section's or [DEFAULT]'s ACTION, VCS_ACTION when vcs (vcs_detect) is
- * not NULL, or ACTION_default), or NULL */
-const char *cmd_own_command(const struct cmd_ctx *ctx, const struct registry_repo *r,
-			    const char *vcs);
+ * not NULL, or ACTION_default), or NULL; the key that holds it in *key
+ * (allocated) when key is not NULL */
+const char *cmd_find_command(const struct registry_repo *r, const char *action, const char *vcs,
+			     char **key);
 /* runs it in the repository as myrepos would (pre_ and post_ hooks,
  * fixups after update), standard output and error kept apart: 0, or -1
  * when it failed (why in *why) */

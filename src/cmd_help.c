@@ -1,6 +1,7 @@
 /* help: generated from the command table, never written twice */
 #include "cmd.h"
 #include "pager.h"
+#include "vcs.h"
 #include "width.h"
 
 #include <stdlib.h>
@@ -30,34 +31,33 @@ void cmd_usage(FILE *f, const struct registry *reg, int width)
 }
 
 /* "  echo hello        ([DEFAULT] of FILE)": each command a user-defined
- * action runs, once, with the section that sets it */
+ * action runs, found as the run finds it, once, with the section that
+ * sets it; a registry's bytes escaped for the terminal */
 static void user_commands(FILE *f, const struct registry *reg, const char *action)
 {
-	char *keys[] = { xstrdup(action), xasprintf("git_%s", action),
-			 xasprintf("%s_default", action) };
 	struct strlist seen = STRLIST_INIT;
 	for (size_t i = 0; reg && i < reg->nrepos; i++) {
 		const struct registry_repo *r = &reg->repos[i];
-		for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
-			const char *v = registry_repo_get(r, keys[k]);
-			if (!v)
-				continue;
-			char *where = registry_repo_sets(r, keys[k])
-					  ? xasprintf("[%s] of %s", r->section, r->defined_in)
-					  : xasprintf("[DEFAULT] of %s", r->defined_in);
-			char *line = xasprintf("  %-16s  (%s)", v, where);
-			if (!strlist_has(&seen, line)) {
-				fprintf(f, "%s\n", line);
-				strlist_push(&seen, line);
-			}
-			free(line);
-			free(where);
-			break;
+		char *key = NULL;
+		const char *code = cmd_find_command(r, action, vcs_detect(r->path), &key);
+		struct strbuf line = STRBUF_INIT, v = STRBUF_INIT;
+		if (!code)
+			continue;
+		strbuf_add_printable(&v, code);
+		strbuf_addf(&line, "  %-16s  ([", v.buf);
+		strbuf_add_printable(&line, registry_repo_sets(r, key) ? r->section : "DEFAULT");
+		strbuf_adds(&line, "] of ");
+		strbuf_add_printable(&line, r->defined_in);
+		strbuf_adds(&line, ")");
+		if (!strlist_has(&seen, line.buf)) {
+			fprintf(f, "%s\n", line.buf);
+			strlist_push(&seen, line.buf);
 		}
+		strbuf_release(&line);
+		strbuf_release(&v);
+		free(key);
 	}
 	strlist_release(&seen);
-	for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
-		free(keys[k]);
 }
 
 /* a legend (struct cmd): its heading, then each "SYMBOL\tMEANING" with the

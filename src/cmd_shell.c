@@ -44,23 +44,6 @@ static int streaming(const struct shell_run *run)
 
 /* mr's findcommand: ACTION, then VCS_ACTION (where myrepos keeps its own
  * git commands), then ACTION_default */
-static const char *find_command(const struct registry_repo *r, const char *action, const char *vcs)
-{
-	const char *code = registry_repo_get(r, action);
-	if (code || !vcs)
-		goto out;
-	char *key = xasprintf("%s_%s", vcs, action);
-	code = registry_repo_get(r, key);
-	free(key);
-out:
-	if (!code) {
-		char *key = xasprintf("%s_default", action);
-		code = registry_repo_get(r, key);
-		free(key);
-	}
-	return code;
-}
-
 static void job_msg(struct shell_job *job, const char *fmt, ...)
 {
 	va_list ap;
@@ -225,7 +208,7 @@ static enum output_outcome run_repo(const struct shell_run *run, const struct re
 		return run_checkout(run, r, job);
 
 	const char *vcs = vcs_detect(r->path);
-	const char *code = find_command(r, action, vcs);
+	const char *code = cmd_find_command(r, action, vcs, NULL);
 	if (!path_is_dir(r->path)) {
 		job_msg(job, "grove %s: failed to chdir to %s: %s\n", action, r->path,
 			strerror(errno));

@@ -250,7 +250,7 @@ static void runner_work(void *arg, size_t i)
 		if (runner_filtering(&run->ctx->filters))
 			job->filtered = 1;
 		else
-			run_own(run, i, job, cmd_own_command(run->ctx, r, vcs), vcs);
+			run_own(run, i, job, cmd_find_command(r, run->ctx->action, vcs, NULL), vcs);
 		return;
 	}
 	if (filtered_out(run, i, job))
@@ -258,7 +258,7 @@ static void runner_work(void *arg, size_t i)
 	/* a repository whose section (or [DEFAULT]) defines its own command
 	 * for the native action runs that instead, as with myrepos; only that
 	 * one (issue 19) */
-	const char *code = own ? cmd_own_command(run->ctx, r, vcs) : NULL;
+	const char *code = own ? cmd_find_command(r, run->ctx->action, vcs, NULL) : NULL;
 	if (code)
 		run_own(run, i, job, code, vcs);
 	else

@@ -9,11 +9,7 @@
 char *syncplan_printable(const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			strbuf_addf(&sb, "\\x%02x", *p);
-		else
-			strbuf_addc(&sb, (char)*p);
+	strbuf_add_printable(&sb, s);
 	return strbuf_detach(&sb);
 }
 

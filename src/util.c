@@ -155,6 +155,15 @@ char *strbuf_detach(struct strbuf *sb)
 	return p;
 }
 
+void strbuf_add_printable(struct strbuf *sb, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			strbuf_addf(sb, "\\x%02x", *p);
+		else
+			strbuf_addc(sb, (char)*p);
+}
+
 void strbuf_add_shquoted(struct strbuf *sb, const char *s)
 {
 	strbuf_addc(sb, '\'');

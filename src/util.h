@@ -31,6 +31,8 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* hands the buffer to the caller (never NULL) and resets sb */
 char *strbuf_detach(struct strbuf *sb);
+/* appends s for a terminal: its control bytes as \xNN */
+void strbuf_add_printable(struct strbuf *sb, const char *s);
 /* appends s quoted for /bin/sh with single quotes */
 void strbuf_add_shquoted(struct strbuf *sb, const char *s);
 /* appends a path as git's short status shows it: in double quotes with C
