@@ -243,52 +243,48 @@ grove status: failed: $HOME/src/missing: missing"
 	assert_line --index 0 $'src/det  (detached)  -      \e[32mclean\e[m\r'
 }
 
-@test "the progress line names what the run waits for, not only a count" {
-	load servers
-	local i
-	start_stall
-	for i in 1 2 3 4; do
-		mkcloned "r$i"
-		git -C "src/r$i" remote set-url origin "git://127.0.0.1:$STALL_PORT/r.git"
-	done
-	printf '[src/r1]\n[src/r2]\n[src/r3]\n[src/r4]\n' >.mrconfig
-	# one connection at a time to the server, which never answers: the
-	# three other jobs wait for it
+# fetch_shows TEXT: grove -a -j 4 --jobs-per-host 1 fetch on a terminal
+# until its progress line shows TEXT (10 s at most), then Ctrl-C; fails
+# when it never did
+fetch_shows() {
+	local pid k
 	script -qfec "'$GROVE_BIN' -a -j 4 --jobs-per-host 1 fetch" "$HOME/tty.txt" >/dev/null &
-	local pid=$! k
-	wait_connections 1
-	for k in $(seq 1 100); do
-		grep -qF "fetch 3 waiting for a connection to 127.0.0.1:$STALL_PORT" "$HOME/tty.txt" && break
+	pid=$!
+	for k in $(seq 1 200); do
+		grep -qF "$1" "$HOME/tty.txt" 2>/dev/null && break
 		sleep 0.05
 	done
 	pkill -INT -f "$GROVE_BIN -a -j 4" || true
 	wait "$pid" || true
+	grep -qF "$1" "$HOME/tty.txt" || fail "progress: $(tr '\r' '\n' <"$HOME/tty.txt" | tail -3)"
+}
+
+# four_repositories URL-PREFIX: r1..r4, their origin URL-PREFIXrN.git
+four_repositories() {
+	local i
+	for i in 1 2 3 4; do
+		mkcloned "r$i"
+		git -C "src/r$i" remote set-url origin "$1r$i.git"
+	done
+	printf '[src/r1]\n[src/r2]\n[src/r3]\n[src/r4]\n' >.mrconfig
+}
+
+@test "the progress line names what the run waits for, not only a count" {
+	load servers
+	start_stall
+	four_repositories "git://127.0.0.1:$STALL_PORT/"
+	# one connection at a time to the server, which never answers: the
+	# three other jobs wait for it
+	fetch_shows "fetch 3 waiting for a connection to 127.0.0.1:$STALL_PORT"
 	stop_servers
-	grep -qF "fetch 3 waiting for a connection to 127.0.0.1:$STALL_PORT" "$HOME/tty.txt" ||
-		fail "progress: $(tr '\r' '\n' <"$HOME/tty.txt" | tail -3)"
 }
 
 @test "the progress line names the ssh host the run waits for" {
-	local i
 	# an ssh that connects and then never answers
 	mkdir -p "$HOME/bin"
 	printf '#!/bin/sh\necho connected >>"%s/ssh.log"\nexec sleep 60\n' "$HOME" >"$HOME/bin/hang-ssh"
 	chmod +x "$HOME/bin/hang-ssh"
-	for i in 1 2 3 4; do
-		mkcloned "r$i"
-		git -C "src/r$i" remote set-url origin "gitbox:remotes/r$i.git"
-	done
-	printf '[src/r1]\n[src/r2]\n[src/r3]\n[src/r4]\n' >.mrconfig
-	GIT_SSH_COMMAND="$HOME/bin/hang-ssh" GROVE_SSH_SHARE=0 \
-		script -qfec "'$GROVE_BIN' -a -j 4 --jobs-per-host 1 fetch" "$HOME/tty.txt" >/dev/null &
-	local pid=$! k
-	for k in $(seq 1 200); do
-		grep -qF "fetch 3 waiting for an ssh session to gitbox" "$HOME/tty.txt" 2>/dev/null && break
-		sleep 0.05
-	done
-	pkill -INT -f "$GROVE_BIN -a -j 4" || true
-	wait "$pid" || true
-	grep -qF "fetch 3 waiting for an ssh session to gitbox" "$HOME/tty.txt" ||
-		fail "progress: $(tr '\r' '\n' <"$HOME/tty.txt" | tail -3)"
+	four_repositories "gitbox:remotes/"
+	GIT_SSH_COMMAND="$HOME/bin/hang-ssh" GROVE_SSH_SHARE=0 fetch_shows "fetch 3 waiting for an ssh session to gitbox"
 	[ "$(wc -l <"$HOME/ssh.log")" -eq 1 ] || fail "$(wc -l <"$HOME/ssh.log") ssh connections, not 1"
 }
