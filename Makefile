@@ -14,7 +14,7 @@ CFLAGS ?= -O2 -g
 # warnings fail the build of the tests and CI, where the compiler is the
 # one tested; a user's plain `make` (a newer compiler, new warnings) shows
 # them and goes on
-STRICT_GOALS = check unit replay cli check-tsan check-valgrind fuzz fuzz-build distcheck
+STRICT_GOALS = check check-layers unit replay cli check-tsan check-valgrind fuzz fuzz-build distcheck
 WERROR ?= $(if $(filter $(STRICT_GOALS),$(MAKECMDGOALS)),-Werror)
 WARN = -std=c11 -Wall -Wextra $(WERROR)
 CPPFLAGS += -D_GNU_SOURCE -DGROVE_VERSION='"$(VERSION)"' -Isrc
@@ -29,7 +29,7 @@ export LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions
 endif
 
 BUILD = build
-SRCS = $(wildcard src/*.c src/gitops/*.c src/forge/*.c)
+SRCS = $(wildcard src/*.c src/gitops/*.c src/gitops/*/*.c src/forge/*.c)
 LIB_SRCS = $(filter-out src/main.c,$(SRCS))
 LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
@@ -55,7 +55,7 @@ $(PKG_DIR)/libs: FORCE | $(filter $(DEPS_GOALS),$(MAKECMDGOALS))
 $(PKG_DIR)/test-libs: FORCE | $(filter $(DEPS_GOALS),$(MAKECMDGOALS))
 	@scripts/pkg-flags $@ --libs cmocka
 
-.PHONY: all fmt deps deps-test fresh-check check check-valgrind check-tsan unit replay cli demo install install-mr-link uninstall dist distcheck clean bench fuzz fuzz-build FORCE
+.PHONY: all fmt deps deps-test fresh-check check check-layers check-valgrind check-tsan unit replay cli demo install install-mr-link uninstall dist distcheck clean bench fuzz fuzz-build FORCE
 
 all: grove
 
@@ -144,7 +144,12 @@ unit: $(UNIT_BINS)
 cli: grove
 	$(run-cli)
 
-check: $(UNIT_BINS) $(REPLAY_BINS) grove
+# src/LAYERS: no file uses one of a layer above its own, includes and the
+# objects' symbols both (scripts/check-layers); a fault names the two files
+check-layers: grove
+	scripts/check-layers -o $(BUILD)/src src
+
+check: $(UNIT_BINS) $(REPLAY_BINS) grove check-layers
 	$(run-unit)
 	$(run-replay)
 	$(run-cli)
@@ -240,7 +245,7 @@ distcheck: dist
 	@echo "distcheck: $(DIST).tar.gz builds, passes its unit tests and installs"
 
 # the code in the style of .clang-format (CODING.md)
-FMT_FILES = $(wildcard src/*.[ch] src/gitops/*.[ch] src/forge/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
+FMT_FILES = $(wildcard src/*.[ch] src/gitops/*.[ch] src/gitops/*/*.[ch] src/forge/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
 fmt:
 	clang-format -i $(FMT_FILES)
 

@@ -1,6 +1,6 @@
 /* bench/libgit2-ssh.c: a no-op fetch of many clones through libgit2's own
  * ssh transport (libssh2 in Debian's builds of 1.5 and 1.9), which grove
- * replaces with the system's OpenSSH (gitops/transport_ssh, with shared
+ * replaces with the system's OpenSSH (gitops/net/transport_ssh, with shared
  * connections). What grove would cost with libgit2's transport instead.
  *
  *   libgit2-ssh [-j JOBS] URL_PREFIX KEY CLONES.TXT

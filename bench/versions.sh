@@ -10,7 +10,7 @@
 #     right after every file's times changed (a touch before each run, not
 #     timed), as grove ships and with the in-process engine forced
 #     (GROVE_LARGE_INDEX, GROVE_TOUCHED_FILES raised): the figures the
-#     routing thresholds of gitops/probe.h rest on;
+#     routing thresholds of gitops/read/probe.h rest on;
 #   - a no-op update of the 200 (upstreams unchanged, fetched over file://),
 #     against a loop of `git pull --ff-only`.
 # Every command runs through chroot (into / or ROOT), so both pay the same

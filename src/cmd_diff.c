@@ -7,7 +7,7 @@
  * and a crash is a failed child, never a lost run. */
 #include "cmd.h"
 #include "gitops/gitcli.h"
-#include "gitops/status.h"
+#include "gitops/read/status.h"
 #include "runner.h"
 
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * under the working directory that no section names. --fix registers and
  * unregisters what it can after asking (--yes: without). */
 #include "cmd.h"
-#include "gitops/remote.h"
+#include "gitops/net/remote.h"
 #include "pool.h"
 #include "shell.h"
 #include "vcs.h"

@@ -2,11 +2,11 @@
  * (runner.h) does the run; this file does one repository's network work,
  * under its lock, and says what happened */
 #include "cmd.h"
-#include "gitops/clone.h"
-#include "gitops/fetch.h"
-#include "gitops/hostlimit.h"
-#include "gitops/sshmux.h"
-#include "gitops/update.h"
+#include "gitops/net/clone.h"
+#include "gitops/net/fetch.h"
+#include "gitops/net/hostlimit.h"
+#include "gitops/net/sshmux.h"
+#include "gitops/write/update.h"
 #include "pool.h"
 #include "proc.h"
 #include "repolock.h"

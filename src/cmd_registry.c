@@ -1,7 +1,7 @@
 /* list, register, unregister, config: the commands that read and write
  * the registry itself */
 #include "cmd.h"
-#include "gitops/remote.h"
+#include "gitops/net/remote.h"
 #include "runner.h"
 
 #include <cjson/cJSON.h>

@@ -3,9 +3,9 @@
  * happened since (issue 22). An undo is a run itself: its own log holds
  * the opposite moves, so it can be undone too */
 #include "cmd.h"
-#include "gitops/clone.h"
-#include "gitops/localdata.h"
-#include "gitops/rewind.h"
+#include "gitops/net/clone.h"
+#include "gitops/write/localdata.h"
+#include "gitops/write/rewind.h"
 #include "registry.h"
 #include "repolock.h"
 #include "runcheck.h"

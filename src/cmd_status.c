@@ -3,7 +3,7 @@
  * formats it */
 #include "cmd.h"
 #include "gitops/gitops.h"
-#include "gitops/status.h"
+#include "gitops/read/status.h"
 #include "runner.h"
 #include "table.h"
 #include "width.h"

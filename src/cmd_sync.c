@@ -4,10 +4,11 @@
  * registry writes syncreg's, what moved upstream syncstate's */
 #include "cmd.h"
 #include "forge.h"
-#include "gitops/clone.h"
-#include "gitops/net.h"
-#include "gitops/remote.h"
-#include "gitops/update.h"
+#include "forgecache.h"
+#include "gitops/net/clone.h"
+#include "gitops/net/net.h"
+#include "gitops/net/remote.h"
+#include "gitops/write/update.h"
 #include "http.h"
 #include "pool.h"
 #include "repolock.h"
@@ -439,7 +440,7 @@ static void client_setup(struct sync_run *run)
 			  run->token ? run->token_source : "nowhere (public data only)");
 	run->cache = cache_dir(run->ctx);
 	c->ops = run->ops;
-	c->st.cache_bytes = forge_cache_trim(run->cache);
+	c->st.cache_bytes = forgecache_trim(run->cache);
 	c->token = run->token;
 	c->auth = run->auth;
 	c->cache_dir = run->cache;

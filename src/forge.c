@@ -574,7 +574,7 @@ static void cache_store(struct forge_client *c, const char *url, const char *eta
 			const struct strbuf *body)
 {
 	char *cpath = forgecache_path(c->cache_dir, c->auth ? c->auth : c->token, url);
-	forgecache_write(c->cache_dir, cpath, url, etag, next, body, FORGE_CACHE_MAX,
+	forgecache_write(c->cache_dir, cpath, url, etag, next, body, FORGECACHE_MAX,
 			 &c->st.cache_bytes);
 	free(cpath);
 }

@@ -134,7 +134,7 @@ struct forge_client {
 	void *notice_arg;
 	struct forge_stats {
 		size_t requests, not_modified;
-		size_t cache_bytes; /* new entries stop at FORGE_CACHE_MAX */
+		size_t cache_bytes; /* new entries stop at FORGECACHE_MAX */
 		int interrupted;    /* a request or a wait stopped for cancelled() */
 	} st;
 };
@@ -142,7 +142,6 @@ struct forge_client {
 /* what a listing may cost (issue 16) */
 #define FORGE_MAX_PAGES 5000
 #define FORGE_MAX_REPOS 250000
-#define FORGE_CACHE_MAX (256u << 20)
 
 void forge_repo_release(struct forge_repo *r);
 void forge_repos_release(struct forge_repos *r);
@@ -211,10 +210,6 @@ int forge_valid_segment(const char *s, size_t max);
  * "api." of the host with more after it (api.bitbucket.org). Allocated,
  * or NULL when it is not a URL */
 char *forge_web_root(const char *api_url, const char *api_path, int api_host);
-
-/* trims the ETag cache folder to under FORGE_CACHE_MAX, oldest entries
- * first; its size after */
-size_t forge_cache_trim(const char *dir);
 
 /* a token for host, the forge's way: its environment variables, its CLI,
  * then `git credential fill` (whose username, when the forge takes Basic

@@ -1,5 +1,4 @@
 #include "forgecache.h"
-#include "forge.h"
 #include "http.h"
 
 #include <dirent.h>
@@ -108,7 +107,7 @@ static int older_first(const void *a, const void *b)
 	return (x->mtime > y->mtime) - (x->mtime < y->mtime);
 }
 
-size_t forge_cache_trim(const char *dir)
+size_t forgecache_trim(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct cache_file *v = NULL;
@@ -131,7 +130,7 @@ size_t forge_cache_trim(const char *dir)
 	if (n)
 		qsort(v, n, sizeof(*v), older_first);
 	/* down to three quarters, so that a run has room for its pages */
-	for (size_t i = 0; i < n && total > FORGE_CACHE_MAX / 4 * 3; i++)
+	for (size_t i = 0; i < n && total > FORGECACHE_MAX / 4 * 3; i++)
 		if (unlink(v[i].path) == 0)
 			total -= (size_t)v[i].size;
 	for (size_t i = 0; i < n; i++)

@@ -5,6 +5,9 @@
 
 #include "util.h"
 
+/* the cache folder's most, in bytes */
+#define FORGECACHE_MAX (256u << 20)
+
 struct forgecache_entry {
 	char *etag, *next;
 	struct strbuf body;
@@ -19,5 +22,8 @@ int forgecache_read(const char *path, const char *url, struct forgecache_entry *
 void forgecache_write(const char *dir, const char *path, const char *url, const char *etag,
 		      const char *next, const struct strbuf *body, size_t max, size_t *bytes);
 void forgecache_entry_release(struct forgecache_entry *e);
+/* trims the cache folder to under FORGECACHE_MAX, oldest entries first;
+ * its size after */
+size_t forgecache_trim(const char *dir);
 
 #endif

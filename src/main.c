@@ -3,7 +3,7 @@
 #include "cmd.h"
 #include "runlog.h"
 #include "gitops/gitops.h"
-#include "gitops/net.h"
+#include "gitops/net/netsetup.h"
 #include "http.h"
 #include "pool.h"
 
@@ -220,7 +220,7 @@ static int config_missing(const struct cmd_ctx *ctx)
 static void net_finish(const struct cmd_ctx *ctx)
 {
 	struct strbuf report = STRBUF_INIT;
-	net_shutdown(&report);
+	netsetup_shutdown(&report);
 	for (const char *l = report.buf; ctx->verbose && l && *l; l += strcspn(l, "\n") + 1)
 		fprintf(stderr, "grove %s: %.*s\n", ctx->action, (int)strcspn(l, "\n"), l);
 	strbuf_release(&report);
@@ -242,7 +242,7 @@ static int run(struct cmd_ctx *ctx)
 				 .cancelled = pool_interrupted,
 				 .per_host = (int)(ctx->jobs_per_host ? ctx->jobs_per_host
 								      : ctx->reg.jobs_per_host) };
-	if ((ctx->cmd->flags & CMD_NET) && net_init(&nc) < 0) {
+	if ((ctx->cmd->flags & CMD_NET) && netsetup_init(&nc) < 0) {
 		cmd_error(ctx->action, "cannot set up the network: %s", gitops_error());
 		return EXIT_FAILED;
 	}

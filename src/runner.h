@@ -11,7 +11,7 @@
 
 #include "cmd.h"
 #include "errcode.h"
-#include "gitops/status.h"
+#include "gitops/read/status.h"
 
 struct each_run;
 struct cJSON;

@@ -1,6 +1,6 @@
 #include "syncreg.h"
-#include "gitops/clone.h"
-#include "gitops/localdata.h"
+#include "gitops/net/clone.h"
+#include "gitops/write/localdata.h"
 #include "pool.h"
 #include "repolock.h"
 

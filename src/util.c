@@ -56,6 +56,14 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+void xfree_secret(char *s)
+{
+	if (s) {
+		memset(s, 0, strlen(s));
+		free(s);
+	}
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;

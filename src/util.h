@@ -70,6 +70,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* frees a secret (a password), its bytes zeroed first; NULL is nothing */
+void xfree_secret(char *s);
 
 int starts_with(const char *s, const char *prefix);
 /* what follows prefix in s, or NULL when s does not start with it */

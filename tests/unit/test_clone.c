@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gitops/clone.h"
+#include "gitops/net/clone.h"
 #include "gitops/gitops.h"
 #include "util.h"
 

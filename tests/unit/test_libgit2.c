@@ -86,7 +86,7 @@ static void test_error_functions(void **state)
 }
 
 /* split and sparse indexes are not read: such repositories go to git
- * (gitops/probe) */
+ * (gitops/read/probe) */
 static void test_split_and_sparse_index_unreadable(void **state)
 {
 	(void)state;
@@ -129,7 +129,7 @@ static void test_sparse_checkout_absent_shown_deleted(void **state)
 	git_repository_free(repo);
 }
 
-/* a repository of another owner: the code and message gitops/probe
+/* a repository of another owner: the code and message gitops/read/probe
  * reads to hand it to git, whose verdict names safe.directory */
 static void test_foreign_owner(void **state)
 {
@@ -153,7 +153,7 @@ static void test_foreign_owner(void **state)
 }
 
 /* a fetch into a repository holding an annotated tag of a blob fails in
- * negotiation: gitops/fetch hands it to git fetch */
+ * negotiation: gitops/net/fetch hands it to git fetch */
 static void test_noncommit_tag_fetch(void **state)
 {
 	(void)state;
