@@ -4,8 +4,7 @@
 #include "cmd.h"
 #include "gitops/net/clone.h"
 #include "gitops/net/fetch.h"
-#include "gitops/net/hostlimit.h"
-#include "gitops/net/sshmux.h"
+#include "gitops/net/hostslot.h"
 #include "gitops/write/update.h"
 #include "pool.h"
 #include "proc.h"
@@ -447,16 +446,12 @@ static int net_prepare(struct each_run *run)
  * host's connections: "3 waiting for a connection to github.com" */
 static void net_progress_text(struct each_run *run, size_t i, struct strbuf *what)
 {
-	char *host = NULL, *ssh = NULL;
-	size_t waiting = hostlimit_waiting(&host), ssh_waiting = sshmux_waiting(&ssh);
-	if (waiting || ssh_waiting) {
+	char *waiting_for = NULL;
+	size_t waiting = hostslot_waiting(&waiting_for);
+	if (waiting) {
 		strbuf_reset(what);
-		if (ssh_waiting > waiting)
-			strbuf_addf(what, "%zu waiting for an ssh session to %s", ssh_waiting, ssh);
-		else
-			strbuf_addf(what, "%zu waiting for a connection to %s", waiting, host);
-		free(host);
-		free(ssh);
+		strbuf_addf(what, "%zu waiting for %s", waiting, waiting_for);
+		free(waiting_for);
 		return;
 	}
 	const struct net_job *nj = run->jobs[i].own;

@@ -37,15 +37,56 @@ static char **build_env(const char *const *extra)
 	return env;
 }
 
-static void drain(int fds[2], struct strbuf *out, struct strbuf *err)
+/* a run's deadline and cancellation (proc_opts' timeout_ms, cancelled) */
+struct watch {
+	pid_t pid;
+	long long deadline; /* monotonic milliseconds; 0: none */
+	int (*cancelled)(void);
+	int ended; /* once ended: -ETIMEDOUT or -EINTR */
+};
+
+/* how often a watched run looks at its deadline and cancellation */
+#define WATCH_SLICE_MS 100
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int watched(const struct watch *w)
+{
+	return w->deadline || w->cancelled;
+}
+
+/* ends the child (and reaps it) when its time is up or the run is
+ * cancelled: 1 when it is ended */
+static int watch_check(struct watch *w)
+{
+	if (w->ended)
+		return 1;
+	if (w->cancelled && w->cancelled())
+		w->ended = -EINTR;
+	else if (w->deadline && mono_ms() >= w->deadline)
+		w->ended = -ETIMEDOUT;
+	else
+		return 0;
+	proc_end_group(w->pid);
+	return 1;
+}
+
+/* reads both pipes to their end, or until the watch ends the child (a
+ * process it left behind in another session may hold them open) */
+static void drain(int fds[2], struct strbuf *out, struct strbuf *err, struct watch *w)
 {
 	struct pollfd p[2] = { { fds[0], POLLIN, 0 }, { fds[1], POLLIN, 0 } };
 	struct strbuf *dst[2] = { out, err };
 	int open_fds = (fds[0] >= 0) + (fds[1] >= 0);
 	char buf[8192];
 
-	while (open_fds > 0) {
-		if (poll(p, 2, -1) < 0) {
+	while (open_fds > 0 && !watch_check(w)) {
+		if (poll(p, 2, watched(w) ? WATCH_SLICE_MS : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -63,6 +104,42 @@ static void drain(int fds[2], struct strbuf *out, struct strbuf *err)
 			}
 		}
 	}
+	for (int i = 0; i < 2; i++)
+		if (p[i].fd >= 0)
+			close(p[i].fd);
+}
+
+/* waits for the child: 0 with its status, -errno, or the watch's end */
+static int reap(struct watch *w, int *status)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	while (!watch_check(w)) {
+		pid_t got = waitpid(w->pid, status, watched(w) ? WNOHANG : 0);
+		if (got == w->pid)
+			return 0;
+		if (got < 0 && errno != EINTR)
+			return -errno;
+		if (got == 0)
+			nanosleep(&tick, NULL);
+	}
+	return w->ended;
+}
+
+/* where standard output or error goes: a file, a pipe (pipe_fds), or ours */
+static int route(posix_spawn_file_actions_t *fa, int fd, const char *file, struct strbuf *dst,
+		 int pipe_fds[2])
+{
+	if (file)
+		return posix_spawn_file_actions_addopen(fa, fd, file, O_WRONLY | O_CREAT | O_TRUNC,
+							0600)
+			   ? -EINVAL
+			   : 0;
+	if (!dst)
+		return 0;
+	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+		return -errno;
+	posix_spawn_file_actions_adddup2(fa, pipe_fds[1], fd);
+	return 0;
 }
 
 void proc_spawnattr_init(posix_spawnattr_t *attr)
@@ -89,7 +166,8 @@ int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, 
 	int rfds[2] = { -1, -1 };
 	struct strbuf *dst[2] = { out, err };
 	char **env = NULL;
-	pid_t pid;
+	struct watch w = { .deadline = o->timeout_ms ? mono_ms() + o->timeout_ms : 0,
+			   .cancelled = o->cancelled };
 	int rc = 0;
 
 	posix_spawn_file_actions_init(&fa);
@@ -103,20 +181,20 @@ int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, 
 	} else if (!o->keep_stdin) {
 		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	}
-	for (int i = 0; i < 2; i++) {
-		if (!dst[i])
-			continue;
-		if (pipe2(pipes[i], O_CLOEXEC) < 0) {
-			rc = -errno;
+	for (int i = 0; i < 2; i++)
+		if ((rc = route(&fa, i + 1, i ? o->err_file : o->out_file, dst[i], pipes[i])) < 0)
 			goto out;
-		}
-		posix_spawn_file_actions_adddup2(&fa, pipes[i][1], i + 1);
+	if (w.deadline || w.cancelled) {
+		/* a session of its own, so that ending it ends what it started */
+		short flags = 0;
+		posix_spawnattr_getflags(&attr, &flags);
+		posix_spawnattr_setflags(&attr, flags | POSIX_SPAWN_SETSID);
 	}
 	if (o->cwd)
 		posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
 
 	env = build_env(o->env);
-	int e = posix_spawnp(&pid, o->argv[0], &fa, &attr, (char *const *)o->argv, env);
+	int e = posix_spawnp(&w.pid, o->argv[0], &fa, &attr, (char *const *)o->argv, env);
 	if (e) {
 		rc = -e;
 		goto out;
@@ -145,13 +223,8 @@ int proc_run(const struct proc_opts *o, struct strbuf *out, struct strbuf *err, 
 		close(in[1]);
 		in[1] = -1;
 	}
-	drain(rfds, out, err);
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR) {
-			rc = -errno;
-			break;
-		}
-	}
+	drain(rfds, out, err, &w);
+	rc = reap(&w, status);
 out:
 	for (int i = 0; i < 2; i++) {
 		for (int j = 0; j < 2; j++)

@@ -105,7 +105,9 @@ static void test_output_files_do_not_wait_for_what_it_leaves_behind(void **state
 	assert_non_null(mkdtemp(dir));
 	char *outf = xasprintf("%s/out", dir), *errf = xasprintf("%s/err", dir);
 	const char *argv[] = { "sh", "-c", "echo said; echo why >&2; sleep 10 & exit 0", NULL };
-	struct proc_opts o = { .argv = argv, .out_file = outf, .err_file = errf, .timeout_ms = 10000 };
+	struct proc_opts o = {
+		.argv = argv, .out_file = outf, .err_file = errf, .timeout_ms = 10000
+	};
 	int status = -1;
 	long long start = now_ms();
 	assert_int_equal(proc_run(&o, NULL, NULL, &status), 0);

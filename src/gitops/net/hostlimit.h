@@ -5,27 +5,15 @@
 #ifndef GROVE_GITOPS_HOSTLIMIT_H
 #define GROVE_GITOPS_HOSTLIMIT_H
 
-#include <stddef.h>
-
-/* the default: under OpenSSH's MaxStartups (10), for ssh's connections */
-#define HOSTLIMIT_DEFAULT 8
-
-void hostlimit_set(int per_host);
+#include "gitops/net/hostslot.h"
 
 /* the host an http(s) or git:// URL reaches ("host:port", lower case,
  * allocated), or NULL for any other URL */
 char *hostlimit_host(const char *url);
 
-/* waits for one of the host's slots: a slot to give back with
- * hostlimit_leave, or NULL when there is none to take (not an http(s) or
- * git:// URL, or the run was interrupted while waiting) */
-struct hostlimit_slot *hostlimit_enter(const char *url);
-void hostlimit_leave(struct hostlimit_slot *slot);
-/* how many operations wait for a slot of the host most have to wait for,
- * and that host in *host (allocated; NULL when none waits), for the
- * progress line */
-size_t hostlimit_waiting(char **host);
-/* forgets the hosts, after the last worker */
-void hostlimit_release(void);
-
+/* waits for one of the host's slots (gitops/net/hostslot): a slot to give
+ * back with hostlimit_leave, or NULL when there is none to take (not an
+ * http(s) or git:// URL, or the run was interrupted while waiting) */
+struct hostslot *hostlimit_enter(const char *url);
+void hostlimit_leave(struct hostslot *slot);
 #endif

@@ -19,7 +19,7 @@ int netretry_operate(const char *url, int (*op)(void *), void *arg)
 	int rc;
 	net_url_set(url);
 	for (int attempt = 0;; attempt++) {
-		struct hostlimit_slot *slot = hostlimit_enter(url);
+		struct hostslot *slot = hostlimit_enter(url);
 		rc = op(arg);
 		hostlimit_leave(slot);
 		if (rc == 0 || net_failure_peek() != ERR_DROPPED || attempt == NET_RETRIES ||

@@ -1,7 +1,7 @@
 #include "gitops/net/netsetup.h"
 #include "gitops/net/advert.h"
 #include "gitops/net/clone.h"
-#include "gitops/net/hostlimit.h"
+#include "gitops/net/hostslot.h"
 #include "gitops/net/net.h"
 #include "gitops/net/sshmux.h"
 #include "gitops/net/stream.h"
@@ -20,13 +20,13 @@ int netsetup_init(const struct net_config *cfg)
 	if ((rc = advert_register()) < 0)
 		return rc;
 	const char *share = getenv("GROVE_SSH_SHARE");
-	sshmux_setup(!share || strcmp(share, "0"), cfg->per_host);
-	hostlimit_set(cfg->per_host);
+	sshmux_setup(!share || strcmp(share, "0"));
+	hostslot_set_limit(cfg->per_host);
 	return transport_ssh_register();
 }
 
 void netsetup_shutdown(struct strbuf *report)
 {
 	sshmux_shutdown(report);
-	hostlimit_release();
+	hostslot_release();
 }

@@ -1,21 +1,16 @@
 #include "gitops/net/sshmux.h"
-#include "gitops/net/hostlimit.h"
+#include "gitops/net/hostslot.h"
 #include "gitops/net/net.h"
 #include "proc.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 enum master_state { MASTER_STARTING, MASTER_READY, MASTER_FAILED };
 
@@ -29,16 +24,16 @@ struct master {
 enum host_sharing { SHARING_UNKNOWN, SHARING_PROBING, SHARING_ON, SHARING_OFF };
 
 struct host {
-	char *key;
 	struct ssh_command command;
 	char *userhost, *port;
 	enum host_sharing sharing;
 	struct master *masters;
 	size_t nmasters;
-	size_t connections; /* unshared ssh running now */
-	size_t uses;        /* sessions through a master, for -v */
-	size_t waiting;     /* acquires waiting for a connection or session */
-	char *why;          /* a master would not start: ssh's reason, for -v */
+	size_t uses; /* sessions through a master, for -v */
+	char *why;   /* a master would not start: ssh's reason, for -v */
+	/* its entry in the per-host table: unshared ssh running now
+	 * (active), acquires waiting for a connection or session */
+	struct hostslot *slot;
 };
 
 struct sshmux_use {
@@ -47,23 +42,18 @@ struct sshmux_use {
 	size_t master; /* ... this one; else a connection of its own */
 };
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+/* under the per-host table's lock (gitops/net/hostslot) */
 static int sharing_on = 1;
-static size_t per_host = HOSTLIMIT_DEFAULT;
-static char *dir; /* the private folder, once made */
-static struct host **hosts;
-static size_t nhosts;
+static char *dir;       /* the private folder, once made */
 static size_t nsockets; /* names the sockets: 0, 1, ... */
 
 /* ControlPersist: how long a master grove could not close outlives its
  * last use; a run closes its masters itself */
 #define PERSIST_SECONDS "60"
 
-void sshmux_setup(int share, int limit)
+void sshmux_setup(int share)
 {
 	sharing_on = share;
-	per_host = limit > 0 ? (size_t)limit : HOSTLIMIT_DEFAULT;
 }
 
 /* the argv of the host's ssh command with opts and no remote command */
@@ -77,46 +67,20 @@ static void host_argv(const struct host *h, const char *const *opts, struct strl
 	strlist_release(&o);
 }
 
-/* runs argv in a session of its own, its standard output and error into
- * files (or /dev/null), and waits up to timeout_ms: its wait status, or -1
- * when it could not start, took too long or (cancellable) the run was
- * interrupted (it is then ended with what it started) */
+/* runs argv, its standard output and error into files (or /dev/null), for
+ * at most timeout_ms and (cancellable) until the run is interrupted: its
+ * wait status, or -1 when it could not start or was ended (with what it
+ * started) */
 static int run_waiting(const struct strlist *argv, const char *out, const char *err,
 		       long timeout_ms, int cancellable)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	pid_t pid;
+	struct proc_opts o = { .argv = (const char *const *)argv->items,
+			       .out_file = out ? out : "/dev/null",
+			       .err_file = err ? err : "/dev/null",
+			       .timeout_ms = timeout_ms,
+			       .cancelled = cancellable ? net_cancelled : NULL };
 	int status = -1;
-	short flags = 0;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, out ? out : "/dev/null",
-					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_addopen(&fa, 2, err ? err : "/dev/null",
-					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	proc_spawnattr_init(&attr);
-	posix_spawnattr_getflags(&attr, &flags);
-	posix_spawnattr_setflags(&attr, flags | POSIX_SPAWN_SETSID);
-	int e = posix_spawnp(&pid, argv->items[0], &fa, &attr, argv->items, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	if (e)
-		return -1;
-	long long deadline = net_now_ms() + timeout_ms;
-	const struct timespec tick = { 0, 10 * 1000 * 1000 };
-	for (;;) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			return status;
-		if (w < 0 && errno != EINTR)
-			return -1;
-		if (net_now_ms() > deadline || (cancellable && net_cancelled())) {
-			proc_end_group(pid);
-			return -1;
-		}
-		nanosleep(&tick, NULL);
-	}
+	return proc_run(&o, NULL, NULL, &status) < 0 ? -1 : status;
 }
 
 /* does the user's configuration for the host leave sharing to grove:
@@ -170,24 +134,25 @@ static enum master_state start_master(const struct host *h, const char *path, ch
 	return up ? MASTER_READY : MASTER_FAILED;
 }
 
+/* the host's entry, made on first use; under the lock */
 static struct host *host_of(const struct ssh_command *c, const char *userhost, const char *port)
 {
-	char *key = xasprintf("%d\n%s\n%s\n%s", c->shell, c->cmd, userhost, port ? port : "");
-	for (size_t i = 0; i < nhosts; i++)
-		if (!strcmp(hosts[i]->key, key)) {
-			free(key);
-			return hosts[i];
-		}
+	char *key = xasprintf("ssh %d\n%s\n%s\n%s", c->shell, c->cmd, userhost, port ? port : "");
+	char *words = xasprintf("an ssh session to %s", userhost);
+	struct hostslot *slot = hostslot_of(key, words);
+	free(words);
+	free(key);
+	if (slot->own)
+		return slot->own;
 	struct host *h = xcalloc(1, sizeof(*h));
-	h->key = key;
 	h->command = (struct ssh_command){ .cmd = xstrdup(c->cmd),
 					   .shell = c->shell,
 					   .variant = c->variant };
 	h->userhost = xstrdup(userhost);
 	h->port = port ? xstrdup(port) : NULL;
 	h->sharing = sharing_on && c->variant == SSH_OPENSSH ? SHARING_UNKNOWN : SHARING_OFF;
-	hosts = xrealloc(hosts, (nhosts + 1) * sizeof(*hosts));
-	hosts[nhosts++] = h;
+	h->slot = slot;
+	slot->own = h;
 	return h;
 }
 
@@ -216,14 +181,14 @@ static void probe(struct host *h)
 {
 	char *path = socket_path();
 	h->sharing = SHARING_PROBING;
-	pthread_mutex_unlock(&lock);
+	hostslot_unlock();
 	char *scratch = path ? xasprintf("%s.conf", path) : NULL;
 	int ok = scratch && config_leaves_it(h, scratch);
 	free(scratch);
 	free(path);
-	pthread_mutex_lock(&lock);
+	hostslot_lock();
 	h->sharing = ok ? SHARING_ON : SHARING_OFF;
-	pthread_cond_broadcast(&changed);
+	hostslot_changed();
 }
 
 /* starts one more master for the host, outside the lock; a master that
@@ -239,17 +204,17 @@ static void add_master(struct host *h)
 	h->masters = xrealloc(h->masters, (h->nmasters + 1) * sizeof(*h->masters));
 	size_t k = h->nmasters++;
 	h->masters[k] = (struct master){ .path = path, .state = MASTER_STARTING };
-	pthread_mutex_unlock(&lock);
+	hostslot_unlock();
 	char *why = NULL;
 	enum master_state s = start_master(h, path, &why);
-	pthread_mutex_lock(&lock);
+	hostslot_lock();
 	h->masters[k].state = s;
 	if (s == MASTER_FAILED) {
 		h->sharing = SHARING_OFF;
 		free(h->why);
 		h->why = why;
 	}
-	pthread_cond_broadcast(&changed);
+	hostslot_changed();
 }
 
 /* a master of the host with room, or NULL; *starting when one is starting */
@@ -272,13 +237,13 @@ static int try_use(struct host *h, struct sshmux_use *use)
 	struct master *m;
 	switch (h->sharing) {
 	case SHARING_UNKNOWN: probe(h); return 0;
-	case SHARING_PROBING: net_cond_wait(&changed, &lock); return 0;
+	case SHARING_PROBING: hostslot_wait(); return 0;
 	case SHARING_OFF:
-		if (h->connections >= per_host) {
-			net_cond_wait(&changed, &lock);
+		if (h->slot->active >= hostslot_limit()) {
+			hostslot_wait();
 			return 0;
 		}
-		h->connections++;
+		h->slot->active++;
 		return 1;
 	case SHARING_ON: break;
 	}
@@ -290,8 +255,8 @@ static int try_use(struct host *h, struct sshmux_use *use)
 		return 1;
 	}
 	/* one master starting at a time: gentle on MaxStartups */
-	if (starting || h->nmasters >= per_host)
-		net_cond_wait(&changed, &lock);
+	if (starting || h->nmasters >= hostslot_limit())
+		hostslot_wait();
 	else
 		add_master(h);
 	return 0;
@@ -301,17 +266,17 @@ struct sshmux_use *sshmux_acquire(const struct ssh_command *c, const char *userh
 				  const char *port, struct strlist *opts)
 {
 	struct sshmux_use *use = xcalloc(1, sizeof(*use));
-	pthread_mutex_lock(&lock);
+	hostslot_lock();
 	use->host = host_of(c, userhost, port);
 	struct host *h = use->host;
-	h->waiting++;
+	h->slot->waiting++;
 	while (!try_use(h, use))
 		if (net_cancelled()) {
 			free(use);
 			use = NULL;
 			break;
 		}
-	h->waiting--;
+	h->slot->waiting--;
 	if (use && use->shared) {
 		strlist_push(opts, "-o");
 		strlist_push_owned(
@@ -319,41 +284,33 @@ struct sshmux_use *sshmux_acquire(const struct ssh_command *c, const char *userh
 		strlist_push(opts, "-o");
 		strlist_push(opts, "ControlMaster=no");
 	}
-	pthread_mutex_unlock(&lock);
+	hostslot_unlock();
 	return use;
-}
-
-size_t sshmux_waiting(char **userhost)
-{
-	size_t most = 0;
-	*userhost = NULL;
-	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < nhosts; i++)
-		if (hosts[i]->waiting > most) {
-			most = hosts[i]->waiting;
-			free(*userhost);
-			*userhost = xstrdup(hosts[i]->userhost);
-		}
-	pthread_mutex_unlock(&lock);
-	return most;
 }
 
 void sshmux_release(struct sshmux_use *use)
 {
 	if (!use)
 		return;
-	pthread_mutex_lock(&lock);
-	if (use->shared)
+	hostslot_lock();
+	if (use->shared) {
 		use->host->masters[use->master].sessions--;
-	else
-		use->host->connections--;
-	pthread_cond_broadcast(&changed);
-	pthread_mutex_unlock(&lock);
+		hostslot_changed();
+	} else {
+		hostslot_leave(use->host->slot);
+	}
+	hostslot_unlock();
 	free(use);
 }
 
-static void host_close(struct host *h, struct strbuf *report)
+/* closes an ssh host's masters, a line for it in report (a struct strbuf) */
+static void host_close(struct hostslot *slot, void *report_arg)
 {
+	struct host *h = slot->own;
+	struct strbuf *report = report_arg;
+	if (!h)
+		return;
+	slot->own = NULL;
 	size_t up = 0;
 	for (size_t i = 0; i < h->nmasters; i++) {
 		struct master *m = &h->masters[i];
@@ -380,7 +337,6 @@ static void host_close(struct host *h, struct strbuf *report)
 			    h->port ? ":" : "", h->port ? h->port : "", h->why);
 	free(h->why);
 	free(h->masters);
-	free(h->key);
 	sshcmd_release(&h->command);
 	free(h->userhost);
 	free(h->port);
@@ -389,16 +345,12 @@ static void host_close(struct host *h, struct strbuf *report)
 
 void sshmux_shutdown(struct strbuf *report)
 {
-	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < nhosts; i++)
-		host_close(hosts[i], report);
-	free(hosts);
-	hosts = NULL;
-	nhosts = 0;
+	hostslot_each(host_close, report);
+	hostslot_lock();
 	nsockets = 0;
 	if (dir && rmdir(dir) < 0)
 		strbuf_addf(report, "cannot remove %s: %s\n", dir, strerror(errno));
 	free(dir);
 	dir = NULL;
-	pthread_mutex_unlock(&lock);
+	hostslot_unlock();
 }

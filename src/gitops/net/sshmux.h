@@ -18,9 +18,10 @@
 /* sessions on one master: under OpenSSH's default MaxSessions (10) */
 #define SSHMUX_SESSIONS 8
 
-/* sharing on or off for the run (on unless GROVE_SSH_SHARE=0), and the
- * per-host limit: masters when shared, connections when not */
-void sshmux_setup(int share, int per_host);
+/* sharing on or off for the run (on unless GROVE_SSH_SHARE=0); the
+ * per-host limit (gitops/net/hostslot) counts masters when shared,
+ * connections when not */
+void sshmux_setup(int share);
 
 struct sshmux_use;
 
@@ -33,10 +34,6 @@ struct sshmux_use;
 struct sshmux_use *sshmux_acquire(const struct ssh_command *c, const char *userhost,
 				  const char *port, struct strlist *opts);
 void sshmux_release(struct sshmux_use *use);
-/* how many acquires wait on the host most wait on, and its USER@HOST in
- * *userhost (allocated; NULL when none waits), for the progress line */
-size_t sshmux_waiting(char **userhost);
-
 /* closes every master and removes the folder; a line per shared host
  * ("ssh to HOST shared 2 connections among 37 repositories") added to
  * report */
