@@ -42,10 +42,55 @@ setup() {
 	assert_failure 2
 }
 
-@test "a second -d is refused, naming both" {
-	run grove -d other -d src list
+@test "-d repeated: each adds what it selects, in registry order (issue 35)" {
+	run grove -d other -d src/b list
+	assert_success
+	assert_output "$(printf '%s\n' "$HOME/src/b" "$HOME/other/c")"
+	# a folder under which nothing is registered adds the repository holding it
+	mkdir -p src/a/sub/deep
+	run grove -d src/a/sub/deep -d other list
+	assert_output "$(printf '%s\n' "$HOME/src/a/sub" "$HOME/other/c")"
+	# one selected twice is there once
+	run grove -d src -d src/b list
+	assert_output "$(printf '%s\n' "$HOME/src/a" "$HOME/src/a/sub" "$HOME/src/b")"
+	# -g still narrows the whole
+	run grove -d other -d src -g work list
+	assert_output "$(printf '%s\n' "$HOME/src/a" "$HOME/src/b")"
+	run grove -d other -d /nonexistent list
 	assert_failure 2
-	assert_output "grove: -d 'src' after -d 'other': one directory at a time, as with myrepos"
+	assert_output "grove: cannot use '/nonexistent' as the working directory"
+}
+
+@test "-r NAME selects by the last parts of a registered path, from anywhere (issue 35)" {
+	cd src/a
+	run grove -r c list
+	assert_success
+	assert_output "$HOME/other/c"
+	run grove --repo a/sub -r b list
+	assert_output "$(printf '%s\n' "$HOME/src/a/sub" "$HOME/src/b")"
+	# -r and -d add up
+	run grove -r c -d "$HOME/src/b" list
+	assert_output "$(printf '%s\n' "$HOME/src/b" "$HOME/other/c")"
+	# a trailing slash, as completion writes a folder, is the same name
+	run grove -r sub/ list
+	assert_output "$HOME/src/a/sub"
+	# a part of a name is not a name
+	run grove -r ub list
+	assert_failure 1
+	assert_output "grove list: no registered repository is named 'ub' (-r matches the last parts of a path: -r sub, -r a/sub)"
+}
+
+@test "-r with an ambiguous name lists the repositories it could be (issue 35)" {
+	mkrepo other/b
+	printf '[other/b]\n' >>.mrconfig
+	run grove -r b status
+	assert_failure 1
+	assert_output "grove status: -r 'b' names 2 repositories: ~/src/b, ~/other/b; give more of the path (-r src/b)"
+	run grove -r src/b list
+	assert_success
+	assert_output "$HOME/src/b"
+	run grove -r other/b -r b/ list
+	assert_failure 1
 }
 
 @test "-d names a registered repository that is not on disk: myrepos' recipe for a lazy one" {
