@@ -25,7 +25,13 @@ const struct opt_spec cmd_global_options[] = {
 	  .value = &cmd_context.dir_opts,
 	  .value_name = "DIR",
 	  .complete = COMPLETE_DIR,
-	  .help = "act as if run in DIR" },
+	  .help = "act as if run in DIR (repeatable: each adds what it selects)" },
+	{ .type = OPT_STRINGS,
+	  .name = "repo",
+	  .short_name = 'r',
+	  .value = &cmd_context.repo_names,
+	  .value_name = "NAME",
+	  .help = "the registered repository whose path ends in NAME (api, acme/api; repeatable)" },
 	{ .type = OPT_STRING,
 	  .name = "config",
 	  .short_name = 'c',
@@ -61,7 +67,7 @@ const struct opt_spec cmd_global_options[] = {
 	  .value = &cmd_context.groups,
 	  .value_name = "NAME",
 	  .complete = COMPLETE_GROUP,
-	  .help = "only repositories whose groups hold NAME (repeatable)" },
+	  .help = "only repositories whose groups hold NAME (repeatable: any; a+b: both)" },
 	OPT_FLAG('q', "quiet", &cmd_context.quiet, "print only failures"),
 	OPT_FLAG('m', "minimal", &cmd_context.minimal,
 		 "print a repository only if it has something to say"),
@@ -496,9 +502,14 @@ static int unknown_groups(const struct cmd_ctx *ctx)
 	struct strbuf sb = STRBUF_INIT;
 	size_t unknown = 0;
 	select_group_names(&ctx->reg, NULL, &used);
-	for (size_t i = 0; i < ctx->groups.n; i++)
-		if (!strlist_has(&used, ctx->groups.items[i]))
-			strbuf_addf(&sb, "%s'%s'", unknown++ ? " or " : "", ctx->groups.items[i]);
+	for (size_t i = 0; i < ctx->groups.n; i++) {
+		/* each name of "a+b" on its own */
+		char *names = xstrdup(ctx->groups.items[i]), *save = NULL;
+		for (char *n = strtok_r(names, "+", &save); n; n = strtok_r(NULL, "+", &save))
+			if (!strlist_has(&used, n))
+				strbuf_addf(&sb, "%s'%s'", unknown++ ? " or " : "", n);
+		free(names);
+	}
 	if (unknown) {
 		strbuf_adds(&sb,
 			    used.n ? "; the groups in use: " : "; no repository is in any group");
@@ -511,13 +522,28 @@ static int unknown_groups(const struct cmd_ctx *ctx)
 	return unknown > 0;
 }
 
+void cmd_select_opts(const struct cmd_ctx *ctx, struct select_opts *so)
+{
+	*so = (struct select_opts){ .dir = ctx->cwd,
+				    .dirs = ctx->dirs.n ? &ctx->dirs : NULL,
+				    .names = ctx->repo_names.n ? &ctx->repo_names : NULL,
+				    .home = ctx->home,
+				    .all = ctx->all,
+				    .max_depth = ctx->max_depth,
+				    .groups = &ctx->groups };
+}
+
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel)
 {
-	struct select_opts so = { .dir = ctx->cwd,
-				  .all = ctx->all,
-				  .max_depth = ctx->max_depth,
-				  .groups = &ctx->groups };
-	select_repos(&ctx->reg, &so, sel);
+	struct select_opts so;
+	struct strbuf err = STRBUF_INIT;
+	cmd_select_opts(ctx, &so);
+	if (select_repos(&ctx->reg, &so, sel, &err) < 0) {
+		cmd_error(ctx->action, "%s", err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	strbuf_release(&err);
 	if (sel->n)
 		return 0;
 	if (ctx->reg.nrepos && unknown_groups(ctx))
@@ -726,6 +752,7 @@ void cmd_unload(struct cmd_ctx *ctx)
 	free(ctx->home);
 	free(ctx->home_file);
 	ctx->cwd = ctx->home = ctx->home_file = NULL;
+	strlist_release(&ctx->dirs);
 }
 
 /* is path a registered repository's */
@@ -737,40 +764,53 @@ static int registered(const struct registry *reg, const char *path)
 	return 0;
 }
 
-/* the folder -d names: its real path, or, where it is not on disk, its
+/* a folder -d names: its real path, or, where it is not on disk, its
  * lexical one (*missing set), which only a registered repository may be */
-static char *working_dir(struct cmd_ctx *ctx, int *missing, struct strbuf *err)
+static char *dir_path(const char *dir, int *missing)
 {
+	char *base = realpath(dir, NULL);
 	*missing = 0;
-	if (ctx->dir_opts.n > 1) {
-		strbuf_addf(
-		    err, "grove: -d '%s' after -d '%s': one directory at a time, as with myrepos\n",
-		    ctx->dir_opts.items[1], ctx->dir_opts.items[0]);
-		return NULL;
-	}
-	if (ctx->dir_opts.n == 1)
-		ctx->dir_opt = ctx->dir_opts.items[0];
-	if (!ctx->dir_opt)
-		return path_cwd();
-	char *base = realpath(ctx->dir_opt, NULL);
 	if (!base && errno == ENOENT) {
 		*missing = 1;
-		base = path_absolute(NULL, ctx->dir_opt);
+		base = path_absolute(NULL, dir);
 	}
 	return base;
 }
 
+/* every -d, each as dir_path finds it, into ctx->dirs (the first's
+ * folder is cwd): 0, or -1 with err said */
+static int more_dirs(struct cmd_ctx *ctx, struct strbuf *err)
+{
+	if (!ctx->dir_opts.n)
+		return 0;
+	strlist_push(&ctx->dirs, ctx->cwd);
+	for (size_t i = 1; i < ctx->dir_opts.n; i++) {
+		int missing;
+		char *p = dir_path(ctx->dir_opts.items[i], &missing);
+		if (!p || (missing && !registered(&ctx->reg, p))) {
+			strbuf_addf(err, "grove: cannot use '%s' as the working directory\n",
+				    ctx->dir_opts.items[i]);
+			free(p);
+			return -1;
+		}
+		strlist_push_owned(&ctx->dirs, p);
+	}
+	return 0;
+}
+
 int cmd_setup(struct cmd_ctx *ctx, struct strbuf *err)
 {
-	int rc = 0, missing;
+	int rc = 0, missing = 0;
 	ctx->home = home_dir();
 	const char *gc = getenv("GROVE_CONFIG");
 	ctx->home_file = gc && *gc ? path_absolute(NULL, gc) : xasprintf("%s/.mrconfig", ctx->home);
-	char *base = working_dir(ctx, &missing, err);
+	/* the first -d finds the registry, as myrepos' one does */
+	if (ctx->dir_opts.n)
+		ctx->dir_opt = ctx->dir_opts.items[0];
+	char *base = ctx->dir_opt ? dir_path(ctx->dir_opt, &missing) : path_cwd();
 	if (!base) {
-		if (!err->len)
-			strbuf_addf(err, "grove: cannot use '%s' as the working directory\n",
-				    ctx->dir_opt ? ctx->dir_opt : ".");
+		strbuf_addf(err, "grove: cannot use '%s' as the working directory\n",
+			    ctx->dir_opt ? ctx->dir_opt : ".");
 		return -1;
 	}
 	ctx->cwd = base;
@@ -783,6 +823,8 @@ int cmd_setup(struct cmd_ctx *ctx, struct strbuf *err)
 	else if (missing && !registered(&ctx->reg, base)) {
 		strbuf_addf(err, "grove: cannot use '%s' as the working directory\n", ctx->dir_opt);
 		rc = -1;
+	} else {
+		rc = more_dirs(ctx, err);
 	}
 	return rc;
 }

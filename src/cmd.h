@@ -90,8 +90,9 @@ struct cmd_ctx {
 	char *action_owned;
 
 	/* the global options (SPEC 4); cmd_global_options points here */
-	struct strlist dir_opts; /* every -d given: more than one is refused */
-	const char *dir_opt;     /* the one -d, set by cmd_setup (or completion) */
+	struct strlist dir_opts;   /* every -d given: the first finds the registry */
+	const char *dir_opt;       /* the first -d, set by cmd_setup (or completion) */
+	struct strlist repo_names; /* -r NAME... */
 	const char *config_opt;
 	long jobs;          /* 0: not given */
 	long jobs_per_host; /* --jobs-per-host; 0: not given */
@@ -109,7 +110,8 @@ struct cmd_ctx {
 	struct strlist args; /* what follows the action */
 
 	/* set up before the command runs */
-	char *cwd; /* absolute: -d DIR or the working directory */
+	char *cwd;           /* absolute: -d DIR or the working directory */
+	struct strlist dirs; /* every -d, absolute, cwd first */
 	char *home;
 	int argc; /* the command line, for the run log */
 	char **argv;
@@ -171,6 +173,8 @@ int cmd_no_args(const struct cmd_ctx *ctx);
 /* do only repositories with output print (-m, or CMD_SAID_ONLY without -v) */
 int cmd_said_only(const struct cmd_ctx *ctx);
 /* selects repositories as SPEC 2 says; prints the "no repositories" error */
+/* the selection options the global options say (-d, -r, -a, -n, -g) */
+void cmd_select_opts(const struct cmd_ctx *ctx, struct select_opts *so);
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel);
 /* worker count: -j, then `jobs` from the registry, then fallback */
 size_t cmd_jobs(const struct cmd_ctx *ctx, size_t fallback);

@@ -429,12 +429,16 @@ static int diagnose(struct doctor_run *run)
 	struct cmd_ctx *ctx = run->ctx;
 	struct pool *pool = NULL;
 	/* nothing registered here is no reason to stop: what is unregistered is the question */
-	struct select_opts so = { .dir = ctx->cwd,
-				  .all = ctx->all,
-				  .max_depth = ctx->max_depth,
-				  .groups = &ctx->groups,
-				  .keep_duplicates = 1 };
-	select_repos(&ctx->reg, &so, &run->sel);
+	struct select_opts so;
+	struct strbuf err = STRBUF_INIT;
+	cmd_select_opts(ctx, &so);
+	so.keep_duplicates = 1;
+	if (select_repos(&ctx->reg, &so, &run->sel, &err) < 0) {
+		cmd_error(ctx->action, "%s", err.buf);
+		strbuf_release(&err);
+		return EXIT_FAILED;
+	}
+	strbuf_release(&err);
 	run->jobs = xcalloc(run->sel.n ? run->sel.n : 1, sizeof(*run->jobs));
 	if (pool_init(&pool, cmd_jobs_local(ctx)) < 0) {
 		cmd_error(ctx->action, "cannot start worker threads");

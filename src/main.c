@@ -133,6 +133,7 @@ static void ctx_release(struct cmd_ctx *ctx)
 	cmd_unload(ctx);
 	strlist_release(&ctx->groups);
 	strlist_release(&ctx->dir_opts);
+	strlist_release(&ctx->repo_names);
 	strlist_release(&ctx->args);
 	free(ctx->action_owned);
 }
@@ -142,7 +143,7 @@ static void ctx_release(struct cmd_ctx *ctx)
 static char *reading(const struct cmd_ctx *ctx)
 {
 	return xasprintf("%zu %s\n%s\n%d", ctx->dir_opts.n,
-			 ctx->dir_opts.n ? ctx->dir_opts.items[ctx->dir_opts.n - 1] : "",
+			 ctx->dir_opts.n ? ctx->dir_opts.items[0] : "",
 			 ctx->config_opt ? ctx->config_opt : "", ctx->trust_all);
 }
 

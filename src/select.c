@@ -44,13 +44,25 @@ void select_group_names(const struct registry *reg, const struct selection *sel,
 	strlist_sort(out);
 }
 
+/* does groups (a repository's key) hold every name of want ("a+b") */
+static int in_all(const char *groups, const char *want)
+{
+	int ok = 1;
+	char *names = xstrdup(want), *save = NULL;
+	for (char *n = strtok_r(names, "+", &save); n && ok; n = strtok_r(NULL, "+", &save))
+		ok = select_in_groups(groups, n);
+	free(names);
+	return ok;
+}
+
+/* -g: any of the names, each "a+b" meaning both */
 static int group_ok(const struct registry_repo *r, const struct strlist *groups)
 {
 	if (!groups || !groups->n)
 		return 1;
 	const char *g = registry_repo_get(r, "groups");
 	for (size_t i = 0; i < groups->n; i++)
-		if (g && select_in_groups(g, groups->items[i]))
+		if (g && in_all(g, groups->items[i]))
 			return 1;
 	return 0;
 }
@@ -120,43 +132,139 @@ static void drop_duplicates(const struct registry *reg, struct selection *sel)
 	free(k);
 }
 
-int select_repos(const struct registry *reg, const struct select_opts *o, struct selection *out)
+/* marks what one folder selects: the repositories at or below it, else
+ * the deepest one that holds it */
+static void select_dir(const struct registry *reg, const struct select_opts *o, const char *dir,
+		       char *mark)
 {
-	out->idx = xcalloc(reg->nrepos ? reg->nrepos : 1, sizeof(*out->idx));
-	out->n = 0;
-	out->leaf = 0;
+	size_t hits = 0, best = 0, best_len = 0;
 	for (size_t i = 0; i < reg->nrepos; i++) {
 		const struct registry_repo *r = &reg->repos[i];
-		if (!group_ok(r, o->groups))
+		if (!group_ok(r, o->groups) || !path_is_within(r->path, dir))
 			continue;
-		if (!o->all) {
-			if (!path_is_within(r->path, o->dir))
-				continue;
-			if (o->max_depth >= 0 &&
-			    depth_below(r->path, o->dir) > (size_t)o->max_depth)
-				continue;
-		}
-		out->idx[out->n++] = i;
+		if (o->max_depth >= 0 && depth_below(r->path, dir) > (size_t)o->max_depth)
+			continue;
+		mark[i] = 1;
+		hits++;
 	}
-	if (!o->keep_duplicates)
-		drop_duplicates(reg, out);
-	if (out->n || o->all)
-		return 0;
-	/* nothing at or below: the deepest repository that holds the folder */
-	size_t best = 0, best_len = 0;
-	for (size_t i = 0; i < reg->nrepos; i++) {
+	for (size_t i = 0; i < reg->nrepos && !hits; i++) {
 		const struct registry_repo *r = &reg->repos[i];
 		size_t l = strlen(r->path);
-		if (group_ok(r, o->groups) && path_is_within(o->dir, r->path) && l > best_len) {
+		if (group_ok(r, o->groups) && path_is_within(dir, r->path) && l > best_len) {
 			best = i;
 			best_len = l;
 		}
 	}
-	if (best_len) {
-		out->idx[out->n++] = best;
-		out->leaf = 1;
+	if (best_len)
+		mark[best] = 1;
+}
+
+/* does path end in the path components of name */
+static int named(const char *path, const char *name)
+{
+	size_t p = strlen(path), n = strlen(name);
+	return n && (!strcmp(path, name) ||
+		     (p > n && path[p - n - 1] == '/' && !strcmp(path + p - n, name)));
+}
+
+/* the last k components of path */
+static const char *last_parts(const char *path, int k)
+{
+	const char *s = path + strlen(path);
+	while (s > path && k > 0)
+		if (*--s == '/')
+			k--;
+	return *s == '/' ? s + 1 : s;
+}
+
+/* the repositories name matches, by distinct folder: how many, the first
+ * in *first */
+static size_t name_matches(const struct registry *reg, const char *name, size_t *first,
+			   struct strbuf *list, const char *home)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < reg->nrepos; i++) {
+		const char *p = reg->repos[i].path;
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(reg->repos[j].path, p);
+		if (seen || !named(p, name))
+			continue;
+		if (!n++)
+			*first = i;
+		char *shown = path_display(p, NULL, home);
+		strbuf_addf(list, "%s%s", n > 1 ? ", " : "", shown);
+		free(shown);
+	}
+	return n;
+}
+
+/* says why -r NAME matches nothing, with a name that would */
+static void no_such_name(const struct registry *reg, const char *name, struct strbuf *err)
+{
+	size_t pick = 0;
+	for (size_t i = 0; i < reg->nrepos; i++)
+		if (strstr(last_parts(reg->repos[i].path, 1), name)) {
+			pick = i;
+			break;
+		}
+	strbuf_addf(err, "no registered repository is named '%s'", name);
+	if (reg->nrepos)
+		strbuf_addf(err, " (-r matches the last parts of a path: -r %s, -r %s)",
+			    last_parts(reg->repos[pick].path, 1),
+			    last_parts(reg->repos[pick].path, 2));
+}
+
+/* marks the repository each -r NAME names: 0, or -1 with err said */
+static int select_names(const struct registry *reg, const struct select_opts *o, char *mark,
+			struct strbuf *err)
+{
+	for (size_t k = 0; k < o->names->n; k++) {
+		char *name = xstrdup(o->names->items[k]);
+		size_t len = strlen(name), first = 0;
+		while (len > 1 && name[len - 1] == '/')
+			name[--len] = '\0';
+		struct strbuf list = STRBUF_INIT;
+		size_t n = name_matches(reg, name, &first, &list, o->home);
+		if (n == 1)
+			mark[first] = 1;
+		else if (n)
+			strbuf_addf(err,
+				    "-r '%s' names %zu repositories: %s; give more of the path (-r %s)",
+				    o->names->items[k], n, list.buf,
+				    last_parts(reg->repos[first].path, 2));
+		else
+			no_such_name(reg, name, err);
+		strbuf_release(&list);
+		free(name);
+		if (n != 1)
+			return -1;
 	}
 	return 0;
+}
+
+int select_repos(const struct registry *reg, const struct select_opts *o, struct selection *out,
+		 struct strbuf *err)
+{
+	char *mark = xcalloc(reg->nrepos ? reg->nrepos : 1, 1);
+	int rc = 0;
+	out->idx = xcalloc(reg->nrepos ? reg->nrepos : 1, sizeof(*out->idx));
+	out->n = 0;
+	if (o->all)
+		memset(mark, 1, reg->nrepos);
+	else if (!o->dirs && !o->names)
+		select_dir(reg, o, o->dir, mark);
+	for (size_t k = 0; !o->all && o->dirs && k < o->dirs->n; k++)
+		select_dir(reg, o, o->dirs->items[k], mark);
+	if (!o->all && o->names && select_names(reg, o, mark, err) < 0)
+		rc = -1;
+	for (size_t i = 0; i < reg->nrepos && !rc; i++)
+		if (mark[i] && group_ok(&reg->repos[i], o->groups))
+			out->idx[out->n++] = i;
+	if (!o->keep_duplicates)
+		drop_duplicates(reg, out);
+	free(mark);
+	return rc;
 }
 
 void selection_release(struct selection *s)

@@ -25,7 +25,7 @@ setup() {
 	run grove -a -g oss+work -g nobody+work list
 	assert_output "$HOME/src/b"
 	run grove -a -g work -g oss list
-	assert_output "$(printf '%s\n' "$HOME/src/a" "$HOME/src/b" "$HOME/other/c")"
+	assert_output "$(printf '%s\n' "$HOME/other/c" "$HOME/src/a" "$HOME/src/b")"
 	# a group in a+b that nobody is in is named as a single one is
 	run grove -a -g work+nobody list
 	assert_failure 1
@@ -49,14 +49,14 @@ setup() {
 	run grove config src/b groups
 	assert_output 'work oss team'
 	run grove -a -g team list
-	assert_output "$(printf '%s\n' "$HOME/src/a" "$HOME/src/b" "$HOME/other/c")"
+	assert_output "$(printf '%s\n' "$HOME/other/c" "$HOME/src/a" "$HOME/src/b")"
 }
 
 @test "group add without REPO takes the selection: -r, -d, -g" {
 	run grove -r c -r a group add picked
 	assert_success
 	run grove -a -g picked list
-	assert_output "$(printf '%s\n' "$HOME/src/a" "$HOME/other/c")"
+	assert_output "$(printf '%s\n' "$HOME/other/c" "$HOME/src/a")"
 	cd src
 	run grove group add here
 	run grove -a -g here list

@@ -43,13 +43,14 @@ setup() {
 }
 
 @test "-d repeated: each adds what it selects, in registry order (issue 35)" {
-	run grove -d other -d src/b list
+	# registry order is myrepos': other/c before src/b
+	run grove -d src/b -d other list
 	assert_success
-	assert_output "$(printf '%s\n' "$HOME/src/b" "$HOME/other/c")"
+	assert_output "$(printf '%s\n' "$HOME/other/c" "$HOME/src/b")"
 	# a folder under which nothing is registered adds the repository holding it
 	mkdir -p src/a/sub/deep
 	run grove -d src/a/sub/deep -d other list
-	assert_output "$(printf '%s\n' "$HOME/src/a/sub" "$HOME/other/c")"
+	assert_output "$(printf '%s\n' "$HOME/other/c" "$HOME/src/a/sub")"
 	# one selected twice is there once
 	run grove -d src -d src/b list
 	assert_output "$(printf '%s\n' "$HOME/src/a" "$HOME/src/a/sub" "$HOME/src/b")"
@@ -70,7 +71,7 @@ setup() {
 	assert_output "$(printf '%s\n' "$HOME/src/a/sub" "$HOME/src/b")"
 	# -r and -d add up
 	run grove -r c -d "$HOME/src/b" list
-	assert_output "$(printf '%s\n' "$HOME/src/b" "$HOME/other/c")"
+	assert_output "$(printf '%s\n' "$HOME/other/c" "$HOME/src/b")"
 	# a trailing slash, as completion writes a folder, is the same name
 	run grove -r sub/ list
 	assert_output "$HOME/src/a/sub"
@@ -85,7 +86,7 @@ setup() {
 	printf '[other/b]\n' >>.mrconfig
 	run grove -r b status
 	assert_failure 1
-	assert_output "grove status: -r 'b' names 2 repositories: ~/src/b, ~/other/b; give more of the path (-r src/b)"
+	assert_output "grove status: -r 'b' names 2 repositories: ~/other/b, ~/src/b; give more of the path (-r other/b)"
 	run grove -r src/b list
 	assert_success
 	assert_output "$HOME/src/b"

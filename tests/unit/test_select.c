@@ -29,7 +29,7 @@ static int teardown(void **state)
 }
 
 /* the selected paths joined with spaces */
-static char *pick(const char *dir, int all, int depth, const char *group, int *leaf)
+static char *pick(const char *dir, int all, int depth, const char *group)
 {
 	struct strlist groups = STRLIST_INIT;
 	struct selection sel;
@@ -37,11 +37,11 @@ static char *pick(const char *dir, int all, int depth, const char *group, int *l
 	if (group)
 		strlist_push(&groups, group);
 	struct select_opts o = { .dir = dir, .all = all, .max_depth = depth, .groups = &groups };
-	select_repos(&reg, &o, &sel);
+	struct strbuf err = STRBUF_INIT;
+	assert_int_equal(select_repos(&reg, &o, &sel, &err), 0);
+	strbuf_release(&err);
 	for (size_t i = 0; i < sel.n; i++)
 		strbuf_addf(&sb, "%s%s", i ? " " : "", reg.repos[sel.idx[i]].path);
-	if (leaf)
-		*leaf = sel.leaf;
 	selection_release(&sel);
 	strlist_release(&groups);
 	return strbuf_detach(&sb);
@@ -57,43 +57,41 @@ static char *pick(const char *dir, int all, int depth, const char *group, int *l
 static void test_at_or_below(void **state)
 {
 	(void)state;
-	CHECK(pick("/h/src", 0, -1, NULL, NULL),
+	CHECK(pick("/h/src", 0, -1, NULL),
 	      "/h/src/a /h/src/b /h/src/b/nested /h/src/deep/x/y");
-	CHECK(pick("/h/src/b", 0, -1, NULL, NULL), "/h/src/b /h/src/b/nested");
+	CHECK(pick("/h/src/b", 0, -1, NULL), "/h/src/b /h/src/b/nested");
 	/* a sibling whose name starts the same is not below */
-	CHECK(pick("/h/oth", 0, -1, NULL, NULL), "");
+	CHECK(pick("/h/oth", 0, -1, NULL), "");
 }
 
 static void test_leaf_fallback(void **state)
 {
 	(void)state;
-	int leaf = 0;
-	CHECK(pick("/h/src/b/nested/inside/folder", 0, -1, NULL, &leaf), "/h/src/b/nested");
-	assert_int_equal(leaf, 1);
-	CHECK(pick("/elsewhere", 0, -1, NULL, &leaf), "");
+	CHECK(pick("/h/src/b/nested/inside/folder", 0, -1, NULL), "/h/src/b/nested");
+	CHECK(pick("/elsewhere", 0, -1, NULL), "");
 }
 
 static void test_all(void **state)
 {
 	(void)state;
-	CHECK(pick("/elsewhere", 1, -1, NULL, NULL),
+	CHECK(pick("/elsewhere", 1, -1, NULL),
 	      "/h/other /h/src/a /h/src/b /h/src/b/nested /h/src/deep/x/y");
 }
 
 static void test_depth(void **state)
 {
 	(void)state;
-	CHECK(pick("/h/src/b", 0, 0, NULL, NULL), "/h/src/b");
-	CHECK(pick("/h/src", 0, 1, NULL, NULL), "/h/src/a /h/src/b");
-	CHECK(pick("/h/src", 0, 2, NULL, NULL), "/h/src/a /h/src/b /h/src/b/nested");
+	CHECK(pick("/h/src/b", 0, 0, NULL), "/h/src/b");
+	CHECK(pick("/h/src", 0, 1, NULL), "/h/src/a /h/src/b");
+	CHECK(pick("/h/src", 0, 2, NULL), "/h/src/a /h/src/b /h/src/b/nested");
 }
 
 static void test_groups(void **state)
 {
 	(void)state;
-	CHECK(pick("/h", 0, -1, "work", NULL), "/h/src/a /h/src/deep/x/y");
-	CHECK(pick("/h", 1, -1, "oss", NULL), "/h/src/a /h/src/b");
-	CHECK(pick("/h", 1, -1, "wor", NULL), "");
+	CHECK(pick("/h", 0, -1, "work"), "/h/src/a /h/src/deep/x/y");
+	CHECK(pick("/h", 1, -1, "oss"), "/h/src/a /h/src/b");
+	CHECK(pick("/h", 1, -1, "wor"), "");
 	assert_true(select_in_groups("a, b  c", "b"));
 	assert_false(select_in_groups("abc", "b"));
 }

@@ -13,7 +13,7 @@
 struct net_config {
 	int timeout_sec;        /* no progress for this long fails the operation */
 	int (*cancelled)(void); /* when it returns non-zero, network waits stop */
-	int per_host;           /* operations at once per host (gitops/net/hostlimit) */
+	int per_host;           /* operations at once per host (gitops/net/hostslot) */
 };
 
 /* the run's settings, before any worker starts (gitops/net/netsetup) */
