@@ -133,6 +133,7 @@ int cmd_list(struct cmd_ctx *ctx);
 int cmd_register(struct cmd_ctx *ctx);
 int cmd_unregister(struct cmd_ctx *ctx);
 int cmd_config(struct cmd_ctx *ctx);
+int cmd_group(struct cmd_ctx *ctx);
 int cmd_doctor(struct cmd_ctx *ctx);
 int cmd_complete(struct cmd_ctx *ctx);
 int cmd_runs(struct cmd_ctx *ctx);
@@ -256,7 +257,7 @@ const struct cmd cmd_table[] = {
 	  .fn = cmd_register,
 	  .flags = CMD_GIT,
 	  .options = register_options,
-	  .usage = "[-r|--recursive DIR]... [--worktrees] [DIR...]",
+	  .usage = "[-r|--recursive DIR]... [--worktrees] [--group-by-folder] [DIR...]",
 	  .summary = "add existing checkouts to the registry",
 	  .args = ARGS_DIRS },
 	{ .name = "unregister",
@@ -272,6 +273,12 @@ const struct cmd cmd_table[] = {
 	  .usage = "[--add] SECTION [KEY[=VALUE]]...",
 	  .summary = "read or write keys in the registry",
 	  .args = ARGS_SECTION },
+	{ .name = "group",
+	  .fn = cmd_group,
+	  .flags = 0,
+	  .usage = "add NAME [REPO...] | rm NAME [REPO...] | rename OLD NEW",
+	  .summary = "add a group to repositories, remove it, or rename it",
+	  .args = ARGS_REGISTERED },
 	{ .name = "doctor",
 	  .fn = cmd_doctor,
 	  .flags = CMD_GIT,

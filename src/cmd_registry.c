@@ -1,6 +1,7 @@
 /* list, register, unregister, config: the commands that read and write
  * the registry itself */
 #include "cmd.h"
+#include "groups.h"
 #include "gitops/net/remote.h"
 #include "runner.h"
 
@@ -10,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int list_groups, worktrees;
+static int list_groups, worktrees, group_by_folder;
 static struct strlist recursive;
 
 const struct opt_spec list_options[] = {
@@ -29,6 +30,8 @@ const struct opt_spec register_options[] = {
 	  .help = "every repository at or below DIR (repeatable; submodules are their "
 		  "superproject's)" },
 	OPT_FLAG(0, "worktrees", &worktrees, "with -r: linked worktrees too"),
+	OPT_FLAG(0, "group-by-folder", &group_by_folder,
+		 "put each repository in the group its parent folder names (gita add -a)"),
 	OPT_LAST,
 };
 
@@ -215,6 +218,7 @@ struct pending {
 	char *file;
 	struct registry_edits edits;
 	struct strlist paths, values;
+	struct strlist groups; /* --group-by-folder: each one's new groups value, or NULL */
 };
 
 static struct pending *pending_for(struct pending **v, size_t *n, const char *file)
@@ -229,24 +233,29 @@ static struct pending *pending_for(struct pending **v, size_t *n, const char *fi
 	return p;
 }
 
-static void pending_add(struct pending *p, const char *path, char *value)
+static void pending_add(struct pending *p, const char *path, char *value, char *groups)
 {
 	strlist_push(&p->paths, path);
 	strlist_push_owned(&p->values, value);
+	strlist_push_owned(&p->groups, groups);
 }
 
 static int pending_write(struct pending *p, const char *action, int quiet)
 {
 	struct strbuf err = STRBUF_INIT;
-	p->edits.v = xcalloc(p->paths.n, sizeof(*p->edits.v));
+	p->edits.v = xcalloc(2 * p->paths.n + 1, sizeof(*p->edits.v));
 	for (size_t i = 0; i < p->paths.n; i++) {
-		struct registry_edit *e = &p->edits.v[i];
+		struct registry_edit *e = &p->edits.v[p->edits.n++];
 		e->target.abs_path = p->paths.items[i];
 		e->key = "checkout";
 		e->value = p->values.items[i];
 		e->remove = p->values.items[i] == NULL;
+		if (i < p->groups.n && p->groups.items[i])
+			p->edits.v[p->edits.n++] =
+			    (struct registry_edit){ .target = { p->paths.items[i], NULL },
+						    .key = "groups",
+						    .value = p->groups.items[i] };
 	}
-	p->edits.n = p->paths.n;
 	int rc = registry_file_update(p->file, registry_apply_edits, &p->edits, &err);
 	if (rc < 0)
 		fputs(err.buf, stderr);
@@ -266,6 +275,7 @@ static void pending_free(struct pending *v, size_t n)
 		free(v[i].edits.v);
 		strlist_release(&v[i].paths);
 		strlist_release(&v[i].values);
+		strlist_release(&v[i].groups);
 	}
 	free(v);
 }
@@ -280,6 +290,27 @@ static char *checkout_line(const char *url, const char *path)
 	strbuf_addc(&sb, ' ');
 	strbuf_add_shquoted(&sb, path_basename(path));
 	return strbuf_detach(&sb);
+}
+
+/* --group-by-folder: the repository's groups with its parent folder's
+ * name added (allocated), or NULL when there is nothing to add */
+static char *folder_group(const struct cmd_ctx *ctx, const char *path)
+{
+	if (!group_by_folder)
+		return NULL;
+	char *parent = path_dirname(path), *v = NULL;
+	const char *name = path_basename(parent), *cur = NULL;
+	for (size_t i = 0; i < ctx->reg.nrepos && !cur; i++)
+		if (!strcmp(ctx->reg.repos[i].path, path))
+			cur = registry_repo_get(&ctx->reg.repos[i], "groups");
+	if (groups_name_ok(name))
+		v = groups_add(cur, name);
+	else
+		fprintf(stderr,
+			"grove %s: %s: the folder name '%s' is not a group name; no group\n",
+			ctx->action, path, name);
+	free(parent);
+	return v;
 }
 
 static int register_one(struct cmd_ctx *ctx, const char *arg, struct pending **pv, size_t *pn)
@@ -304,7 +335,8 @@ static int register_one(struct cmd_ctx *ctx, const char *arg, struct pending **p
 		rc = -1;
 	} else {
 		const char *file = target_file(ctx, path);
-		pending_add(pending_for(pv, pn, file), path, checkout_line(url, path));
+		pending_add(pending_for(pv, pn, file), path, checkout_line(url, path),
+			    folder_group(ctx, path));
 	}
 	free(url);
 	free(err);
@@ -389,10 +421,8 @@ int cmd_unregister_paths(struct cmd_ctx *ctx, const struct strlist *paths)
 			if (strcmp(r->path, path))
 				continue;
 			struct pending *p = pending_for(&pv, &pn, r->defined_in);
-			if (!strlist_has(&p->paths, path)) {
-				strlist_push(&p->paths, path);
-				strlist_push_owned(&p->values, NULL);
-			}
+			if (!strlist_has(&p->paths, path))
+				pending_add(p, path, NULL, NULL);
 			found = 1;
 		}
 		if (!found) {

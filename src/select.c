@@ -229,10 +229,10 @@ static int select_names(const struct registry *reg, const struct select_opts *o,
 		if (n == 1)
 			mark[first] = 1;
 		else if (n)
-			strbuf_addf(err,
-				    "-r '%s' names %zu repositories: %s; give more of the path (-r %s)",
-				    o->names->items[k], n, list.buf,
-				    last_parts(reg->repos[first].path, 2));
+			strbuf_addf(
+			    err,
+			    "-r '%s' names %zu repositories: %s; give more of the path (-r %s)",
+			    o->names->items[k], n, list.buf, last_parts(reg->repos[first].path, 2));
 		else
 			no_such_name(reg, name, err);
 		strbuf_release(&list);

@@ -114,7 +114,7 @@ setup() {
 	mkrepo work/api
 	mkrepo work/web
 	mkrepo oss/lib
-	run grove register -r --group-by-folder work oss
+	run grove register --group-by-folder -r work -r oss
 	assert_success
 	run grove -a -g work list
 	assert_output "$(printf '%s\n' "$HOME/work/api" "$HOME/work/web")"

@@ -57,8 +57,7 @@ static char *pick(const char *dir, int all, int depth, const char *group)
 static void test_at_or_below(void **state)
 {
 	(void)state;
-	CHECK(pick("/h/src", 0, -1, NULL),
-	      "/h/src/a /h/src/b /h/src/b/nested /h/src/deep/x/y");
+	CHECK(pick("/h/src", 0, -1, NULL), "/h/src/a /h/src/b /h/src/b/nested /h/src/deep/x/y");
 	CHECK(pick("/h/src/b", 0, -1, NULL), "/h/src/b /h/src/b/nested");
 	/* a sibling whose name starts the same is not below */
 	CHECK(pick("/h/oth", 0, -1, NULL), "");
