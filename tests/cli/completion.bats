@@ -81,6 +81,20 @@ bash_complete() {
 	assert_output $'src/a\nsrc/b\nsrc/with space'
 }
 
+@test "bash: group's verbs, then a group, then registered paths (issue 35)" {
+	run bash_complete grove group ''
+	assert_output $'add\nrm\nrename'
+	run bash_complete grove group r
+	assert_output $'rm\nrename'
+	run bash_complete grove group rm ''
+	assert_output $'c\npersonal\nwork'
+	run bash_complete grove group add team ''
+	assert_output $'src/a\nsrc/b\nsrc/with space'
+	# -r: the registered repositories' names
+	run bash_complete grove -r ''
+	assert_output $'a\nb\nwith space'
+}
+
 @test "bash: folders and files where grove takes them" {
 	run bash_complete grove -d sr
 	assert_output src
