@@ -62,6 +62,7 @@ enum cmd_args {
 	ARGS_SECTION,    /* a registered path first, then nothing (config) */
 	ARGS_ACTION,     /* an action first (help) */
 	ARGS_SOURCE,     /* `github` first (sync) */
+	ARGS_GROUP,      /* add, rm or rename, a group, then registered paths (group) */
 };
 
 struct cmd {

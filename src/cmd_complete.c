@@ -68,6 +68,23 @@ static void say_groups(struct complete *c)
 	strlist_release(&names);
 }
 
+/* -r: each registered repository's folder name, once */
+static void say_repo_names(struct complete *c)
+{
+	struct strlist names = STRLIST_INIT;
+	load(c);
+	puts(":words");
+	for (size_t i = 0; c->loaded > 0 && i < c->ctx->reg.nrepos; i++) {
+		const char *n = path_basename(c->ctx->reg.repos[i].path);
+		if (!strlist_has(&names, n))
+			strlist_push(&names, n);
+	}
+	strlist_sort(&names);
+	for (size_t i = 0; i < names.n; i++)
+		say(c, names.items[i]);
+	strlist_release(&names);
+}
+
 /* registered repositories as the user would type them: relative below
  * the working directory, else absolute */
 static void say_paths(struct complete *c)
@@ -107,6 +124,8 @@ static void say_value(struct complete *c, const struct opt_spec *o)
 		puts(":files");
 	} else if (o->complete == COMPLETE_GROUP) {
 		say_groups(c);
+	} else if (o->complete == COMPLETE_REPO) {
+		say_repo_names(c);
 	} else {
 		puts(":words");
 		for (size_t k = 0; o->type == OPT_CHOICE && o->choices[k]; k++)
@@ -217,9 +236,17 @@ static void say_arguments(struct complete *c)
 	enum cmd_args args = c->cmd->args;
 	if (args == ARGS_ACTION && !c->nargs)
 		say_actions(c);
-	else if (args == ARGS_REGISTERED || (args == ARGS_SECTION && !c->nargs))
+	else if (args == ARGS_REGISTERED || (args == ARGS_SECTION && !c->nargs) ||
+		 (args == ARGS_GROUP && c->nargs >= 2))
 		say_paths(c);
-	else if (args == ARGS_DIRS)
+	else if (args == ARGS_GROUP && c->nargs == 1)
+		say_groups(c);
+	else if (args == ARGS_GROUP) {
+		puts(":words");
+		say(c, "add");
+		say(c, "rm");
+		say(c, "rename");
+	} else if (args == ARGS_DIRS)
 		puts(":dirs");
 	else if (args == ARGS_SOURCE && !c->nargs) {
 		puts(":words");

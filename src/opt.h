@@ -22,7 +22,7 @@ enum opt_type {
 };
 
 /* what a completion offers for the value */
-enum opt_complete { COMPLETE_NONE, COMPLETE_DIR, COMPLETE_FILE, COMPLETE_GROUP };
+enum opt_complete { COMPLETE_NONE, COMPLETE_DIR, COMPLETE_FILE, COMPLETE_GROUP, COMPLETE_REPO };
 
 struct opt_spec {
 	enum opt_type type;
