@@ -135,13 +135,14 @@ int cmd_register(struct cmd_ctx *ctx);
 int cmd_unregister(struct cmd_ctx *ctx);
 int cmd_config(struct cmd_ctx *ctx);
 int cmd_group(struct cmd_ctx *ctx);
+int cmd_export(struct cmd_ctx *ctx);
 int cmd_doctor(struct cmd_ctx *ctx);
 int cmd_complete(struct cmd_ctx *ctx);
 int cmd_runs(struct cmd_ctx *ctx);
 int cmd_undo(struct cmd_ctx *ctx);
 extern const struct opt_spec status_options[], net_json_options[], update_options[], diff_options[],
     list_options[], register_options[], doctor_options[], sync_options[], config_options[],
-    runs_options[], undo_options[];
+    runs_options[], undo_options[], export_options[];
 extern const char status_legend[];
 
 #define NET_FLAGS (CMD_GIT | CMD_EACH | CMD_NET | CMD_LOGGED | CMD_HOOKED)
@@ -274,6 +275,12 @@ const struct cmd cmd_table[] = {
 	  .usage = "[--add] SECTION [KEY[=VALUE]]...",
 	  .summary = "read or write keys in the registry",
 	  .args = ARGS_SECTION },
+	{ .name = "export",
+	  .fn = cmd_export,
+	  .flags = CMD_GIT,
+	  .options = export_options,
+	  .usage = "[--format mrconfig|repos] [--pin|--branch]",
+	  .summary = "write the repositories down, to rebuild them elsewhere" },
 	{ .name = "group",
 	  .fn = cmd_group,
 	  .flags = 0,

@@ -174,6 +174,9 @@ int cmd_no_args(const struct cmd_ctx *ctx);
 /* do only repositories with output print (-m, or CMD_SAID_ONLY without -v) */
 int cmd_said_only(const struct cmd_ctx *ctx);
 /* selects repositories as SPEC 2 says; prints the "no repositories" error */
+/* myrepos' checkout line for a clone of url at path:
+ * git clone 'URL' 'NAME' (allocated) */
+char *cmd_checkout_line(const char *url, const char *path);
 /* the selection options the global options say (-d, -r, -a, -n, -g) */
 void cmd_select_opts(const struct cmd_ctx *ctx, struct select_opts *so);
 int cmd_select(struct cmd_ctx *ctx, struct selection *sel);

@@ -280,7 +280,7 @@ static void pending_free(struct pending *v, size_t n)
 	free(v);
 }
 
-static char *checkout_line(const char *url, const char *path)
+char *cmd_checkout_line(const char *url, const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;
 	if (!url)
@@ -335,7 +335,7 @@ static int register_one(struct cmd_ctx *ctx, const char *arg, struct pending **p
 		rc = -1;
 	} else {
 		const char *file = target_file(ctx, path);
-		pending_add(pending_for(pv, pn, file), path, checkout_line(url, path),
+		pending_add(pending_for(pv, pn, file), path, cmd_checkout_line(url, path),
 			    folder_group(ctx, path));
 	}
 	free(url);
