@@ -7,7 +7,7 @@ VERSION = 0.1.0
 
 .DEFAULT_GOAL := all
 CC ?= cc
-PKGS = libgit2 libcjson inih
+PKGS = libgit2 libcjson inih yaml-0.1
 # libcurl is compiled against but loaded when sync needs it (src/http.c)
 CFLAGS_PKGS = $(PKGS) libcurl
 CFLAGS ?= -O2 -g

@@ -136,13 +136,14 @@ int cmd_unregister(struct cmd_ctx *ctx);
 int cmd_config(struct cmd_ctx *ctx);
 int cmd_group(struct cmd_ctx *ctx);
 int cmd_export(struct cmd_ctx *ctx);
+int cmd_import(struct cmd_ctx *ctx);
 int cmd_doctor(struct cmd_ctx *ctx);
 int cmd_complete(struct cmd_ctx *ctx);
 int cmd_runs(struct cmd_ctx *ctx);
 int cmd_undo(struct cmd_ctx *ctx);
 extern const struct opt_spec status_options[], net_json_options[], update_options[], diff_options[],
     list_options[], register_options[], doctor_options[], sync_options[], config_options[],
-    runs_options[], undo_options[], export_options[];
+    runs_options[], undo_options[], export_options[], import_options[];
 extern const char status_legend[];
 
 #define NET_FLAGS (CMD_GIT | CMD_EACH | CMD_NET | CMD_LOGGED | CMD_HOOKED)
@@ -281,6 +282,13 @@ const struct cmd cmd_table[] = {
 	  .options = export_options,
 	  .usage = "[--format mrconfig|repos] [--pin|--branch]",
 	  .summary = "write the repositories down, to rebuild them elsewhere" },
+	{ .name = "import",
+	  .fn = cmd_import,
+	  .flags = NET_FLAGS,
+	  .options = import_options,
+	  .usage = "[--allow-local] FILE [DIR]",
+	  .summary = "clone and register the repositories a .repos file or an export lists",
+	  .args = ARGS_FILES },
 	{ .name = "group",
 	  .fn = cmd_group,
 	  .flags = 0,

@@ -174,6 +174,12 @@ int cmd_no_args(const struct cmd_ctx *ctx);
 /* do only repositories with output print (-m, or CMD_SAID_ONLY without -v) */
 int cmd_said_only(const struct cmd_ctx *ctx);
 /* selects repositories as SPEC 2 says; prints the "no repositories" error */
+/* the registry file a new section for path goes to: -c, else the deepest
+ * loaded file whose folder holds path, else the home file */
+const char *cmd_target_file(const struct cmd_ctx *ctx, const char *path);
+/* checkout over the selection, whatever the words after the action (grove
+ * import clones through it): the exit code */
+int cmd_net_checkout(struct cmd_ctx *ctx);
 /* myrepos' checkout line for a clone of url at path:
  * git clone 'URL' 'NAME' (allocated) */
 char *cmd_checkout_line(const char *url, const char *path);

@@ -6,6 +6,7 @@
 #include "gitops/net/fetch.h"
 #include "gitops/net/hostslot.h"
 #include "gitops/write/update.h"
+#include "gitops/write/version.h"
 #include "pool.h"
 #include "proc.h"
 #include "repolock.h"
@@ -159,6 +160,20 @@ static void shell_clone(struct each_run *run, const struct registry_repo *r, con
 	free(parent);
 }
 
+/* a pinned repository (pin = VERSION, from grove export --pin or grove
+ * import) goes to its version once cloned */
+static void to_pin(const struct registry_repo *r, struct each_job *job)
+{
+	const char *pin = registry_repo_get(r, "pin");
+	char *err = NULL;
+	if (!pin || own(job)->outcome != OUT_CLONED)
+		return;
+	if (version_checkout(r->path, pin, &err) < 0)
+		job_failed(job, OUT_FAILED, ERR_GENERIC,
+			   xasprintf("cloned, but not at %s: %s", pin, err));
+	free(err);
+}
+
 static void do_clone(struct each_run *run, const struct registry_repo *r, struct net_op *op,
 		     struct each_job *job)
 {
@@ -180,6 +195,7 @@ static void do_clone(struct each_run *run, const struct registry_repo *r, struct
 	} else {
 		shell_clone(run, r, cmd, job);
 	}
+	to_pin(r, job);
 	free(root);
 }
 
@@ -512,22 +528,31 @@ static int net_command(struct cmd_ctx *ctx, enum net_kind kind)
 					     .failures_after = 1,
 					     .terse = 1 };
 	struct net_run nr = { .kind = kind };
-	if (cmd_no_args(ctx) < 0)
-		return EXIT_USAGE;
 	return runner_each(ctx, &ops, &nr);
+}
+
+int cmd_net_checkout(struct cmd_ctx *ctx)
+{
+	return net_command(ctx, NET_CHECKOUT);
 }
 
 int cmd_fetch(struct cmd_ctx *ctx)
 {
+	if (cmd_no_args(ctx) < 0)
+		return EXIT_USAGE;
 	return net_command(ctx, NET_FETCH);
 }
 
 int cmd_update(struct cmd_ctx *ctx)
 {
+	if (cmd_no_args(ctx) < 0)
+		return EXIT_USAGE;
 	return net_command(ctx, NET_UPDATE);
 }
 
 int cmd_checkout(struct cmd_ctx *ctx)
 {
+	if (cmd_no_args(ctx) < 0)
+		return EXIT_USAGE;
 	return net_command(ctx, NET_CHECKOUT);
 }

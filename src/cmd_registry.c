@@ -196,7 +196,7 @@ void cmd_find_repos(const char *dir, int worktrees, struct strlist *found)
 
 /* the file a new section goes to: -c, else the deepest loaded file whose
  * folder holds the repository, else the home file */
-static const char *target_file(const struct cmd_ctx *ctx, const char *path)
+const char *cmd_target_file(const struct cmd_ctx *ctx, const char *path)
 {
 	if (ctx->config_opt)
 		return ctx->reg.main_file;
@@ -334,7 +334,7 @@ static int register_one(struct cmd_ctx *ctx, const char *arg, struct pending **p
 		cmd_error(ctx->action, "failed: %s: %s", path, err);
 		rc = -1;
 	} else {
-		const char *file = target_file(ctx, path);
+		const char *file = cmd_target_file(ctx, path);
 		pending_add(pending_for(pv, pn, file), path, cmd_checkout_line(url, path),
 			    folder_group(ctx, path));
 	}

@@ -97,9 +97,11 @@ static char *check_trash(const struct runlog_rec *r)
 	return why;
 }
 
+/* the keys sync and import write into a section they add */
 static int grove_key(const char *key)
 {
-	return !strcmp(key, "checkout") || !strcmp(key, "grove_source");
+	return !strcmp(key, "checkout") || !strcmp(key, "grove_source") || !strcmp(key, "groups") ||
+	       !strcmp(key, "pin");
 }
 
 /* a registry record: a file grove reads, and only the keys grove writes,
@@ -115,6 +117,8 @@ static char *check_section(const struct runcheck *c, const struct runlog_rec *r)
 			return xasprintf("%s is not a key grove writes", key);
 		if (!strcmp(key, "checkout") && !trust_checkout(v, path_basename(r->path)))
 			return xstrdup("its checkout is not one grove writes");
+		if (!strcmp(key, "pin") && (*v == '-' || strpbrk(v, " \t")))
+			return xstrdup("its pin is not a version grove writes");
 		if (strpbrk(v, "\n\r"))
 			return xasprintf("its %s holds a line break", key);
 	}

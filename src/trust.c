@@ -116,6 +116,17 @@ static int trusted_url(const char *s)
 	return host < colon && !memchr(s, '/', (size_t)(colon - s)) && *host != '-';
 }
 
+int trust_url(const char *url, int allow_local)
+{
+	if (!trusted_url(url))
+		return TRUST_URL_BAD;
+	/* scp-like host:path has no slash before its colon */
+	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+	int local = starts_with(url, "file://") ||
+		    (!strstr(url, "://") && (!colon || (slash && slash < colon)));
+	return local && !allow_local ? TRUST_URL_LOCAL : 0;
+}
+
 /* the folder `git clone URL` makes, as git guesses it: the last part of
  * the URL's path without a trailing slash, /.git or .git */
 static char *guess_dir(const char *url)

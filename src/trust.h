@@ -25,4 +25,12 @@ int trust_repo_name(const char *s);
  * (DIR, or the name git makes from URL, is name) */
 int trust_checkout(const char *cmd, const char *name);
 
+#define TRUST_URL_BAD   (-1)
+#define TRUST_URL_LOCAL (-2)
+/* may a stranger's file name url to clone from: a URL git reaches by its
+ * own transports (never TRANSPORT::ADDRESS, never option-like): 0,
+ * TRUST_URL_BAD, or TRUST_URL_LOCAL for a local path or file:// URL
+ * unless allow_local */
+int trust_url(const char *url, int allow_local);
+
 #endif

@@ -490,6 +490,13 @@ int file_read_bounded(const char *path, size_t max, struct strbuf *out)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	int rc = fd_read_bounded(fd, max, out);
+	close(fd);
+	return rc;
+}
+
+int fd_read_bounded(int fd, size_t max, struct strbuf *out)
+{
 	int rc = 0;
 	size_t start = out->len;
 	char tmp[65536];
@@ -509,7 +516,6 @@ int file_read_bounded(const char *path, size_t max, struct strbuf *out)
 			break;
 		strbuf_add(out, tmp, (size_t)n);
 	}
-	close(fd);
 	if (!out->buf)
 		strbuf_grow(out, 0);
 	return rc;

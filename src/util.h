@@ -118,6 +118,8 @@ int write_all(int fd, const void *buf, size_t len);
 int file_read_all(const char *path, struct strbuf *out);
 /* the same, failing with -EFBIG once more than max bytes came */
 int file_read_bounded(const char *path, size_t max, struct strbuf *out);
+/* the same from an open descriptor, to its end */
+int fd_read_bounded(int fd, size_t max, struct strbuf *out);
 /* replaces path with data, whole or not at all, also across a crash: a
  * temporary file beside it (".NAME.grove-XXXXXX", locked while written)
  * with this mode, fsync, rename, fsync of the folder. 0, or -errno with

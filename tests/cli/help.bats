@@ -54,7 +54,7 @@ setup() {
 @test "unknown and ambiguous actions, unknown options" {
 	run grove frobnicate
 	assert_failure 2
-	assert_output --partial 'unknown action "frobnicate" (known actions: checkout, clean, commit, config, diff, doctor, export, fetch, grep, group, help, list, log'
+	assert_output --partial 'unknown action "frobnicate" (known actions: checkout, clean, commit, config, diff, doctor, export, fetch, grep, group, help, import, list, log'
 	run grove st -a
 	assert_failure 1
 	assert_output --partial 'grove status: no registry yet'

@@ -140,7 +140,7 @@ grove act: finished (1 ok; 1 failed)"
 	assert_output 'grove: ambiguous action "hel" (matches: hello, helmet)'
 	run grove nope
 	assert_failure 2
-	assert_output --partial 'grove: unknown action "nope" (known actions: checkout, clean, commit, config, diff, doctor, export, fetch, grep, group, hello, helmet, help, list, log'
+	assert_output --partial 'grove: unknown action "nope" (known actions: checkout, clean, commit, config, diff, doctor, export, fetch, grep, group, hello, helmet, help, import, list, log'
 	# commit also pushes, and src/a has nowhere to push to
 	echo change >>src/a/a.txt
 	run grove ci -m x

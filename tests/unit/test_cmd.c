@@ -90,7 +90,8 @@ static void test_resolve(void **state)
 	       "grove: ambiguous action \"c\" (matches: checkout, ci, clean, co, commit, config)");
 	expect("nothing",
 	       "grove: unknown action \"nothing\" (known actions: checkout, clean, commit, "
-	       "config, deploy, diff, doctor, export, fetch, grep, group, hello, helmet, help, list, log, "
+	       "config, deploy, diff, doctor, export, fetch, grep, group, hello, helmet, help, "
+	       "import, list, log, "
 	       "push, "
 	       "record, register, run, runs, status, sync, sync_all, undo, unregister, update)");
 }
