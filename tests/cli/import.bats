@@ -164,3 +164,47 @@ hostile() {
 	assert_output --partial "ws.repos:5: '$HOME/remotes/api.git' is a local path: --allow-local clones from one"
 	[ ! -e ws ]
 }
+
+@test "gita's freeze file: each repository at its NAME under DIR (its absolute path is never used)" {
+	printf '%s,api,/somewhere/else/api\n%s,web,/other/web\n' \
+		"$HOME/remotes/api.git" "$HOME/remotes/web.git" >gita.csv
+	run grove import --allow-local gita.csv ws
+	assert_success
+	assert_output --partial 'grove import: 2 cloned'
+	[ -d ws/api/.git ]
+	[ -d ws/web/.git ]
+	[ ! -e /somewhere ]
+	printf '%s,../up,/x\n' "$HOME/remotes/api.git" >bad.csv
+	run grove import --allow-local bad.csv ws
+	assert_failure 1
+	assert_output "grove import: bad.csv:1: '../up' is not a path inside the folder (no .., no absolute path)"
+}
+
+@test "mani's config: path, url, branch, tags as groups; a project without a url is skipped" {
+	cat >mani.yaml <<-EOF2
+	projects:
+	  example:
+	    path: .
+	    desc: the config's own folder
+	  api:
+	    path: services/api
+	    url: $HOME/remotes/api.git
+	    tags: [backend, go]
+	  web:
+	    url: $HOME/remotes/web.git
+	    branch: dev
+	    tags: [frontend]
+	EOF2
+	run grove import --allow-local mani.yaml ws
+	assert_success
+	assert_output --partial 'grove import: 2 cloned'
+	assert_equal "$(git -C ws/web symbolic-ref --short HEAD)" dev
+	run grove -a -g backend+go list
+	assert_output "$HOME/ws/services/api"
+	run grove -a -g frontend list
+	assert_output "$HOME/ws/web"
+	printf 'projects:\n  x:\n    url: %s\n    tags: [two words]\n' "$HOME/remotes/api.git" >bad.yaml
+	run grove import --allow-local bad.yaml ws2
+	assert_failure 1
+	assert_output "grove import: bad.yaml:4: tag 'two words' is not a group name"
+}
