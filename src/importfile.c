@@ -1,4 +1,5 @@
 #include "importfile.h"
+#include "groups.h"
 #include "shell.h"
 #include "trust.h"
 
@@ -149,6 +150,81 @@ static int read_repos(struct reader *rd, yaml_document_t *d, yaml_node_t *repos)
 	return 0;
 }
 
+/* mani's projects: NAME: {path, url, tags, branch}; one without a url is
+ * a folder of the config's own, nothing to clone */
+static int read_mani(struct reader *rd, yaml_document_t *d, yaml_node_t *projects)
+{
+	if (projects->type != YAML_MAPPING_NODE)
+		return fail(rd, line_of(projects), "projects is not a mapping%s", "");
+	for (yaml_node_pair_t *p = projects->data.mapping.pairs.start;
+	     p < projects->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(d, p->key),
+			    *v = yaml_document_get_node(d, p->value);
+		const char *name = scalar(k), *path = scalar(lookup(d, v, "path"));
+		yaml_node_t *url = lookup(d, v, "url"), *tags = lookup(d, v, "tags");
+		if (!name || !v || v->type != YAML_MAPPING_NODE)
+			return fail(rd, line_of(k), "a project is not NAME: {path, url, tags}%s",
+				    "");
+		if (!url)
+			continue;
+		struct strbuf groups = STRBUF_INIT;
+		for (yaml_node_item_t *t = tags && tags->type == YAML_SEQUENCE_NODE
+					       ? tags->data.sequence.items.start
+					       : NULL;
+		     t && t < tags->data.sequence.items.top; t++) {
+			const char *tag = scalar(yaml_document_get_node(d, *t));
+			if (!tag || !groups_name_ok(tag)) {
+				strbuf_release(&groups);
+				return fail(rd, line_of(tags), "tag '%s' is not a group name",
+					    tag ? tag : "");
+			}
+			strbuf_addf(&groups, "%s%s", groups.len ? " " : "", tag);
+		}
+		int rc = add(rd, path ? path : name, scalar(url), scalar(lookup(d, v, "branch")),
+			     groups.buf, line_of(url));
+		strbuf_release(&groups);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* gita freeze: URL,NAME,PATH a line; the repository lands at NAME (a
+ * stranger's absolute PATH is never used) */
+static int read_gita(struct reader *rd, const struct strbuf *text)
+{
+	char *copy = xstrndup(text->buf, text->len), *save = NULL;
+	int line = 0, rc = 0;
+	for (char *l = copy; l && rc == 0; l = save) {
+		save = strchr(l, '\n');
+		if (save)
+			*save++ = '\0';
+		line++;
+		l[strcspn(l, "\r")] = '\0';
+		if (!*l)
+			continue;
+		char *name = strchr(l, ','), *path = name ? strchr(name + 1, ',') : NULL;
+		if (!path) {
+			rc = fail(rd, line, "not URL,NAME,PATH (gita freeze)%s", "");
+			break;
+		}
+		*name++ = '\0';
+		*path = '\0';
+		rc = add(rd, name, l, NULL, NULL, line);
+	}
+	free(copy);
+	return rc;
+}
+
+/* a CSV line of three fields or more, gita's: not YAML's */
+static int looks_like_gita(const struct strbuf *text)
+{
+	size_t n = strcspn(text->buf, "\n"), commas = 0;
+	for (size_t i = 0; i < n; i++)
+		commas += text->buf[i] == ',';
+	return commas >= 2 && !memchr(text->buf, '\n', n) && !strstr(text->buf, ": ");
+}
+
 static int read_yaml(struct reader *rd, const struct strbuf *text)
 {
 	yaml_parser_t parser;
@@ -165,11 +241,15 @@ static int read_yaml(struct reader *rd, const struct strbuf *text)
 	}
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	yaml_node_t *repos = lookup(&doc, root, "repositories");
+	yaml_node_t *projects = lookup(&doc, root, "projects");
 	if (repos)
 		rc = read_repos(rd, &doc, repos);
+	else if (projects)
+		rc = read_mani(rd, &doc, projects);
 	else
 		fail(rd, root ? line_of(root) : 1,
-		     "no repositories: (a vcstool .repos file) and no [section] (grove export)%s",
+		     "not a file grove imports: no repositories: (vcstool), projects: (mani), "
+		     "[section] (grove export) or URL,NAME,PATH lines (gita freeze)%s",
 		     "");
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
@@ -320,7 +400,9 @@ int importfile_read(const char *file, const struct importfile_opts *o, struct im
 		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '#' ||
 		       *s == ';')
 			s = (*s == '#' || *s == ';') ? s + strcspn(s, "\n") : s + 1;
-		rc = *s == '[' ? read_registry(&rd, &text) : read_yaml(&rd, &text);
+		rc = *s == '['                ? read_registry(&rd, &text)
+		     : looks_like_gita(&text) ? read_gita(&rd, &text)
+					      : read_yaml(&rd, &text);
 	}
 	if (rc < 0)
 		importfile_release(out);
