@@ -208,3 +208,36 @@ hostile() {
 	assert_failure 1
 	assert_output "grove import: bad.yaml:4: tag 'two words' is not a group name"
 }
+
+@test "ROS 2's own ros2.repos, on local mirrors: every repository at its version; its pinned export re-imports the same" {
+	# a seed with a commit on main and one of its own on each version the file names
+	local seed="$BATS_TEST_TMPDIR/seed" m="$BATS_TEST_TMPDIR/mirrors" v p
+	mkrepo "$seed"
+	for v in rolling master releases/0.9.x release_2.0; do
+		git -C "$seed" checkout -q -b "$v" main
+		local_commit "$seed" "$(echo "$v" | tr / _).txt"
+	done
+	git -C "$seed" checkout -q main
+	local_commit "$seed"
+	while read -r p v; do
+		git clone -q --bare "$seed" "$m/$p.git"
+	done < <(awk '/^  [^ ]/ { sub(":", "", $1); p = $1 } /version:/ { print p, $2 }' \
+		"$BATS_TEST_DIRNAME/../fixtures/vcstool/ros2.repos")
+	sed "s|https://github.com/|file://$m/|" "$BATS_TEST_DIRNAME/../fixtures/vcstool/ros2.repos" >ros2.repos
+	run grove import --allow-local ros2.repos ws
+	assert_success
+	assert_line 'grove import: 104 cloned'
+	local n=0
+	while read -r p v; do
+		assert_equal "$(git -C "ws/$p" symbolic-ref --short HEAD)" "$v"
+		assert_equal "$(git -C "ws/$p" rev-parse HEAD)" "$(git -C "$seed" rev-parse "$v")"
+		n=$((n + 1))
+	done < <(awk '/^  [^ ]/ { sub(":", "", $1); p = $1 } /version:/ { print p, $2 }' ros2.repos)
+	assert_equal "$n" 104
+	grove -d ws export --format repos --pin >pinned.repos
+	run grove import --allow-local pinned.repos again
+	assert_success
+	while read -r p v; do
+		assert_equal "$(git -C "again/$p" rev-parse HEAD)" "$(git -C "ws/$p" rev-parse HEAD)"
+	done < <(awk '/^  [^ ]/ { sub(":", "", $1); p = $1 } /version:/ { print p, $2 }' ros2.repos)
+}
