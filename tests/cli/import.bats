@@ -241,3 +241,25 @@ hostile() {
 		assert_equal "$(git -C "again/$p" rev-parse HEAD)" "$(git -C "ws/$p" rev-parse HEAD)"
 	done < <(awk '/^  [^ ]/ { sub(":", "", $1); p = $1 } /version:/ { print p, $2 }' ros2.repos)
 }
+
+@test "-f moves a clean checkout to its version; one with local work is left, and said" {
+	upstream_commit api
+	mkdir -p ws/src
+	git clone -q "$HOME/remotes/api.git" ws/src/api
+	git clone -q "$HOME/remotes/web.git" ws/src/web
+	echo dirty >>ws/src/web/a.txt
+	run grove -f import --allow-local ws.repos ws
+	assert_failure 1
+	assert_output --partial "ws/src/api: moved to v1.0"
+	assert_output --partial "ws/src/web: local changes, left as it is"
+	assert_equal "$(git -C ws/src/api rev-parse HEAD)" "$(git -C "$HOME/remotes/api.git" rev-parse v1.0)"
+	not git -C ws/src/api symbolic-ref -q HEAD
+	assert_equal "$(git -C ws/src/web rev-parse HEAD)" "$(git -C "$HOME/remotes/web.git" rev-parse main)"
+	run git -C ws/src/web diff --stat
+	assert_output --partial 'a.txt'
+	# without -f, the clean one is left too
+	git -C ws/src/api checkout -q main
+	run grove import --allow-local ws.repos ws
+	assert_success
+	assert_equal "$(git -C ws/src/api symbolic-ref --short HEAD)" main
+}
