@@ -3,6 +3,9 @@
  * ones cloned by checkout (per-host limits, shared ssh, retries, the run
  * log), each at its version */
 #include "cmd.h"
+#include "gitops/net/fetch.h"
+#include "gitops/read/status.h"
+#include "gitops/write/version.h"
 #include "importfile.h"
 #include "runlog.h"
 
@@ -76,8 +79,9 @@ struct import_run {
 	struct cmd_ctx *ctx;
 	struct file_edits *files;
 	size_t nfiles;
-	struct strlist owned;   /* paths and checkout lines the edits point at */
-	struct strlist missing; /* what checkout clones */
+	struct strlist owned;            /* paths and checkout lines the edits point at */
+	struct strlist missing;          /* what checkout clones */
+	struct strlist forced, versions; /* -f: what is there, clean, to move */
 	size_t there;
 };
 
@@ -144,7 +148,10 @@ static int register_all(struct import_run *ir, const char *base, const struct im
 		strlist_push_owned(&ir->owned, xasprintf("%s/%s", base, l->v[i].path));
 		const char *abs = ir->owned.items[ir->owned.n - 1];
 		struct stat st;
-		if (lstat(abs, &st) == 0) {
+		if (lstat(abs, &st) == 0 && ctx->force && l->v[i].version) {
+			strlist_push(&ir->forced, abs);
+			strlist_push(&ir->versions, l->v[i].version);
+		} else if (lstat(abs, &st) == 0) {
 			char *shown = path_display(abs, ctx->cwd, ctx->home);
 			if (!ctx->quiet)
 				printf("grove import: %s: already there, left as it is\n", shown);
@@ -191,6 +198,45 @@ static int clone_missing(struct import_run *ir)
 	return cmd_net_checkout(ctx);
 }
 
+/* why a checkout that is there is not clean enough to move, or NULL */
+static char *local_work(const char *path)
+{
+	struct status_opts so = { 0 };
+	struct status_result st;
+	char *why = NULL;
+	status_result_init(&st);
+	if (status_collect(path, &so, &st) < 0)
+		why = xstrdup(st.error ? st.error : "unreadable");
+	else if (status_is_dirty(&st) || st.state || st.stashes)
+		why = xstrdup("local changes");
+	else if (st.ahead)
+		why = xstrdup("local commits");
+	status_result_release(&st);
+	return why;
+}
+
+/* -f: a clean checkout that is there, fetched and taken to its version:
+ * 0, or -1 (said) */
+static int force_one(const struct cmd_ctx *ctx, const char *path, const char *version)
+{
+	char *shown = path_display(path, ctx->cwd, ctx->home), *why = local_work(path), *err = NULL;
+	struct net_op op = { .timeout = (int)ctx->timeout };
+	int rc = -1;
+	if (why)
+		printf("grove import: %s: %s, left as it is\n", shown, why);
+	else if (fetch_repo(path, &op, &err) < 0 || version_checkout(path, version, &err) < 0)
+		printf("grove import: %s: not moved to %s: %s\n", shown, version, err);
+	else
+		rc = 0;
+	if (rc == 0 && !ctx->quiet)
+		printf("grove import: %s: moved to %s\n", shown, version);
+	net_op_release(&op);
+	free(err);
+	free(why);
+	free(shown);
+	return rc;
+}
+
 static char *target_dir(const struct cmd_ctx *ctx)
 {
 	const char *d = ctx->args.n > 1 ? ctx->args.items[1] : ".";
@@ -209,6 +255,8 @@ static void import_run_release(struct import_run *ir)
 	free(ir->files);
 	strlist_release(&ir->owned);
 	strlist_release(&ir->missing);
+	strlist_release(&ir->forced);
+	strlist_release(&ir->versions);
 }
 
 int cmd_import(struct cmd_ctx *ctx)
@@ -238,6 +286,9 @@ int cmd_import(struct cmd_ctx *ctx)
 	if (register_all(&ir, base, &l) < 0)
 		goto out;
 	rc = clone_missing(&ir);
+	for (size_t i = 0; i < ir.forced.n; i++)
+		if (force_one(ctx, ir.forced.items[i], ir.versions.items[i]) < 0)
+			rc = EXIT_FAILED;
 	if (ir.there && !ctx->quiet)
 		printf("grove import: %zu already there\n", ir.there);
 out:

@@ -27,6 +27,28 @@ static char *remote_branch(git_repository *repo, const char *version)
 	return name;
 }
 
+/* a local branch that is there already goes to the remote's commit when
+ * that only adds to it: 0, or -1 with *err when it has commits of its own */
+static int to_remote(git_repository *repo, git_reference **b, const git_commit *c, char **err)
+{
+	const git_oid *at = git_reference_target(*b), *want = git_commit_id(c);
+	git_reference *moved = NULL;
+	if (!at || git_oid_equal(at, want))
+		return 0;
+	if (git_graph_descendant_of(repo, want, at) != 1) {
+		*err =
+		    xasprintf("its branch %s has commits of its own", git_reference_shorthand(*b));
+		return -1;
+	}
+	if (git_reference_set_target(&moved, *b, want, "grove import: fast-forward") < 0) {
+		*err = gitops_message("cannot move the branch");
+		return -1;
+	}
+	git_reference_free(*b);
+	*b = moved;
+	return 0;
+}
+
 /* the local branch version at the remote's, tracking it, checked out */
 static int to_branch(git_repository *repo, const char *version, const char *tracking,
 		     const git_commit *c, char **err)
@@ -35,6 +57,8 @@ static int to_branch(git_repository *repo, const char *version, const char *trac
 	int e = git_branch_lookup(&b, repo, version, GIT_BRANCH_LOCAL);
 	if (e == GIT_ENOTFOUND)
 		e = git_branch_create(&b, repo, version, c, 0);
+	else if (e == 0 && (e = to_remote(repo, &b, c, err)) < 0)
+		goto out;
 	if (e == 0)
 		e = git_branch_set_upstream(b, tracking + strlen("refs/remotes/"));
 	git_checkout_options co;
@@ -46,6 +70,7 @@ static int to_branch(git_repository *repo, const char *version, const char *trac
 		e = git_repository_set_head(repo, git_reference_name(b));
 	if (e < 0)
 		*err = gitops_message("cannot check out the branch");
+out:
 	git_reference_free(b);
 	return e < 0 ? -1 : 0;
 }
