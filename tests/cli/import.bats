@@ -46,6 +46,14 @@ setup() {
 	assert_output "$(printf '%s\n' "$HOME/ws/src/api" "$HOME/ws/src/web" "$HOME/ws/tools/web-dev")"
 	run grove config ws/src/web pin
 	assert_output "$first_web"
+	# pin is a setting, never an action myrepos-style: its value is no command
+	run grove pin
+	assert_failure 2
+	assert_output --partial 'unknown action "pin"'
+	run grove help
+	refute_output --partial 'pin'
+	run grove -a run true
+	assert_success
 	# a second import finds everything there: nothing to clone, nothing changed
 	run grove import --allow-local ws.repos ws
 	assert_success
