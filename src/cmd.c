@@ -374,10 +374,10 @@ const struct cmd *cmd_lookup(const char *name)
  * type: none of them names an action */
 static int is_setting_key(const char *key)
 {
-	static const char *const settings[] = { "checkout", "skip",         "deleted",
-						"order",    "chain",        "include",
-						"lib",      "fixups",       "jobs",
-						"groups",   "grove_source", "jobs_per_host" };
+	static const char *const settings[] = {
+		"checkout", "skip", "deleted", "order",        "chain",         "include", "lib",
+		"fixups",   "jobs", "groups",  "grove_source", "jobs_per_host", "pin"
+	};
 	for (size_t i = 0; i < ARRAY_SIZE(settings); i++)
 		if (!strcmp(key, settings[i]))
 			return 1;
