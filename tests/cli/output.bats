@@ -352,6 +352,9 @@ actions:
   register     add existing checkouts to the registry
   unregister   remove repositories from the registry (files stay)
   config       read or write keys in the registry
+  export       write the repositories down, to rebuild them elsewhere
+  import       clone and register what a .repos file or an export lists
+  group        add a group to repositories, remove it, or rename it
   doctor       check the registry against the disk: missing, broken, duplicate,
                unregistered
   help         show the actions, or one action's usage
@@ -433,7 +436,10 @@ selection filters and the options every action takes: grove help options"
 	run grove help options
 	assert_success
 	assert_output "the options every action takes (before it):
-  -d, --directory DIR   act as if run in DIR
+  -d, --directory DIR   act as if run in DIR (repeatable: each adds what it
+                        selects)
+  -r, --repo NAME       the registered repository whose path ends in NAME (api,
+                        acme/api; repeatable)
   -c, --config FILE     read FILE instead of the nearest .mrconfig
   -j, --jobs N          run N repositories at once (default: 2 x CPUs; 16 for
                         network actions; 1 for commit and record)
@@ -441,13 +447,14 @@ selection filters and the options every action takes: grove help options"
                         at most N connections at once to one host (8)
   -a, --all             every registered repository, wherever you are
   -n, --no-recurse [N]  only the repository here, or N levels below
-  -g, --group NAME      only repositories whose groups hold NAME (repeatable)
+  -g, --group NAME      only repositories whose groups hold NAME (repeatable:
+                        any; a+b: both)
   -q, --quiet           print only failures
   -m, --minimal         print a repository only if it has something to say
   -v, --verbose         say more, such as which engine read a repository
   -s, --stats           list failed and skipped repositories after the summary
   -k, --keep-going      a failing repository never stops the others (always)
-  -f, --force           ignore skip settings
+  -f, --force           ignore skip settings; import: move clean checkouts
   -t, --trust-all       trust every registry file
       --color WHEN      auto, always or never (default: git's color.ui, else
                         auto)
