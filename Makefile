@@ -188,6 +188,7 @@ bench: grove $(BUILD)/floor $(BUILD)/pagefault $(BUILD)/libgit2-ssh
 	bench/run.sh --quick
 	bench/sync.sh --quick
 	bench/forges.sh --quick
+	bench/import.sh --quick
 	bench/diff.sh --quick
 	bench/bigrepo.sh --quick
 	bench/scale.sh --quick
