@@ -395,7 +395,8 @@ assert lines[2] == {"type": "summary", "version": 1, "action": "status", "ok": 1
 	register src/a
 	run grove -a status extra
 	assert_failure 2
-	run grove -a status -r x
+	# register's --worktrees (its -r is the global --repo now, issue 35)
+	run grove -a status --worktrees
 	assert_failure 2
 	assert_output --partial "does not apply"
 }
