@@ -103,7 +103,7 @@ hostile() {
 	run grove import --allow-local evil.repos target
 	assert_failure 1
 	[ ! -e target ]
-	[ ! -e .mrconfig ] || ! grep -q target .mrconfig
+	if [ -e .mrconfig ]; then not grep -q target .mrconfig; fi
 }
 
 @test "a hostile .repos creates nothing outside the target and runs nothing" {
