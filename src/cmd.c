@@ -780,7 +780,7 @@ void cmd_unload(struct cmd_ctx *ctx)
 }
 
 /* is path a registered repository's */
-static int registered(const struct registry *reg, const char *path)
+int cmd_registered(const struct registry *reg, const char *path)
 {
 	for (size_t i = 0; i < reg->nrepos; i++)
 		if (!strcmp(reg->repos[i].path, path))
@@ -811,7 +811,7 @@ static int more_dirs(struct cmd_ctx *ctx, struct strbuf *err)
 	for (size_t i = 1; i < ctx->dir_opts.n; i++) {
 		int missing;
 		char *p = dir_path(ctx->dir_opts.items[i], &missing);
-		if (!p || (missing && !registered(&ctx->reg, p))) {
+		if (!p || (missing && !cmd_registered(&ctx->reg, p))) {
 			strbuf_addf(err, "grove: cannot use '%s' as the working directory\n",
 				    ctx->dir_opts.items[i]);
 			free(p);
@@ -844,7 +844,7 @@ int cmd_setup(struct cmd_ctx *ctx, struct strbuf *err)
 	ctx->reg_loaded = 1;
 	if (registry_load(&ctx->reg, &ro, err) < 0)
 		rc = -1;
-	else if (missing && !registered(&ctx->reg, base)) {
+	else if (missing && !cmd_registered(&ctx->reg, base)) {
 		strbuf_addf(err, "grove: cannot use '%s' as the working directory\n", ctx->dir_opt);
 		rc = -1;
 	} else {

@@ -174,6 +174,8 @@ int cmd_no_args(const struct cmd_ctx *ctx);
 /* do only repositories with output print (-m, or CMD_SAID_ONLY without -v) */
 int cmd_said_only(const struct cmd_ctx *ctx);
 /* selects repositories as SPEC 2 says; prints the "no repositories" error */
+/* is path (absolute, normalised) a registered repository's */
+int cmd_registered(const struct registry *reg, const char *path);
 /* the registry file a new section for path goes to: -c, else the deepest
  * loaded file whose folder holds path, else the home file */
 const char *cmd_target_file(const struct cmd_ctx *ctx, const char *path);

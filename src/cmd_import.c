@@ -61,14 +61,6 @@ static int check_paths(const struct cmd_ctx *ctx, const char *base, const struct
 	return rc;
 }
 
-static int registered(const struct cmd_ctx *ctx, const char *path)
-{
-	for (size_t i = 0; i < ctx->reg.nrepos; i++)
-		if (!strcmp(ctx->reg.repos[i].path, path))
-			return 1;
-	return 0;
-}
-
 /* the sections of one registry file */
 struct file_edits {
 	const char *file;
@@ -160,7 +152,7 @@ static int register_all(struct import_run *ir, const char *base, const struct im
 		} else {
 			strlist_push(&ir->missing, abs);
 		}
-		if (!registered(ctx, abs))
+		if (!cmd_registered(&ctx->reg, abs))
 			add_section(ir, &l->v[i], abs, 3 * l->n);
 	}
 	for (size_t i = 0; i < ir->nfiles && !rc; i++) {
