@@ -113,6 +113,26 @@ setup() {
 	assert_output tree
 }
 
+
+@test "a changed file whose index entry holds no size leaves the index as git status does" {
+	mkrepo src/foo
+	register src/foo
+	cd src/foo
+	echo more >>a.txt
+	# an entry without stat data (as update-index --cacheinfo, or git's
+	# smudging of a racily clean entry, leaves it): hashed, found changed,
+	# and nothing in the index to bring up to date
+	git update-index --cacheinfo "100644,$(git rev-parse HEAD:a.txt),a.txt"
+	git write-tree >/dev/null # the cached tree back: nothing else to write
+	git status --porcelain >/dev/null
+	before=$(stat -c '%i %Y.%y' .git/index)
+	git status --porcelain >/dev/null
+	assert_equal "$(stat -c '%i %Y.%y' .git/index)" "$before"
+	cd "$HOME"
+	run grove_counts "$HOME/src/foo"
+	assert_output "0 1 0 0"
+	assert_equal "$(stat -c '%i %Y.%y' src/foo/.git/index)" "$before"
+}
 @test "a merge conflict counts conflicted files and says merging" {
 	mkrepo src/foo
 	register src/foo
