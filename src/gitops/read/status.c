@@ -274,6 +274,24 @@ static int head_tree_exists(git_repository *repo, git_reference *head)
 	return e;
 }
 
+/* how many of the changed files libgit2 hashed to find them changed: a
+ * size it cannot compare (none in the index, as after update-index
+ * --cacheinfo or a racily clean entry smudged) or an equal one. Only a
+ * hash beyond these found a file unchanged, which a refresh records */
+static size_t hashed_changed(git_status_list *list)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < git_status_list_entrycount(list); i++) {
+		const git_status_entry *s = git_status_byindex(list, i);
+		const git_diff_delta *d = s->index_to_workdir;
+		if ((s->status & GIT_STATUS_WT_MODIFIED) && d &&
+		    d->old_file.mode == d->new_file.mode &&
+		    (d->old_file.size == 0 || d->old_file.size == d->new_file.size))
+			n++;
+	}
+	return n;
+}
+
 static int collect_changes(git_repository *repo, git_config *cfg, git_reference *head,
 			   struct status_result *r, int details)
 {
@@ -298,11 +316,12 @@ static int collect_changes(git_repository *repo, git_config *cfg, git_reference 
 						      probe_config_true(cfg, "core.quotePath") };
 	int filtered = entries_count(repo, list, &eo, r);
 	git_status_list_get_perfdata(&perf, list);
+	int refreshed = perf.oid_calculations > hashed_changed(list);
 	git_status_list_free(list);
-	/* files were hashed for stale times, or the cached tree was built:
-	 * keep the work for the next status, as git status does, but only
-	 * under index.lock with the index read under it */
-	if ((perf.oid_calculations || rebuilt) && index_writable(cfg)) {
+	/* files were hashed for stale times and found unchanged, or the
+	 * cached tree was built: keep the work for the next status, as git
+	 * status does, but only under index.lock with the index read under it */
+	if ((refreshed || rebuilt) && index_writable(cfg)) {
 		int flags = (int)so.flags;
 		if (indexlock_update(git_repository_workdir(repo), refresh_index, &flags) < 0)
 			git_error_clear(); /* a refresh not written costs the next status time, nothing else */
