@@ -13,6 +13,7 @@
 #include <errno.h>
 #include "gitops/libgit2.h"
 #include <git2/sys/diff.h>
+#include <git2/sys/repository.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,6 +355,10 @@ static int collect_native(git_repository *repo, const struct status_opts *o,
 		rc = fail(r, STATUS_ERROR, gitops_message("cannot read the configuration"));
 		goto out;
 	}
+	/* libgit2 asks the configuration again for each setting it reads,
+	 * and a file configuration stats every file each time: git reads it
+	 * once a run, and so does this status */
+	git_repository_set_config(repo, cfg);
 	if ((*reroute = probe_unfaithful(repo, cfg)) ||
 	    (*reroute = probe_faster_with_git(repo, cfg)))
 		goto out;
