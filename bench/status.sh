@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # bench/status.sh [--quick] [-n N] [-f FILES] [-r RUNS]
-# grove status against mr status (serial and -j 2), gita ll and a loop of
-# `git status --porcelain=v2 --branch`, on one corpus in one run; then
-# grove's peak memory at 1,000 repositories. Prints a markdown report;
+# grove status against mr status (serial and -j 2), gita ll, a loop of
+# `git status --porcelain=v2 --branch` and the physical floor (bench/floor.c:
+# read each index, lstat every tracked file, list every folder, on grove's
+# number of threads), on one corpus in one run; then grove's peak memory at
+# 1,000 repositories. Prints a markdown report;
 # with -o FILE writes it there too.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -10,6 +12,8 @@ set -euo pipefail
 n=500 files=200 runs=5 mem_n=1000 out=
 bench_options status.sh "n=100 runs=2 mem_n=200" "$@"
 bench_need status.sh mr gita git /usr/bin/time
+make -s -C "$root" build/floor >&2
+floor=$root/build/floor
 
 c=$(corpus "$n" "$files")
 home=$work/home-$n-$files
@@ -28,8 +32,9 @@ declare -A cmds=(
 	[mr_j2]="mr -j 2 status"
 	[gita]="gita ll"
 	[git_loop]="while read -r p; do git -C \"\$p\" status --porcelain=v2 --branch; done <'$c/repos.txt'"
+	[floor]="'$floor' '$c/repos.txt'"
 )
-order=(grove mr mr_j2 gita git_loop)
+order=(grove mr mr_j2 gita git_loop floor)
 # warm the page cache once, then interleave the runs so noise hits all alike
 bench_interleaved "$runs"
 best_mr=$(( med[mr] < med[mr_j2] ? med[mr] : med[mr_j2] ))
@@ -51,10 +56,12 @@ Command: \`bench/status.sh -n $n -f $files -r $runs\` (medians of $runs interlea
 | \`mr -j 2 status\` | ${med[mr_j2]} | $(ratio "${med[mr_j2]}" "${med[grove]}")x |
 | \`gita ll\` | ${med[gita]} | $(ratio "${med[gita]}" "${med[grove]}")x |
 | loop of \`git status --porcelain=v2 --branch\` | ${med[git_loop]} | $(ratio "${med[git_loop]}" "${med[grove]}")x |
+| floor (\`bench/floor.c\`) | ${med[floor]} | $(ratio "${med[floor]}" "${med[grove]}")x |
 
 - against the faster myrepos run: $(ratio "$best_mr" "${med[grove]}")x (bar: 20x)
 - against gita: $(ratio "${med[gita]}" "${med[grove]}")x (bar: 20x)
 - against the git loop: $(ratio "${med[git_loop]}" "${med[grove]}")x (bar: 4x)
+- grove / floor: $(ratio2 "${med[grove]}" "${med[floor]}") (bar: 1.5 at 1,000 repositories of 20 files, 1.3 at 200 of 200)
 - peak memory of \`grove status\` at $mem_n repositories: $((peak_kb / 1024)) MiB (bar: 64 MiB)
 EOT
 )
