@@ -135,7 +135,7 @@ define run-replay
 	@set -e; for t in $(FUZZ_TARGETS); do $(BUILD)/tests/replay_$$t tests/fuzz/corpus/$$t/*; done
 endef
 define run-cli
-	bats --print-output-on-failure tests/cli tests/compat
+	bats --timing --print-output-on-failure tests/cli tests/compat
 endef
 
 unit: $(UNIT_BINS)
