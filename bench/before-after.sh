@@ -4,7 +4,9 @@
 # grove binary: an older commit's), on one corpus in one run, interleaved
 # so that the machine's noise hits both alike: "no slowdown" is a ratio of
 # medians. The warm-up run updates the clones that are behind; every
-# timed update has nothing to fetch. Prints a markdown report.
+# timed update has nothing to fetch. The physical floor (bench/floor.c:
+# read each index, lstat every tracked file, list every folder) runs
+# interleaved with them, for the status bars. Prints a markdown report.
 set -euo pipefail
 before=${1:?usage: bench/before-after.sh BEFORE-GROVE [--quick] [-n N] [-r RUNS] [-o FILE]}
 shift
@@ -14,6 +16,8 @@ before=$(cd "$(dirname "$before")" && pwd)/$(basename "$before")
 n=500 files=200 runs=9 out=
 bench_options before-after.sh "n=200 runs=5" "$@"
 
+make -s -C "$root" build/floor >&2
+floor=$root/build/floor
 c=$(corpus "$n" "$files")
 home=$work/home-before-after-$n-$files
 rm -rf "$home" && mkdir -p "$home"
@@ -29,8 +33,9 @@ declare -A cmds=(
 	[status_after]="'$grove' -a status"
 	[update_before]="'$before' -a update"
 	[update_after]="'$grove' -a update"
+	[floor]="'$floor' '$c/repos.txt'"
 )
-order=(status_before status_after update_before update_after)
+order=(status_before status_after update_before update_after floor)
 bench_interleaved "$runs"
 
 report=$(
@@ -41,6 +46,8 @@ report=$(
 	for a in status update; do
 		echo "| $a | ${med[${a}_before]} | ${med[${a}_after]} | $(ratio2 "${med[${a}_after]}" "${med[${a}_before]}") |"
 	done
+	echo
+	echo "the floor: ${med[floor]} ms; status after / floor: $(ratio2 "${med[status_after]}" "${med[floor]}"), before / floor: $(ratio2 "${med[status_before]}" "${med[floor]}")"
 	echo
 	echo "before: $before ($("$before" --version)); after: $grove ($("$grove" --version))"
 )
