@@ -129,11 +129,14 @@ static int many_touched(git_repository *repo)
 		return 0;
 	}
 	n = git_index_entrycount(idx);
-	k = n < PROBE_SAMPLE ? n : PROBE_SAMPLE;
+	/* an index smaller than the threshold cannot reach it: no lstat of
+	 * its files here, which libgit2 does again in a moment */
+	unsigned long enough = threshold("GROVE_TOUCHED_FILES", PROBE_TOUCHED);
+	k = n < enough ? 0 : n < PROBE_SAMPLE ? n : PROBE_SAMPLE;
 	for (size_t i = 0; i < k; i++)
 		hits += touched(wd, git_index_get_byindex(idx, i * n / k));
 	git_index_free(idx);
-	return hits >= 2 && hits * n / k >= threshold("GROVE_TOUCHED_FILES", PROBE_TOUCHED);
+	return hits >= 2 && hits * n / k >= enough;
 }
 
 const char *probe_faster_with_git(git_repository *repo, git_config *cfg)
