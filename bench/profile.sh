@@ -3,13 +3,15 @@
 # Where grove status spends its instructions: valgrind --tool=callgrind on
 # `grove -j 1 status` over N repositories (default 100 of 200 files),
 # counting instructions (stable on a noisy machine, unlike time). Prints
-# the total and the inclusive share of the libgit2 calls that matter.
+# the total and the inclusive share of the libgit2 calls that matter, then
+# the system calls of the same run by strace -c (the kernel's share, which
+# callgrind does not count): calls a repository, all and stat-like.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 n=100 files=200 out=
 bench_options profile.sh "n=50" "$@"
-bench_need profile.sh valgrind callgrind_annotate
+bench_need profile.sh valgrind callgrind_annotate strace
 
 c=$(corpus "$n" "$files")
 home=$work/home-profile
@@ -17,8 +19,8 @@ rm -rf "$home" && mkdir -p "$home"
 cp "$c/mrconfig" "$home/.mrconfig"
 export HOME=$home GIT_CONFIG_NOSYSTEM=1
 unset GROVE_CONFIG
-cg=$(mktemp) ann=$(mktemp)
-trap 'rm -f "$cg" "$ann"' EXIT
+cg=$(mktemp) ann=$(mktemp) sc=$(mktemp)
+trap 'rm -f "$cg" "$ann" "$sc"' EXIT
 cd "$c/work"
 "$grove" status >/dev/null # settle refreshed indexes and rebuilt caches first
 valgrind --tool=callgrind --callgrind-out-file="$cg" "$grove" -j 1 status >/dev/null 2>&1
@@ -40,5 +42,12 @@ for f in git_libgit2_init git_repository_open_ext git_repository_config_snapshot
 	report+="
 | \`$f\` | ${v:-0} | $(awk -v a="${v:-0}" -v b="$total" 'BEGIN { printf "%.1f%%", 100 * a / b }') |"
 done
+strace -f -c -o "$sc" "$grove" -j 1 status >/dev/null 2>&1
+calls=$(awk '$NF == "total" { print $4 }' "$sc")
+stats=$(awk '$NF ~ /^(newfstatat|fstat|stat|lstat|statx|access|faccessat2?|readlink)$/ { s += $4 } END { print s + 0 }' "$sc")
+report+="
+
+System calls (strace -f -c of the same command): $calls, $((calls / n)) a repository; of
+them stat, access and readlink: $stats, $((stats / n)) a repository."
 echo "$report"
 [ -z "$out" ] || echo "$report" >"$out"
