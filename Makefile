@@ -134,8 +134,11 @@ endef
 define run-replay
 	@set -e; for t in $(FUZZ_TARGETS); do $(BUILD)/tests/replay_$$t tests/fuzz/corpus/$$t/*; done
 endef
+# the command-line suites make check and make cli run (CI narrows it
+# for the sanitizer build)
+CLI_TESTS ?= tests/cli tests/compat
 define run-cli
-	bats --timing --print-output-on-failure tests/cli tests/compat
+	bats --timing --print-output-on-failure $(CLI_TESTS)
 endef
 
 unit: $(UNIT_BINS)
