@@ -133,6 +133,26 @@ setup() {
 	assert_output "0 1 0 0"
 	assert_equal "$(stat -c '%i %Y.%y' src/foo/.git/index)" "$before"
 }
+@test "a file whose times changed is refreshed in the index beside a changed submodule" {
+	mkrepo src/foo
+	register src/foo
+	cd src/foo
+	mkrepo sub
+	git add sub 2>/dev/null && git commit -qm "a repository inside"
+	git -C sub commit -q --allow-empty -m moved # the gitlink now differs
+	touch -d '2 minutes ago' a.txt              # same bytes, other times
+	git status --porcelain >/dev/null           # git keeps a.txt's new times
+	run git ls-files --debug a.txt
+	assert_line --regexp "^  mtime: $(stat -c %Y a.txt):"
+	touch -d '1 minute ago' a.txt
+	cd "$HOME"
+	run grove_counts "$HOME/src/foo"
+	assert_output "0 1 0 0"
+	# grove keeps them as git does: the next status need not read a.txt
+	run git -C src/foo ls-files --debug a.txt
+	assert_line --regexp "^  mtime: $(stat -c %Y src/foo/a.txt):"
+}
+
 @test "a merge conflict counts conflicted files and says merging" {
 	mkrepo src/foo
 	register src/foo
