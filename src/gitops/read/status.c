@@ -277,8 +277,9 @@ static int head_tree_exists(git_repository *repo, git_reference *head)
 
 /* how many of the changed files libgit2 hashed to find them changed: a
  * size it cannot compare (none in the index, as after update-index
- * --cacheinfo or a racily clean entry smudged) or an equal one. Only a
- * hash beyond these found a file unchanged, which a refresh records */
+ * --cacheinfo or a racily clean entry smudged) or an equal one; a
+ * submodule is not hashed. Only a hash beyond these found a file
+ * unchanged, which a refresh records */
 static size_t hashed_changed(git_status_list *list)
 {
 	size_t n = 0;
@@ -287,6 +288,7 @@ static size_t hashed_changed(git_status_list *list)
 		const git_diff_delta *d = s->index_to_workdir;
 		if ((s->status & GIT_STATUS_WT_MODIFIED) && d &&
 		    d->old_file.mode == d->new_file.mode &&
+		    d->new_file.mode != GIT_FILEMODE_COMMIT &&
 		    (d->old_file.size == 0 || d->old_file.size == d->new_file.size))
 			n++;
 	}
