@@ -37,7 +37,7 @@ Total: $total instructions ($((total / n)) a repository)
 | --- | ---: | ---: |"
 for f in git_libgit2_init git_repository_open_ext git_repository_config_snapshot git_repository_index \
 	git_status_list_new git_diff_tree_to_index git_diff_index_to_workdir git_index_write_tree_to \
-	git_odb_hash git_stash_foreach git_graph_ahead_behind git_repository_free; do
+	git_odb_hash git_stash_foreach git_graph_ahead_behind git_repository_free indexlock_update; do
 	v=$(awk -v f="$f" '!v && $0 ~ ":" f " " { gsub(",", "", $1); v = $1 } END { print v }' "$ann")
 	report+="
 | \`$f\` | ${v:-0} | $(awk -v a="${v:-0}" -v b="$total" 'BEGIN { printf "%.1f%%", 100 * a / b }') |"
